@@ -1,0 +1,301 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// Bot answers commands. Its zero value is not usable; set Index and Actors.
+type Bot struct {
+	Index   Index
+	Actors  Actors
+	Digests Digests // nil: digests are not enabled here
+	// Admins are the platform-qualified users ("slack:U123") allowed to
+	// change subscriptions and post digests. Empty: everyone may.
+	Admins  map[string]bool
+	Log     *slog.Logger
+	Timeout time.Duration // per command; default 5s
+}
+
+// Handle parses and answers one command. It never returns an error: a
+// problem becomes a KindError reply with a one-line message, and the full
+// error chain goes to the log.
+func (b *Bot) Handle(ctx context.Context, req Request) Reply {
+	cmd, err := Parse(req.Text, b.Actors)
+	if err != nil {
+		return errorReply(err)
+	}
+	timeout := b.Timeout
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	r, err := b.run(ctx, req, cmd)
+	if err != nil {
+		var pe *ParseError
+		var ue *userError
+		switch {
+		case errors.As(err, &pe):
+			return errorReply(pe)
+		case errors.As(err, &ue):
+			return Reply{Kind: KindError, Text: ue.msg}
+		case errors.Is(err, context.DeadlineExceeded):
+			b.log().Warn("command timed out", "platform", req.Platform, "channel", req.Channel, "command", cmd.Name, "err", err)
+			return Reply{Kind: KindError, Text: "That took too long and was stopped. Try fewer words or a narrower filter (since:, kind:, actor:)."}
+		default:
+			b.log().Error("command failed", "platform", req.Platform, "channel", req.Channel, "command", cmd.Name, "err", err)
+			return Reply{Kind: KindError, Text: "Something went wrong on our side; the error is logged. Please try again."}
+		}
+	}
+	r.Public = r.Public || cmd.Share
+	return r
+}
+
+// userError is an error whose message is meant for the user as is.
+type userError struct{ msg string }
+
+func (e *userError) Error() string { return e.msg }
+
+func errorReply(err error) Reply {
+	return Reply{Kind: KindError, Text: err.Error()}
+}
+
+func (b *Bot) log() *slog.Logger {
+	if b.Log != nil {
+		return b.Log
+	}
+	return slog.Default()
+}
+
+func (b *Bot) run(ctx context.Context, req Request, cmd Command) (Reply, error) {
+	switch cmd.Name {
+	case "search":
+		return b.search(ctx, cmd)
+	case "latest":
+		return b.latest(ctx, cmd)
+	case "show":
+		return b.show(ctx, cmd.ID)
+	case "actor":
+		return b.actor(ctx, cmd.Actor)
+	case "digest", "subscribe", "unsubscribe":
+		return b.digest(ctx, req, cmd)
+	default:
+		return help(cmd.Topic), nil
+	}
+}
+
+func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
+	res, err := b.Index.Search(ctx, cmd.Query)
+	if err != nil {
+		return Reply{}, fmt.Errorf("search %q: %w", cmd.Args, err)
+	}
+	pages := int((res.Total + PageSize - 1) / PageSize)
+	pages = min(pages, MaxPage)
+	r := Reply{
+		Kind:  KindResults,
+		Title: fmt.Sprintf("%d statement%s for %s", res.Total, plural(res.Total), cmd.Args),
+		Page:  cmd.Page,
+		Pages: pages,
+	}
+	if res.Total == 0 {
+		r.Text = "No statements match. Try fewer words, another name for the actor (actor <name> lists them), or drop a filter."
+		return r, nil
+	}
+	if len(res.Hits) == 0 {
+		r.Text = fmt.Sprintf("There are only %d page%s.", pages, plural(uint64(pages)))
+		return r, nil
+	}
+	r.Sections = []Section{{Items: items(res.Hits)}}
+	if cmd.Page < pages {
+		r.Next = fmt.Sprintf("search %s page:%d", cmd.Args, cmd.Page+1)
+		r.Footer = fmt.Sprintf("Page %d of %d. Next: %s", cmd.Page, pages, r.Next)
+	} else if pages > 1 {
+		r.Footer = fmt.Sprintf("Page %d of %d.", cmd.Page, pages)
+	}
+	return r, nil
+}
+
+func (b *Bot) latest(ctx context.Context, cmd Command) (Reply, error) {
+	res, err := b.Index.Search(ctx, cmd.Query)
+	if err != nil {
+		return Reply{}, fmt.Errorf("latest: %w", err)
+	}
+	r := Reply{Kind: KindResults, Title: fmt.Sprintf("Latest %d statement%s", len(res.Hits), plural(uint64(len(res.Hits))))}
+	if len(res.Hits) == 0 {
+		r.Text = "No statements yet."
+		return r, nil
+	}
+	r.Sections = []Section{{Items: items(res.Hits)}}
+	return r, nil
+}
+
+func (b *Bot) show(ctx context.Context, id string) (Reply, error) {
+	a, err := b.Index.Article(ctx, id)
+	if errors.Is(err, news.ErrNotFound) {
+		return Reply{}, &userError{fmt.Sprintf("No article with id %q. Ids appear under each search hit.", id)}
+	}
+	if err != nil {
+		return Reply{}, fmt.Errorf("show %s: %w", id, err)
+	}
+	r := Reply{Kind: KindArticle, Title: a.Title}
+	r.Fields = append(r.Fields, Field{"Published", a.Published.Format("2 Jan 2006")})
+	if a.Source.Name != "" || a.Source.URL != "" {
+		r.Fields = append(r.Fields, Field{"Source", strings.TrimSpace(a.Source.Name + " " + a.Source.URL)})
+	}
+	if len(a.Actors) > 0 {
+		r.Fields = append(r.Fields, Field{"Accused", strings.Join(a.Actors, ", ")})
+	}
+	if len(a.Countries) > 0 {
+		r.Fields = append(r.Fields, Field{"Speakers' countries", strings.Join(a.Countries, ", ")})
+	}
+	its := make([]Item, 0, len(a.Statements))
+	for _, s := range a.Statements {
+		its = append(its, item(news.Hit{ArticleID: a.ID, Title: a.Title, Published: a.Published, Source: a.Source, Statement: &s}))
+	}
+	if len(its) == 0 {
+		r.Text = "No official statements were found in this article."
+	}
+	r.Sections = []Section{{Heading: fmt.Sprintf("%d statement%s", len(its), plural(uint64(len(its)))), Items: its}}
+	r.Footer = "id " + a.ID
+	return r, nil
+}
+
+func (b *Bot) actor(ctx context.Context, name string) (Reply, error) {
+	a, ok := lookup(b.Actors, name)
+	if !ok {
+		return Reply{}, &userError{fmt.Sprintf("No actor called %q in the gazetteer (MITRE ATT&CK and MISP names and aliases). Try: search %s", name, name)}
+	}
+	r := Reply{Kind: KindActor, Title: a.Name}
+	if len(a.Aliases) > 0 {
+		r.Fields = append(r.Fields, Field{"Also known as", strings.Join(a.Aliases, ", ")})
+	}
+	if a.Country != "" {
+		r.Fields = append(r.Fields, Field{"Suspected sponsor", a.Country})
+	}
+	r.Text = shorten(a.Description, 600)
+	res, err := b.Index.Search(ctx, news.Query{Mentions: [][]string{append([]string{a.Name}, a.Aliases...)}, SortBy: "date", Size: 10})
+	if err != nil {
+		return Reply{}, fmt.Errorf("actor %s timeline: %w", a.Name, err)
+	}
+	if len(res.Hits) > 0 {
+		r.Sections = []Section{{Heading: fmt.Sprintf("Timeline: %d statement%s, newest first", res.Total, plural(res.Total)), Items: items(res.Hits)}}
+	}
+	if len(a.Sources) > 0 {
+		r.Footer = "Sources: " + strings.Join(a.Sources, "; ")
+	}
+	return r, nil
+}
+
+func (b *Bot) digest(ctx context.Context, req Request, cmd Command) (Reply, error) {
+	if b.Digests == nil {
+		return Reply{}, &userError{"Digests are not enabled on this newsdesk."}
+	}
+	ch := req.ChannelKey()
+	changes := cmd.Name != "digest" || cmd.Digest == "now"
+	if changes && len(b.Admins) > 0 && !b.Admins[req.Platform+":"+req.User] {
+		return Reply{}, &userError{"Sorry, only this newsdesk's admins can change digests or post one. Ask an admin, or try: digest preview"}
+	}
+	switch {
+	case cmd.Name == "subscribe":
+		if err := b.Digests.Subscribe(ctx, ch, cmd.Sub); err != nil {
+			return Reply{}, fmt.Errorf("subscribe %s: %w", ch, err)
+		}
+		when := "daily at " + cmd.Sub.At
+		if cmd.Sub.Cron != "" {
+			when = "on cron " + cmd.Sub.Cron
+		}
+		text := fmt.Sprintf("Subscribed: this channel gets a digest %s (%s)", when, cmd.Sub.TZ)
+		if cmd.Sub.Filter != "" {
+			text += ", filtered by " + cmd.Sub.Filter
+		}
+		return Reply{Kind: KindMessage, Text: text + "."}, nil
+	case cmd.Name == "unsubscribe":
+		existed, err := b.Digests.Unsubscribe(ctx, ch)
+		if err != nil {
+			return Reply{}, fmt.Errorf("unsubscribe %s: %w", ch, err)
+		}
+		if !existed {
+			return Reply{Kind: KindMessage, Text: "This channel had no digest subscription."}, nil
+		}
+		return Reply{Kind: KindMessage, Text: "Unsubscribed: no more digests here."}, nil
+	case cmd.Digest == "preview":
+		return b.Digests.Preview(ctx, ch)
+	default:
+		return b.Digests.PostNow(ctx, ch)
+	}
+}
+
+func help(topic string) Reply {
+	if topic != "" {
+		return Reply{Kind: KindMessage, Title: "help " + topic, Text: usage[topic]}
+	}
+	var sb strings.Builder
+	sb.WriteString("Ask about state cyber attributions: who accused whom, of what, and what they answered.\n")
+	for _, c := range commandOrder {
+		sb.WriteString(usage[c])
+		sb.WriteByte('\n')
+	}
+	sb.WriteString("A line that starts with no command is a search: APT31 sanctions since:2024-01-01\n")
+	sb.WriteString("Add --share to post the answer in the channel.")
+	return Reply{Kind: KindMessage, Title: "newsdesk commands", Text: sb.String()}
+}
+
+func items(hits []news.Hit) []Item {
+	its := make([]Item, 0, len(hits))
+	for _, h := range hits {
+		its = append(its, item(h))
+	}
+	return its
+}
+
+func item(h news.Hit) Item {
+	it := Item{
+		Date:       h.Published,
+		ArticleID:  h.ArticleID,
+		Title:      h.Title,
+		URL:        h.Source.URL,
+		SourceName: h.Source.Name,
+		Text:       h.Snippet,
+		Marks:      h.Marks,
+	}
+	if s := h.Statement; s != nil {
+		it.Kind = s.Kind
+		it.Speaker = s.Speaker
+		it.SpeakerCountry = s.SpeakerCountry
+		it.Accused = s.Accused
+		it.Targets = s.Targets
+		it.Confidence = s.Confidence
+		it.EventDate = s.EventDate
+		it.Text = s.Sentence
+	}
+	return it
+}
+
+func plural(n uint64) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// shorten cuts s to at most n bytes on a word boundary, adding "…".
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut < n/2 {
+		cut = n
+		for cut > 0 && s[cut]&0xC0 == 0x80 {
+			cut--
+		}
+	}
+	return strings.TrimSpace(s[:cut]) + "…"
+}

@@ -1,0 +1,47 @@
+package bot
+
+import (
+	"context"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// Index is what the bot needs of the search index.
+type Index interface {
+	Search(ctx context.Context, q news.Query) (news.Results, error)
+	Article(ctx context.Context, id string) (news.Article, error)
+}
+
+// Actors is what the bot needs of the threat-actor gazetteer.
+type Actors interface {
+	// Lookup finds an actor by canonical name or alias, case-insensitively.
+	Lookup(name string) (news.Actor, bool)
+	// Find returns the actor names in free text, whole words, skipping
+	// aliases that are ordinary words ("Play", "Silence").
+	Find(text string) []news.Mention
+}
+
+// Subscription is a channel's digest subscription as the command language
+// states it.
+type Subscription struct {
+	At     string // "08:00" local time; empty when Cron is set
+	Cron   string // a robfig/cron expression (5 fields); empty when At is set
+	TZ     string // IANA zone, e.g. "Europe/London"; default "UTC"
+	Filter string // search filters in the command language, e.g. "actor:APT31 kind:allegation"
+	Max    int    // cap on items; 0 means the default
+	Quiet  string // "skip" or "note" on a day with nothing new; "" means the default
+}
+
+// Digests is what the bot needs to answer subscribe, unsubscribe and digest
+// commands. Channel is platform-qualified: "slack:C123", "discord:456",
+// "console:local".
+type Digests interface {
+	Subscribe(ctx context.Context, channel string, s Subscription) error
+	Unsubscribe(ctx context.Context, channel string) (existed bool, err error)
+	// Preview builds the channel's next digest without posting it or moving
+	// its watermark.
+	Preview(ctx context.Context, channel string) (Reply, error)
+	// PostNow posts the channel's digest at once (exactly once, through the
+	// same ledger as a scheduled slot) and returns a short confirmation.
+	PostNow(ctx context.Context, channel string) (Reply, error)
+}

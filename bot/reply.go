@@ -1,0 +1,80 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// ReplyKind tells a renderer what sort of answer a Reply is.
+type ReplyKind int
+
+// Reply kinds.
+const (
+	KindMessage ReplyKind = iota // plain text: help, confirmations
+	KindResults                  // search or latest hits
+	KindArticle                  // one article with its statements
+	KindActor                    // an actor profile and its timeline
+	KindDigest                   // a channel digest
+	KindError                    // a user-facing error: Text is one line naming the problem and the right form
+)
+
+// Reply is a platform-neutral answer. Every string in it may contain text
+// from outside (articles, feeds): renderers must escape all of it for their
+// platform and must never let it mention anyone.
+type Reply struct {
+	Kind     ReplyKind
+	Title    string    // header line
+	Text     string    // plain text body (help, errors, actor description)
+	Fields   []Field   // short labelled values (actor: aliases, sponsor)
+	Sections []Section // grouped items (search hits: one section without heading)
+	Footer   string    // paging hint, "Nothing new since …", source notice
+	Public   bool      // the user asked to share the answer with the channel (--share)
+	// Page and Pages describe paging for results; Next is the command that
+	// shows the next page ("" when there is none).
+	Page, Pages int
+	Next        string
+}
+
+// Field is one labelled value.
+type Field struct {
+	Label string
+	Value string
+}
+
+// Section is a group of items under an optional heading (a digest groups
+// by accused actor).
+type Section struct {
+	Heading string
+	Items   []Item
+}
+
+// Item is one statement or article as a reply shows it.
+type Item struct {
+	Kind           news.Kind // badge; "" for an article hit
+	Speaker        string
+	SpeakerCountry []string
+	Accused        []string
+	Targets        []string
+	Confidence     string
+	Date           time.Time // the article's publication date
+	EventDate      string
+	ArticleID      string
+	Title          string // the article's title
+	URL            string // the article's source link
+	SourceName     string
+	Text           string   // the sentence (or snippet)
+	Marks          [][2]int // byte ranges of Text to emphasise
+	Answers        []Item   // responses that answer this item (digests)
+}
+
+// Request is one command from a channel.
+type Request struct {
+	Platform string // "slack", "discord", "console"
+	Channel  string // platform-local channel id
+	User     string // platform-local user id
+	Text     string // the command as typed, without the bot's mention or slash command name
+}
+
+// ChannelKey is the platform-qualified channel id, "slack:C123".
+func (r Request) ChannelKey() string { return r.Platform + ":" + r.Channel }

@@ -1,0 +1,319 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newsdesk/newsdesk/adapters/console"
+	"github.com/newsdesk/newsdesk/adapters/discord"
+	"github.com/newsdesk/newsdesk/adapters/slack"
+	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/bot/digest"
+	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/news"
+	"github.com/newsdesk/newsdesk/state"
+)
+
+// consolePoster prints a digest to the console's output.
+type consolePoster struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (p *consolePoster) Post(_ context.Context, _ string, r bot.Reply, slot string) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprint(p.w, console.Render(r, false))
+	return "console:" + slot, nil
+}
+
+func (p *consolePoster) FindSlot(context.Context, string, string) (string, bool, error) {
+	return "", false, nil
+}
+
+// openDigests opens the state store and the digest service with the given
+// posters. The caller closes the store.
+func (a *app) openDigests(posters map[string]digest.Poster) (*digest.Service, *state.Store, error) {
+	st, err := state.Open(filepath.Join(a.data, "state.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err := digest.New(digest.Config{
+		Store:        st,
+		Source:       a.ix,
+		Posters:      posters,
+		Filters:      func(f string) (news.Query, error) { return bot.ParseFilters(f, a.gaz) },
+		Log:          a.log,
+		DefaultMax:   a.cfg.Digest.MaxItems,
+		DefaultQuiet: a.cfg.Digest.Quiet,
+		Grace:        a.cfg.Digest.Grace.D(),
+	})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return svc, st, nil
+}
+
+// consoleDigests gives the console and ask their digest commands; a failure
+// to open the state leaves digests off with a warning.
+func (a *app) consoleDigests(w io.Writer) bot.Digests {
+	svc, st, err := a.openDigests(map[string]digest.Poster{"console": &consolePoster{w: w}})
+	if err != nil {
+		a.log.Warn("digests are off in this session", "err", err)
+		return nil
+	}
+	a.closers = append(a.closers, st.Close)
+	return svc
+}
+
+func cmdServe(ctx context.Context, g globals, stderr io.Writer) int {
+	a, err := open(ctx, g, stderr, false)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk:", err)
+		return exitError
+	}
+	defer a.Close()
+	if err := serve(ctx, a); err != nil {
+		a.log.Error("serve stopped", "err", err)
+		fmt.Fprintln(stderr, "newsdesk:", err)
+		return exitError
+	}
+	return exitOK
+}
+
+func serve(ctx context.Context, a *app) error {
+	cfg, log := a.cfg, a.log
+	mux := http.NewServeMux()
+	posters := map[string]digest.Poster{}
+	var runners []func(context.Context) error
+
+	if cfg.Secrets.SlackBotToken != "" {
+		sa, err := slack.New(slack.Config{
+			BotToken: cfg.Secrets.SlackBotToken, SigningSecret: cfg.Secrets.SlackSigningSecret, AppToken: cfg.Secrets.SlackAppToken,
+			APIURL: cfg.Slack.APIURL, Command: cfg.Slack.Command, AckBudget: cfg.Slack.AckBudget.D(),
+		}, a.bot, log.With("adapter", "slack"))
+		if err != nil {
+			return err
+		}
+		posters["slack"] = sa
+		if cfg.Secrets.SlackSigningSecret != "" {
+			sa.Routes(mux)
+		}
+		if cfg.Secrets.SlackAppToken != "" {
+			runners = append(runners, sa.RunSocketMode)
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = sa.Shutdown(sctx)
+		}()
+		log.Info("slack enabled", "http", cfg.Secrets.SlackSigningSecret != "", "socket_mode", cfg.Secrets.SlackAppToken != "")
+	}
+	if cfg.Secrets.DiscordBotToken != "" {
+		da, err := discord.New(discord.Config{Token: cfg.Secrets.DiscordBotToken, GuildID: cfg.Discord.GuildID, Command: cfg.Discord.Command},
+			a.bot, a.gaz, log.With("adapter", "discord"))
+		if err != nil {
+			return err
+		}
+		posters["discord"] = da
+		runners = append(runners, da.Run)
+		log.Info("discord enabled", "guild", cfg.Discord.GuildID)
+	}
+	if len(posters) > 0 {
+		svc, st, err := a.openDigests(posters)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		a.bot.Digests = svc
+		runners = append(runners, svc.Run)
+		for _, f := range cfg.Feeds {
+			runners = append(runners, feedPoller(a, st, f.URL, f.Every.D()))
+		}
+	} else {
+		log.Warn("no chat platform is enabled: set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN")
+	}
+	if cfg.Secrets.APIToken != "" {
+		mux.Handle("POST /api/v1/articles", &ingest.API{In: a.in, Token: cfg.Secrets.APIToken, Log: log.With("api", "ingest")})
+	}
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := a.ix.Count(r.Context()); err != nil {
+			http.Error(w, "index not ready", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := a.ix.Count(r.Context())
+		seq, _ := a.ix.MaxSeq(r.Context())
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		fmt.Fprintf(w, "# HELP newsdesk_articles Articles in the index.\n# TYPE newsdesk_articles gauge\nnewsdesk_articles %d\n", n)
+		fmt.Fprintf(w, "# HELP newsdesk_ingest_seq Highest ingestion sequence number.\n# TYPE newsdesk_ingest_seq gauge\nnewsdesk_ingest_seq %d\n", seq)
+	})
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (set listen: or NEWSDESK_LISTEN): %w", cfg.Listen, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	log.Info("newsdesk serving", "addr", ln.Addr().String(), "data", a.data)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, len(runners)+1)
+	var wg sync.WaitGroup
+	for _, run := range runners {
+		wg.Go(func() {
+			if err := run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				errc <- err
+			}
+		})
+	}
+	wg.Go(func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+		}
+	})
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case runErr = <-errc:
+	}
+	cancel()
+	sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer scancel()
+	_ = srv.Shutdown(sctx)
+	wg.Wait()
+	return runErr
+}
+
+// feedPoller polls one feed, ingesting new items; conditional requests
+// keep it cheap, and ingestion is idempotent, so a repeat costs nothing.
+func feedPoller(a *app, st *state.Store, url string, every time.Duration) func(context.Context) error {
+	if every <= 0 {
+		every = 15 * time.Minute
+	}
+	log := a.log.With("feed", url)
+	client := &http.Client{Timeout: 30 * time.Second}
+	return func(ctx context.Context) error {
+		poll := func() {
+			cur, err := st.FeedCursor(ctx, url)
+			if err != nil {
+				log.Warn("feed cursor", "err", err)
+			}
+			arts, etag, lm, notModified, err := ingest.FetchFeed(ctx, client, url, cur.ETag, cur.LastModified)
+			if err != nil {
+				log.Warn("feed poll failed; will retry", "err", err)
+				return
+			}
+			if !notModified {
+				res, err := a.in.Ingest(ctx, url, arts)
+				if err != nil {
+					log.Error("feed ingest failed; will retry", "err", err)
+					return
+				}
+				log.Info("feed polled", "result", res.String())
+			}
+			cur.URL, cur.ETag, cur.LastModified, cur.Checked = url, etag, lm, time.Now().UTC()
+			if err := st.SetFeedCursor(ctx, cur); err != nil {
+				log.Warn("save feed cursor", "err", err)
+			}
+		}
+		poll()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+				poll()
+			}
+		}
+	}
+}
+
+func cmdDigest(ctx context.Context, g globals, channel string, preview bool, stdout, stderr io.Writer) int {
+	if channel == "" || !strings.Contains(channel, ":") || !preview {
+		fmt.Fprintln(stderr, "usage: newsdesk digest --channel PLATFORM:ID --preview   (e.g. --channel slack:C0123ABC)")
+		return exitUsage
+	}
+	a, err := open(ctx, g, stderr, true)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk:", err)
+		return exitError
+	}
+	defer a.Close()
+	svc, st, err := a.openDigests(map[string]digest.Poster{"console": &consolePoster{w: stdout}})
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk:", err)
+		return exitError
+	}
+	defer st.Close()
+	r, err := svc.Preview(ctx, channel)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk: digest preview:", err)
+		return exitError
+	}
+	fmt.Fprint(stdout, console.Render(r, false))
+	return exitOK
+}
+
+func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
+	a, err := open(ctx, g, stderr, true)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk:", err)
+		return exitError
+	}
+	defer a.Close()
+	n, err := a.in.Reindex(ctx, a.ix)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "reindexed %d articles\n", n)
+	return exitOK
+}
+
+// cmdHealthcheck asks a running serve for /healthz (the container's
+// HEALTHCHECK runs this, so the image needs no curl).
+func cmdHealthcheck(ctx context.Context, g globals, stderr io.Writer) int {
+	cfg, err := loadConfig(g)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk:", err)
+		return exitUsage
+	}
+	host, port, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk: listen:", err)
+		return exitUsage
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk: unhealthy:", err)
+		return exitError
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(stderr, "newsdesk: unhealthy:", resp.Status)
+		return exitError
+	}
+	return exitOK
+}

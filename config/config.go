@@ -1,0 +1,333 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/newsdesk/newsdesk/internal/suggest"
+)
+
+// Config is newsdesk's whole configuration.
+type Config struct {
+	Data     string `yaml:"data"`      // data directory: index, state
+	Listen   string `yaml:"listen"`    // HTTP listener for serve
+	LogLevel string `yaml:"log_level"` // debug, info, warn, error
+	Sample   *bool  `yaml:"sample"`    // index the bundled sample corpus into an empty index (default true)
+
+	Admins []string `yaml:"admins"` // "slack:U123", "discord:456"; empty: everyone may subscribe
+
+	Search  Search  `yaml:"search"`
+	Slack   Slack   `yaml:"slack"`
+	Discord Discord `yaml:"discord"`
+	Digest  Digest  `yaml:"digest"`
+	Feeds   []Feed  `yaml:"feeds"`
+
+	Secrets Secrets `yaml:"-"`
+}
+
+// Search tunes the command path.
+type Search struct {
+	Timeout Duration `yaml:"timeout"`
+}
+
+// Slack configures the Slack adapter (enabled by SLACK_BOT_TOKEN).
+type Slack struct {
+	Command   string   `yaml:"command"`    // slash command name
+	APIURL    string   `yaml:"api_url"`    // Web API base, ends in /api/
+	AckBudget Duration `yaml:"ack_budget"` // answer inline if done within this, else via response_url
+}
+
+// Discord configures the Discord adapter (enabled by DISCORD_BOT_TOKEN).
+type Discord struct {
+	Command string `yaml:"command"`
+	GuildID string `yaml:"guild_id"` // register the command in one guild (fast) instead of globally
+}
+
+// Digest configures digests.
+type Digest struct {
+	Grace    Duration `yaml:"grace"`     // a slot missed while down is posted at start-up if within this
+	Quiet    string   `yaml:"quiet"`     // skip or note, on a day with nothing new
+	MaxItems int      `yaml:"max_items"` // default cap on items per digest
+}
+
+// Feed is an RSS or Atom feed polled by serve.
+type Feed struct {
+	URL   string   `yaml:"url"`
+	Every Duration `yaml:"every"`
+}
+
+// Secrets come from the environment only.
+type Secrets struct {
+	SlackBotToken      string
+	SlackSigningSecret string
+	SlackAppToken      string
+	DiscordBotToken    string
+	APIToken           string
+}
+
+// Duration is a time.Duration written as "90s", "6h".
+type Duration time.Duration
+
+// UnmarshalYAML reads "6h".
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration; write it like 90s, 15m or 6h", n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Default returns the configuration with every default filled in.
+func Default() Config {
+	t := true
+	return Config{
+		Data:     DefaultDataDir(),
+		Listen:   ":8080",
+		LogLevel: "info",
+		Sample:   &t,
+		Search:   Search{Timeout: Duration(5 * time.Second)},
+		Slack:    Slack{Command: "/newsdesk", APIURL: "https://slack.com/api/", AckBudget: Duration(time.Second)},
+		Discord:  Discord{Command: "newsdesk"},
+		Digest:   Digest{Grace: Duration(6 * time.Hour), Quiet: "skip", MaxItems: 30},
+	}
+}
+
+// DefaultDataDir is $XDG_DATA_HOME/newsdesk, else ~/.local/share/newsdesk
+// (the user config dir on macOS and Windows), else ./newsdesk-data.
+func DefaultDataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "newsdesk")
+	}
+	if runtime.GOOS == "darwin" || runtime.GOOS == "windows" {
+		if d, err := os.UserConfigDir(); err == nil {
+			return filepath.Join(d, "newsdesk")
+		}
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "newsdesk")
+	}
+	return "newsdesk-data"
+}
+
+// Env reads an environment variable; the lookup function is replaceable in
+// tests.
+type Env func(string) (string, bool)
+
+// Load reads the YAML file at path (none if path is ""), applies the
+// environment and validates. getenv is os.LookupEnv outside tests.
+func Load(path string, getenv Env) (Config, error) {
+	cfg := Default()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("read config %s: %w", path, err)
+		}
+		if err := decode(b, &cfg); err != nil {
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(&cfg, getenv); err != nil {
+		return cfg, err
+	}
+	if err := cfg.Validate(); err != nil {
+		if path != "" {
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+var lineRe = regexp.MustCompile(`line (\d+): field (\S+) not found in type config\.(\w+)`)
+
+// decode is strict: an unknown key is an error that suggests the known one.
+func decode(b []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	err := dec.Decode(cfg)
+	if err == nil || errors.Is(err, io.EOF) {
+		return nil
+	}
+	if m := lineRe.FindStringSubmatch(err.Error()); m != nil {
+		known := keysOf(m[3])
+		msg := fmt.Sprintf("line %s: unknown key %q", m[1], m[2])
+		if s := suggest.Closest(m[2], known, 2); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return fmt.Errorf("%s (known keys here: %s)", msg, strings.Join(known, ", "))
+	}
+	return err
+}
+
+func keysOf(typ string) []string {
+	var v any
+	switch typ {
+	case "Config":
+		v = Config{}
+	case "Search":
+		v = Search{}
+	case "Slack":
+		v = Slack{}
+	case "Discord":
+		v = Discord{}
+	case "Digest":
+		v = Digest{}
+	case "Feed":
+		v = Feed{}
+	default:
+		return nil
+	}
+	return yamlKeys(v)
+}
+
+func applyEnv(cfg *Config, getenv Env) error {
+	if getenv == nil {
+		getenv = os.LookupEnv
+	}
+	if v, ok := getenv("NEWSDESK_DATA"); ok && v != "" {
+		cfg.Data = v
+	}
+	if v, ok := getenv("NEWSDESK_LISTEN"); ok && v != "" {
+		cfg.Listen = v
+	}
+	if v, ok := getenv("NEWSDESK_LOG_LEVEL"); ok && v != "" {
+		cfg.LogLevel = v
+	}
+	if v, ok := getenv("SLACK_API_URL"); ok && v != "" {
+		cfg.Slack.APIURL = v
+	}
+	if v, ok := getenv("DISCORD_GUILD_ID"); ok && v != "" {
+		cfg.Discord.GuildID = v
+	}
+	secrets := []struct {
+		name string
+		dst  *string
+	}{
+		{"SLACK_BOT_TOKEN", &cfg.Secrets.SlackBotToken},
+		{"SLACK_SIGNING_SECRET", &cfg.Secrets.SlackSigningSecret},
+		{"SLACK_APP_TOKEN", &cfg.Secrets.SlackAppToken},
+		{"DISCORD_BOT_TOKEN", &cfg.Secrets.DiscordBotToken},
+		{"NEWSDESK_API_TOKEN", &cfg.Secrets.APIToken},
+	}
+	for _, s := range secrets {
+		v, err := secret(s.name, getenv)
+		if err != nil {
+			return err
+		}
+		*s.dst = v
+	}
+	return nil
+}
+
+// secret reads NAME, or the file named by NAME_FILE (trailing newline
+// trimmed). Both set is an error.
+func secret(name string, getenv Env) (string, error) {
+	v, _ := getenv(name)
+	f, _ := getenv(name + "_FILE")
+	if v != "" && f != "" {
+		return "", fmt.Errorf("both %s and %s_FILE are set: keep one", name, name)
+	}
+	if f == "" {
+		return strings.TrimSpace(v), nil
+	}
+	b, err := os.ReadFile(f)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// Validate checks the values, naming the key and the fix.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if strings.TrimSpace(c.Data) == "" {
+		bad("data", "is empty; set a directory, e.g. data: /var/lib/newsdesk, or NEWSDESK_DATA")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log_level", "%q is not a level; use debug, info, warn or error", c.LogLevel)
+	}
+	if c.Search.Timeout.D() <= 0 || c.Search.Timeout.D() > time.Minute {
+		bad("search.timeout", "%s is out of range; use between 1s and 1m", c.Search.Timeout.D())
+	}
+	if !strings.HasPrefix(c.Slack.Command, "/") || strings.ContainsAny(c.Slack.Command, " \t") {
+		bad("slack.command", "%q must start with / and have no spaces, e.g. /newsdesk", c.Slack.Command)
+	}
+	if u, err := url.Parse(c.Slack.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.HasSuffix(u.Path, "/") {
+		bad("slack.api_url", "%q must be an http(s) URL ending in /, e.g. https://slack.com/api/", c.Slack.APIURL)
+	}
+	if d := c.Slack.AckBudget.D(); d <= 0 || d > 2500*time.Millisecond {
+		bad("slack.ack_budget", "%s is out of range; Slack needs an answer within 3s, use 100ms to 2.5s", d)
+	}
+	if c.Secrets.SlackBotToken != "" && c.Secrets.SlackSigningSecret == "" && c.Secrets.SlackAppToken == "" {
+		bad("SLACK_BOT_TOKEN", "is set but neither SLACK_SIGNING_SECRET (HTTP request URL) nor SLACK_APP_TOKEN (Socket Mode) is; set one")
+	}
+	if c.Secrets.SlackBotToken == "" && (c.Secrets.SlackSigningSecret != "" || c.Secrets.SlackAppToken != "") {
+		bad("SLACK_BOT_TOKEN", "is not set but SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is; set the bot token (xoxb-…) too")
+	}
+	if c.Secrets.SlackAppToken != "" && !strings.HasPrefix(c.Secrets.SlackAppToken, "xapp-") {
+		bad("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-")
+	}
+	if c.Discord.Command == "" || strings.ToLower(c.Discord.Command) != c.Discord.Command || strings.ContainsAny(c.Discord.Command, " /") {
+		bad("discord.command", "%q must be lower-case with no spaces or slash, e.g. newsdesk", c.Discord.Command)
+	}
+	if c.Digest.Grace.D() < 0 {
+		bad("digest.grace", "must not be negative")
+	}
+	if c.Digest.Quiet != "skip" && c.Digest.Quiet != "note" {
+		bad("digest.quiet", "%q must be skip or note", c.Digest.Quiet)
+	}
+	if c.Digest.MaxItems < 1 || c.Digest.MaxItems > 200 {
+		bad("digest.max_items", "%d is out of range; use 1 to 200", c.Digest.MaxItems)
+	}
+	for i, a := range c.Admins {
+		p, id, ok := strings.Cut(a, ":")
+		if !ok || id == "" || (p != "slack" && p != "discord" && p != "console") {
+			bad(fmt.Sprintf("admins[%d]", i), "%q must be platform:user-id, e.g. slack:U0123ABC or discord:80351110224678912", a)
+		}
+	}
+	for i, f := range c.Feeds {
+		if u, err := url.Parse(f.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad(fmt.Sprintf("feeds[%d].url", i), "%q must be an http(s) URL", f.URL)
+		}
+		if f.Every.D() != 0 && f.Every.D() < time.Minute {
+			bad(fmt.Sprintf("feeds[%d].every", i), "%s is too often; poll at most once a minute", f.Every.D())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// SampleOn reports whether the bundled sample corpus should fill an empty index.
+func (c Config) SampleOn() bool { return c.Sample == nil || *c.Sample }
+
+// String prints the configuration without secrets (it says which are set).
+func (c Config) String() string {
+	b, _ := yaml.Marshal(c)
+	set := func(s string) string {
+		if s == "" {
+			return "unset"
+		}
+		return "set"
+	}
+	return string(b) + fmt.Sprintf("# secrets: SLACK_BOT_TOKEN %s, SLACK_SIGNING_SECRET %s, SLACK_APP_TOKEN %s, DISCORD_BOT_TOKEN %s, NEWSDESK_API_TOKEN %s\n",
+		set(c.Secrets.SlackBotToken), set(c.Secrets.SlackSigningSecret), set(c.Secrets.SlackAppToken), set(c.Secrets.DiscordBotToken), set(c.Secrets.APIToken))
+}

@@ -1,0 +1,86 @@
+package config_test
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk/config"
+)
+
+func env(m map[string]string) config.Env {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestLoadGood(t *testing.T) {
+	cfg, err := config.Load("testdata/good.yaml", env(map[string]string{
+		"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "topsecret", "NEWSDESK_DATA": "/srv/newsdesk",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Data != "/srv/newsdesk" {
+		t.Errorf("NEWSDESK_DATA did not override data: %q", cfg.Data)
+	}
+	if cfg.Slack.Command != "/desk" || cfg.Slack.AckBudget.D() != 800*time.Millisecond || cfg.Digest.Grace.D() != 2*time.Hour {
+		t.Errorf("values not read: %+v", cfg)
+	}
+	if cfg.Slack.APIURL != "https://slack.com/api/" || cfg.Digest.MaxItems != 30 {
+		t.Errorf("defaults lost: %q %d", cfg.Slack.APIURL, cfg.Digest.MaxItems)
+	}
+	if s := cfg.String(); strings.Contains(s, "topsecret") || strings.Contains(s, "xoxb-1") || !strings.Contains(s, "SLACK_SIGNING_SECRET set") {
+		t.Errorf("String leaks or hides secrets wrongly:\n%s", s)
+	}
+}
+
+func TestLoadErrorsNameKeyAndFix(t *testing.T) {
+	tests := []struct {
+		file string
+		env  map[string]string
+		want []string
+	}{
+		{"testdata/typo.yaml", nil, []string{`unknown key "grase"`, `did you mean "grace"?`, "line 2"}},
+		{"testdata/baddur.yaml", nil, []string{`"6 hours" is not a duration`, "6h"}},
+		{"testdata/badvalues.yaml", nil, []string{
+			`log_level: "loud"`, "slack.api_url", "https://slack.com/api/", `digest.quiet: "sometimes" must be skip or note`,
+			"digest.max_items", `admins[0]: "U0123" must be platform:user-id`, "feeds[0].url", "feeds[0].every",
+		}},
+		{"", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, []string{"SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"}},
+		{"", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, []string{"xapp-"}},
+		{"", map[string]string{"SLACK_BOT_TOKEN": "a", "SLACK_BOT_TOKEN_FILE": "/x"}, []string{"keep one"}},
+		{"testdata/missing.yaml", nil, []string{"testdata/missing.yaml"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file+strings.Join(keys(tc.env), ","), func(t *testing.T) {
+			_, err := config.Load(tc.file, env(tc.env))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q\ndoes not say %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(p, []byte("xoxb-from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load("", env(map[string]string{"SLACK_BOT_TOKEN_FILE": p, "SLACK_SIGNING_SECRET": "s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Secrets.SlackBotToken != "xoxb-from-file" {
+		t.Errorf("token = %q", cfg.Secrets.SlackBotToken)
+	}
+}
+
+func keys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

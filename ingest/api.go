@@ -1,0 +1,170 @@
+package ingest
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// MaxRequestBytes caps one ingestion request.
+const MaxRequestBytes = 16 << 20
+
+// API is the authenticated HTTP ingestion endpoint, POST /api/v1/articles.
+// It accepts a JSON object or array of records (application/json), JSON
+// Lines (application/x-ndjson), or one text/Markdown article (text/plain,
+// text/markdown; ?name= dates it like a file name). It answers only after
+// the articles are durable: 200 with what was added, or an error status and
+// nothing acknowledged.
+type API struct {
+	In    *Ingester
+	Token string // bearer token; required
+	Log   *slog.Logger
+}
+
+type apiError struct {
+	Line  int    `json:"line,omitempty"`
+	Error string `json:"error"`
+}
+
+type apiResult struct {
+	Added     []string   `json:"added"`
+	Updated   []string   `json:"updated"`
+	Unchanged []string   `json:"unchanged"`
+	Errors    []apiError `json:"errors"`
+}
+
+func (h *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	log := h.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		httpError(w, http.StatusMethodNotAllowed, "use POST")
+		return
+	}
+	auth := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(auth, "Bearer ")
+	if h.Token == "" || !ok || subtle.ConstantTimeCompare([]byte(tok), []byte(h.Token)) != 1 {
+		log.Warn("ingest API: refused request without a valid token", "remote", r.RemoteAddr)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="newsdesk"`)
+		httpError(w, http.StatusUnauthorized, "missing or wrong bearer token: send Authorization: Bearer $NEWSDESK_API_TOKEN")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBytes))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request larger than %d bytes: send fewer articles per request", MaxRequestBytes))
+			return
+		}
+		httpError(w, http.StatusBadRequest, "could not read the request body")
+		return
+	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var res Result
+	var errs []*ItemError
+	switch ct {
+	case "application/json":
+		parsed, perrs := parseJSONBody(body)
+		errs = perrs
+		res, err = h.In.Ingest(r.Context(), "request", parsed)
+	case "application/x-ndjson", "application/jsonl", "application/x-jsonlines":
+		parsed, perrs := ParseJSONL("request", bytes.NewReader(body))
+		errs = perrs
+		res, err = h.In.Ingest(r.Context(), "request", parsed)
+	case "text/plain", "text/markdown":
+		a, perr := ParseText(r.URL.Query().Get("name"), body)
+		if perr != nil {
+			errs = append(errs, &ItemError{Source: "request", Err: perr})
+			break
+		}
+		res, err = h.In.Ingest(r.Context(), "request", toSlice(a))
+	default:
+		httpError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json, application/x-ndjson, text/plain or text/markdown")
+		return
+	}
+	if err != nil {
+		log.Error("ingest API: store failed; nothing acknowledged", "err", err)
+		httpError(w, http.StatusServiceUnavailable, "the index could not store the articles; nothing was acknowledged: retry later")
+		return
+	}
+	out := apiResult{Added: nonNil(res.Added), Updated: nonNil(res.Updated), Unchanged: nonNil(res.Unchanged), Errors: []apiError{}}
+	for _, e := range append(errs, res.Errors...) {
+		out.Errors = append(out.Errors, apiError{Line: e.Line, Error: e.Err.Error()})
+	}
+	status := http.StatusOK
+	if len(out.Added)+len(out.Updated)+len(out.Unchanged) == 0 && len(out.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	log.Info("ingest API", "added", len(out.Added), "updated", len(out.Updated), "unchanged", len(out.Unchanged), "refused", len(out.Errors))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+func toSlice[T any](v T) []T { return []T{v} }
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// parseJSONBody accepts one record or an array of records.
+func parseJSONBody(b []byte) ([]news.Article, []*ItemError) {
+	b = bytes.TrimSpace(b)
+	var recs []Record
+	if len(b) > 0 && b[0] == '[' {
+		var raw []json.RawMessage
+		if err := json.Unmarshal(b, &raw); err != nil {
+			return nil, []*ItemError{{Source: "request", Err: fmt.Errorf("not a JSON array of records: %v", err)}}
+		}
+		var errs []*ItemError
+		for i, m := range raw {
+			var rec Record
+			if err := json.Unmarshal(m, &rec); err != nil {
+				errs = append(errs, &ItemError{Source: "request", Line: i + 1, Err: fmt.Errorf("record %d: %v", i+1, err)})
+				continue
+			}
+			recs = append(recs, rec)
+		}
+		arts, aerrs := recordArticles(recs)
+		return arts, append(errs, aerrs...)
+	}
+	var rec Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return nil, []*ItemError{{Source: "request", Err: fmt.Errorf("not a JSON record: %v", err)}}
+	}
+	return recordArticles([]Record{rec})
+}
+
+func recordArticles(recs []Record) ([]news.Article, []*ItemError) {
+	var arts []news.Article
+	var errs []*ItemError
+	for i, rec := range recs {
+		a, err := rec.Article()
+		if err != nil {
+			errs = append(errs, &ItemError{Source: "request", Line: i + 1, Err: err})
+			continue
+		}
+		arts = append(arts, a)
+	}
+	return arts, errs
+}
+
+func httpError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}

@@ -1,0 +1,260 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newsdesk/newsdesk/extract"
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// Store is where ingested articles go: the index.
+type Store interface {
+	Put(ctx context.Context, arts []news.Article) error
+	Article(ctx context.Context, id string) (news.Article, error)
+	MaxSeq(ctx context.Context) (uint64, error)
+}
+
+// Extractor finds the statements in an article.
+type Extractor interface {
+	Extract(doc extract.Document) ([]news.Statement, error)
+}
+
+// BatchSize is how many articles go into one index batch.
+const BatchSize = 500
+
+// Ingester extracts, numbers and stores articles. It is safe for concurrent
+// use: sequence numbers are assigned and made durable in one critical
+// section, so the digest watermark never skips an article.
+type Ingester struct {
+	store Store
+	ex    Extractor
+	log   *slog.Logger
+	now   func() time.Time
+
+	mu  sync.Mutex
+	seq uint64
+}
+
+// New returns an Ingester that continues the store's sequence.
+func New(ctx context.Context, store Store, ex Extractor, log *slog.Logger) (*Ingester, error) {
+	seq, err := store.MaxSeq(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read ingestion sequence: %w", err)
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Ingester{store: store, ex: ex, log: log, now: time.Now, seq: seq}, nil
+}
+
+// Result says what happened to a batch.
+type Result struct {
+	Added     []string     // ids of new articles, durable
+	Updated   []string     // ids of changed articles, durable
+	Unchanged []string     // ids already held as they are
+	Errors    []*ItemError // items refused, each naming its source
+}
+
+// Merge adds o into r.
+func (r *Result) Merge(o Result) {
+	r.Added = append(r.Added, o.Added...)
+	r.Updated = append(r.Updated, o.Updated...)
+	r.Unchanged = append(r.Unchanged, o.Unchanged...)
+	r.Errors = append(r.Errors, o.Errors...)
+}
+
+func (r Result) String() string {
+	return fmt.Sprintf("%d added, %d updated, %d unchanged, %d refused", len(r.Added), len(r.Updated), len(r.Unchanged), len(r.Errors))
+}
+
+// Ingest extracts and stores articles. source names them in errors. An
+// article is in Added or Updated only once the batch that holds it is
+// durable; if storing fails, the error is returned and those articles are
+// not acknowledged.
+func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Article) (Result, error) {
+	var res Result
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	seen := map[string]bool{}
+	var batch []news.Article
+	var added, updated []string
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := in.store.Put(ctx, batch); err != nil {
+			in.seq -= uint64(len(batch))
+			return fmt.Errorf("store %d articles from %s: %w", len(batch), source, err)
+		}
+		res.Added = append(res.Added, added...)
+		res.Updated = append(res.Updated, updated...)
+		batch, added, updated = batch[:0], nil, nil
+		return nil
+	}
+	for i := range arts {
+		a := arts[i]
+		if seen[a.ID] {
+			res.Unchanged = append(res.Unchanged, a.ID)
+			continue
+		}
+		seen[a.ID] = true
+		sts, err := in.ex.Extract(extract.Document{Title: a.Title, Body: a.Body, Published: a.Published})
+		if err != nil {
+			res.Errors = append(res.Errors, &ItemError{Source: source + " (" + a.Title + ")", Err: err})
+			continue
+		}
+		a.Statements = sts
+		a.Summarize()
+		old, err := in.store.Article(ctx, a.ID)
+		isNew := errors.Is(err, news.ErrNotFound)
+		if err != nil && !isNew {
+			return res, fmt.Errorf("look up article %s: %w", a.ID, err)
+		}
+		if !isNew && sameContent(old, a) {
+			res.Unchanged = append(res.Unchanged, a.ID)
+			continue
+		}
+		if !isNew && slices.EqualFunc(old.Statements, a.Statements, sameStatement) {
+			// the text changed but not what was said: keep the old place in
+			// the sequence so digests do not repeat it
+			a.Seq, a.IngestedAt = old.Seq, old.IngestedAt
+		} else {
+			in.seq++
+			a.Seq = in.seq
+			a.IngestedAt = in.now().UTC()
+		}
+		batch = append(batch, a)
+		if isNew {
+			added = append(added, a.ID)
+		} else {
+			updated = append(updated, a.ID)
+		}
+		if len(batch) >= BatchSize {
+			if err := flush(); err != nil {
+				return res, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+func sameContent(a, b news.Article) bool {
+	return a.Title == b.Title && a.Body == b.Body && a.Published.Equal(b.Published) && a.Source == b.Source && a.Language == b.Language &&
+		slices.EqualFunc(a.Statements, b.Statements, sameStatement)
+}
+
+func sameStatement(a, b news.Statement) bool {
+	return a.Kind == b.Kind && a.Speaker == b.Speaker && a.Sentence == b.Sentence && a.Confidence == b.Confidence &&
+		slices.Equal(a.Accused, b.Accused) && slices.Equal(a.SpeakerCountry, b.SpeakerCountry) && slices.Equal(a.Targets, b.Targets)
+}
+
+// ParseFile reads one file by its extension: .jsonl/.ndjson as JSON Lines,
+// .xml/.rss/.atom as a feed, anything else as a text or Markdown article.
+func ParseFile(path string) ([]news.Article, []*ItemError) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, []*ItemError{{Source: path, Err: err}}
+	}
+	defer f.Close()
+	return Parse(path, f)
+}
+
+// Parse reads one named source by its name's extension (see ParseFile).
+func Parse(name string, r io.Reader) ([]news.Article, []*ItemError) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jsonl", ".ndjson":
+		return ParseJSONL(name, r)
+	case ".xml", ".rss", ".atom":
+		arts, err := ParseFeed(r)
+		if err != nil {
+			return nil, []*ItemError{{Source: name, Err: err}}
+		}
+		return arts, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r, MaxArticleBytes+1))
+	if err != nil {
+		return nil, []*ItemError{{Source: name, Err: err}}
+	}
+	a, err := ParseText(name, b)
+	if err != nil {
+		return nil, []*ItemError{{Source: name, Err: err}}
+	}
+	return []news.Article{a}, nil
+}
+
+// FS ingests every article file in fsys (the bundled sample corpus).
+func (in *Ingester) FS(ctx context.Context, fsys fs.FS) (Result, error) {
+	var res Result
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !articleExts[strings.ToLower(filepath.Ext(path))] {
+			return err
+		}
+		f, err := fsys.Open(path)
+		if err != nil {
+			return err
+		}
+		arts, errs := Parse(path, f)
+		f.Close()
+		res.Errors = append(res.Errors, errs...)
+		r, err := in.Ingest(ctx, path, arts)
+		res.Merge(r)
+		return err
+	})
+	return res, err
+}
+
+// articleExts are the file kinds a directory walk picks up.
+var articleExts = map[string]bool{".txt": true, ".md": true, ".markdown": true, ".jsonl": true, ".ndjson": true, ".xml": true, ".rss": true, ".atom": true}
+
+// Paths ingests files and directories (walked for articleExts files).
+// Every file is tried; problems are collected in the result. The error is
+// non-nil only when the store fails.
+func (in *Ingester) Paths(ctx context.Context, paths ...string) (Result, error) {
+	var res Result
+	for _, p := range paths {
+		var files []string
+		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if path != p && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if path == p || articleExts[strings.ToLower(filepath.Ext(path))] {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			res.Errors = append(res.Errors, &ItemError{Source: p, Err: err})
+			continue
+		}
+		for _, f := range files {
+			arts, errs := ParseFile(f)
+			res.Errors = append(res.Errors, errs...)
+			r, err := in.Ingest(ctx, f, arts)
+			res.Merge(r)
+			if err != nil {
+				return res, err
+			}
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,273 @@
+package ingest_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk/actors"
+	"github.com/newsdesk/newsdesk/extract"
+	"github.com/newsdesk/newsdesk/index"
+	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/news"
+)
+
+func TestParseTextSeed(t *testing.T) {
+	b, err := os.ReadFile("testdata/apt31-accusations-2024-03.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ingest.ParseText("testdata/apt31-accusations-2024-03.txt", b)
+	if err != nil {
+		t.Fatalf("ParseText: %v", err)
+	}
+	if !strings.HasPrefix(a.Title, "On March 25, US, UK and New Zealand officials accused China") {
+		t.Errorf("title = %q", a.Title)
+	}
+	if a.Source.Name != "Sky News" {
+		t.Errorf("source = %q, want Sky News from the caption", a.Source.Name)
+	}
+	if want := time.Date(2024, 3, 25, 0, 0, 0, 0, time.UTC); !a.Published.Equal(want) {
+		t.Errorf("published = %v, want %v (month from the file name, day from the text)", a.Published, want)
+	}
+	for _, gone := range []string{"China is being accused by the West", "Comment (0)", "\nSource"} {
+		if strings.Contains(a.Body, gone) {
+			t.Errorf("body keeps %q", gone)
+		}
+	}
+	if !strings.HasPrefix(a.Body, "The UK's Sky News agency quoted") || !strings.HasSuffix(a.Body, "global critical infrastructure at risk.") {
+		t.Errorf("body = %.80q … %q", a.Body, a.Body[len(a.Body)-40:])
+	}
+	a2, _ := ingest.ParseText("elsewhere/apt31-accusations-2024-03.txt", b)
+	if a.ID != a2.ID || len(a.ID) != 12 {
+		t.Errorf("id %q is not stable (%q) or not 12 hex digits", a.ID, a2.ID)
+	}
+}
+
+func TestParseTextFrontMatter(t *testing.T) {
+	b, _ := os.ReadFile("testdata/front-matter.md")
+	a, err := ingest.ParseText("front-matter.md", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Netherlands attributes Cyber attack to Russia's GRU" || a.Source.URL != "https://example.org/nl-gru" || a.Source.Name != "Example Times" {
+		t.Errorf("article = %+v", a)
+	}
+	if strings.Contains(a.Body, "**") || strings.Contains(a.Body, "](") {
+		t.Errorf("markdown left in body: %q", a.Body)
+	}
+	if a.Published.Format("2006-01-02") != "2024-05-02" {
+		t.Errorf("published = %v", a.Published)
+	}
+}
+
+func TestParseTextRefusals(t *testing.T) {
+	latin1, _ := os.ReadFile("testdata/latin1.txt")
+	tests := []struct {
+		name string
+		in   []byte
+		want error
+		msg  string
+	}{
+		{"non-UTF-8", latin1, ingest.ErrNotUTF8, "iconv"},
+		{"oversized", []byte("Title\n" + strings.Repeat("x", ingest.MaxArticleBytes)), ingest.ErrTooLarge, "split it"},
+		{"empty", []byte("  \n\n"), ingest.ErrNoTitle, "headline"},
+		{"title only", []byte("Just a headline\n"), ingest.ErrNoBody, "body"},
+		{"unclosed front matter", []byte("---\ntitle: x\n\nbody"), nil, "never closed"},
+		{"bad front matter date", []byte("---\npublished: soon\n---\nTitle\nBody"), nil, "2024-03-25"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ingest.ParseText(tc.name, tc.in)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("error %v is not %v", err, tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("error %q does not say %q", err, tc.msg)
+			}
+		})
+	}
+}
+
+func TestParseJSONLKeepsGoodLines(t *testing.T) {
+	arts, errs := ingest.ParseFile("testdata/mixed.jsonl")
+	if len(arts) != 2 {
+		t.Fatalf("got %d articles, want the 2 good lines", len(arts))
+	}
+	var lines []int
+	for _, e := range errs {
+		if !strings.HasPrefix(e.Error(), "testdata/mixed.jsonl:") {
+			t.Errorf("error %q does not name the file", e)
+		}
+		lines = append(lines, e.Line)
+	}
+	if len(lines) != 3 || lines[0] != 2 || lines[1] != 3 || lines[2] != 4 {
+		t.Errorf("error lines = %v, want [2 3 4]", lines)
+	}
+	if arts[0].Source.URL != "https://example.org/news/uk-sanctions?utm_source=x" || arts[0].Source.Name != "example.org" {
+		t.Errorf("source = %+v", arts[0].Source)
+	}
+	if arts[1].Source.Name != "Example Wire" || arts[1].Published.UTC().Hour() != 16 {
+		t.Errorf("second = %+v %v", arts[1].Source, arts[1].Published)
+	}
+	// tracking parameters do not change the id
+	a2, _ := ingest.ParseJSONL("x", strings.NewReader(`{"title":"t","text":"b","url":"https://www.example.org/news/uk-sanctions/"}`))
+	if a2[0].ID != arts[0].ID {
+		t.Errorf("canonical URL ids differ: %s vs %s", a2[0].ID, arts[0].ID)
+	}
+}
+
+func TestParseJSONLOverlongLine(t *testing.T) {
+	in := `{"title":"a","text":"b"}` + "\n" + `{"title":"big","text":"` + strings.Repeat("x", ingest.MaxArticleBytes+10) + `"}` + "\n" + `{"title":"c","text":"d"}` + "\n"
+	arts, errs := ingest.ParseJSONL("big.jsonl", strings.NewReader(in))
+	if len(arts) != 2 || len(errs) != 1 || errs[0].Line != 2 || !errors.Is(errs[0], ingest.ErrTooLarge) {
+		t.Fatalf("arts %d, errs %v", len(arts), errs)
+	}
+}
+
+func TestParseFeed(t *testing.T) {
+	arts, errs := ingest.ParseFile("testdata/feed.xml")
+	if len(errs) > 0 || len(arts) != 1 {
+		t.Fatalf("arts %d errs %v (the empty item must be skipped)", len(arts), errs)
+	}
+	a := arts[0]
+	if a.Source.Name != "Example Security Desk" || a.Source.URL != "https://example.org/feed/1" {
+		t.Errorf("source %+v", a.Source)
+	}
+	if strings.Contains(a.Body, "<") || strings.Contains(a.Body, "alert") || !strings.Contains(a.Body, "highly likely") {
+		t.Errorf("body %q", a.Body)
+	}
+	if strings.Count(a.Body, "\n\n") != 1 {
+		t.Errorf("paragraphs not kept: %q", a.Body)
+	}
+}
+
+func newIngester(t *testing.T, dir string) (*ingest.Ingester, *index.Index) {
+	t.Helper()
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := ingest.New(context.Background(), ix, extract.New(actors.Default()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in, ix
+}
+
+func TestIngestIdempotentAndDurable(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	in, ix := newIngester(t, dir)
+	res, err := in.Paths(ctx, "testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// seed + 2 good jsonl lines + front-matter.md + 1 feed item; latin1.txt and 3 jsonl lines refused
+	if len(res.Added) != 5 || len(res.Errors) != 4 {
+		t.Fatalf("first ingest: %s; errors %v", res, res.Errors)
+	}
+	seq, _ := ix.MaxSeq(ctx)
+	if seq != 5 {
+		t.Errorf("max seq = %d, want 5", seq)
+	}
+	again, err := in.Paths(ctx, "testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Added)+len(again.Updated) != 0 || len(again.Unchanged) != 5 {
+		t.Errorf("second ingest changed something: %s", again)
+	}
+	if seq2, _ := ix.MaxSeq(ctx); seq2 != seq {
+		t.Errorf("max seq moved from %d to %d on a re-ingest", seq, seq2)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// acknowledged means durable: a new process sees every added article
+	in2, ix2 := newIngester(t, dir)
+	defer ix2.Close()
+	for _, id := range res.Added {
+		if _, err := ix2.Article(ctx, id); err != nil {
+			t.Errorf("article %s acknowledged but not found after reopen: %v", id, err)
+		}
+	}
+	// and the sequence continues where it stopped
+	r3, err := in2.Ingest(ctx, "new", []news.Article{{ID: "feedfeedfeed", Title: "New", Body: "The FBI said APT31 did it."}})
+	if err != nil || len(r3.Added) != 1 {
+		t.Fatalf("ingest after reopen: %v %s", err, r3)
+	}
+	a, _ := ix2.Article(ctx, "feedfeedfeed")
+	if a.Seq != 6 {
+		t.Errorf("seq after reopen = %d, want 6", a.Seq)
+	}
+}
+
+func TestIngestNotAcknowledgedWhenStoreFails(t *testing.T) {
+	ctx := context.Background()
+	in, ix := newIngester(t, t.TempDir())
+	ix.Close() // the store now refuses every write
+	arts, _ := ingest.ParseFile("testdata/apt31-accusations-2024-03.txt")
+	res, err := in.Ingest(ctx, "seed", arts)
+	if err == nil {
+		t.Fatal("ingest into a closed index succeeded")
+	}
+	if len(res.Added) != 0 {
+		t.Errorf("acknowledged %v although the store failed", res.Added)
+	}
+}
+
+func TestAPI(t *testing.T) {
+	in, ix := newIngester(t, t.TempDir())
+	defer ix.Close()
+	srv := httptest.NewServer(&ingest.API{In: in, Token: "s3cret"})
+	defer srv.Close()
+	post := func(token, ctype, body string) (*http.Response, string) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/articles?name=apt31-2024-03-25.txt", strings.NewReader(body))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		req.Header.Set("Content-Type", ctype)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var sb strings.Builder
+		_, _ = io.Copy(&sb, resp.Body)
+		return resp, sb.String()
+	}
+	mixed, _ := os.ReadFile("testdata/mixed.jsonl")
+	tests := []struct {
+		name, token, ctype, body string
+		status                   int
+		contains                 string
+	}{
+		{"no token", "", "application/x-ndjson", string(mixed), 401, "Bearer"},
+		{"wrong token", "guess", "application/x-ndjson", string(mixed), 401, "Bearer"},
+		{"jsonl with bad lines", "s3cret", "application/x-ndjson", string(mixed), 200, `"line":2`},
+		{"same again is unchanged", "s3cret", "application/x-ndjson", string(mixed), 200, `"added":[]`},
+		{"json array", "s3cret", "application/json", `[{"title":"A","text":"The NCSC said so.","date":"2024-01-02"},{"title":"B"}]`, 200, `"line":2`},
+		{"text article", "s3cret", "text/plain; charset=utf-8", "Headline\nThe FBI said APT31 did it.", 200, `"added":["`},
+		{"all refused", "s3cret", "application/json", `{"title":""}`, 422, "no \\\"title\\\""},
+		{"unsupported type", "s3cret", "application/xml", "<a/>", 415, "Content-Type"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := post(tc.token, tc.ctype, tc.body)
+			if resp.StatusCode != tc.status || !strings.Contains(body, tc.contains) {
+				t.Errorf("status %d body %s; want %d containing %s", resp.StatusCode, body, tc.status, tc.contains)
+			}
+		})
+	}
+}
