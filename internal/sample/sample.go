@@ -1,5 +1,5 @@
 // Package sample embeds newsdesk's bundled sample corpus (the seed article
-// and 32 White House statements on cyber attribution, see data/SOURCES.md)
+// and 32 White House statements on cyber attribution, see SOURCES.md)
 // so that a fresh install answers questions with no setup and no network.
 //
 // It imports the standard library only.
@@ -10,10 +10,10 @@ import (
 	"io/fs"
 )
 
-//go:embed data
+//go:embed data/*.txt data/*.jsonl
 var files embed.FS
 
-// FS returns the sample files: *.txt articles, *.jsonl records, SOURCES.md.
+// FS returns the sample articles: *.txt articles and *.jsonl records.
 func FS() fs.FS {
 	sub, err := fs.Sub(files, "data")
 	if err != nil {

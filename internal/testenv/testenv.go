@@ -8,7 +8,9 @@ package testenv
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/newsdesk/newsdesk/actors"
@@ -56,23 +58,52 @@ func NewBot(tb testing.TB) *bot.Bot {
 func build(tb testing.TB, ix *index.Index) *Env {
 	tb.Helper()
 	tb.Cleanup(func() { ix.Close() })
+	e, err := load(ix)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
+// load fills ix with the sample corpus and builds the bot over it.
+func load(ix *index.Index) (*Env, error) {
 	ctx := context.Background()
 	gaz := actors.Default()
 	in, err := ingest.New(ctx, ix, extract.New(gaz), nil)
 	if err != nil {
-		tb.Fatalf("ingester: %v", err)
+		return nil, fmt.Errorf("ingester: %w", err)
 	}
 	res, err := in.FS(ctx, sample.FS())
 	if err != nil {
-		tb.Fatalf("ingest sample corpus: %v", err)
+		return nil, fmt.Errorf("ingest sample corpus: %w", err)
 	}
 	if len(res.Errors) > 0 {
-		tb.Fatalf("sample corpus refused items: %v", res.Errors)
+		return nil, fmt.Errorf("sample corpus refused items: %v", res.Errors)
 	}
-	return &Env{
-		Bot:      &bot.Bot{Index: ix, Actors: gaz},
-		Index:    ix,
-		Ingester: in,
-		Actors:   gaz,
+	return &Env{Bot: &bot.Bot{Index: ix, Actors: gaz}, Index: ix, Ingester: in, Actors: gaz}, nil
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *Env
+	sharedErr  error
+)
+
+// Shared returns one Env per test binary, built on first use and never
+// closed: for tests that only read. Tests that ingest, subscribe or close
+// must use New.
+func Shared(tb testing.TB) *Env {
+	tb.Helper()
+	sharedOnce.Do(func() {
+		ix, err := index.OpenMem()
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		shared, sharedErr = load(ix)
+	})
+	if sharedErr != nil {
+		tb.Fatalf("shared test env: %v", sharedErr)
 	}
+	return shared
 }

@@ -1,0 +1,188 @@
+package bot_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/bot/digest"
+	"github.com/newsdesk/newsdesk/internal/testenv"
+	"github.com/newsdesk/newsdesk/news"
+	"github.com/newsdesk/newsdesk/state"
+)
+
+func ask(t *testing.T, b *bot.Bot, text string) bot.Reply {
+	t.Helper()
+	return b.Handle(context.Background(), bot.Request{Platform: "console", Channel: "local", User: "u1", Text: text})
+}
+
+func hits(r bot.Reply) []bot.Item {
+	var its []bot.Item
+	for _, s := range r.Sections {
+		its = append(its, s.Items...)
+	}
+	return its
+}
+
+const seedTitle = "On March 25, US, UK and New Zealand officials accused China"
+
+func TestSearchAPT31FindsSeedStatementsFirst(t *testing.T) {
+	b := testenv.Shared(t).Bot
+	for _, q := range []string{"search APT31", "search Violet Typhoon", "search zirconium", "APT31"} {
+		t.Run(q, func(t *testing.T) {
+			r := ask(t, b, q)
+			its := hits(r)
+			if r.Kind != bot.KindResults || len(its) == 0 {
+				t.Fatalf("reply %v %q, no hits", r.Kind, r.Text)
+			}
+			first := its[0]
+			if !strings.HasPrefix(first.Title, seedTitle) {
+				t.Errorf("first hit from %q, want the seed article", first.Title)
+			}
+			if !slices.Contains(first.Accused, "APT31") && !strings.Contains(first.Text, "APT31") {
+				t.Errorf("first hit is not about APT31: %+v", first)
+			}
+		})
+	}
+}
+
+func TestSearchResponseFindsEmbassy(t *testing.T) {
+	r := ask(t, testenv.Shared(t).Bot, "search kind:response embassy")
+	its := hits(r)
+	if len(its) == 0 {
+		t.Fatalf("no hits: %q", r.Text)
+	}
+	found := false
+	for _, it := range its {
+		if it.Kind != news.Response {
+			t.Errorf("hit of kind %q in a kind:response search", it.Kind)
+		}
+		if strings.Contains(it.Text, "completely baseless and malicious slander") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the Chinese embassy's answer is not among %d hits", len(its))
+	}
+}
+
+func TestSearchFutureIsEmptyNotError(t *testing.T) {
+	r := ask(t, testenv.Shared(t).Bot, "search since:2030-01-01 APT31")
+	if r.Kind != bot.KindResults || len(hits(r)) != 0 || !strings.Contains(r.Title, "0 statements") {
+		t.Errorf("reply %v %q %q", r.Kind, r.Title, r.Text)
+	}
+}
+
+func TestErrorsAreOneLine(t *testing.T) {
+	b := testenv.Shared(t).Bot
+	for _, q := range []string{"search since:soon APT31", "search /.*/", "show nosuchid", "actor Nobody Atall", "digest now"} {
+		r := ask(t, b, q)
+		if r.Kind != bot.KindError || r.Text == "" || strings.Contains(r.Text, "\n") {
+			t.Errorf("%q: reply %v %q, want a one-line error", q, r.Kind, r.Text)
+		}
+	}
+}
+
+func TestShowAndPaging(t *testing.T) {
+	b := testenv.Shared(t).Bot
+	r := ask(t, b, "search APT31")
+	id := hits(r)[0].ArticleID
+	s := ask(t, b, "show "+id)
+	if s.Kind != bot.KindArticle || !strings.HasPrefix(s.Title, seedTitle) || len(hits(s)) < 5 {
+		t.Fatalf("show: %v %q with %d statements", s.Kind, s.Title, len(hits(s)))
+	}
+	if r.Pages > 1 {
+		if r.Next != "search APT31 page:2" {
+			t.Errorf("next = %q", r.Next)
+		}
+		p2 := ask(t, b, r.Next)
+		if len(hits(p2)) == 0 || hits(p2)[0].Text == hits(r)[0].Text {
+			t.Errorf("page 2 repeats page 1 or is empty")
+		}
+	}
+}
+
+func TestActorProfile(t *testing.T) {
+	r := ask(t, testenv.Shared(t).Bot, "actor Violet Typhoon")
+	if r.Kind != bot.KindActor || r.Title != "APT31" {
+		t.Fatalf("actor reply %v %q", r.Kind, r.Title)
+	}
+	var aliases, sponsor string
+	for _, f := range r.Fields {
+		switch f.Label {
+		case "Also known as":
+			aliases = f.Value
+		case "Suspected sponsor":
+			sponsor = f.Value
+		}
+	}
+	if !strings.Contains(aliases, "ZIRCONIUM") || sponsor != "CN" {
+		t.Errorf("aliases %q sponsor %q", aliases, sponsor)
+	}
+	if len(hits(r)) == 0 {
+		t.Errorf("no timeline")
+	}
+}
+
+func TestLatestNewestFirst(t *testing.T) {
+	r := ask(t, testenv.Shared(t).Bot, "latest 5")
+	its := hits(r)
+	if len(its) != 5 {
+		t.Fatalf("latest 5 gave %d", len(its))
+	}
+	for i := 1; i < len(its); i++ {
+		if its[i].Date.After(its[i-1].Date) {
+			t.Errorf("not newest first at %d: %v after %v", i, its[i].Date, its[i-1].Date)
+		}
+	}
+}
+
+// discard is a digest poster that keeps what it is given; only the
+// refusal path is under test here.
+type discard struct{ n int }
+
+func (d *discard) Post(context.Context, string, bot.Reply, string) (string, error) {
+	d.n++
+	return "m", nil
+}
+func (d *discard) FindSlot(context.Context, string, string) (string, bool, error) {
+	return "", false, nil
+}
+
+func TestSubscribeNeedsAdmin(t *testing.T) {
+	env := testenv.New(t)
+	st, err := state.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p := &discard{}
+	svc, err := digest.New(digest.Config{Store: st, Source: env.Index, Posters: map[string]digest.Poster{"console": p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := env.Bot
+	b.Digests = svc
+	b.Admins = map[string]bool{"console:boss": true}
+	r := b.Handle(context.Background(), bot.Request{Platform: "console", Channel: "c", User: "intern", Text: "subscribe at 09:00"})
+	if r.Kind != bot.KindError || !strings.Contains(r.Text, "only this newsdesk's admins") {
+		t.Errorf("non-admin subscribe: %v %q", r.Kind, r.Text)
+	}
+	if subs, _ := st.Subscriptions(context.Background()); len(subs) != 0 {
+		t.Errorf("a refused subscribe was stored: %v", subs)
+	}
+	r = b.Handle(context.Background(), bot.Request{Platform: "console", Channel: "c", User: "boss", Text: "subscribe at 09:00 tz Europe/London"})
+	if r.Kind == bot.KindError {
+		t.Fatalf("admin subscribe refused: %q", r.Text)
+	}
+	if subs, _ := st.Subscriptions(context.Background()); len(subs) != 1 {
+		t.Errorf("admin subscribe not stored: %v", subs)
+	}
+	// preview is open to everyone
+	if r := b.Handle(context.Background(), bot.Request{Platform: "console", Channel: "c", User: "intern", Text: "digest preview"}); r.Kind == bot.KindError {
+		t.Errorf("preview refused: %q", r.Text)
+	}
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// newsdesk runs the CLI in-process against a data directory.
+func newsdesk(t *testing.T, data string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), append(args, "--data", data), strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+type askJSON struct {
+	OK    bool   `json:"ok"`
+	Error string `json:"error"`
+	Hits  []struct {
+		ArticleID string   `json:"article_id"`
+		Title     string   `json:"title"`
+		Kind      string   `json:"kind"`
+		Speaker   string   `json:"speaker"`
+		Accused   []string `json:"accused"`
+		Sentence  string   `json:"sentence"`
+	} `json:"hits"`
+}
+
+func TestAskAcceptance(t *testing.T) {
+	t.Setenv("NEWSDESK_CONFIG", "")
+	data := t.TempDir()
+	parse := func(s string) askJSON {
+		var r askJSON
+		if err := json.Unmarshal([]byte(s), &r); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, s)
+		}
+		return r
+	}
+	out, errs, code := newsdesk(t, data, "ask", "search APT31", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	r := parse(out)
+	if len(r.Hits) == 0 || !strings.HasPrefix(r.Hits[0].Title, "On March 25, US, UK and New Zealand") {
+		t.Fatalf("first hit is not the seed article: %+v", r.Hits)
+	}
+	seedID := r.Hits[0].ArticleID
+
+	out, _, code = newsdesk(t, data, "ask", "search Violet Typhoon", "--json")
+	if r := parse(out); code != 0 || len(r.Hits) == 0 || r.Hits[0].ArticleID != seedID {
+		t.Errorf("Violet Typhoon: exit %d, hits %+v", code, r.Hits)
+	}
+
+	out, _, code = newsdesk(t, data, "ask", "search kind:response embassy", "--json")
+	found := false
+	for _, h := range parse(out).Hits {
+		found = found || strings.Contains(h.Sentence, "completely baseless and malicious slander")
+	}
+	if code != 0 || !found {
+		t.Errorf("kind:response embassy: exit %d, embassy answer found %v", code, found)
+	}
+
+	out, _, code = newsdesk(t, data, "ask", "search since:2030-01-01 APT31", "--json")
+	if r := parse(out); code != 0 || len(r.Hits) != 0 || !r.OK {
+		t.Errorf("since:2030: exit %d, %+v", code, r)
+	}
+
+	_, errs, code = newsdesk(t, data, "ask", "search since:soon APT31")
+	if code == 0 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, "since") || !strings.Contains(errs, "YYYY-MM-DD") {
+		t.Errorf("since:soon: exit %d, stderr %q", code, errs)
+	}
+
+	_, errs, code = newsdesk(t, data, "ask", "search /.*/")
+	if code == 0 || !strings.Contains(errs, "regular expressions are not supported") {
+		t.Errorf("regexp: exit %d, stderr %q", code, errs)
+	}
+}
+
+func TestIngestAndExtractCommands(t *testing.T) {
+	t.Setenv("NEWSDESK_CONFIG", "")
+	data := t.TempDir()
+	dir := t.TempDir()
+	art := filepath.Join(dir, "nl-2024-05-02.md")
+	if err := os.WriteFile(art, []byte("# Dutch government blames GRU\n\nThe Dutch government said Russia's GRU was almost certainly behind the attack on the ministry.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bad.txt"), []byte("\xff\xfe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := newsdesk(t, data, "ingest", dir)
+	if code != 1 || !strings.Contains(out, "1 added") || !strings.Contains(errs, "bad.txt") || !strings.Contains(errs, "UTF-8") {
+		t.Errorf("ingest: exit %d out %q err %q (want the good file in and the bad one named)", code, out, errs)
+	}
+	out, _, code = newsdesk(t, data, "ingest", art)
+	if code != 0 || !strings.Contains(out, "0 added, 0 updated, 1 unchanged") {
+		t.Errorf("re-ingest: exit %d out %q", code, out)
+	}
+	out, errs, code = newsdesk(t, data, "extract", "../../internal/sample/data/apt31-accusations-2024-03.txt", "--json")
+	var ex struct {
+		Statements []map[string]any `json:"statements"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &ex) != nil || len(ex.Statements) < 5 {
+		t.Errorf("extract --json: exit %d err %q out %.200q", code, errs, out)
+	}
+}
+
+func TestUnknownCommandAndConfigTypo(t *testing.T) {
+	_, errs, code := newsdesk(t, t.TempDir(), "frobnicate")
+	if code != exitUsage || !strings.Contains(errs, `unknown command "frobnicate"`) {
+		t.Errorf("exit %d stderr %q", code, errs)
+	}
+	cfg := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(cfg, []byte("lisen: :8080\n"), 0o644)
+	_, errs, code = newsdesk(t, t.TempDir(), "config", "check", "--config", cfg)
+	if code != exitUsage || !strings.Contains(errs, `did you mean "listen"?`) {
+		t.Errorf("exit %d stderr %q", code, errs)
+	}
+}
