@@ -1,0 +1,292 @@
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/newsdesk/newsdesk/bot"
+)
+
+// Handler answers one command. *bot.Bot satisfies it.
+type Handler interface {
+	Handle(ctx context.Context, req bot.Request) bot.Reply
+}
+
+// Config configures the adapter. Secrets come from the environment; they
+// are never logged.
+type Config struct {
+	BotToken      string // SLACK_BOT_TOKEN, xoxb-…: required
+	SigningSecret string // SLACK_SIGNING_SECRET: enables the HTTP endpoints
+	AppToken      string // SLACK_APP_TOKEN, xapp-…: enables Socket Mode
+
+	// APIURL is the Slack Web API base, "https://slack.com/api/" by default
+	// (tests: srv.URL+"/api/"). A missing trailing slash is added.
+	APIURL string
+	// Command is the slash command's name, "/newsdesk" by default.
+	Command string
+	// AckBudget is how long a slash command may compute before the adapter
+	// acknowledges with "Working on it…" and answers through response_url
+	// instead (default 1s; at most 2.5s, as Slack gives up after 3s).
+	AckBudget time.Duration
+	// LateTimeout bounds the work behind a late answer (a slow command, an
+	// app_mention, a Share click): default 60s.
+	LateTimeout time.Duration
+	// MaxAttempts bounds the attempts of one Web API call facing 429 or 5xx
+	// (default 5). RetryBackoff is the first 5xx backoff, doubled each time
+	// (default 500ms).
+	MaxAttempts  int
+	RetryBackoff time.Duration
+	// HTTPClient is used for the Web API and response_url (default: a client
+	// with a 15s timeout).
+	HTTPClient *http.Client
+}
+
+// Defaults.
+const (
+	DefaultAPIURL       = "https://slack.com/api/"
+	DefaultAckBudget    = time.Second
+	DefaultLateTimeout  = 60 * time.Second
+	DefaultMaxAttempts  = 5
+	DefaultRetryBackoff = 500 * time.Millisecond
+	maxAckBudget        = 2500 * time.Millisecond
+	maxBodyBytes        = 64 << 10
+)
+
+// Adapter connects a Handler to Slack.
+type Adapter struct {
+	cfg Config
+	h   Handler
+	log *slog.Logger
+	api *slack.Client
+
+	bg     context.Context // parent of background work; cancelled by Shutdown
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	seenMu sync.Mutex
+	seen   map[string]time.Time // Events API event_id → first seen
+}
+
+// New validates cfg and returns an adapter. It does no network I/O.
+func New(cfg Config, h Handler, log *slog.Logger) (*Adapter, error) {
+	if h == nil {
+		return nil, errors.New("slack adapter: no command handler (nil Handler)")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	switch {
+	case cfg.BotToken == "":
+		return nil, errors.New("slack: bot token missing: set SLACK_BOT_TOKEN to the app's Bot User OAuth Token (xoxb-…)")
+	case !strings.HasPrefix(cfg.BotToken, "xoxb-"):
+		return nil, errors.New("slack: SLACK_BOT_TOKEN is not a bot token: it must start with xoxb- (the Bot User OAuth Token)")
+	case cfg.SigningSecret == "" && cfg.AppToken == "":
+		return nil, errors.New("slack: no way to receive commands: set SLACK_SIGNING_SECRET (HTTP request URL at /slack/commands) or SLACK_APP_TOKEN (Socket Mode, xapp-…)")
+	case cfg.AppToken != "" && !strings.HasPrefix(cfg.AppToken, "xapp-"):
+		return nil, errors.New("slack: SLACK_APP_TOKEN is not an app-level token: it must start with xapp- (Basic Information → App-Level Tokens, scope connections:write)")
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	u, err := url.Parse(cfg.APIURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("slack: API URL %q is not an http(s) URL: set it like %q", cfg.APIURL, DefaultAPIURL)
+	}
+	if !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/"
+	}
+	if cfg.Command == "" {
+		cfg.Command = DefaultCommand
+	}
+	if !strings.HasPrefix(cfg.Command, "/") || strings.ContainsAny(cfg.Command, " \t\n") {
+		return nil, fmt.Errorf("slack: command name %q must start with / and have no spaces, like %q", cfg.Command, DefaultCommand)
+	}
+	switch {
+	case cfg.AckBudget == 0:
+		cfg.AckBudget = DefaultAckBudget
+	case cfg.AckBudget < 0 || cfg.AckBudget > maxAckBudget:
+		return nil, fmt.Errorf("slack: ack budget %s out of range: Slack waits 3s for the acknowledgement, use up to %s (default %s)", cfg.AckBudget, maxAckBudget, DefaultAckBudget)
+	}
+	if cfg.LateTimeout <= 0 {
+		cfg.LateTimeout = DefaultLateTimeout
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = DefaultRetryBackoff
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(cfg.HTTPClient)}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	return &Adapter{
+		cfg:    cfg,
+		h:      h,
+		log:    log.With("adapter", "slack"),
+		api:    slack.New(cfg.BotToken, opts...),
+		bg:     bg,
+		cancel: cancel,
+		seen:   map[string]time.Time{},
+	}, nil
+}
+
+// Shutdown waits for background work (late answers, mention replies) to
+// finish, or cancels it when ctx ends first.
+func (a *Adapter) Shutdown(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() { a.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		a.cancel()
+		return nil
+	case <-ctx.Done():
+		a.cancel()
+		<-done
+		return fmt.Errorf("slack adapter shutdown: %w", ctx.Err())
+	}
+}
+
+// goLate runs f in the background with a context bounded by LateTimeout and
+// independent of any request.
+func (a *Adapter) goLate(f func(ctx context.Context)) {
+	a.wg.Go(func() {
+		ctx, cancel := context.WithTimeout(a.bg, a.cfg.LateTimeout)
+		defer cancel()
+		f(ctx)
+	})
+}
+
+// handle runs the handler, turning a panic into a user-facing error.
+func (a *Adapter) handle(ctx context.Context, req bot.Request) (r bot.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("command handler panicked", "panic", fmt.Sprint(p), "channel", req.Channel)
+			r = bot.Reply{Kind: bot.KindError, Text: "Something went wrong answering that; it has been logged. Try again, or try `help`."}
+		}
+	}()
+	return a.h.Handle(ctx, req)
+}
+
+// handleWithin runs the handler and waits at most budget for its reply. When
+// the budget runs out it returns ok=false and a channel that will carry the
+// reply; the handler keeps running under a context bounded by LateTimeout.
+func (a *Adapter) handleWithin(req bot.Request, budget time.Duration) (bot.Reply, bool, <-chan bot.Reply) {
+	ch := make(chan bot.Reply, 1)
+	a.wg.Go(func() {
+		ctx, cancel := context.WithTimeout(a.bg, a.cfg.LateTimeout)
+		defer cancel()
+		ch <- a.handle(ctx, req)
+	})
+	t := time.NewTimer(budget)
+	defer t.Stop()
+	select {
+	case r := <-ch:
+		return r, true, nil
+	case <-t.C:
+		return bot.Reply{}, false, ch
+	}
+}
+
+// statusWriter records the status code for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// logged logs every request: method, path, status, duration; never a body,
+// a header value or a secret.
+func (a *Adapter) logged(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h(sw, r)
+		a.log.Info("slack request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"duration", time.Since(start).Round(time.Microsecond), "remote", r.RemoteAddr)
+	}
+}
+
+// Routes registers the HTTP endpoints: POST /slack/commands, POST
+// /slack/events and POST /slack/interactions. Without a signing secret it
+// registers nothing (Socket Mode needs no public URL).
+func (a *Adapter) Routes(mux *http.ServeMux) {
+	if a.cfg.SigningSecret == "" {
+		a.log.Info("no SLACK_SIGNING_SECRET: the HTTP endpoints /slack/commands, /slack/events, /slack/interactions are off")
+		return
+	}
+	mux.HandleFunc("POST /slack/commands", a.logged(a.serveCommand))
+	mux.HandleFunc("POST /slack/events", a.logged(a.serveEvents))
+	mux.HandleFunc("POST /slack/interactions", a.logged(a.serveInteraction))
+}
+
+// verified reads the raw body (at most 64 KiB) and checks Slack's v0
+// signature and the five-minute window before anything is parsed. On
+// failure it answers (401, or 413 for an oversized body), logs why without
+// the body, and returns ok=false.
+func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	refuse := func(status int, reason string, err error) ([]byte, bool) {
+		a.log.Warn("slack request refused", "path", r.URL.Path, "status", status, "reason", reason,
+			"error", err, "remote", r.RemoteAddr)
+		http.Error(w, http.StatusText(status), status)
+		return nil, false
+	}
+	sv, err := slack.NewSecretsVerifier(r.Header, a.cfg.SigningSecret)
+	if err != nil {
+		reason := "bad signature headers"
+		switch {
+		case errors.Is(err, slack.ErrMissingHeaders):
+			reason = "missing signature headers"
+		case errors.Is(err, slack.ErrExpiredTimestamp):
+			reason = "timestamp outside the 5-minute window"
+		}
+		return refuse(http.StatusUnauthorized, reason, err)
+	}
+	body, err := readBody(w, r)
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return refuse(http.StatusRequestEntityTooLarge, "body over 64 KiB", err)
+		}
+		return refuse(http.StatusBadRequest, "unreadable body", err)
+	}
+	if _, err := sv.Write(body); err != nil {
+		return refuse(http.StatusUnauthorized, "signature check failed", err)
+	}
+	if err := sv.Ensure(); err != nil {
+		return refuse(http.StatusUnauthorized, "signature mismatch", err)
+	}
+	return body, true
+}
+
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	return io.ReadAll(r.Body)
+}

@@ -1,0 +1,195 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+
+	"github.com/slack-go/slack"
+
+	"github.com/newsdesk/newsdesk/bot"
+)
+
+// Response types of a slash command answer.
+const (
+	ephemeral = slack.ResponseTypeEphemeral // "ephemeral"
+	inChannel = slack.ResponseTypeInChannel // "in_channel"
+)
+
+// shareActionID is the action_id of the "Share in channel" button.
+const shareActionID = "newsdesk_share"
+
+// workingText is the immediate acknowledgement of a slow command.
+const workingText = "Working on it…"
+
+// commandAnswer is a slash command's inline JSON answer (and a Socket Mode
+// ack payload).
+type commandAnswer struct {
+	ResponseType string        `json:"response_type"`
+	Text         string        `json:"text"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
+}
+
+func responseType(r bot.Reply) string {
+	if r.Public {
+		return inChannel
+	}
+	return ephemeral
+}
+
+// shareable says whether an ephemeral reply gets a "Share in channel" button.
+func shareable(r bot.Reply, text string) bool {
+	if r.Public || text == "" || len(text) > 2000 {
+		return false
+	}
+	switch r.Kind {
+	case bot.KindResults, bot.KindArticle, bot.KindActor, bot.KindDigest:
+		return true
+	}
+	return false
+}
+
+// answerMessages renders a command's reply as one or more messages of at
+// most 50 blocks; an ephemeral reply's first message ends with a "Share in
+// channel" button carrying the command text.
+func (a *Adapter) answerMessages(r bot.Reply, text string) []commandAnswer {
+	rt := responseType(r)
+	fb := fallbackText(r)
+	var out []commandAnswer
+	for _, chunk := range split(render(r, a.cfg.Command)) {
+		out = append(out, commandAnswer{ResponseType: rt, Text: fb, Blocks: chunk})
+	}
+	if shareable(r, text) && len(out[0].Blocks) < maxBlocks {
+		btn := slack.NewButtonBlockElement(shareActionID, text,
+			slack.NewTextBlockObject(slack.PlainTextType, "Share in channel", false, false))
+		out[0].Blocks = append(out[0].Blocks, slack.NewActionBlock("newsdesk_actions", btn))
+	}
+	return out
+}
+
+// serveCommand answers POST /slack/commands.
+func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.verified(w, r)
+	if !ok {
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	cmd, err := slack.SlashCommandParse(r)
+	if err != nil {
+		a.log.Warn("slash command unparsable", "error", err)
+		http.Error(w, "bad request: not a slash command form", http.StatusBadRequest)
+		return
+	}
+	answer, late := a.command(cmd)
+	writeAnswer(w, answer)
+	if late != nil {
+		a.goLate(late)
+	}
+}
+
+func writeAnswer(w http.ResponseWriter, v commandAnswer) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// command runs a slash command (from HTTP or Socket Mode). It returns the
+// immediate answer and, when the reply was slow or needs several messages,
+// late work that sends the rest through response_url.
+func (a *Adapter) command(cmd slack.SlashCommand) (commandAnswer, func(context.Context)) {
+	if cmd.Command != "" && cmd.Command != a.cfg.Command {
+		a.log.Warn("slash command name differs from the configured one", "got", cmd.Command, "want", a.cfg.Command)
+	}
+	req := bot.Request{Platform: "slack", Channel: cmd.ChannelID, User: cmd.UserID, Text: cmd.Text}
+	a.log.Info("slash command", "channel", cmd.ChannelID, "user", cmd.UserID, "text_len", len(cmd.Text))
+	reply, inTime, later := a.handleWithin(req, a.cfg.AckBudget)
+	if inTime {
+		msgs := a.answerMessages(reply, cmd.Text)
+		if len(msgs) == 1 {
+			return msgs[0], nil
+		}
+		return msgs[0], func(ctx context.Context) { a.respondAll(ctx, cmd.ResponseURL, msgs[1:]) }
+	}
+	return commandAnswer{ResponseType: ephemeral, Text: workingText}, func(ctx context.Context) {
+		var reply bot.Reply
+		select {
+		case reply = <-later:
+		case <-ctx.Done():
+			a.log.Warn("slow command abandoned", "channel", cmd.ChannelID, "error", ctx.Err())
+			return
+		}
+		a.respondAll(ctx, cmd.ResponseURL, a.answerMessages(reply, cmd.Text))
+	}
+}
+
+// respondAll posts messages to a response_url (Slack accepts up to five
+// per command).
+func (a *Adapter) respondAll(ctx context.Context, responseURL string, msgs []commandAnswer) {
+	if responseURL == "" {
+		a.log.Warn("late answer dropped: the command carried no response_url")
+		return
+	}
+	if len(msgs) > 5 {
+		msgs = msgs[:5]
+	}
+	for i, m := range msgs {
+		if err := a.respond(ctx, responseURL, m); err != nil {
+			a.log.Error("response_url post failed", "message", i+1, "of", len(msgs), "error", err)
+			return
+		}
+	}
+}
+
+func (a *Adapter) respond(ctx context.Context, responseURL string, m commandAnswer) error {
+	return a.retry(ctx, "response_url", func() error {
+		_, _, err := a.api.PostMessageContext(ctx, "",
+			slack.MsgOptionResponseURL(responseURL, m.ResponseType),
+			slack.MsgOptionText(m.Text, false),
+			slack.MsgOptionBlocks(m.Blocks...))
+		return err
+	}, nil)
+}
+
+// share answers a click on "Share in channel": it runs the command again
+// and posts the reply in the channel through the interaction's response_url.
+func (a *Adapter) share(ctx context.Context, cb slack.InteractionCallback) {
+	for _, act := range cb.ActionCallback.BlockActions {
+		if act == nil || act.ActionID != shareActionID {
+			continue
+		}
+		req := bot.Request{Platform: "slack", Channel: cb.Channel.ID, User: cb.User.ID, Text: act.Value}
+		a.log.Info("share clicked", "channel", cb.Channel.ID, "user", cb.User.ID)
+		reply := a.handle(ctx, req)
+		if reply.Kind == bot.KindError {
+			a.respondAll(ctx, cb.ResponseURL, a.answerMessages(reply, ""))
+			return
+		}
+		reply.Public = true
+		a.respondAll(ctx, cb.ResponseURL, a.answerMessages(reply, act.Value))
+		return
+	}
+}
+
+// serveInteraction answers POST /slack/interactions (block_actions).
+func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
+	body, ok := a.verified(w, r)
+	if !ok {
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad request: not a form", http.StatusBadRequest)
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(r.PostForm.Get("payload")), &cb); err != nil {
+		a.log.Warn("interaction payload unparsable", "error", err)
+		http.Error(w, "bad request: payload is not an interaction", http.StatusBadRequest)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	if cb.Type == slack.InteractionTypeBlockActions {
+		a.goLate(func(ctx context.Context) { a.share(ctx, cb) })
+	}
+}

@@ -1,0 +1,17 @@
+// Package slack is newsdesk's Slack adapter: slash commands over HTTP
+// (POST /slack/commands) and Socket Mode, app_mention events (POST
+// /slack/events, answered in a thread), the "Share in channel" button (POST
+// /slack/interactions), Block Kit rendering of bot.Reply values, and posting
+// for digests (Post, FindSlot: chat.postMessage with unfurling off, split to
+// Slack's limits, message metadata marking a digest slot, 429 Retry-After
+// and 5xx backoff honoured under a context).
+//
+// Every HTTP request is verified (v0 HMAC signature over the raw body, five
+// minute window) before anything in it is parsed; a refused request gets 401
+// and is logged without its body. Text from articles is escaped for mrkdwn so
+// it can never mention anyone or break the layout.
+//
+// It imports bot (for Request, Reply, Item), news (for statement kinds) and
+// slack-go only: never index, state, bot/digest or another adapter. Its
+// subpackage slackfake is a fake Slack for tests.
+package slack

@@ -1,0 +1,60 @@
+package slack
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk/internal/testenv"
+)
+
+// The real bot over a real in-memory index holding the sample corpus
+// (internal/testenv): a signed slash command gets real hits.
+func TestSignedCommandRealBot(t *testing.T) {
+	b := testenv.NewBot(t)
+	tests := []struct {
+		name, text, wantType string
+		want                 []*regexp.Regexp
+	}{
+		{"search", "search APT31", "ephemeral", []*regexp.Regexp{
+			regexp.MustCompile(`\*APT31\*`),                                       // the match in bold
+			regexp.MustCompile(`:(mega|scales|no_entry|speech_balloon|memo): \*`), // a kind badge
+			regexp.MustCompile(`conducted espionage against British MPs`),         // the seed article's statement
+			regexp.MustCompile(" · Sky News · `[0-9a-f]+`"),                       // its source and article id
+		}},
+		{"alias", "search Violet Typhoon", "ephemeral", []*regexp.Regexp{regexp.MustCompile(`APT31`)}},
+		{"shared", "search APT31 --share", "in_channel", []*regexp.Regexp{regexp.MustCompile(`APT31`)}},
+		{"bad date", "search APT31 since:2024-13-01", "ephemeral", []*regexp.Regexp{regexp.MustCompile(`^:warning: .*since`)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, b, func(c *Config) { c.AckBudget = 2 * time.Second })
+			status, body := e.post(t, "/slack/commands", e.commandForm(tt.text, "real"), testSecret, time.Now(), nil)
+			if status != http.StatusOK {
+				t.Fatalf("status %d: %s", status, body)
+			}
+			a := decodeAnswer(t, body)
+			if a.ResponseType != tt.wantType {
+				t.Errorf("response_type %q, want %q", a.ResponseType, tt.wantType)
+			}
+			mrk := texts(t, body)["mrkdwn"]
+			for _, re := range tt.want {
+				found := false
+				for _, s := range mrk {
+					found = found || re.MatchString(s)
+				}
+				if !found {
+					t.Errorf("no mrkdwn text matches %s:\n%s", re, strings.Join(mrk, "\n---\n"))
+				}
+			}
+			assertInert(t, tt.name, body)
+		})
+	}
+}
+
+// BenchmarkSlashCommandRealBot is the whole path with the real bot and index.
+func BenchmarkSlashCommandRealBot(b *testing.B) {
+	benchCommand(b, testenv.NewBot(b), "search APT31")
+}

@@ -1,0 +1,16 @@
+// Package slackfake is a fake Slack on loopback for tests: an httptest
+// server that speaks enough of the real Slack Web API (chat.postMessage,
+// conversations.history, auth.test, apps.connections.open), the
+// response_url protocol and the Socket Mode websocket protocol for the real
+// slack-go client to talk to it.
+//
+// It records what was posted (channel, blocks, text, thread, metadata, unfurl
+// flags), can be scripted to answer 429 with Retry-After or 5xx a number of
+// times, answers conversations.history from what was posted, and on its
+// Socket Mode websocket sends hello, pushes slash_commands and events_api
+// envelopes and records the client's acks. Sign signs a request body the way
+// Slack does, for tests that POST to an adapter's HTTP endpoints.
+//
+// slackfake is test support: it may import slack-go, gorilla/websocket and
+// the standard library, and must not import any newsdesk package.
+package slackfake

@@ -1,0 +1,567 @@
+package slackfake
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/slack-go/slack"
+)
+
+// Identities the fake reports from auth.test.
+const (
+	BotUserID = "UBOTNEWSDESK"
+	BotID     = "BNEWSDESK"
+	TeamID    = "TNEWSDESK"
+)
+
+// Post is one message a client sent to chat.postMessage.
+type Post struct {
+	Channel     string
+	TS          string // the timestamp the fake assigned (the message id)
+	ThreadTS    string
+	Text        string
+	Blocks      json.RawMessage // as sent; nil when none
+	Metadata    *slack.SlackMetadata
+	UnfurlLinks string // the raw form value sent ("false", "true" or "")
+	UnfurlMedia string
+	Token       string
+}
+
+// Response is one message a client POSTed to a response_url.
+type Response struct {
+	ID              string // the id in ResponseURL(id)
+	ResponseType    string `json:"response_type"`
+	Text            string `json:"text"`
+	Blocks          json.RawMessage
+	ReplaceOriginal bool `json:"replace_original"`
+	DeleteOriginal  bool `json:"delete_original"`
+}
+
+// Ack is one Socket Mode acknowledgement the client sent.
+type Ack struct {
+	EnvelopeID string          `json:"envelope_id"`
+	Payload    json.RawMessage `json:"payload,omitempty"`
+}
+
+type failure struct {
+	status     int
+	retryAfter string
+	after      bool // the call takes effect, then the answer is the failure
+}
+
+// Server is a fake Slack. Its zero value is not usable: call New.
+type Server struct {
+	srv *httptest.Server
+	// URL is the server's base URL, http://127.0.0.1:port.
+	URL string
+	// APIURL is the Web API base for slack.OptionAPIURL (with its trailing slash).
+	APIURL string
+	// Token, when set, is the only bot token chat.postMessage and
+	// conversations.history accept (others get invalid_auth).
+	Token string
+	// PingInterval is how often the Socket Mode fake pings the client
+	// (slack-go reconnects when it hears no ping for 30 s).
+	PingInterval time.Duration
+
+	mu        sync.Mutex
+	changed   chan struct{} // closed and replaced on every recorded change
+	posts     []Post
+	responses []Response
+	acks      []Ack
+	calls     map[string]int
+	failures  map[string][]failure
+	tsSeq     int
+	envSeq    int
+	ws        *websocket.Conn
+	wsWrite   sync.Mutex
+	upgrader  websocket.Upgrader
+}
+
+// New starts a fake Slack on loopback and closes it when the test ends.
+func New(tb testing.TB) *Server {
+	tb.Helper()
+	s := &Server{
+		PingInterval: 2 * time.Second,
+		changed:      make(chan struct{}),
+		calls:        map[string]int{},
+		failures:     map[string][]failure{},
+		upgrader: websocket.Upgrader{
+			// slack-go sends Origin: https://api.slack.com.
+			CheckOrigin: func(*http.Request) bool { return true },
+		},
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/{method}", s.api)
+	mux.HandleFunc("POST /response/{id}", s.response)
+	mux.HandleFunc("GET /socket", s.socket)
+	s.srv = httptest.NewServer(mux)
+	s.URL = s.srv.URL
+	s.APIURL = s.srv.URL + "/api/"
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Close stops the server and drops the Socket Mode connection.
+func (s *Server) Close() {
+	s.mu.Lock()
+	ws := s.ws
+	s.ws = nil
+	s.mu.Unlock()
+	if ws != nil {
+		ws.Close()
+	}
+	s.srv.CloseClientConnections()
+	s.srv.Close()
+}
+
+// ResponseURL returns a response_url on the fake; what is POSTed to it is
+// recorded under id.
+func (s *Server) ResponseURL(id string) string { return s.URL + "/response/" + id }
+
+// Fail scripts the next n calls of a Web API method ("chat.postMessage") to
+// fail with status. For 429, retryAfter is the Retry-After header in seconds
+// ("0" keeps tests fast); it is ignored otherwise. Failures queue in order.
+func (s *Server) Fail(method string, status, n int, retryAfter string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.failures[method] = append(s.failures[method], failure{status: status, retryAfter: retryAfter})
+	}
+}
+
+// FailAfter scripts the next n calls of a Web API method to take effect (a
+// message is posted) and then answer with status anyway, as a Slack outage
+// can: the client cannot tell whether its call went through.
+func (s *Server) FailAfter(method string, status, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.failures[method] = append(s.failures[method], failure{status: status, after: true})
+	}
+}
+
+// Pass queues n normal answers for a Web API method, so that failures
+// queued after them hit later calls (e.g. the second part of a long post).
+func (s *Server) Pass(method string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.failures[method] = append(s.failures[method], failure{})
+	}
+}
+
+// Calls reports how many times a Web API method was called, failures included.
+func (s *Server) Calls(method string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[method]
+}
+
+// Posts returns every recorded chat.postMessage, oldest first.
+func (s *Server) Posts() []Post {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.posts)
+}
+
+// Responses returns every recorded response_url POST, oldest first.
+func (s *Server) Responses() []Response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.responses)
+}
+
+// Acks returns every recorded Socket Mode ack, oldest first.
+func (s *Server) Acks() []Ack {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.acks)
+}
+
+// WaitPosts waits until at least n messages were posted and returns them.
+func (s *Server) WaitPosts(n int, timeout time.Duration) ([]Post, error) {
+	var out []Post
+	err := s.wait(timeout, func() bool { out = slices.Clone(s.posts); return len(out) >= n })
+	if err != nil {
+		return out, fmt.Errorf("waiting for %d posts, have %d: %w", n, len(out), err)
+	}
+	return out, nil
+}
+
+// WaitResponses waits until at least n response_url POSTs arrived and returns them.
+func (s *Server) WaitResponses(n int, timeout time.Duration) ([]Response, error) {
+	var out []Response
+	err := s.wait(timeout, func() bool { out = slices.Clone(s.responses); return len(out) >= n })
+	if err != nil {
+		return out, fmt.Errorf("waiting for %d responses, have %d: %w", n, len(out), err)
+	}
+	return out, nil
+}
+
+// WaitAck waits for the client's ack of one envelope.
+func (s *Server) WaitAck(envelopeID string, timeout time.Duration) (Ack, error) {
+	var ack Ack
+	err := s.wait(timeout, func() bool {
+		for _, a := range s.acks {
+			if a.EnvelopeID == envelopeID {
+				ack = a
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return ack, fmt.Errorf("waiting for ack of envelope %s: %w", envelopeID, err)
+	}
+	return ack, nil
+}
+
+// WaitSocket waits until a Socket Mode client is connected.
+func (s *Server) WaitSocket(timeout time.Duration) error {
+	if err := s.wait(timeout, func() bool { return s.ws != nil }); err != nil {
+		return fmt.Errorf("waiting for a socket mode client: %w", err)
+	}
+	return nil
+}
+
+// wait calls cond under the lock until it holds or timeout passes.
+func (s *Server) wait(timeout time.Duration, cond func() bool) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		ok := cond()
+		ch := s.changed
+		s.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return fmt.Errorf("timed out after %s", timeout)
+		}
+	}
+}
+
+// notify must be called with s.mu held.
+func (s *Server) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) api(w http.ResponseWriter, r *http.Request) {
+	method := r.PathValue("method")
+	if err := parseBody(r); err != nil {
+		writeJSON(w, map[string]any{"ok": false, "error": "invalid_form_data"})
+		return
+	}
+	s.mu.Lock()
+	s.calls[method]++
+	var fail *failure
+	if q := s.failures[method]; len(q) > 0 {
+		fail = &q[0]
+		s.failures[method] = q[1:]
+	}
+	s.notify()
+	s.mu.Unlock()
+	if fail != nil && fail.status == 0 {
+		fail = nil
+	}
+	if fail != nil && fail.after {
+		s.answer(httptest.NewRecorder(), r, method)
+	}
+	if fail != nil {
+		if fail.status == http.StatusTooManyRequests {
+			w.Header().Set("Retry-After", fail.retryAfter)
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(fail.status)
+		fmt.Fprintf(w, "<html>%d</html>", fail.status)
+		return
+	}
+	s.answer(w, r, method)
+}
+
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, method string) {
+	token := r.Form.Get("token")
+	if token == "" {
+		token = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	}
+	switch method {
+	case "auth.test":
+		writeJSON(w, map[string]any{"ok": true, "url": "https://newsdesk.example.slack.com/", "team": "newsdesk",
+			"user": "newsdesk", "team_id": TeamID, "user_id": BotUserID, "bot_id": BotID})
+	case "apps.connections.open":
+		writeJSON(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.URL, "http") + "/socket"})
+	case "chat.postMessage":
+		if s.Token != "" && token != s.Token {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		s.postMessage(w, r, token)
+	case "conversations.history":
+		if s.Token != "" && token != s.Token {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		s.history(w, r)
+	default:
+		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
+	}
+}
+
+// parseBody parses a form or JSON body into r.Form.
+func parseBody(r *http.Request) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		var m map[string]any
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&m); err != nil && err != io.EOF {
+			return err
+		}
+		r.Form = map[string][]string{}
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				r.Form.Set(k, s)
+			} else {
+				b, _ := json.Marshal(v)
+				r.Form.Set(k, string(b))
+			}
+		}
+		return nil
+	}
+	return r.ParseForm()
+}
+
+func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, token string) {
+	channel := r.Form.Get("channel")
+	if channel == "" {
+		writeJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
+		return
+	}
+	p := Post{
+		Channel:     channel,
+		ThreadTS:    r.Form.Get("thread_ts"),
+		Text:        r.Form.Get("text"),
+		UnfurlLinks: r.Form.Get("unfurl_links"),
+		UnfurlMedia: r.Form.Get("unfurl_media"),
+		Token:       token,
+	}
+	if b := r.Form.Get("blocks"); b != "" {
+		if !json.Valid([]byte(b)) {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_blocks"})
+			return
+		}
+		p.Blocks = json.RawMessage(b)
+		var blocks []json.RawMessage
+		if err := json.Unmarshal(p.Blocks, &blocks); err != nil || len(blocks) > 50 {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_blocks"})
+			return
+		}
+	}
+	if m := r.Form.Get("metadata"); m != "" {
+		var md slack.SlackMetadata
+		if err := json.Unmarshal([]byte(m), &md); err != nil {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_metadata_format"})
+			return
+		}
+		p.Metadata = &md
+	}
+	s.mu.Lock()
+	s.tsSeq++
+	p.TS = fmt.Sprintf("1711400000.%06d", s.tsSeq)
+	s.posts = append(s.posts, p)
+	s.notify()
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": p.TS,
+		"message": map[string]any{"type": "message", "text": p.Text, "ts": p.TS, "bot_id": BotID, "thread_ts": p.ThreadTS}})
+}
+
+func (s *Server) history(w http.ResponseWriter, r *http.Request) {
+	channel := r.Form.Get("channel")
+	limit, _ := strconv.Atoi(r.Form.Get("limit"))
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	withMeta := r.Form.Get("include_all_metadata") == "1" || r.Form.Get("include_all_metadata") == "true"
+	s.mu.Lock()
+	var msgs []map[string]any
+	for i := len(s.posts) - 1; i >= 0 && len(msgs) < limit; i-- {
+		p := s.posts[i]
+		if p.Channel != channel || p.ThreadTS != "" {
+			continue
+		}
+		m := map[string]any{"type": "message", "text": p.Text, "ts": p.TS, "bot_id": BotID, "user": BotUserID}
+		if withMeta && p.Metadata != nil {
+			m["metadata"] = p.Metadata
+		}
+		msgs = append(msgs, m)
+	}
+	s.mu.Unlock()
+	if msgs == nil {
+		msgs = []map[string]any{}
+	}
+	writeJSON(w, map[string]any{"ok": true, "messages": msgs, "has_more": false})
+}
+
+func (s *Server) response(w http.ResponseWriter, r *http.Request) {
+	var msg struct {
+		ResponseType    string          `json:"response_type"`
+		Text            string          `json:"text"`
+		Blocks          json.RawMessage `json:"blocks"`
+		ReplaceOriginal bool            `json:"replace_original"`
+		DeleteOriginal  bool            `json:"delete_original"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&msg); err != nil {
+		http.Error(w, "invalid_payload", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	s.calls["response_url"]++
+	s.responses = append(s.responses, Response{ID: r.PathValue("id"), ResponseType: msg.ResponseType, Text: msg.Text,
+		Blocks: msg.Blocks, ReplaceOriginal: msg.ReplaceOriginal, DeleteOriginal: msg.DeleteOriginal})
+	s.notify()
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"ok": true})
+}
+
+func (s *Server) socket(w http.ResponseWriter, r *http.Request) {
+	conn, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	old := s.ws
+	s.ws = conn
+	s.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	hello := map[string]any{"type": "hello", "num_connections": 1,
+		"connection_info": map[string]any{"app_id": "ANEWSDESK"},
+		"debug_info":      map[string]any{"host": "slackfake", "approximate_connection_time": 3600}}
+	if err := s.write(conn, hello); err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.notify()
+	s.mu.Unlock()
+	done := make(chan struct{})
+	defer close(done)
+	go func() { // pings, as Slack sends them
+		t := time.NewTicker(s.PingInterval)
+		defer t.Stop()
+		for {
+			s.wsWrite.Lock()
+			err := conn.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second))
+			s.wsWrite.Unlock()
+			if err != nil {
+				return
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	for {
+		var ack Ack
+		if err := conn.ReadJSON(&ack); err != nil {
+			s.mu.Lock()
+			if s.ws == conn {
+				s.ws = nil
+			}
+			s.notify()
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Lock()
+		s.acks = append(s.acks, ack)
+		s.notify()
+		s.mu.Unlock()
+	}
+}
+
+func (s *Server) write(conn *websocket.Conn, v any) error {
+	s.wsWrite.Lock()
+	defer s.wsWrite.Unlock()
+	_ = conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	return conn.WriteJSON(v)
+}
+
+// send pushes one envelope to the connected Socket Mode client.
+func (s *Server) send(typ string, payload any) (string, error) {
+	s.mu.Lock()
+	conn := s.ws
+	s.envSeq++
+	id := fmt.Sprintf("env-%04d", s.envSeq)
+	s.mu.Unlock()
+	if conn == nil {
+		return "", fmt.Errorf("send %s envelope: no socket mode client connected", typ)
+	}
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		return "", fmt.Errorf("send %s envelope: %w", typ, err)
+	}
+	env := map[string]any{"envelope_id": id, "type": typ, "payload": json.RawMessage(raw),
+		"accepts_response_payload": typ == "slash_commands", "retry_attempt": 0, "retry_reason": ""}
+	if err := s.write(conn, env); err != nil {
+		return "", fmt.Errorf("send %s envelope: %w", typ, err)
+	}
+	return id, nil
+}
+
+// SendSlashCommand pushes a slash_commands envelope and returns its envelope id.
+func (s *Server) SendSlashCommand(cmd slack.SlashCommand) (string, error) {
+	return s.send("slash_commands", cmd)
+}
+
+// SendEvent pushes an events_api envelope whose payload is an Events API
+// event_callback (see AppMention) and returns its envelope id.
+func (s *Server) SendEvent(callback any) (string, error) {
+	return s.send("events_api", callback)
+}
+
+// AppMention builds the Events API event_callback for an app_mention.
+func AppMention(eventID, channel, user, text, ts string) map[string]any {
+	return map[string]any{
+		"token": "unused", "team_id": TeamID, "api_app_id": "ANEWSDESK", "type": "event_callback",
+		"event_id": eventID, "event_time": 1711400000,
+		"event": map[string]any{"type": "app_mention", "user": user, "text": text, "ts": ts,
+			"channel": channel, "event_ts": ts},
+	}
+}
+
+// Sign returns the X-Slack-Signature value Slack would send for body at ts
+// with the signing secret: "v0=" + hex(HMAC-SHA256("v0:<ts>:<body>")).
+func Sign(secret string, body []byte, ts time.Time) string {
+	mac := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(mac, "v0:%d:", ts.Unix())
+	mac.Write(body)
+	return "v0=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// SignRequest sets the X-Slack-Request-Timestamp and X-Slack-Signature
+// headers on req for body signed at ts.
+func SignRequest(req *http.Request, secret string, body []byte, ts time.Time) {
+	req.Header.Set("X-Slack-Request-Timestamp", strconv.FormatInt(ts.Unix(), 10))
+	req.Header.Set("X-Slack-Signature", Sign(secret, body, ts))
+}
