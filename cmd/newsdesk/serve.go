@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 
 	"github.com/newsdesk/newsdesk/adapters/console"
 	"github.com/newsdesk/newsdesk/adapters/discord"
@@ -82,7 +85,12 @@ func cmdServe(ctx context.Context, g globals, stderr io.Writer) int {
 		return exitError
 	}
 	defer a.Close()
-	if err := serve(ctx, a); err != nil {
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "newsdesk: listen on %s (set listen: or NEWSDESK_LISTEN): %v\n", a.cfg.Listen, err)
+		return exitError
+	}
+	if err := serve(ctx, a, ln); err != nil {
 		a.log.Error("serve stopped", "err", err)
 		fmt.Fprintln(stderr, "newsdesk:", err)
 		return exitError
@@ -90,7 +98,8 @@ func cmdServe(ctx context.Context, g globals, stderr io.Writer) int {
 	return exitOK
 }
 
-func serve(ctx context.Context, a *app) error {
+// serve runs every enabled front on ln until ctx ends or one fails.
+func serve(ctx context.Context, a *app, ln net.Listener) error {
 	cfg, log := a.cfg, a.log
 	mux := http.NewServeMux()
 	posters := map[string]digest.Poster{}
@@ -123,6 +132,11 @@ func serve(ctx context.Context, a *app) error {
 			a.bot, a.gaz, log.With("adapter", "discord"))
 		if err != nil {
 			return err
+		}
+		dlog := log.With("adapter", "discord", "source", "discordgo")
+		discordgo.Logger = func(level, _ int, format string, args ...any) {
+			// discordgo's levels: 0 error, 1 warning, 2 informational, 3 debug
+			dlog.Log(context.Background(), map[int]slog.Level{0: slog.LevelError, 1: slog.LevelWarn, 2: slog.LevelInfo}[level]-4*boolInt(level >= 3), fmt.Sprintf(format, args...))
 		}
 		posters["discord"] = da
 		runners = append(runners, da.Run)
@@ -161,10 +175,6 @@ func serve(ctx context.Context, a *app) error {
 		fmt.Fprintf(w, "# HELP newsdesk_ingest_seq Highest ingestion sequence number.\n# TYPE newsdesk_ingest_seq gauge\nnewsdesk_ingest_seq %d\n", seq)
 	})
 
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen on %s (set listen: or NEWSDESK_LISTEN): %w", cfg.Listen, err)
-	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	log.Info("newsdesk serving", "addr", ln.Addr().String(), "data", a.data)
 
@@ -196,6 +206,13 @@ func serve(ctx context.Context, a *app) error {
 	_ = srv.Shutdown(sctx)
 	wg.Wait()
 	return runErr
+}
+
+func boolInt(b bool) slog.Level {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // feedPoller polls one feed, ingesting new items; conditional requests

@@ -1,0 +1,379 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/newsdesk/newsdesk/bot"
+)
+
+// Handler answers one command. *bot.Bot satisfies it.
+type Handler interface {
+	Handle(ctx context.Context, req bot.Request) bot.Reply
+}
+
+// Suggester proposes actor names for autocomplete. The gazetteer satisfies it.
+type Suggester interface {
+	Suggest(prefix string, n int) []string
+}
+
+// Config configures the adapter. Token is the bot token (with or without
+// the "Bot " prefix); GuildID registers the application command in one guild
+// (instant, for development) instead of globally; Command is the
+// application command's name (default "newsdesk").
+type Config struct {
+	Token   string
+	GuildID string
+	Command string
+	// HTTPClient replaces discordgo's client (tests: discordfake.Client()).
+	HTTPClient *http.Client
+
+	// RetryBackoff is the first wait before retrying a post that failed
+	// with a 5xx or a network error (default 500ms; doubled each time, at
+	// most 4 attempts in all).
+	RetryBackoff time.Duration
+	// HandleTimeout bounds one command (default 30s).
+	HandleTimeout time.Duration
+	// ShutdownGrace is how long Run waits on cancellation for answers in
+	// progress (default 10s).
+	ShutdownGrace time.Duration
+}
+
+// Platform is the platform name in bot.Request.
+const Platform = "discord"
+
+const maxAttempts = 4
+
+var reCommand = regexp.MustCompile(`^[-_a-z0-9]{1,32}$`)
+
+// Adapter connects newsdesk to Discord: it answers mentions and direct
+// messages, the /newsdesk application command and its autocomplete, and
+// posts digests.
+type Adapter struct {
+	cfg Config
+	h   Handler
+	sug Suggester
+	log *slog.Logger
+	s   *discordgo.Session
+
+	running      atomic.Bool
+	disconnected chan struct{}
+
+	idMu  sync.RWMutex
+	botID string
+	appID string
+
+	// Answers in progress: begin refuses new ones once closing is set, so
+	// that shutdown can wait for the rest.
+	flightMu sync.Mutex
+	closing  bool
+	inflight sync.WaitGroup
+	hctx     context.Context // parent of handler contexts; cancelled after the grace period
+	hcancel  context.CancelFunc
+}
+
+// New checks cfg and builds an adapter; Run connects it.
+func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error) {
+	tok := strings.TrimSpace(cfg.Token)
+	if tok == "Bot" || strings.HasPrefix(tok, "Bot ") {
+		tok = strings.TrimSpace(tok[3:])
+	}
+	if tok == "" {
+		return nil, errors.New("discord: no bot token: set DISCORD_BOT_TOKEN (or DISCORD_BOT_TOKEN_FILE) to the bot token from the Discord developer portal")
+	}
+	if strings.ContainsAny(tok, " \t\r\n") {
+		return nil, errors.New("discord: the bot token contains whitespace: copy it again from the Discord developer portal (Bot → Reset Token)")
+	}
+	if cfg.Command == "" {
+		cfg.Command = "newsdesk"
+	}
+	if !reCommand.MatchString(cfg.Command) {
+		return nil, fmt.Errorf("discord: command name %q is not valid: use 1-32 lowercase letters, digits, '-' or '_' (e.g. \"newsdesk\")", cfg.Command)
+	}
+	if cfg.GuildID != "" && !isSnowflake(cfg.GuildID) {
+		return nil, fmt.Errorf("discord: guild id %q is not a Discord id: set DISCORD_GUILD_ID to the server's numeric id (Developer Mode → Copy Server ID), or leave it empty to register the command globally", cfg.GuildID)
+	}
+	if h == nil {
+		return nil, errors.New("discord: no handler")
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = 500 * time.Millisecond
+	}
+	if cfg.HandleTimeout <= 0 {
+		cfg.HandleTimeout = 30 * time.Second
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = 10 * time.Second
+	}
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	ds, err := discordgo.New("Bot " + tok)
+	if err != nil {
+		return nil, fmt.Errorf("discord: new session: %w", err)
+	}
+	ds.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	// Run reconnects itself, under its context (see Run).
+	ds.ShouldReconnectOnError = false
+	if cfg.HTTPClient != nil {
+		ds.Client = cfg.HTTPClient
+	}
+	a := &Adapter{cfg: cfg, h: h, sug: s, log: log, s: ds, disconnected: make(chan struct{}, 1)}
+	a.hctx, a.hcancel = context.WithCancel(context.Background())
+	ds.AddHandler(a.onReady)
+	ds.AddHandler(a.onMessage)
+	ds.AddHandler(a.onInteraction)
+	ds.AddHandler(a.onDisconnect)
+	return a, nil
+}
+
+func isSnowflake(s string) bool {
+	if len(s) < 1 || len(s) > 20 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Session exposes the discordgo session (for wiring health checks).
+func (a *Adapter) Session() *discordgo.Session { return a.s }
+
+// BotID is the bot's user id once connected ("" before).
+func (a *Adapter) BotID() string {
+	a.idMu.RLock()
+	defer a.idMu.RUnlock()
+	return a.botID
+}
+
+func (a *Adapter) setIdentity(user *discordgo.User, app *discordgo.Application) {
+	a.idMu.Lock()
+	defer a.idMu.Unlock()
+	if user != nil && user.ID != "" {
+		a.botID = user.ID
+	}
+	if app != nil && app.ID != "" {
+		a.appID = app.ID
+	} else if a.appID == "" {
+		a.appID = a.botID // a bot's application id is its user id
+	}
+}
+
+func (a *Adapter) identity() (botID, appID string) {
+	a.idMu.RLock()
+	defer a.idMu.RUnlock()
+	return a.botID, a.appID
+}
+
+// Run opens the gateway (intents GUILD_MESSAGES | DIRECT_MESSAGES only),
+// registers the application command (bulk overwrite, per guild when
+// GuildID is set), and serves until ctx ends; then it closes the gateway,
+// lets answers in progress finish (up to ShutdownGrace) and returns nil.
+//
+// Reconnection: Run does it rather than discordgo's ShouldReconnectOnError
+// loop, because that loop knows no context: it could reopen the gateway
+// after shutdown began and keeps retrying after Run returned. On every
+// disconnect (read error, missed heartbeat ACKs, op 7) discordgo closes the
+// session and emits Disconnect; Run then reopens it (RESUME with the same
+// session) at once, then with backoff from 1s to 1 minute, until ctx ends.
+func (a *Adapter) Run(ctx context.Context) error {
+	if !a.running.CompareAndSwap(false, true) {
+		return errors.New("discord: Run called twice")
+	}
+	if err := a.s.Open(); err != nil {
+		return fmt.Errorf("discord: open gateway: %w", err)
+	}
+	a.s.State.RLock()
+	user, app := a.s.State.User, a.s.State.Application
+	a.s.State.RUnlock()
+	a.setIdentity(user, app)
+	if err := a.register(ctx); err != nil {
+		a.shutdown()
+		if ctx.Err() != nil {
+			return nil // cancelled while registering
+		}
+		return err
+	}
+	botID, _ := a.identity()
+	a.log.Info("discord: connected", "bot_id", botID, "command", "/"+a.cfg.Command, "guild", a.cfg.GuildID)
+	for {
+		select {
+		case <-ctx.Done():
+			a.shutdown()
+			a.log.Info("discord: closed")
+			return nil
+		case <-a.disconnected:
+			a.reconnect(ctx)
+		}
+	}
+}
+
+func (a *Adapter) reconnect(ctx context.Context) {
+	wait := time.Duration(0)
+	for attempt := 1; ; attempt++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		err := a.s.Open()
+		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+			a.log.Info("discord: gateway reconnected", "attempt", attempt)
+			return
+		}
+		a.log.Warn("discord: gateway reconnect failed", "attempt", attempt, "err", err)
+		wait = min(max(2*wait, time.Second), time.Minute)
+	}
+}
+
+func (a *Adapter) shutdown() {
+	a.flightMu.Lock()
+	a.closing = true
+	a.flightMu.Unlock()
+	if err := a.s.Close(); err != nil {
+		a.log.Warn("discord: close gateway", "err", err)
+	}
+	done := make(chan struct{})
+	go func() { a.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(a.cfg.ShutdownGrace):
+		a.log.Warn("discord: answers still in progress at shutdown; cancelling them", "grace", a.cfg.ShutdownGrace)
+		a.hcancel()
+		<-done
+	}
+	a.hcancel()
+}
+
+// begin registers an answer in progress; false once shutting down.
+func (a *Adapter) begin() bool {
+	a.flightMu.Lock()
+	defer a.flightMu.Unlock()
+	if a.closing {
+		return false
+	}
+	a.inflight.Add(1)
+	return true
+}
+
+func (a *Adapter) register(ctx context.Context) error {
+	_, appID := a.identity()
+	if appID == "" {
+		return errors.New("discord: READY carried no application id; cannot register the application command")
+	}
+	cmd := &discordgo.ApplicationCommand{
+		Name:        a.cfg.Command,
+		Type:        discordgo.ChatApplicationCommand,
+		Description: "Ask newsdesk: search, show, latest, actor, digest, help",
+		Options: []*discordgo.ApplicationCommandOption{{
+			Type:         discordgo.ApplicationCommandOptionString,
+			Name:         "query",
+			Description:  "A newsdesk command, e.g. search APT31 kind:sanction (a bare query searches)",
+			Required:     true,
+			Autocomplete: true,
+			MaxLength:    512,
+		}},
+	}
+	where := "globally"
+	if a.cfg.GuildID != "" {
+		where = "in guild " + a.cfg.GuildID
+	}
+	if _, err := a.s.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, []*discordgo.ApplicationCommand{cmd}, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("discord: register /%s %s: %w", a.cfg.Command, where, err)
+	}
+	return nil
+}
+
+func (a *Adapter) onReady(_ *discordgo.Session, r *discordgo.Ready) {
+	a.setIdentity(r.User, r.Application)
+}
+
+func (a *Adapter) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
+	select {
+	case a.disconnected <- struct{}{}:
+	default:
+	}
+}
+
+// handle calls the handler, turning a panic into an error reply.
+func (a *Adapter) handle(ctx context.Context, req bot.Request) (r bot.Reply) {
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("discord: handler panicked", "panic", p, "channel", req.Channel)
+			r = bot.Reply{Kind: bot.KindError, Text: "Something went wrong answering that; it has been logged. Try again, or `help`."}
+		}
+	}()
+	return a.h.Handle(ctx, req)
+}
+
+// addressed reports whether a message is for the bot (it mentions the bot,
+// or it is a direct message) and returns the command text without the
+// mention. A bare mention means "help".
+func addressed(m *discordgo.Message, botID string) (string, bool) {
+	content := m.Content
+	mentioned := false
+	if botID != "" {
+		for _, tok := range []string{"<@" + botID + ">", "<@!" + botID + ">"} {
+			if strings.Contains(content, tok) {
+				mentioned = true
+				content = strings.ReplaceAll(content, tok, " ")
+			}
+		}
+		for _, u := range m.Mentions {
+			if u != nil && u.ID == botID {
+				mentioned = true
+			}
+		}
+	}
+	if !mentioned && m.GuildID != "" {
+		return "", false
+	}
+	text := strings.TrimLeft(strings.TrimSpace(content), ",:;")
+	text = strings.TrimSpace(text)
+	if text == "" {
+		text = "help"
+	}
+	return text, true
+}
+
+func (a *Adapter) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
+	if m.Message == nil || m.Author == nil || m.Author.Bot {
+		return
+	}
+	botID, _ := a.identity()
+	if m.Author.ID == botID {
+		return
+	}
+	text, ok := addressed(m.Message, botID)
+	if !ok {
+		return
+	}
+	if !a.begin() {
+		return
+	}
+	defer a.inflight.Done()
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(a.hctx, a.cfg.HandleTimeout)
+	defer cancel()
+	reply := a.handle(ctx, bot.Request{Platform: Platform, Channel: m.ChannelID, User: m.Author.ID, Text: text})
+	no := false
+	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &no}
+	if _, err := a.send(ctx, m.ChannelID, Render(reply), ref, "reply:"+m.ChannelID+":"+m.ID); err != nil {
+		a.log.Error("discord: reply to message", "channel", m.ChannelID, "message", m.ID, "err", err)
+		return
+	}
+	a.log.Debug("discord: answered message", "channel", m.ChannelID, "kind", reply.Kind, "took", time.Since(start))
+}

@@ -1,0 +1,20 @@
+// Package discord is newsdesk's Discord adapter, on discordgo: it answers
+// messages that mention the bot (<@id> or <@!id>) and direct messages in the
+// one command language, serves the /newsdesk application command (deferred
+// at once, then the original response edited; errors ephemeral) with
+// autocomplete of actor names, renders bot.Reply values as embeds within
+// Discord's limits, and posts digests exactly once (Post with a nonce and
+// enforce_nonce, FindSlot to recover after a crash).
+//
+// The gateway uses the GUILD_MESSAGES and DIRECT_MESSAGES intents only:
+// Discord sends the content of messages that mention the bot without the
+// privileged MESSAGE_CONTENT intent. Every message the adapter sends has
+// an empty allowed_mentions ("parse": []), and all outside text is escaped
+// (Escape), so nothing an article says can ping anyone or break formatting.
+//
+// It imports bot (Request, Reply, Item), news (statement kinds) and
+// discordgo; it must not
+// import index, state, another adapter, or the digest package (which
+// declares its own interface with Post and FindSlot). discordfake, its
+// subpackage, is a fake Discord for tests.
+package discord

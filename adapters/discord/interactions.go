@@ -1,0 +1,224 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/newsdesk/newsdesk/bot"
+)
+
+// maxChoices is Discord's cap on autocomplete choices; choice names and
+// values are at most 100 characters.
+const (
+	maxChoices     = 25
+	maxChoiceChars = 100
+)
+
+func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
+	if ic.Interaction == nil {
+		return
+	}
+	switch ic.Type {
+	case discordgo.InteractionApplicationCommand:
+		if ic.ApplicationCommandData().Name != a.cfg.Command {
+			return
+		}
+		if !a.begin() {
+			return
+		}
+		defer a.inflight.Done()
+		a.command(ic.Interaction)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		if ic.ApplicationCommandData().Name != a.cfg.Command {
+			return
+		}
+		if !a.begin() {
+			return
+		}
+		defer a.inflight.Done()
+		a.autocomplete(ic.Interaction)
+	}
+}
+
+func queryOption(i *discordgo.Interaction) (value string, focused bool) {
+	for _, o := range i.ApplicationCommandData().Options {
+		if o != nil && o.Name == "query" {
+			if s, ok := o.Value.(string); ok {
+				return s, o.Focused
+			}
+		}
+	}
+	return "", false
+}
+
+func invoker(i *discordgo.Interaction) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
+	}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
+}
+
+// command answers /newsdesk query:<text>. Discord wants an answer within
+// 3 seconds, so the interaction is deferred at once (type 5, visible in the
+// channel), then the answer edits the original response (more embeds than
+// one message holds go in follow-ups).
+//
+// Errors are ephemeral. Discord decides a response's ephemerality at the
+// defer and the first follow-up after a defer replaces the loading message
+// keeping it, whatever its flags; since the defer must come before the
+// handler runs, an error is answered by completing the original (an edit
+// with a short public placeholder), sending the error as an ephemeral
+// follow-up (flags 64), and deleting the original. The channel sees the
+// placeholder for a moment at most; only the user sees the error.
+func (a *Adapter) command(i *discordgo.Interaction) {
+	ctx, cancel := context.WithTimeout(a.hctx, a.cfg.HandleTimeout)
+	defer cancel()
+	start := time.Now()
+	err := a.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		a.log.Error("discord: defer interaction", "interaction", i.ID, "err", err)
+		return
+	}
+	q, _ := queryOption(i)
+	reply := a.handle(ctx, bot.Request{Platform: Platform, Channel: i.ChannelID, User: invoker(i), Text: strings.TrimSpace(q)})
+	if reply.Kind == bot.KindError {
+		err = a.ephemeralError(ctx, i, reply)
+	} else {
+		err = a.editOriginal(ctx, i, Render(reply))
+	}
+	if err != nil {
+		a.log.Error("discord: answer interaction", "interaction", i.ID, "channel", i.ChannelID, "err", err)
+		return
+	}
+	a.log.Debug("discord: answered command", "channel", i.ChannelID, "kind", reply.Kind, "took", time.Since(start))
+}
+
+func (a *Adapter) editOriginal(ctx context.Context, i *discordgo.Interaction, embeds []*discordgo.MessageEmbed) error {
+	groups := split(embeds)
+	empty := ""
+	first := groups[0]
+	if _, err := a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
+		Content: &empty, Embeds: &first, AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("edit original response: %w", err)
+	}
+	for n, g := range groups[1:] {
+		if _, err := a.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
+			Embeds: g, AllowedMentions: noMentions(),
+		}, discordgo.WithContext(ctx)); err != nil {
+			return fmt.Errorf("follow-up %d of %d: %w", n+1, len(groups)-1, err)
+		}
+	}
+	return nil
+}
+
+func (a *Adapter) ephemeralError(ctx context.Context, i *discordgo.Interaction, reply bot.Reply) error {
+	placeholder := "⚠️ That didn't work; the details went to you privately."
+	if _, err := a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
+		Content: &placeholder, AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("complete deferred response: %w", err)
+	}
+	embeds := Render(reply)
+	for n, g := range split(embeds) {
+		if _, err := a.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
+			Embeds: g, AllowedMentions: noMentions(), Flags: discordgo.MessageFlagsEphemeral,
+		}, discordgo.WithContext(ctx)); err != nil {
+			return fmt.Errorf("ephemeral error follow-up %d: %w", n+1, err)
+		}
+	}
+	if err := a.s.InteractionResponseDelete(i, discordgo.WithContext(ctx)); err != nil {
+		return fmt.Errorf("delete placeholder: %w", err)
+	}
+	return nil
+}
+
+// autocomplete offers actor names for the word being typed in the query
+// option (the last one to three words, or what follows "actor:"); each
+// choice is the whole query with that word completed.
+func (a *Adapter) autocomplete(i *discordgo.Interaction) {
+	ctx, cancel := context.WithTimeout(a.hctx, 3*time.Second)
+	defer cancel()
+	q, _ := queryOption(i)
+	choices := Complete(a.sug, q)
+	err := a.s.InteractionRespond(i, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+		Data: &discordgo.InteractionResponseData{Choices: choices},
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		a.log.Warn("discord: autocomplete", "interaction", i.ID, "err", err)
+	}
+}
+
+// starters are offered for an empty query.
+var starters = []string{"help", "latest 5", "search ", "actor ", "digest preview"}
+
+// Complete computes autocomplete choices (at most 25, names and values at
+// most 100 characters) for a partly typed query.
+func Complete(s Suggester, q string) []*discordgo.ApplicationCommandOptionChoice {
+	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	seen := map[string]bool{}
+	add := func(v string) {
+		v = strings.TrimRight(v, " ")
+		if v == "" || seen[v] || utf8.RuneCountInString(v) > maxChoiceChars || len(choices) >= maxChoices {
+			return
+		}
+		seen[v] = true
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: v, Value: v})
+	}
+	trimmed := strings.TrimSpace(q)
+	if trimmed == "" {
+		for _, st := range starters {
+			add(st)
+		}
+		return choices
+	}
+	if s == nil || strings.HasSuffix(q, " ") {
+		add(trimmed)
+		return choices
+	}
+	words := strings.Fields(trimmed)
+	last := words[len(words)-1]
+	if p, ok := strings.CutPrefix(last, "actor:"); ok {
+		head := strings.TrimSpace(strings.TrimSuffix(trimmed, last))
+		for _, name := range s.Suggest(strings.Trim(p, `"`), maxChoices) {
+			add(strings.TrimSpace(head + " actor:" + quote(name)))
+		}
+		add(trimmed)
+		return choices
+	}
+	// Try the last three, two, one words as the prefix of an actor name
+	// ("Violet Ty" → "Violet Typhoon").
+	for k := min(3, len(words)); k >= 1; k-- {
+		prefix := strings.Join(words[len(words)-k:], " ")
+		head := strings.Join(words[:len(words)-k], " ")
+		if len(words)-k == 0 {
+			head = ""
+		}
+		for _, name := range s.Suggest(prefix, maxChoices) {
+			v := name
+			if head != "" {
+				v = head + " " + name
+			}
+			add(v)
+		}
+	}
+	add(trimmed)
+	return choices
+}
+
+func quote(name string) string {
+	if strings.ContainsAny(name, " \t") {
+		return `"` + name + `"`
+	}
+	return name
+}

@@ -1,0 +1,291 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk/adapters/discord/discordfake"
+	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// poster is an adapter that is not connected to the gateway: digests may
+// post through it on their own.
+func poster(t *testing.T) (*discordfake.Fake, *Adapter) {
+	t.Helper()
+	f := discordfake.New(t)
+	a, err := New(Config{Token: discordfake.DefaultToken, HTTPClient: f.Client(), RetryBackoff: time.Millisecond}, &fixedHandler{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, a
+}
+
+func messagePosts(f *discordfake.Fake, ch string) []discordfake.Request {
+	var out []discordfake.Request
+	for _, r := range f.Requests() {
+		if r.Method == http.MethodPost && r.Path == "/channels/"+ch+"/messages" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func digestReply() bot.Reply {
+	r := seedResults()
+	r.Kind = bot.KindDigest
+	r.Title = "Daily digest: 4 new statements"
+	r.Sections[0].Heading = "APT31"
+	r.Page, r.Pages, r.Next = 0, 0, ""
+	r.Footer = "New since 2024-03-25 08:00 UTC"
+	return r
+}
+
+func TestPostRetriesThenPostsOnce(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		fail     discordfake.Failure
+		attempts int
+	}{
+		{"429 once", discordfake.Failure{Status: 429}, 2},
+		{"429 twice", discordfake.Failure{Status: 429, Times: 2}, 3},
+		{"500 once", discordfake.Failure{Status: 500}, 2},
+		{"502 once", discordfake.Failure{Status: 502}, 2},
+		{"503 three times", discordfake.Failure{Status: 503, Times: 3}, 4},
+		{"500 after the message was stored", discordfake.Failure{Status: 500, AfterCommit: true}, 2},
+		{"502 after the message was stored, twice", discordfake.Failure{Status: 502, AfterCommit: true, Times: 2}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, a := poster(t)
+			const ch = "750000000000000001"
+			tc.fail.Method, tc.fail.Path = "POST", "/channels/*/messages"
+			f.Fail(tc.fail)
+			id, err := a.Post(context.Background(), ch, digestReply(), "digest:"+ch+":2024-03-26")
+			if err != nil {
+				t.Fatalf("Post: %v", err)
+			}
+			msgs := botMessages(f, ch)
+			if len(msgs) != 1 || msgs[0].ID != id {
+				t.Fatalf("channel holds %d messages (want 1 with id %s): %+v", len(msgs), id, msgs)
+			}
+			if n := len(messagePosts(f, ch)); n != tc.attempts {
+				t.Errorf("%d POSTs, want %d", n, tc.attempts)
+			}
+			assertNoMentions(t, msgs[0].AllowedMentions)
+		})
+	}
+}
+
+func TestPostGivesUp(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		fail     discordfake.Failure
+		attempts int
+		want     string
+	}{
+		{"5xx every time", discordfake.Failure{Status: 500, Times: 100}, maxAttempts, "500"},
+		{"4xx at once", discordfake.Failure{Status: 403}, 1, "403"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, a := poster(t)
+			const ch = "750000000000000002"
+			tc.fail.Method, tc.fail.Path = "POST", "/channels/*/messages"
+			f.Fail(tc.fail)
+			_, err := a.Post(context.Background(), ch, digestReply(), "s1")
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), ch) {
+				t.Fatalf("Post error = %v, want one naming the channel and %s", err, tc.want)
+			}
+			if n := len(messagePosts(f, ch)); n != tc.attempts {
+				t.Errorf("%d POSTs, want %d", n, tc.attempts)
+			}
+		})
+	}
+}
+
+func TestPostStopsOnContext(t *testing.T) {
+	t.Parallel()
+	f := discordfake.New(t)
+	a, err := New(Config{Token: discordfake.DefaultToken, HTTPClient: f.Client(), RetryBackoff: time.Hour}, &fixedHandler{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Fail(discordfake.Failure{Method: "POST", Path: "/channels/*/messages", Status: 500})
+	ctx, cancel := context.WithCancel(context.Background())
+	changed := f.Changed()
+	go func() {
+		<-changed // the first (failing) POST arrived
+		cancel()
+	}()
+	if _, err := a.Post(ctx, "750000000000000003", digestReply(), "s"); err == nil || !strings.Contains(err.Error(), "context canceled") {
+		t.Fatalf("Post error = %v, want context canceled", err)
+	}
+}
+
+func TestPostNonceAndFindSlot(t *testing.T) {
+	t.Parallel()
+	f, a := poster(t)
+	ctx := context.Background()
+	const ch = "750000000000000004"
+	slot := "discord:" + ch + "/2024-03-26T08:00Z"
+
+	if _, found, err := a.FindSlot(ctx, ch, slot); err != nil || found {
+		t.Fatalf("FindSlot before posting = found %v, err %v; want not found", found, err)
+	}
+	// Someone else's message quoting the marker does not count.
+	f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: SlotMarker(slot)})
+
+	id, err := a.Post(ctx, ch, digestReply(), slot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := botMessages(f, ch)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages, want 1", len(msgs))
+	}
+	m := msgs[0]
+	if m.Nonce == "" || len(m.Nonce) > 25 || !m.EnforceNonce {
+		t.Errorf("nonce %q (len %d), enforce_nonce %v: want a nonce of at most 25 characters, enforced", m.Nonce, len(m.Nonce), m.EnforceNonce)
+	}
+	last := m.Embeds[len(m.Embeds)-1]
+	if last.Footer == nil || !strings.Contains(last.Footer.Text, SlotMarker(slot)) {
+		t.Errorf("last embed footer = %+v, want the slot marker %q", last.Footer, SlotMarker(slot))
+	}
+	got, found, err := a.FindSlot(ctx, ch, slot)
+	if err != nil || !found || got != id {
+		t.Errorf("FindSlot = %q, %v, %v; want %q, true", got, found, err, id)
+	}
+	if _, found, _ := a.FindSlot(ctx, ch, slot+"x"); found {
+		t.Error("FindSlot found another slot's message")
+	}
+	// Posting the same slot again (a retry after a crash) returns the
+	// message Discord already has.
+	again, err := a.Post(ctx, ch, digestReply(), slot)
+	if err != nil || again != id {
+		t.Errorf("second Post = %q, %v; want the first message %q", again, err, id)
+	}
+	if n := len(botMessages(f, ch)); n != 1 {
+		t.Errorf("%d messages after posting the slot twice, want 1", n)
+	}
+	// Without a slot there is no nonce.
+	if _, err := a.Post(ctx, ch, digestReply(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if ms := botMessages(f, ch); len(ms) != 2 || ms[1].Nonce != "" || ms[1].EnforceNonce {
+		t.Errorf("post without slot: %+v, want a second message without nonce", ms)
+	}
+}
+
+func TestFindSlotLooksAt50Recent(t *testing.T) {
+	t.Parallel()
+	f, a := poster(t)
+	ctx := context.Background()
+	const ch = "750000000000000005"
+	if _, err := a.Post(ctx, ch, digestReply(), "old"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: fmt.Sprint("chatter ", i)})
+	}
+	if _, found, err := a.FindSlot(ctx, ch, "old"); err != nil || found {
+		t.Errorf("FindSlot beyond the 50 most recent = found %v, err %v; want not found", found, err)
+	}
+	if got := f.Requests(); got[len(got)-1].Query.Get("limit") != "50" {
+		t.Errorf("list messages query = %v, want limit=50", got[len(got)-1].Query)
+	}
+}
+
+func TestPostRejectsBadChannel(t *testing.T) {
+	_, a := poster(t)
+	if _, err := a.Post(context.Background(), "#general", digestReply(), ""); err == nil || !strings.Contains(err.Error(), "#general") {
+		t.Errorf("Post to #general: err = %v, want one naming the channel", err)
+	}
+	if _, _, err := a.FindSlot(context.Background(), "", "s"); err == nil {
+		t.Error("FindSlot with no channel: want an error")
+	}
+}
+
+func longDigest(n int) bot.Reply {
+	r := bot.Reply{Kind: bot.KindDigest, Title: "Daily digest", Footer: "New since yesterday"}
+	for s := range 3 {
+		sec := bot.Section{Heading: fmt.Sprintf("Actor %d", s)}
+		for i := range n {
+			it := seedItem(news.Allegation, "Speaker "+strings.Repeat("x", 40), []string{"GB", "US"}, []string{"APT31"}, "likely",
+				strings.Repeat(sentDowden+" ", 3))
+			it.Answers = []bot.Item{seedItem(news.Response, "Embassy", []string{"CN"}, nil, "", sentEmbassy)}
+			it.Title = fmt.Sprintf("Item %d.%d", s, i)
+			sec.Items = append(sec.Items, it)
+		}
+		r.Sections = append(r.Sections, sec)
+	}
+	return r
+}
+
+func TestPostSplitsLongDigestWithinLimits(t *testing.T) {
+	t.Parallel()
+	f, a := poster(t)
+	const ch = "750000000000000006"
+	slot := "big"
+	id, err := a.Post(context.Background(), ch, longDigest(40), slot)
+	if err != nil {
+		t.Fatalf("Post: %v", err) // the fake refuses embeds over Discord's limits with a 400
+	}
+	msgs := botMessages(f, ch)
+	if len(msgs) < 2 {
+		t.Fatalf("%d messages, want the digest split over several", len(msgs))
+	}
+	if msgs[len(msgs)-1].ID != id {
+		t.Errorf("Post returned %s, want the last message %s", id, msgs[len(msgs)-1].ID)
+	}
+	nonces := map[string]bool{}
+	fields := 0
+	for i, m := range msgs {
+		assertNoMentions(t, m.AllowedMentions)
+		if nonces[m.Nonce] || m.Nonce == "" {
+			t.Errorf("message %d nonce %q is empty or repeated", i, m.Nonce)
+		}
+		nonces[m.Nonce] = true
+		total := 0
+		for _, e := range m.Embeds {
+			total += discordfake.EmbedChars(e)
+			fields += len(e.Fields)
+		}
+		if total > MaxEmbedChars || len(m.Embeds) > 10 {
+			t.Errorf("message %d: %d embeds, %d characters", i, len(m.Embeds), total)
+		}
+		marked := strings.Contains(embedText(m.Embeds), SlotMarker(slot))
+		if marked != (i == len(msgs)-1) {
+			t.Errorf("message %d carries the slot marker: %v; want only the last", i, marked)
+		}
+	}
+	if fields != 120 {
+		t.Errorf("%d fields posted, want all 120 items", fields)
+	}
+	if got, found, _ := a.FindSlot(context.Background(), ch, slot); !found || got != id {
+		t.Errorf("FindSlot = %q, %v; want the last message %s", got, found, id)
+	}
+}
+
+func TestFindSlotWithoutGatewayAsksWhoAmI(t *testing.T) {
+	t.Parallel()
+	f, a := poster(t)
+	if _, _, err := a.FindSlot(context.Background(), "750000000000000007", "s"); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range f.Requests() {
+		if r.Path == "/users/@me" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d users/@me requests, want 1", n)
+	}
+}

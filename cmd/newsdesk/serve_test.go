@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
+)
+
+// TestServeSlackCommand runs `newsdesk serve` as configured from the
+// environment, with Slack's Web API pointed at a loopback fake, and sends it
+// a signed slash command as Slack would (and as the README's curl does).
+func TestServeSlackCommand(t *testing.T) {
+	fake := slackfake.New(t)
+	t.Setenv("NEWSDESK_CONFIG", "")
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
+	t.Setenv("SLACK_SIGNING_SECRET", "s3cret")
+	t.Setenv("SLACK_API_URL", fake.APIURL)
+	t.Setenv("NEWSDESK_API_TOKEN", "ingest-token")
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := open(ctx, globals{data: t.TempDir()}, io.Discard, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, a, ln) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	base := "http://" + ln.Addr().String()
+
+	body := url.Values{"command": {"/newsdesk"}, "text": {"search APT31"}, "channel_id": {"C1"}, "user_id": {"U1"},
+		"response_url": {fake.ResponseURL("r1")}}.Encode()
+	post := func(sign bool) *http.Response {
+		req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if sign {
+			slackfake.SignRequest(req, "s3cret", []byte(body), time.Now())
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	if resp := post(false); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("unsigned command: status %d, want 401", resp.StatusCode)
+	}
+	resp := post(true)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var answer struct {
+		ResponseType string            `json:"response_type"`
+		Blocks       []json.RawMessage `json:"blocks"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &answer) != nil {
+		t.Fatalf("signed command: status %d body %s", resp.StatusCode, b)
+	}
+	if answer.ResponseType != "ephemeral" || len(answer.Blocks) < 2 || !strings.Contains(string(b), "APT31") {
+		t.Errorf("answer lacks APT31 hits: %s", b)
+	}
+
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200} {
+		r, err := http.Get(base + path)
+		if err != nil || r.StatusCode != want {
+			t.Errorf("GET %s: %v %v", path, err, r)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/articles", strings.NewReader(`{"title":"FBI names APT31","text":"The FBI said APT31 did it.","date":"2024-04-01"}`))
+	req.Header.Set("Authorization", "Bearer ingest-token")
+	req.Header.Set("Content-Type", "application/json")
+	r, err := http.DefaultClient.Do(req)
+	if err != nil || r.StatusCode != 200 {
+		t.Fatalf("ingest API: %v %v", err, r)
+	}
+}
