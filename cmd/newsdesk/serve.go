@@ -135,8 +135,16 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		}
 		dlog := log.With("adapter", "discord", "source", "discordgo")
 		discordgo.Logger = func(level, _ int, format string, args ...any) {
-			// discordgo's levels: 0 error, 1 warning, 2 informational, 3 debug
-			dlog.Log(context.Background(), map[int]slog.Level{0: slog.LevelError, 1: slog.LevelWarn, 2: slog.LevelInfo}[level]-4*boolInt(level >= 3), fmt.Sprintf(format, args...))
+			l := slog.LevelDebug
+			switch level {
+			case discordgo.LogError:
+				l = slog.LevelError
+			case discordgo.LogWarning:
+				l = slog.LevelWarn
+			case discordgo.LogInformational:
+				l = slog.LevelInfo
+			}
+			dlog.Log(context.Background(), l, fmt.Sprintf(format, args...))
 		}
 		posters["discord"] = da
 		runners = append(runners, da.Run)
@@ -206,13 +214,6 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	_ = srv.Shutdown(sctx)
 	wg.Wait()
 	return runErr
-}
-
-func boolInt(b bool) slog.Level {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // feedPoller polls one feed, ingesting new items; conditional requests
