@@ -1,0 +1,322 @@
+package digest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/news"
+	"github.com/newsdesk/newsdesk/state"
+)
+
+// Source is the search index as the digest uses it: windows by ingestion
+// sequence, and the newest sequence (where a new subscription starts).
+type Source interface {
+	Search(ctx context.Context, q news.Query) (news.Results, error)
+	MaxSeq(ctx context.Context) (uint64, error)
+}
+
+// Poster posts a digest to one platform; the Slack and Discord adapters
+// implement it. channel is the platform-local id ("C123"). slot is the
+// ledger key of the digest: the adapter marks the message with it (Slack
+// message metadata, Discord nonce) and FindSlot looks for that mark.
+type Poster interface {
+	Post(ctx context.Context, channel string, r bot.Reply, slot string) (messageID string, err error)
+	FindSlot(ctx context.Context, channel, slot string) (messageID string, found bool, err error)
+}
+
+// FilterParser turns a subscription's filter (command-language filters and
+// words) into query fields; cmd wires bot.ParseFilters.
+type FilterParser func(filter string) (news.Query, error)
+
+// Clock tells the time; tests inject a fake one.
+type Clock interface{ Now() time.Time }
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Defaults for Config's zero values.
+const (
+	DefaultMax       = 20
+	MaxItems         = 200 // the largest cap a subscription may ask for
+	DefaultQuiet     = "skip"
+	DefaultGrace     = 6 * time.Hour
+	DefaultTick      = 30 * time.Second
+	DefaultMinGap    = time.Hour
+	DefaultPageSize  = 1000
+	DefaultMaxWindow = 50_000
+	DefaultRetryBase = time.Minute
+	DefaultRetryMax  = time.Hour
+	DefaultGiveUp    = 24 * time.Hour
+)
+
+// Config wires a Service. Store, Source and Posters are required.
+type Config struct {
+	Store   *state.Store
+	Source  Source
+	Posters map[string]Poster // by platform: "slack", "discord", "console"
+	Filters FilterParser      // nil: subscriptions with a filter are refused
+	Clock   Clock             // nil: the system clock
+	Log     *slog.Logger      // nil: slog.Default()
+
+	DefaultMax   int           // items per digest when a subscription says 0; default DefaultMax
+	DefaultQuiet string        // "skip" or "note" when a subscription says ""; default "skip"
+	Grace        time.Duration // a slot missed while down is posted at start-up if at most this late; default 6h
+	Tick         time.Duration // how often Run looks for due slots and retries; default 30s
+	MinGap       time.Duration // cron schedules firing more often are refused; default 1h
+	PageSize     int           // hits per Search call; default 1000
+	MaxWindow    int           // statements per digest window (the rest wait for the next); default 50,000
+	RetryBase    time.Duration // first retry delay after a failed post, doubling; default 1m
+	RetryMax     time.Duration // cap on the retry delay; default 1h
+	GiveUp       time.Duration // a pending slot older than this is abandoned once the platform confirms it never got it; default 24h
+	// Backfill starts a new subscription at the beginning of the index
+	// instead of its newest statement, so the first digest holds everything
+	// (capped).
+	Backfill bool
+}
+
+// Service schedules, builds and posts digests. It implements bot.Digests.
+type Service struct {
+	cfg   Config
+	clock Clock
+	log   *slog.Logger
+
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex // per channel: one delivery at a time
+
+	// hook, when set (tests), is called at each step of a delivery; an error
+	// stops the delivery there, as a crash would.
+	hook func(step string) error
+}
+
+var _ bot.Digests = (*Service)(nil)
+
+// New checks cfg and returns a Service.
+func New(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Source == nil {
+		return nil, errors.New("digest: Store and Source are required")
+	}
+	if len(cfg.Posters) == 0 {
+		return nil, errors.New("digest: at least one Poster is required")
+	}
+	set := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	set(&cfg.Grace, DefaultGrace)
+	set(&cfg.Tick, DefaultTick)
+	set(&cfg.MinGap, DefaultMinGap)
+	set(&cfg.RetryBase, DefaultRetryBase)
+	set(&cfg.RetryMax, DefaultRetryMax)
+	set(&cfg.GiveUp, DefaultGiveUp)
+	if cfg.DefaultMax <= 0 {
+		cfg.DefaultMax = DefaultMax
+	}
+	if cfg.PageSize <= 0 {
+		cfg.PageSize = DefaultPageSize
+	}
+	if cfg.MaxWindow <= 0 {
+		cfg.MaxWindow = DefaultMaxWindow
+	}
+	switch cfg.DefaultQuiet {
+	case "":
+		cfg.DefaultQuiet = DefaultQuiet
+	case "skip", "note":
+	default:
+		return nil, fmt.Errorf("digest: quiet default %q: use skip or note", cfg.DefaultQuiet)
+	}
+	s := &Service{cfg: cfg, clock: cfg.Clock, log: cfg.Log, locks: map[string]*sync.Mutex{}}
+	if s.clock == nil {
+		s.clock = systemClock{}
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	return s, nil
+}
+
+func (s *Service) lock(channel string) func() {
+	s.mu.Lock()
+	l := s.locks[channel]
+	if l == nil {
+		l = &sync.Mutex{}
+		s.locks[channel] = l
+	}
+	s.mu.Unlock()
+	l.Lock()
+	return l.Unlock
+}
+
+func (s *Service) step(name string) error {
+	if s.hook == nil {
+		return nil
+	}
+	return s.hook(name)
+}
+
+// poster finds the Poster for a platform-qualified channel and returns the
+// platform-local id.
+func (s *Service) poster(channel string) (Poster, string, error) {
+	platform, local, ok := strings.Cut(channel, ":")
+	if !ok || local == "" {
+		return nil, "", fmt.Errorf("channel %q: want platform:id, e.g. slack:C123", channel)
+	}
+	p := s.cfg.Posters[platform]
+	if p == nil {
+		return nil, "", fmt.Errorf("channel %q: no poster for platform %q", channel, platform)
+	}
+	return p, local, nil
+}
+
+// Subscribe creates the channel's subscription or changes its schedule,
+// filters, cap or quiet-day rule. A changed subscription keeps its
+// watermark; a new one starts at the index's newest statement (or at the
+// beginning with Config.Backfill) and its first slot is the first scheduled
+// after now.
+func (s *Service) Subscribe(ctx context.Context, channel string, sub bot.Subscription) error {
+	if _, _, err := s.poster(channel); err != nil {
+		return err
+	}
+	if _, err := parseSchedule(sub.At, sub.Cron, sub.TZ, s.cfg.MinGap); err != nil {
+		return err
+	}
+	if err := s.checkFilter(sub.Filter); err != nil {
+		return err
+	}
+	switch sub.Quiet {
+	case "", "skip", "note":
+	default:
+		return fmt.Errorf("quiet %q: use skip or note", sub.Quiet)
+	}
+	if sub.Max < 0 || sub.Max > MaxItems {
+		return fmt.Errorf("max %d: use a number of items from 1 to %d", sub.Max, MaxItems)
+	}
+	if sub.At == "" && sub.Cron == "" {
+		sub.At = "08:00"
+	}
+	if sub.TZ == "" {
+		sub.TZ = "UTC"
+	}
+	var head uint64
+	if !s.cfg.Backfill {
+		var err error
+		if head, err = s.cfg.Source.MaxSeq(ctx); err != nil {
+			return fmt.Errorf("subscribe %s: find the newest statement: %w", channel, err)
+		}
+	}
+	now := s.clock.Now()
+	return s.cfg.Store.UpdateSubscription(ctx, channel, func(st *state.Subscription, exists bool) error {
+		if exists && (st.At != sub.At || st.Cron != sub.Cron || st.TZ != sub.TZ) && now.After(st.Handled) {
+			// A new schedule starts from now: a time already past today
+			// under it is not a missed slot.
+			st.Handled = now
+		}
+		st.At, st.Cron, st.TZ, st.Filter, st.Max, st.Quiet = sub.At, sub.Cron, sub.TZ, sub.Filter, sub.Max, sub.Quiet
+		st.Updated = now
+		if !exists {
+			st.Created, st.LastDelivered, st.Handled, st.Watermark = now, now, now, head
+		}
+		return nil
+	})
+}
+
+func (s *Service) checkFilter(f string) error {
+	if strings.TrimSpace(f) == "" {
+		return nil
+	}
+	if s.cfg.Filters == nil {
+		return fmt.Errorf("filter %q: this newsdesk has no filter parser; subscribe without filters", f)
+	}
+	if _, err := s.cfg.Filters(f); err != nil {
+		return fmt.Errorf("filter %q: %w", f, err)
+	}
+	return nil
+}
+
+// Unsubscribe removes the channel's subscription.
+func (s *Service) Unsubscribe(ctx context.Context, channel string) (bool, error) {
+	defer s.lock(channel)()
+	return s.cfg.Store.DeleteSubscription(ctx, channel)
+}
+
+func notSubscribed() bot.Reply {
+	return bot.Reply{Kind: bot.KindError, Text: "This channel has no digest subscription; subscribe first, e.g.: subscribe at 08:00 tz Europe/London"}
+}
+
+// Preview builds the channel's next digest without posting it or moving
+// its watermark.
+func (s *Service) Preview(ctx context.Context, channel string) (bot.Reply, error) {
+	sub, ok, err := s.cfg.Store.Subscription(ctx, channel)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if !ok {
+		return notSubscribed(), nil
+	}
+	w, err := s.window(ctx, sub)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	r := s.build(sub, w, s.clock.Now())
+	r.Title = "Preview: " + r.Title
+	return r, nil
+}
+
+// PostNow posts the channel's digest at once, through the ledger like a
+// scheduled slot, and returns a confirmation for the person who asked. A
+// slot still pending for the channel is delivered (or found) first; with
+// nothing new, nothing is posted.
+func (s *Service) PostNow(ctx context.Context, channel string) (bot.Reply, error) {
+	defer s.lock(channel)()
+	sub, ok, err := s.cfg.Store.Subscription(ctx, channel)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if !ok {
+		return notSubscribed(), nil
+	}
+	now := s.clock.Now()
+	if done, err := s.resolvePending(ctx, channel, now, true); err != nil || !done {
+		msg := "The previous digest is still being delivered; try again in a few minutes."
+		if err != nil {
+			s.log.Warn("digest now: previous slot still pending", "channel", channel, "err", err)
+		}
+		return bot.Reply{Kind: bot.KindMessage, Text: msg}, nil
+	}
+	if sub, _, err = s.cfg.Store.Subscription(ctx, channel); err != nil { // the watermark may have moved
+		return bot.Reply{}, err
+	}
+	key := channel + "|now-" + now.UTC().Format("20060102T150405.000000000Z")
+	n, err := s.deliverNew(ctx, sub, key, now, false, true)
+	switch {
+	case err != nil:
+		s.log.Warn("digest now failed", "channel", channel, "slot", key, "err", err)
+		return bot.Reply{Kind: bot.KindMessage, Text: "Posting the digest failed; newsdesk will retry it shortly."}, nil
+	case n == 0:
+		return bot.Reply{Kind: bot.KindMessage, Text: "Nothing new since " + formatSince(sub.LastDelivered, locOf(sub)) + "; nothing posted."}, nil
+	default:
+		return bot.Reply{Kind: bot.KindMessage, Text: fmt.Sprintf("Posted the digest: %d new statement%s.", n, plural(n))}, nil
+	}
+}
+
+func locOf(sub state.Subscription) *time.Location {
+	if loc, err := loadLocation(sub.TZ); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+func (s *Service) build(sub state.Subscription, w window, now time.Time) bot.Reply {
+	max := sub.Max
+	if max <= 0 {
+		max = s.cfg.DefaultMax
+	}
+	return Build(w.hits, BuildOptions{Max: max, Loc: locOf(sub), Now: now, Since: sub.LastDelivered})
+}

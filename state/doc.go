@@ -1,0 +1,14 @@
+// Package state is newsdesk's durable small state, kept in one bbolt file
+// beside the index: digest subscriptions (with each channel's delivered
+// watermark), the digest ledger (one record per channel and slot: pending
+// before a post, posted with the message id after), and feed cursors for the
+// feed poller.
+//
+// Every write is one bbolt Update transaction, fsynced before it returns
+// (bbolt's default), so a record that a caller saw written survives a crash.
+// Only one process may hold the file: Open waits a bounded time for the lock
+// and then fails with an error that says so.
+//
+// state stores plain values and knows nothing of chat platforms, the index or
+// the bot. It must import nothing but the standard library and bbolt.
+package state
