@@ -40,12 +40,12 @@ func (b *Bot) Handle(ctx context.Context, req Request) Reply {
 	r, err := b.run(ctx, req, cmd)
 	if err != nil {
 		var pe *ParseError
-		var ue *userError
+		var ue *Refusal
 		switch {
 		case errors.As(err, &pe):
 			return errorReply(pe)
 		case errors.As(err, &ue):
-			return Reply{Kind: KindError, Text: ue.msg}
+			return Reply{Kind: KindError, Text: ue.Msg}
 		case errors.Is(err, context.DeadlineExceeded):
 			b.log().Warn("command timed out", "platform", req.Platform, "channel", req.Channel, "command", cmd.Name, "err", err)
 			return Reply{Kind: KindError, Text: "That took too long and was stopped. Try fewer words or a narrower filter (since:, kind:, actor:)."}
@@ -58,10 +58,13 @@ func (b *Bot) Handle(ctx context.Context, req Request) Reply {
 	return r
 }
 
-// userError is an error whose message is meant for the user as is.
-type userError struct{ msg string }
+// Refusal is an error whose message is meant for the user as it stands:
+// one line naming the problem and the fix. Implementations of the bot's
+// interfaces (Digests) return one for a request they will not take; any
+// other error is logged and the user told only that something failed.
+type Refusal struct{ Msg string }
 
-func (e *userError) Error() string { return e.msg }
+func (e *Refusal) Error() string { return e.Msg }
 
 func errorReply(err error) Reply {
 	return Reply{Kind: KindError, Text: err.Error()}
@@ -139,7 +142,7 @@ func (b *Bot) latest(ctx context.Context, cmd Command) (Reply, error) {
 func (b *Bot) show(ctx context.Context, id string) (Reply, error) {
 	a, err := b.Index.Article(ctx, id)
 	if errors.Is(err, news.ErrNotFound) {
-		return Reply{}, &userError{fmt.Sprintf("No article with id %q. Ids appear under each search hit.", id)}
+		return Reply{}, &Refusal{fmt.Sprintf("No article with id %q. Ids appear under each search hit.", id)}
 	}
 	if err != nil {
 		return Reply{}, fmt.Errorf("show %s: %w", id, err)
@@ -170,7 +173,7 @@ func (b *Bot) show(ctx context.Context, id string) (Reply, error) {
 func (b *Bot) actor(ctx context.Context, name string) (Reply, error) {
 	a, ok := lookup(b.Actors, name)
 	if !ok {
-		return Reply{}, &userError{fmt.Sprintf("No actor called %q in the gazetteer (MITRE ATT&CK and MISP names and aliases). Try: search %s", name, name)}
+		return Reply{}, &Refusal{fmt.Sprintf("No actor called %q in the gazetteer (MITRE ATT&CK and MISP names and aliases). Try: search %s", name, name)}
 	}
 	r := Reply{Kind: KindActor, Title: a.Name}
 	if len(a.Aliases) > 0 {
@@ -195,12 +198,12 @@ func (b *Bot) actor(ctx context.Context, name string) (Reply, error) {
 
 func (b *Bot) digest(ctx context.Context, req Request, cmd Command) (Reply, error) {
 	if b.Digests == nil {
-		return Reply{}, &userError{"Digests are not enabled on this newsdesk."}
+		return Reply{}, &Refusal{"Digests are not enabled on this newsdesk."}
 	}
 	ch := req.ChannelKey()
 	changes := cmd.Name != "digest" || cmd.Digest == "now"
 	if changes && len(b.Admins) > 0 && !b.Admins[req.Platform+":"+req.User] {
-		return Reply{}, &userError{"Sorry, only this newsdesk's admins can change digests or post one. Ask an admin, or try: digest preview"}
+		return Reply{}, &Refusal{"Sorry, only this newsdesk's admins can change digests or post one. Ask an admin, or try: digest preview"}
 	}
 	switch {
 	case cmd.Name == "subscribe":

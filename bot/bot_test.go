@@ -186,3 +186,22 @@ func TestSubscribeNeedsAdmin(t *testing.T) {
 		t.Errorf("preview refused: %q", r.Text)
 	}
 }
+
+func TestSubscribeRefusalReachesUser(t *testing.T) {
+	env := testenv.New(t)
+	st, err := state.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := digest.New(digest.Config{Store: st, Source: env.Index, Posters: map[string]digest.Poster{"console": &discard{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Bot.Digests = svc
+	// every minute is more often than digests allow: the service refuses, and the user is told why
+	r := ask(t, env.Bot, `subscribe cron "* * * * *"`)
+	if r.Kind != bot.KindError || strings.Contains(r.Text, "went wrong") || !strings.Contains(r.Text, "cron") {
+		t.Errorf("reply %v %q, want the service's reason", r.Kind, r.Text)
+	}
+}

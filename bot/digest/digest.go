@@ -181,22 +181,8 @@ func (s *Service) poster(channel string) (Poster, string, error) {
 // beginning with Config.Backfill) and its first slot is the first scheduled
 // after now.
 func (s *Service) Subscribe(ctx context.Context, channel string, sub bot.Subscription) error {
-	if _, _, err := s.poster(channel); err != nil {
-		return err
-	}
-	if _, err := parseSchedule(sub.At, sub.Cron, sub.TZ, s.cfg.MinGap); err != nil {
-		return err
-	}
-	if err := s.checkFilter(sub.Filter); err != nil {
-		return err
-	}
-	switch sub.Quiet {
-	case "", "skip", "note":
-	default:
-		return fmt.Errorf("quiet %q: use skip or note", sub.Quiet)
-	}
-	if sub.Max < 0 || sub.Max > MaxItems {
-		return fmt.Errorf("max %d: use a number of items from 1 to %d", sub.Max, MaxItems)
+	if err := s.checkSubscription(channel, sub); err != nil {
+		return &bot.Refusal{Msg: err.Error()}
 	}
 	if sub.At == "" && sub.Cron == "" {
 		sub.At = "08:00"
@@ -225,6 +211,29 @@ func (s *Service) Subscribe(ctx context.Context, channel string, sub bot.Subscri
 		}
 		return nil
 	})
+}
+
+// checkSubscription says what is wrong with a subscription, in words for
+// the user.
+func (s *Service) checkSubscription(channel string, sub bot.Subscription) error {
+	if _, _, err := s.poster(channel); err != nil {
+		return err
+	}
+	if _, err := parseSchedule(sub.At, sub.Cron, sub.TZ, s.cfg.MinGap); err != nil {
+		return err
+	}
+	if err := s.checkFilter(sub.Filter); err != nil {
+		return err
+	}
+	switch sub.Quiet {
+	case "", "skip", "note":
+	default:
+		return fmt.Errorf("quiet %q: use skip or note", sub.Quiet)
+	}
+	if sub.Max < 0 || sub.Max > MaxItems {
+		return fmt.Errorf("max %d: use a number of items from 1 to %d", sub.Max, MaxItems)
+	}
+	return nil
 }
 
 func (s *Service) checkFilter(f string) error {
