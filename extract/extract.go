@@ -1,0 +1,723 @@
+package extract
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/newsdesk/newsdesk/actors"
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// MaxBody is the largest body (and title) Extract accepts, in bytes.
+const MaxBody = 2 << 20
+
+// ErrTooLarge is returned (wrapped, with the size) for a body or title over
+// MaxBody. Split the document or ingest it as several articles.
+var ErrTooLarge = errors.New("extract: document too large")
+
+// Document is the text of one article. Body is the text after the headline
+// (and caption); Offsets in the statements are byte offsets into Body.
+type Document struct {
+	Title, Body string
+	Published   time.Time // resolves dates without a year ("On March 25") and weekdays
+	// Publisher names the issuing body when the document is a primary source
+	// ("The White House", "NCSC"); first-person statements ("We have
+	// concluded ...") are attributed to it. Optional.
+	Publisher string
+}
+
+// Extractor finds statements in articles. It is safe for concurrent use.
+type Extractor struct {
+	g *actors.Gazetteer
+}
+
+// New returns an Extractor resolving actor names through g (nil: the
+// embedded gazetteer).
+func New(g *actors.Gazetteer) *Extractor {
+	if g == nil {
+		g = actors.Default()
+	}
+	return &Extractor{g: g}
+}
+
+// candidate is a statement before the document-level pass.
+type candidate struct {
+	st         news.Statement
+	respondCue bool
+	declined   bool
+	accuseVerb bool
+}
+
+// docState carries what earlier sentences established.
+type docState struct {
+	persons     map[string]person // surname (lower) -> person
+	lastDate    string
+	lastSpeaker *news.Statement
+	lastAccused []string
+	lastActor   string // the last actor the text named, for "the group"
+
+	publisher     []string // countries of the publisher
+	pubName       string
+	published     time.Time
+	label         string // transcript speaker label of the current paragraph
+	labelOfficial bool
+}
+
+type person struct {
+	name    string
+	country []string
+}
+
+// Extract returns the official statements in doc, in text order (title
+// first). It refuses only documents over MaxBody.
+func (e *Extractor) Extract(doc Document) ([]news.Statement, error) {
+	if len(doc.Body) > MaxBody {
+		return nil, fmt.Errorf("%w: body is %d bytes, the limit is %d (MaxBody); split the article", ErrTooLarge, len(doc.Body), MaxBody)
+	}
+	if len(doc.Title) > MaxBody {
+		return nil, fmt.Errorf("%w: title is %d bytes, the limit is %d (MaxBody)", ErrTooLarge, len(doc.Title), MaxBody)
+	}
+	st := &docState{persons: map[string]person{}, published: doc.Published}
+	if doc.Publisher != "" {
+		ps := analyse(doc.Publisher)
+		if ok, _ := ps.official(span{0, len(ps.toks)}); ok && len(ps.toks) > 0 {
+			st.publisher = ps.spanCountries(span{0, len(ps.toks)})
+			st.pubName = strings.TrimPrefix(doc.Publisher, "The ")
+		}
+	}
+	var cands []candidate
+	for _, r := range sentences(doc.Title) {
+		if c, ok := e.sentence(st, doc.Title[r[0]:r[1]], -1); ok {
+			cands = append(cands, c)
+		}
+	}
+	hasLabels := false
+	paras := splitLines(doc.Body)
+	for _, p := range paras {
+		if lbl, _ := transcriptLabel(doc.Body[p[0]:p[1]]); lbl != "" {
+			hasLabels = true
+			break
+		}
+	}
+	question := false
+	for _, p := range paras {
+		text := doc.Body[p[0]:p[1]]
+		base := p[0]
+		if lbl, n := transcriptLabel(text); lbl != "" {
+			question = false
+			st.label = lbl
+			st.labelOfficial = true
+			text, base = text[n:], base+n
+		} else if hasLabels && (strings.HasPrefix(text, "Q ") || strings.HasPrefix(text, "Q:") || text == "Q") {
+			question = true
+		}
+		if question {
+			continue
+		}
+		rs := sentences(text)
+		if len(rs) > 1 && strings.HasSuffix(strings.TrimRight(text[rs[0][0]:rs[0][1]], " \"'”’)"), "?") {
+			continue // a paragraph that opens with a question is a questioner's
+		}
+		for _, r := range rs {
+			if c, ok := e.sentence(st, text[r[0]:r[1]], base+r[0]); ok {
+				cands = append(cands, c)
+			}
+		}
+	}
+	return e.resolve(cands), nil
+}
+
+// splitLines returns the non-empty lines of s as byte ranges.
+func splitLines(s string) [][2]int {
+	var out [][2]int
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '\n' {
+			a, b := start, i
+			for a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r') {
+				a++
+			}
+			for b > a && (s[b-1] == ' ' || s[b-1] == '\t' || s[b-1] == '\r') {
+				b--
+			}
+			if b > a {
+				out = append(out, [2]int{a, b})
+			}
+			start = i + 1
+		}
+	}
+	return out
+}
+
+// transcriptLabel recognises "MS. PSAKI: ", "SENIOR ADMINISTRATION OFFICIAL: "
+// and returns the speaker as written in title case, and the prefix length.
+func transcriptLabel(p string) (string, int) {
+	i := strings.IndexByte(p, ':')
+	if i < 2 || i > 60 || i+1 >= len(p) || p[i+1] != ' ' {
+		return "", 0
+	}
+	letters := 0
+	for _, r := range p[:i] {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			letters++
+		case r == ' ' || r == '.' || r == '\'' || r == '-' || r == '’':
+		default:
+			return "", 0
+		}
+	}
+	if letters < 3 {
+		return "", 0
+	}
+	name := p[:i]
+	for _, h := range []string{"MR. ", "MS. ", "MRS. ", "DR. ", "THE "} {
+		name = strings.TrimPrefix(name, h)
+	}
+	return titleCase(name), i + 2
+}
+
+func titleCase(s string) string {
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		if w != "" {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+var honorifics = set("mr mrs ms dr")
+
+// known officials whose country the text may not repeat
+var knownPeople = map[string]string{
+	"biden": "US", "trump": "US", "obama": "US", "blinken": "US", "garland": "US", "wray": "US", "psaki": "US", "kirby": "US",
+	"neuberger": "US", "sullivan": "US", "mayorkas": "US", "easterly": "US", "yellen": "US", "rubio": "US", "hegseth": "US",
+	"jean-pierre": "US", "nakasone": "US", "haines": "US", "monaco": "US", "rosenstein": "US", "leavitt": "US", "bondi": "US",
+	"putin": "RU", "lavrov": "RU", "zakharova": "RU", "peskov": "RU", "medvedev": "RU", "antonov": "RU",
+	"xi": "CN", "jinping": "CN", "wang": "", "mao": "", "lin": "", "zhao": "", "hua": "", "liu": "", "bangyu": "CN", "pengyu": "CN", "wenbin": "CN", "lijian": "CN", "chunying": "CN",
+	"dowden": "GB", "cameron": "GB", "sunak": "GB", "starmer": "GB", "lammy": "GB", "cleverly": "GB", "raab": "GB", "truss": "GB",
+	"albanese": "AU", "marles": "AU", "wong": "", "luxon": "NZ", "ardern": "NZ", "hipkins": "NZ", "collins": "",
+	"trudeau": "CA", "joly": "CA", "carney": "CA", "stoltenberg": "NATO", "rutte": "NATO", "borrell": "EU", "kallas": "EU",
+	"zelensky": "UA", "zelenskyy": "UA", "rama": "AL", "khamenei": "IR", "raisi": "IR", "pezeshkian": "IR", "araghchi": "IR", "zarif": "IR",
+	"kanaani": "IR", "baghaei": "IR", "kishida": "JP", "ishiba": "JP", "macron": "FR", "scholz": "DE", "merz": "DE",
+}
+
+// sentence analyses one sentence; off is its byte offset in the body (-1 in
+// the title).
+func (e *Extractor) sentence(st *docState, text string, off int) (candidate, bool) {
+	if len(text) < 12 {
+		return candidate{}, false
+	}
+	trim := strings.TrimRight(text, " \"'”’)")
+	if strings.HasSuffix(trim, "?") {
+		return candidate{}, false // a question is not a statement
+	}
+	s := analyse(text)
+	if len(s.cues) == 0 {
+		st.noteActor(e, text)
+		return candidate{}, false
+	}
+	defer st.noteActor(e, text)
+	// speaker candidates: subjects of verb cues, "according to X"
+	var (
+		speakerSpans []span
+		speakerText  string
+		countries    []string
+		found        bool
+		media        bool
+	)
+	addSpeaker := func(sp span, first bool) {
+		speakerSpans = append(speakerSpans, sp)
+		cs := s.spanCountries(sp)
+		name, pc := s.personIn(st, sp)
+		if len(cs) == 0 {
+			cs = pc
+		}
+		countries = mergeUniq(countries, cs)
+		if first {
+			if name != "" {
+				speakerText = name
+			} else {
+				speakerText = s.cleanSpeaker(sp)
+			}
+		}
+	}
+	for _, c := range s.cues {
+		if !c.verb && c.class != cAccord {
+			continue
+		}
+		var kind int
+		var sp span
+		var co []span
+		switch {
+		case c.class == cAccord:
+			sp, kind = s.rightSubject(c.t1), subjSpan
+		case s.passiveBy(c):
+			// "has been sanctioned by the US Treasury": the agent speaks
+			k, _ := s.nextWord(c.t1)
+			sp, kind = s.rightSubject(k+1), subjSpan
+		case s.passive(c):
+			continue // "Iran to be held accountable": the subject is the accused
+		default:
+			kind, sp, co = s.leftSubjectCo(c)
+			if kind == subjSpan && sp.t1 <= sp.t0 || kind == subjNone {
+				if j := s.stop; j >= 0 && j < len(s.toks) && (s.toks[j].lower == "and" || s.toks[j].lower == "to") {
+					sp, kind = s.leadSubject(), subjSpan
+				}
+			}
+			if kind == subjNone && c.class == cReport && c.t0 > 0 {
+				// inverted: '"...," said Foreign Minister X'
+				if pk, _ := s.prevWord(c.t0); pk < 0 || s.toks[c.t0-1].lower == "," || isQuote(s.toks[c.t0-1].lower) {
+					sp, kind = s.rightSubject(c.t1), subjSpan
+				}
+			}
+		}
+		for _, cs := range co {
+			if ok, _ := s.official(cs); ok {
+				speakerSpans = append(speakerSpans, cs)
+				countries = mergeUniq(countries, s.spanCountries(cs))
+			}
+		}
+		switch kind {
+		case subjFirst:
+			if st.labelOfficial || len(st.publisher) > 0 {
+				if !found {
+					if st.label != "" {
+						speakerText = st.label
+					} else {
+						speakerText = st.pubName
+					}
+				}
+				countries = mergeUniq(countries, st.publisher)
+				found = true
+				speakerSpans = append(speakerSpans, sp)
+			}
+		case subjThird:
+			if st.lastSpeaker != nil && len(st.lastSpeaker.SpeakerCountry) > 0 {
+				if !found {
+					speakerText = st.lastSpeaker.Speaker
+				}
+				countries = mergeUniq(countries, st.lastSpeaker.SpeakerCountry)
+				found = true
+				speakerSpans = append(speakerSpans, sp)
+			}
+		case subjSpan:
+			if sp.t1 <= sp.t0 {
+				continue
+			}
+			ok, isMedia := s.official(sp)
+			if isMedia {
+				media = true
+				continue
+			}
+			if !ok {
+				if name, pc := s.personIn(st, sp); name != "" && len(pc) > 0 {
+					ok = true
+				}
+			}
+			if !ok {
+				continue
+			}
+			addSpeaker(sp, !found)
+			found = true
+		}
+	}
+	// sentence-initial gerund in a primary source: "Attributing with high confidence ..."
+	if !found && len(st.publisher) > 0 && len(s.cues) > 0 && s.cues[0].t0 == firstWord(s) && strings.HasSuffix(s.toks[s.cues[0].t0].lower, "ing") {
+		found = true
+		speakerText = st.pubName
+		countries = mergeUniq(countries, st.publisher)
+	}
+	_ = media
+	if !found {
+		return candidate{}, false
+	}
+	inSpeaker := mask(len(s.toks), speakerSpans)
+	accused, perp := s.accused(e.g, inSpeaker, true)
+	// speaker country fallback: official bodies named elsewhere in the sentence
+	if len(countries) == 0 {
+		for _, es := range s.ents {
+			if es.ent.country == "" || inSpeaker[es.t0] || es.ent.class == ecPerp || containsStr(accused, es.ent.country) {
+				continue
+			}
+			if es.ent.class == ecAgency || es.ent.class == ecCapital || s.possessive(es.t1) {
+				countries = appendUniq(countries, es.ent.country)
+			}
+		}
+		if len(countries) == 0 && len(st.publisher) > 0 {
+			countries = st.publisher
+		}
+		if len(countries) == 0 && st.lastSpeaker != nil {
+			countries = st.lastSpeaker.SpeakerCountry // same story, same government
+		}
+	}
+	// a state does not accuse itself
+	accused = removeAll(accused, countries)
+
+	c := candidate{}
+	var kind news.Kind
+	cyber := s.hasWord(cyberContext) || perp
+	act := false
+	for qi, q := range s.cues {
+		if nounCues[q.lowerKey] && q.t0 > 0 && s.toks[q.t0-1].lower == "'s" {
+			continue // "the Department of Justice's charges": a reference, not an act
+		}
+		switch q.class {
+		case cIndict:
+			if !q.negated && !q.cond && kind == "" {
+				kind = news.Indictment
+			}
+		case cSanction:
+			if q.negated || s.declinedBefore(qi) {
+				c.declined = true
+			} else if !q.cond && kind == "" && !(q.lowerKey == "sanctions" && s.sanctionsAsNounOnly(q)) {
+				kind = news.Sanction
+			}
+		case cRespond:
+			if !q.negated {
+				c.respondCue = true
+			}
+		case cDecline:
+			c.declined = true
+		case cAccuse, cPred:
+			if !q.negated {
+				c.accuseVerb = true
+			}
+		case cAct:
+			if !q.negated {
+				act = true
+			}
+		}
+	}
+	if (kind == news.Indictment || kind == news.Sanction) && len(accused) == 0 {
+		// the state named in a sanction or indictment sentence is its object
+		for _, es := range s.ents {
+			if es.ent.country != "" && es.ent.class != ecMedia && !inSpeaker[es.t0] && !containsStr(countries, es.ent.country) {
+				if _, pw := s.prevWord(es.t0); !victimPreps[pw] || pw == "on" || pw == "against" {
+					accused = appendUniq(accused, es.ent.country)
+				}
+			}
+		}
+	}
+	if len(accused) == 0 && s.hasAnaphor() {
+		if len(st.lastAccused) > 0 {
+			accused = removeAll(append([]string(nil), st.lastAccused...), countries)
+		} else if st.lastActor != "" {
+			accused = []string{st.lastActor}
+		}
+		perp = len(accused) > 0
+	} else if st.lastActor != "" && s.hasAnaphor() && !containsStr(accused, st.lastActor) && len(st.lastAccused) == 0 {
+		accused = append([]string{st.lastActor}, accused...)
+	}
+	switch {
+	case kind != "":
+	case act && len(accused) > 0:
+		kind = news.Other
+	case c.accuseVerb && len(accused) > 0 && !c.declined:
+		kind = news.Allegation
+	case len(accused) > 0 && cyber && !c.declined && perp:
+		kind = news.Allegation
+	case c.declined && len(accused) > 0 && cyber:
+		kind = news.Other
+	case c.respondCue:
+		kind = news.Response
+	case len(accused) > 0 && cyber:
+		kind = news.Other
+	default:
+		return candidate{}, false
+	}
+	c.st = news.Statement{
+		Kind:           kind,
+		Speaker:        speakerText,
+		SpeakerCountry: nonNil(countries),
+		Accused:        nonNil(accused),
+		Targets:        nonNil(s.targets(accused)),
+		Confidence:     s.confidence(),
+		EventDate:      st.date(text),
+		Sentence:       strings.ToValidUTF8(text, "\uFFFD"),
+		Offset:         off,
+	}
+	if kind != news.Response && len(accused) > 0 {
+		st.lastAccused = accused
+	}
+	stc := c.st
+	st.lastSpeaker = &stc
+	return c, true
+}
+
+func (st *docState) noteActor(e *Extractor, text string) {
+	if ms := e.g.Find(text); len(ms) > 0 {
+		st.lastActor = ms[len(ms)-1].Actor.Name
+	}
+}
+
+// passive: "was accused", "to be held accountable".
+func (s *sent) passive(c cueSpan) bool {
+	if c.class == cReport || c.class == cRespond || c.class == cAccord || !strings.HasSuffix(s.toks[c.t0].lower, "ed") && s.toks[c.t0].lower != "held" {
+		return false
+	}
+	_, pw := s.prevWord(c.t0)
+	switch pw {
+	case "been", "be", "being", "is", "are", "was", "were":
+		return true
+	}
+	return false
+}
+
+// passiveBy: "has been sanctioned by X", "were indicted by X".
+func (s *sent) passiveBy(c cueSpan) bool {
+	if c.class == cReport || c.class == cRespond {
+		return false
+	}
+	k, w := s.nextWord(c.t1)
+	if k < 0 || w != "by" {
+		return false
+	}
+	_, pw := s.prevWord(c.t0)
+	switch pw {
+	case "been", "was", "were", "be", "being", "is", "are":
+		return true
+	}
+	return false
+}
+
+func isQuote(s string) bool {
+	return s == "\"" || s == "”" || s == "“" || s == "'" || s == "’"
+}
+
+func firstWord(s *sent) int {
+	for k, t := range s.toks {
+		if t.word {
+			return k
+		}
+	}
+	return -1
+}
+
+// sanctionsAsNounOnly: "sanctions" used as a topic ("the sanctions
+// package", "sanctions policy") with no imposing verb nearby.
+func (s *sent) sanctionsAsNounOnly(q cueSpan) bool {
+	for k, n := q.t0-1, 0; k >= 0 && n < 4; k-- {
+		if !s.toks[k].word {
+			continue
+		}
+		n++
+		switch s.toks[k].lower {
+		case "imposed", "imposing", "impose", "imposes", "announced", "announcing", "new", "levied", "slapped", "signed", "apply", "applied", "applying", "placed", "issued", "sanctioned", "also":
+			return false
+		}
+	}
+	k, w := s.nextWord(q.t1)
+	if k >= 0 && (w == "on" || w == "against") {
+		return false
+	}
+	if w == "executive" || w == "authorities" || w == "authority" || w == "designations" {
+		return false
+	}
+	return true
+}
+
+// declinedBefore: "declined to impose sanctions", "refused to sanction".
+func (s *sent) declinedBefore(qi int) bool {
+	q := s.cues[qi]
+	for i := qi - 1; i >= 0 && q.t0-s.cues[i].t1 <= 6; i-- {
+		if s.cues[i].class == cDecline {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *sent) possessive(i int) bool {
+	return i < len(s.toks) && s.toks[i].lower == "'s"
+}
+
+// personIn finds a person's name in a speaker span: the capitalised words
+// after a title or honorific ("Deputy Prime Minister Oliver Dowden",
+// "Mr. Dowden"), or a name the document introduced earlier.
+func (s *sent) personIn(st *docState, sp span) (string, []string) {
+	// trailing run of capitalised words that are not entities
+	b := sp.t1
+	a := b
+	for a > sp.t0 {
+		t := s.toks[a-1]
+		if t.word && t.cap && s.entAt[a-1] < 0 && !npWords[t.lower] || t.lower == "-" && a-1 > sp.t0 {
+			a--
+			continue
+		}
+		break
+	}
+	if a >= b {
+		return "", nil
+	}
+	name := strings.Trim(s.text[s.toks[a].start:s.toks[b-1].end], "- ")
+	titled := false
+	if a > sp.t0 {
+		p := a - 1
+		if s.toks[p].lower == "." && p > sp.t0 {
+			p--
+		}
+		if honorifics[s.toks[p].lower] {
+			titled = true
+		} else if e := s.ent(p); e != nil && (e.ent.class == ecTitle) {
+			titled = true
+		} else if s.ent(p) != nil || npWords[s.toks[p].lower] {
+			titled = true // "Chinese Embassy spokesman in the US Liu Bangyu"
+		}
+	}
+	words := strings.Fields(name)
+	surname := strings.ToLower(words[len(words)-1])
+	if len(words) == 1 {
+		if p, ok := st.persons[surname]; ok {
+			return p.name, p.country
+		}
+		if c := knownPeople[surname]; c != "" && titled {
+			return name, []string{c}
+		}
+		if !titled {
+			return "", nil
+		}
+	}
+	if !titled && knownPeople[surname] == "" {
+		return "", nil
+	}
+	cs := s.spanCountries(sp)
+	if len(cs) == 0 {
+		if p, ok := st.persons[surname]; ok {
+			cs = p.country
+		} else if c := knownPeople[surname]; c != "" {
+			cs = []string{c}
+		}
+	}
+	if len(cs) > 0 || st.persons[surname].name == "" {
+		st.persons[surname] = person{name: name, country: cs}
+	}
+	return name, cs
+}
+
+// cleanSpeaker returns the speaker span as written, without leading
+// determiners, with "the country's" replaced by the state it refers to.
+func (s *sent) cleanSpeaker(sp span) string {
+	a := sp.t0
+	for a < sp.t1 && (s.toks[a].lower == "the" || s.toks[a].lower == "both" || s.toks[a].lower == "a" || s.toks[a].lower == "an") {
+		a++
+	}
+	if a >= sp.t1 {
+		return s.spanText(sp)
+	}
+	txt := s.text[s.toks[a].start:s.toks[sp.t1-1].end]
+	if s.toks[a].lower == "country" && a > 0 && s.toks[a-1].lower == "the" {
+		// "the country's government" -> "New Zealand's government"
+		for k := sp.t0 - 1; k >= 0; k-- {
+			if e := s.ent(k); e != nil && e.ent.class == ecCountry {
+				return s.text[s.toks[e.t0].start:s.toks[e.t1-1].end] + txt[len("country"):]
+			}
+		}
+	}
+	return strings.TrimSuffix(strings.TrimSpace(txt), ",")
+}
+
+// resolve is the document-level pass: statements by the accused side are
+// responses; response-cue statements by accusers are not.
+func (e *Extractor) resolve(cands []candidate) []news.Statement {
+	// which side is each state on? count how often it accuses and is accused
+	accuses, accused := map[string]int{}, map[string]int{}
+	for _, c := range cands {
+		switch c.st.Kind {
+		case news.Allegation, news.Indictment, news.Sanction:
+			for _, sc := range c.st.SpeakerCountry {
+				accuses[sc]++
+			}
+			for _, a := range c.st.Accused {
+				if isCountryCode(a) {
+					accused[a]++
+				} else if act, ok := e.g.Lookup(a); ok && act.Country != "" {
+					accused[act.Country]++
+				}
+			}
+		}
+	}
+	accusedSide := func(c string) bool { return accused[c] > accuses[c] }
+	out := make([]news.Statement, 0, len(cands))
+	for _, c := range cands {
+		st := c.st
+		all := len(st.SpeakerCountry) > 0
+		for _, sc := range st.SpeakerCountry {
+			if !accusedSide(sc) {
+				all = false
+			}
+		}
+		switch {
+		case all:
+			st.Kind = news.Response
+		case st.Kind == news.Response && accuserSide(st.SpeakerCountry, accuses, accused):
+			// a denial word in an accuser's mouth ("rejected China's claims")
+			if len(st.Accused) == 0 {
+				continue
+			}
+			st.Kind = news.Other
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func accuserSide(cs []string, accuses, accused map[string]int) bool {
+	for _, c := range cs {
+		if accuses[c] > accused[c] {
+			return true
+		}
+	}
+	return false
+}
+
+func isCountryCode(s string) bool {
+	if s == "EU" || s == "NATO" {
+		return true
+	}
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
+
+func overlaps(a, b []string) bool {
+	for _, x := range a {
+		if containsStr(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsStr(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func mergeUniq(a, b []string) []string {
+	for _, x := range b {
+		a = appendUniq(a, x)
+	}
+	return a
+}
+
+func removeAll(list, drop []string) []string {
+	out := list[:0:0]
+	for _, x := range list {
+		if !containsStr(drop, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,280 @@
+package extract
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// seedDoc parses the seed article the way ingest does: headline, caption
+// ending "(Source: ...) |", paragraphs, a trailing "Source" and comment line.
+func seedDoc(t testing.TB) Document {
+	b, err := os.ReadFile("testdata/apt31-accusations-2024-03.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) < 5 || !strings.HasSuffix(lines[1], "|") || lines[len(lines)-2] != "Source" {
+		t.Fatalf("seed file has an unexpected shape")
+	}
+	return Document{
+		Title:     lines[0],
+		Body:      strings.Join(lines[2:len(lines)-2], "\n"),
+		Published: time.Date(2024, 3, 26, 0, 0, 0, 0, time.UTC),
+	}
+}
+
+type output struct {
+	Statements []news.Statement `json:"statements"`
+}
+
+func TestGoldenSeed(t *testing.T) {
+	doc := seedDoc(t)
+	sts, err := New(nil).Extract(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := json.MarshalIndent(output{sts}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	const golden = "testdata/apt31-accusations-2024-03.golden.json"
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./extract -run GoldenSeed -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("statements differ from %s (go test -run GoldenSeed -update, then review the diff):\n%s", golden, got)
+	}
+	// the expectations of issue 3, stated independently of the golden file
+	for _, s := range sts {
+		if s.Offset >= 0 && doc.Body[s.Offset:s.Offset+len(s.Sentence)] != s.Sentence {
+			t.Errorf("offset %d does not give %q", s.Offset, s.Sentence)
+		}
+		for _, bad := range []string{"China is being accused by the West", "Defense contractors, dissidents"} {
+			if strings.Contains(s.Sentence, bad) {
+				t.Errorf("context sentence taken as a statement: %q", s.Sentence)
+			}
+		}
+	}
+	find := func(sub string) news.Statement {
+		t.Helper()
+		for _, s := range sts {
+			if strings.Contains(s.Sentence, sub) {
+				return s
+			}
+		}
+		t.Fatalf("no statement for %q", sub)
+		return news.Statement{}
+	}
+	tests := []struct {
+		sub, kind, speaker string
+		countries, accused []string
+		confidence         string
+	}{
+		{"US, UK and New Zealand officials accused", "allegation", "US, UK and New Zealand officials", []string{"US", "GB", "NZ"}, []string{"CN"}, ""},
+		{"Beijing voiced its opposition", "response", "Beijing", []string{"CN"}, nil, ""},
+		{"Chinese state-affiliated cyber entity", "allegation", "Oliver Dowden", []string{"GB"}, []string{"CN"}, "highly likely"},
+		{"almost certainty", "allegation", "Oliver Dowden", []string{"GB"}, []string{"APT31", "CN"}, "almost certain"},
+		{"have indicted APT31", "indictment", "Britain and the United States", []string{"GB", "US"}, []string{"APT31"}, ""},
+		{"In an indictment unsealed", "indictment", "US prosecutors", []string{"US"}, []string{"APT31"}, ""},
+		{"imposed sanctions on Wuhan", "sanction", "UK and the US", []string{"GB", "US"}, []string{"CN", "Wuhan Xiaoruizhi Science and Technology"}, ""},
+		{"backed by the Chinese state", "allegation", "New Zealand government", []string{"NZ"}, []string{"CN"}, ""},
+		{"does not want to apply sanctions", "other", "New Zealand's government", []string{"NZ"}, []string{"CN"}, ""},
+		{"issued statements of protest", "response", "Chinese representative agencies in the US and UK", []string{"CN"}, nil, ""},
+		{"completely baseless and malicious slander", "response", "Chinese Embassy in the UK", []string{"CN"}, nil, ""},
+		{"Liu Bangyu accused", "response", "Liu Bangyu", []string{"CN"}, []string{"US"}, ""},
+	}
+	for _, tt := range tests {
+		s := find(tt.sub)
+		if string(s.Kind) != tt.kind || s.Speaker != tt.speaker || !sameSet(s.SpeakerCountry, tt.countries) || !sameSet(s.Accused, tt.accused) || s.Confidence != tt.confidence {
+			t.Errorf("%q: got %s %q %v -> %v %q, want %s %q %v -> %v %q", tt.sub, s.Kind, s.Speaker, s.SpeakerCountry, s.Accused, s.Confidence,
+				tt.kind, tt.speaker, tt.countries, tt.accused, tt.confidence)
+		}
+	}
+	if s := find("Electoral Commission"); !slices.Contains(s.Targets, "Electoral Commission") {
+		t.Errorf("targets = %v, want the Electoral Commission", s.Targets)
+	}
+	if s := find("In an indictment unsealed"); s.EventDate != "2024-03-25" {
+		t.Errorf("event date = %q, want 2024-03-25", s.EventDate)
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// Rules for the language of attribution in general, on sentences written for
+// this test (not from the evaluation set).
+func TestRules(t *testing.T) {
+	e := New(nil)
+	tests := []struct {
+		name, text         string
+		kind               string // "" = no statement
+		countries, accused []string
+		confidence         string
+	}{
+		{"ncsc assessment", "The NCSC said Russia's GRU was almost certainly behind the attacks on the ministry.", "allegation", []string{"GB"}, []string{"RU"}, "almost certain"},
+		{"inverted said", `"We call on Beijing to stop," said Foreign Secretary David Cameron.`, "", nil, nil, ""},
+		{"company is not official", "Microsoft said Volt Typhoon, a Chinese state-sponsored group, hacked US utilities.", "", nil, nil, ""},
+		{"researchers", "Mandiant researchers assessed with high confidence that APT44 conducted the attack.", "", nil, nil, ""},
+		{"passive agent", "Lazarus Group was sanctioned by the US Treasury on Friday.", "sanction", []string{"US"}, []string{"Lazarus Group"}, ""},
+		{"designation", "The Treasury Department designated two Iranian companies tied to the IRGC.", "sanction", []string{"US"}, []string{"IR"}, ""},
+		{"charges", "The Justice Department charged seven Chinese nationals with hacking on behalf of the MSS.", "indictment", []string{"US"}, []string{"CN"}, ""},
+		{"kremlin denial", "The Kremlin dismissed the accusations as groundless Russophobia.", "response", []string{"RU"}, nil, ""},
+		{"foreign ministry", "Chinese foreign ministry spokesperson Mao Ning said the claims were a smear.", "response", []string{"CN"}, nil, ""},
+		{"eu bloc", "The European Union condemned the malicious cyber activity attributed to APT28.", "allegation", []string{"EU"}, []string{"APT28"}, ""},
+		{"nato", "NATO allies accused Russia of cyber attacks against Czech infrastructure.", "allegation", []string{"NATO"}, []string{"RU"}, ""},
+		{"question", "Did the FBI attribute the attack to North Korea?", "", nil, nil, ""},
+		{"no speaker", "The hackers stole data from the ministry in 2021.", "", nil, nil, ""},
+		{"likely", "Australian officials said the ASD judged it likely that Chinese state hackers breached the network.", "allegation", []string{"AU"}, []string{"CN"}, "likely"},
+		{"declined", "Canada declined to impose sanctions on China over the hack.", "other", []string{"CA"}, []string{"CN"}, ""},
+	}
+	for _, tt := range tests {
+		sts, err := e.Extract(Document{Body: tt.text, Published: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tt.kind == "" {
+			if len(sts) != 0 {
+				t.Errorf("%s: got %+v, want no statement", tt.name, sts)
+			}
+			continue
+		}
+		if len(sts) != 1 {
+			t.Errorf("%s: got %d statements %+v, want 1", tt.name, len(sts), sts)
+			continue
+		}
+		s := sts[0]
+		if string(s.Kind) != tt.kind || !sameSet(s.SpeakerCountry, tt.countries) || !sameSet(s.Accused, tt.accused) || s.Confidence != tt.confidence {
+			t.Errorf("%s: got %s %v -> %v %q, want %s %v -> %v %q", tt.name, s.Kind, s.SpeakerCountry, s.Accused, s.Confidence, tt.kind, tt.countries, tt.accused, tt.confidence)
+		}
+	}
+}
+
+func TestTooLarge(t *testing.T) {
+	_, err := New(nil).Extract(Document{Body: strings.Repeat("a", MaxBody+1)})
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "split") {
+		t.Errorf("err = %v, want ErrTooLarge naming the fix", err)
+	}
+	if _, err := New(nil).Extract(Document{Body: strings.Repeat("a", MaxBody)}); err != nil {
+		t.Errorf("body of exactly MaxBody: %v", err)
+	}
+}
+
+func TestInvalidUTF8(t *testing.T) {
+	body := "The FBI said North Korean hackers \xff\xfe stole the data."
+	sts, err := New(nil).Extract(Document{Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sts) != 1 || !utf8.ValidString(sts[0].Sentence) || sts[0].Offset != 0 || !slices.Contains(sts[0].Accused, "KP") {
+		t.Errorf("got %+v", sts)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	doc := seedDoc(t)
+	a, _ := New(nil).Extract(doc)
+	for i := 0; i < 3; i++ {
+		b, _ := New(nil).Extract(doc)
+		if !slices.EqualFunc(a, b, func(x, y news.Statement) bool {
+			jx, _ := json.Marshal(x)
+			jy, _ := json.Marshal(y)
+			return bytes.Equal(jx, jy)
+		}) {
+			t.Fatal("two runs differ")
+		}
+	}
+}
+
+func TestSentences(t *testing.T) {
+	p := `Mr. Dowden said the U.S. Department of Justice agreed. The FBI's Maksim V. Yakubets case is "closed." He left. In Jan. 2024 they met`
+	var got []string
+	for _, r := range sentences(p) {
+		got = append(got, p[r[0]:r[1]])
+	}
+	want := []string{"Mr. Dowden said the U.S. Department of Justice agreed.", `The FBI's Maksim V. Yakubets case is "closed."`, "He left.", "In Jan. 2024 they met"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sentences = %q, want %q", got, want)
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	seed, _ := os.ReadFile("testdata/apt31-accusations-2024-03.txt")
+	f.Add(string(seed), "title")
+	f.Add("MS. PSAKI: We assess — with high confidence — that the SVR's unit did it.\nQ Why?", "")
+	f.Add("\xff\xfe\"\"'s — , by the US, UK and", "a")
+	f.Add("U.S. U.K. E.U. '' ' ’s — – on March 99, 2024; the same day", "")
+	e := New(nil)
+	f.Fuzz(func(t *testing.T, body, title string) {
+		sts, err := e.Extract(Document{Title: title, Body: body, Published: time.Date(2024, 3, 26, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			if !errors.Is(err, ErrTooLarge) {
+				t.Fatal(err)
+			}
+			return
+		}
+		for _, s := range sts {
+			if !s.Kind.Valid() || !utf8.ValidString(s.Sentence) {
+				t.Fatalf("bad statement %+v", s)
+			}
+			if s.Offset >= 0 && (s.Offset+len(s.Sentence) > len(body)) {
+				t.Fatalf("offset out of range: %+v", s)
+			}
+		}
+	})
+}
+
+func BenchmarkExtract(b *testing.B) {
+	doc := seedDoc(b)
+	// a long article: the seed body repeated, about 50 KB
+	doc.Body = strings.Repeat(doc.Body+"\n", 20)
+	e := New(nil)
+	b.SetBytes(int64(len(doc.Body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Extract(doc); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkExtractAdversarial: one 2 MiB "sentence" dense with cues and
+// names must stay linear.
+func BenchmarkExtractAdversarial(b *testing.B) {
+	unit := "the FBI said APT31 declined sanctions on China, Beijing denied, we assess Russia's GRU hacked them; "
+	body := strings.Repeat(unit, MaxBody/len(unit))
+	e := New(nil)
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := e.Extract(Document{Body: body}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

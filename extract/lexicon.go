@@ -1,0 +1,308 @@
+package extract
+
+import "strings"
+
+// entity classes
+type eclass uint8
+
+const (
+	ecCountry  eclass = iota + 1 // "China", "the United States"
+	ecDemonym                    // "Chinese", "British"
+	ecCapital                    // "Beijing", "the Kremlin" (metonyms for governments)
+	ecAgency                     // "NCSC", "FBI", "Treasury", "White House": official bodies of a state
+	ecPerp                       // "MSS", "GRU", "SVR": state organs usually accused, not speaking
+	ecTitle                      // "Prime Minister", "spokesman": official person titles
+	ecOfficial                   // "government", "officials", "embassy": official nouns without a country
+	ecMedia                      // "Sky News", "Reuters", "researchers", "Microsoft": not official speakers
+)
+
+type entity struct {
+	class   eclass
+	country string
+	exact   string // if set, the text must match exactly (case-sensitive), e.g. "US"
+}
+
+type phrase struct {
+	toks []string // lower case word tokens
+	ent  entity
+}
+
+type lexicon struct {
+	first map[string][]phrase // first token -> phrases, longest first
+}
+
+func (l *lexicon) add(text string, e entity) {
+	toks := wordTokens(text)
+	if len(toks) == 0 {
+		return
+	}
+	ps := l.first[toks[0]]
+	ps = append(ps, phrase{toks: toks, ent: e})
+	// keep longest first (insertion sort, lists are short)
+	for i := len(ps) - 1; i > 0 && len(ps[i].toks) > len(ps[i-1].toks); i-- {
+		ps[i], ps[i-1] = ps[i-1], ps[i]
+	}
+	l.first[toks[0]] = ps
+}
+
+// wordTokens lower-cases and splits a lexicon phrase the way tokenize splits
+// text (keeping "u.s." style abbreviations and "'s" whole).
+func wordTokens(s string) []string {
+	var out []string
+	for _, t := range tokenize(s) {
+		if t.word {
+			out = append(out, t.lower)
+		}
+	}
+	return out
+}
+
+func list(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "|") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+var lex = buildLexicon()
+
+func buildLexicon() *lexicon {
+	l := &lexicon{first: map[string][]phrase{}}
+	add := func(class eclass, country, names string) {
+		for _, n := range list(names) {
+			e := entity{class: class, country: country}
+			if strings.HasPrefix(n, "=") { // case-sensitive
+				n = n[1:]
+				e.exact = n
+			}
+			l.add(n, e)
+		}
+	}
+	countries := []struct{ code, names, demonyms, capitals string }{
+		{"US", "United States|United States of America|America|U.S.|=US|USA|U.S.A.", "American|Americans|U.S.", "Washington|Washington D.C.|White House"},
+		{"GB", "United Kingdom|=UK|U.K.|Britain|Great Britain|England", "British|English|Briton|Britons", "London|Downing Street|Whitehall"},
+		{"NZ", "New Zealand", "New Zealander|New Zealanders", "Wellington"},
+		{"AU", "Australia", "Australian|Australians", "Canberra"},
+		{"CA", "Canada", "Canadian|Canadians", "Ottawa"},
+		{"JP", "Japan", "Japanese", "Tokyo"},
+		{"DE", "Germany", "German|Germans", "Berlin"},
+		{"FR", "France", "French", "Paris|Elysee|Élysée"},
+		{"NL", "Netherlands|the Netherlands|Holland", "Dutch", "The Hague"},
+		{"IT", "Italy", "Italian", "Rome"},
+		{"ES", "Spain", "Spanish", "Madrid"},
+		{"PL", "Poland", "Polish", "Warsaw"},
+		{"UA", "Ukraine", "Ukrainian|Ukrainians", "Kyiv|Kiev"},
+		{"AL", "Albania", "Albanian|Albanians", "Tirana"},
+		{"EE", "Estonia", "Estonian", "Tallinn"},
+		{"LV", "Latvia", "Latvian", "Riga"},
+		{"LT", "Lithuania", "Lithuanian", "Vilnius"},
+		{"CZ", "Czech Republic|Czechia", "Czech", "Prague"},
+		{"SE", "Sweden", "Swedish", "Stockholm"},
+		{"NO", "Norway", "Norwegian", "Oslo"},
+		{"FI", "Finland", "Finnish", "Helsinki"},
+		{"DK", "Denmark", "Danish", "Copenhagen"},
+		{"BE", "Belgium", "Belgian", ""},
+		{"IE", "Ireland", "Irish", "Dublin"},
+		{"CH", "Switzerland", "Swiss", "Bern"},
+		{"AT", "Austria", "Austrian", "Vienna"},
+		{"KR", "South Korea|Republic of Korea", "South Korean|South Koreans", "Seoul"},
+		{"TW", "Taiwan", "Taiwanese", "Taipei"},
+		{"IN", "India", "Indian", "New Delhi"},
+		{"IL", "Israel", "Israeli|Israelis", "Jerusalem"},
+		{"SG", "Singapore", "Singaporean", ""},
+		{"PH", "Philippines|the Philippines", "Philippine|Filipino", "Manila"},
+		{"VN", "Vietnam|Viet Nam", "Vietnamese", "Hanoi"},
+		{"MY", "Malaysia", "Malaysian", "Kuala Lumpur"},
+		{"CN", "China|=PRC|People's Republic of China|People’s Republic of China|Mainland China", "Chinese", "Beijing|Zhongnanhai"},
+		{"RU", "Russia|Russian Federation", "Russian|Russians", "Moscow|Kremlin"},
+		{"IR", "Iran|Islamic Republic of Iran", "Iranian|Iranians", "Tehran"},
+		{"KP", "North Korea|=DPRK|Democratic People's Republic of Korea|Democratic People’s Republic of Korea", "North Korean|North Koreans", "Pyongyang"},
+		{"BY", "Belarus", "Belarusian|Belarusians", "Minsk"},
+		{"PK", "Pakistan", "Pakistani", "Islamabad"},
+		{"TR", "Turkey|Türkiye", "Turkish", "Ankara"},
+		{"SY", "Syria", "Syrian", "Damascus"},
+		{"EU", "European Union|=EU|E.U.", "European", "Brussels|European Commission|European Council|Council of the European Union|Council of the EU|EU High Representative|Europol|ENISA"},
+		{"NATO", "NATO|=Nato|North Atlantic Treaty Organization|North Atlantic Council", "", ""},
+	}
+	for _, c := range countries {
+		add(ecCountry, c.code, c.names)
+		add(ecDemonym, c.code, c.demonyms)
+		add(ecCapital, c.code, c.capitals)
+	}
+	add(ecAgency, "US", `FBI|Federal Bureau of Investigation|CISA|Cybersecurity and Infrastructure Security Agency|Cybersecurity & Infrastructure Security Agency|
+		Cybersecurity and Infrastructure Agency|=NSA|National Security Agency|=DOJ|Department of Justice|Justice Department|State Department|Department of State|
+		Treasury|Treasury Department|Department of the Treasury|OFAC|Office of Foreign Assets Control|Pentagon|Department of Defense|Defense Department|=DoD|=DOD|
+		ODNI|Director of National Intelligence|Office of the Director of National Intelligence|Cyber Command|DHS|Department of Homeland Security|Homeland Security|
+		Secret Service|=NSC|National Security Council|Biden Administration|Trump Administration|Obama Administration|Biden administration|Trump administration|
+		U.S. government|US government|USG|Attorney General|Deputy Attorney General|Congress|State Department spokesperson|Commerce Department|Department of Commerce`)
+	add(ecAgency, "GB", `NCSC|National Cyber Security Centre|GCHQ|MI5|MI6|Foreign Office|FCDO|Foreign, Commonwealth and Development Office|Foreign Commonwealth and Development Office|
+		Home Office|House of Commons|House of Lords|National Crime Agency|=NCA|Ministry of Defence|Cabinet Office`)
+	add(ecAgency, "NZ", "GCSB|Government Communications Security Bureau|NZSIS|NCSC New Zealand|NCSC-NZ")
+	add(ecAgency, "AU", "=ASD|Australian Signals Directorate|ACSC|Australian Cyber Security Centre")
+	add(ecAgency, "CA", "=CSE|Communications Security Establishment|Canadian Centre for Cyber Security|=CCCS|Global Affairs Canada")
+	add(ecAgency, "DE", "=BfV|=BSI|Federal Office for the Protection of the Constitution|Bundestag")
+	add(ecAgency, "FR", "ANSSI|Quai d'Orsay")
+	add(ecAgency, "NL", "AIVD|MIVD")
+	add(ecAgency, "CN", "Ministry of Foreign Affairs of China|Chinese Foreign Ministry|CAC|Cyberspace Administration of China|CVERC|National Computer Virus Emergency Response Center")
+	add(ecPerp, "CN", "=MSS|Ministry of State Security|=PLA|People's Liberation Army|People’s Liberation Army|Unit 61398")
+	add(ecPerp, "RU", "=SVR|Foreign Intelligence Service|=GRU|Main Intelligence Directorate|General Staff Main Intelligence Directorate|Main Directorate|=FSB|Federal Security Service|GTsSS|GTsST|Unit 26165|Unit 74455")
+	add(ecPerp, "IR", "IRGC|Islamic Revolutionary Guard Corps|Revolutionary Guard|Revolutionary Guards|=MOIS|Ministry of Intelligence and Security")
+	add(ecPerp, "KP", "=RGB|Reconnaissance General Bureau")
+	add(ecTitle, "", `President|Vice President|Prime Minister|Deputy Prime Minister|minister|Minister|Foreign Minister|Foreign Secretary|Home Secretary|Defence Secretary|
+		Defense Secretary|Secretary|Secretary of State|Chancellor|Premier|spokesperson|spokesman|spokeswoman|spokespeople|spokespersons|ambassador|Ambassador|envoy|
+		Attorney|Director|director|National Security Adviser|National Security Advisor|Deputy National Security Advisor|Deputy National Security Adviser|
+		Press Secretary|press secretary|Commissioner|High Representative|Secretary General|Secretary-General|Coordinator|coordinator|Admiral|General|Senator|
+		Chargé d'Affaires|deputy|Deputy|Assistant Secretary|Under Secretary|Special Agent|Lord|official|officials|senior administration official|senior administration officials|
+		Senior Administration Official|Senior Administration Officials|diplomat|diplomats|prosecutor|prosecutors`)
+	add(ecOfficial, "", `government|Government|administration|Administration|authorities|ministry|Ministry|embassy|Embassy|consulate|Consulate|agency|agencies|
+		department|Department|police|Police|intelligence community|Intelligence Community|intelligence agencies|intelligence services|law enforcement|cabinet|Cabinet|
+		parliament|Parliament|foreign ministry|Foreign Ministry|Ministry of Foreign Affairs|mission|representative agencies|representative offices|
+		security services|Intelligence Committee|cybersecurity agency|cyber agency|regulators|investigators|allies and partners|Allies and partners|allies|partners|Five Eyes|G7|Group of Seven`)
+	add(ecMedia, "", `news|News|newspaper|website|outlet|outlets|media|broadcaster|reported|reports|report|Reuters|AFP|Associated Press|=AP|BBC|CNN|Sky News|Xinhua|
+		Global Times|TASS|RIA Novosti|Kyodo|Yonhap|Guardian|Telegraph|Times|Post|Journal|researchers|analysts|experts|company|firm|firms|vendor|vendors|
+		Microsoft|Mandiant|CrowdStrike|Google|Proofpoint|Recorded Future|Symantec|ESET|Kaspersky|Palo Alto|Unit 42|Secureworks|CTU|Volexity|Citizen Lab|
+		PhishLabs|Prodaft|Talos|Cisco|Check Point|Trend Micro|FireEye|Dragos|Threatpost|Nzherald|NZ Herald|blog|Wikipedia|lawmakers|MPs|senators`)
+	return l
+}
+
+// vocabulary used by the rules (lower case)
+var (
+	npWords = set(`the a an both its their his her our of and & for in at to 's ’s ' ’ , ( ) - . deputy foreign senior chief national federal state defence defense
+		security intelligence cyber representative top acting special joint international allied law enforcement administration official officials spokesman
+		spokesperson spokeswoman minister ministry embassy government authorities agencies agency department prosecutors prosecutor country nation nations
+		allies partners community unit public affairs general office council services service director secretary president prime mr mrs ms dr sen gov rep
+		counterparts leaders diplomats consulate commission committee bureau centre center coordinator adviser advisor press white house assistant principal
+		permanent mission military police investigators team officers documents filings court advisory advisories bulletin alert statement`)
+	skipWords = set(`has have had is are was were be been being will would shall should can could may might must also further formally publicly jointly strongly
+		today now again already firmly 're 've 'll 'd 'm 's repeatedly previously later earlier separately similarly additionally then just do does did ve re ll d 's ’s ' ’ — – - ,
+		( ) had yesterday officially quickly swiftly reportedly allegedly likely once even still however too all together themselves itself unanimously deeply very gravely seriously greatly increasingly`)
+	leadStrip = set(`the a an both on in at meanwhile however today yesterday also last earlier separately furthermore finally additionally under after before
+		following according so and but first second third then now moreover thus indeed`)
+	pronounsFirst = set("we i our us")
+	pronounsThird = set("he she they")
+	locPrep       = set("in to at for from")
+	perpHeads     = set(`state state-sponsored state-backed state-affiliated state-linked government regime hackers hacker actors actor operators operatives spies spy agents
+		officers intelligence military group groups entity entities unit companies company nationals cyber cyberattack cyberattacks cyberattack attack attacks
+		hacking espionage origin services service officials diplomats threat apt sponsored backed affiliated linked directed activity activities operation operations
+		foreign main general`)
+	attackNouns = set(`cyberattack cyberattacks cyber-attack cyber-attacks attack attacks hack hacks hacking compromise compromises intrusion intrusions campaign
+		campaigns operation operations activity activities behavior behaviour conduct use pattern malicious harmful theft espionage interference
+		cyberespionage breach breaches incident spying targeting exploitation`)
+	nounCues = set(`sanctions sanction indictment indictments charges charge designation designations bounty reward expulsion expulsions criminal complaint
+		arrest warrant attribution`)
+	nounSkip = set(`a an the new further additional fresh more sweeping criminal financial several tough targeted economic its their first-ever
+		first ever 5m $`)
+	cyberContext = set(`cyber cyberattack cyberattacks cyberspace hack hacked hacking hackers hacker intrusion intrusions espionage breach breached compromise
+		compromised ransomware malware malicious attack attacks attacked ddos phishing exploited exploit vulnerabilities networks spying spied infiltrated
+		stole stolen theft steal stealing data
+		interference election sanctions sanctioned indicted charged indictment`)
+	anaphors = set(`the-cyberattack the-attack the-attacks the-hackers the-group the-campaign the-incident this-incident the-intrusion the-breach the-operation
+		these-hackers the-defendants the-actors this-activity the-activity the-compromise these-actors the-perpetrators`)
+)
+
+func set(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// cue classes
+type cclass uint8
+
+const (
+	cReport   cclass = iota + 1 // said, announced, assessed
+	cAccuse                     // accused, attributed, blamed, condemned
+	cIndict                     // indicted, charged
+	cSanction                   // sanctioned, designated
+	cRespond                    // denied, rejected, baseless, slander
+	cDecline                    // declined, does not want
+	cAccord                     // according (to)
+	cPred                       // responsible, behind, linked: the subject is the accused, not a speaker
+	cAct                        // expelled, summoned, bounty: official acts of kind other
+)
+
+type cue struct {
+	toks  []string
+	class cclass
+	verb  bool // can head a clause: its subject is a speaker candidate
+}
+
+var cues = buildCues()
+
+func buildCues() map[string][]cue {
+	m := map[string][]cue{}
+	add := func(class cclass, verb bool, s string) {
+		for _, p := range list(s) {
+			toks := wordTokens(p)
+			c := cue{toks: toks, class: class, verb: verb}
+			cs := append(m[toks[0]], c)
+			for i := len(cs) - 1; i > 0 && len(cs[i].toks) > len(cs[i-1].toks); i-- {
+				cs[i], cs[i-1] = cs[i-1], cs[i]
+			}
+			m[toks[0]] = cs
+		}
+	}
+	add(cReport, true, `said|says|say|saying|stated|announced|announces|announce|announcing|told|tells|added|noted|notes|declared|declares|confirmed|confirms|
+		revealed|disclosed|warned|warns|warning|concluded|concludes|claimed|claims|alleged|alleges|allege|alleging|asserted|wrote|believe|believes|believed|
+		assess|assesses|assessed|assessing|judge|judges|judged|determined|found|finds|issued|issues|released|releases|outline|outlines|identified|identifies|
+		made clear|making clear|stressed|emphasized|emphasised|insisted|argued|explained|voiced|expressed|raised|concerned|aware|see|seen|know|
+		is deeply concerned|have concluded|has concluded|high confidence|confident|publish|published|admitting|admitted|in a statement|tweeted|posted|
+		issuing|releasing|publishing|approved|signed|offered|announcing|have evidence|has evidence|have information|has information|have technical information|
+		have intelligence|has intelligence`)
+	add(cAccuse, true, `accused|accuses|accuse|accusing|attributed|attributes|attribute|attributing|blamed|blames|blame|blaming|naming|named|names|
+		condemned|condemns|condemn|condemning|called out|calling out|call out|calls out|exposed|exposing|expose|exposes|criticizing|criticized|criticize|
+		criticising|criticised|held accountable|hold|holding|fingered|pointed the finger|join|joining|joined`)
+	add(cPred, false, `links|link|linked|tied|implicated|responsible|behind|perpetrator|perpetrators|culprit|attribution`)
+	add(cAct, true, `expelling|expelled|expel|expels|expulsion|expulsions|summoned|summons|bounty|reward|wanted`)
+	add(cIndict, true, `indicted|indicts|indict|indictment|indictments|charged|charges|charge|charging|criminal complaint|unsealed|prosecuted|prosecuting|
+		arrest warrant|arrest warrants|extradition`)
+	add(cSanction, true, `sanctioned|sanctions|sanction|sanctioning|designated|designates|designate|designating|designation|designations|asset freeze|
+		assets frozen|froze|freezing|travel ban|travel bans|entity list|blacklisted|blacklist`)
+	add(cRespond, true, `denied|denies|deny|denying|denial|rejected|rejects|reject|rejecting|dismissed|dismisses|dismissing|baseless|groundless|unfounded|
+		slander|slanderous|smear|smears|smearing|fabricated|fabrication|no evidence|without evidence|protest|protests|protested|protesting|opposition|opposes|
+		oppose|opposed|politically motivated|political manipulation|so-called|representations|countermeasures|retaliate|hypocrisy|hypocritical|nonsense|
+		absurd|unsubstantiated|hacking empire|russophobia|russophobic|lies|false accusations|no involvement|nothing to do with|not involved|
+		groundless accusations|unwarranted|firmly opposes|strongly opposes|resolutely opposes|deplored|irresponsible accusations|counter-accused|smeared`)
+	add(cDecline, true, `does not want|did not want|doesn't want|do not want|declined|declines|decline|refused|refuses|ruled out|rules out|no plans|
+		will not|won't|would not|not to|urged|urges|called on|calls on|call on|asked`)
+	add(cAccord, false, "according to")
+	return m
+}
+
+// confidence phrases, longest first per first token
+var confidences = func() map[string][]struct {
+	toks  []string
+	level string
+} {
+	m := map[string][]struct {
+		toks  []string
+		level string
+	}{}
+	add := func(level, s string) {
+		for _, p := range list(s) {
+			toks := wordTokens(p)
+			e := struct {
+				toks  []string
+				level string
+			}{toks, level}
+			es := append(m[toks[0]], e)
+			for i := len(es) - 1; i > 0 && len(es[i].toks) > len(es[i-1].toks); i-- {
+				es[i], es[i-1] = es[i-1], es[i]
+			}
+			m[toks[0]] = es
+		}
+	}
+	add("almost certain", "almost certainly|almost certain|almost certainty|near certain|near certainty|nearly certain|virtually certain|near-certain|all but certain")
+	add("highly likely", "highly likely|very likely|high confidence|high degree of confidence|highly probable|very probably|very probable|high level of confidence")
+	add("highly unlikely", "highly unlikely|very unlikely|extremely unlikely")
+	add("unlikely", "unlikely|improbable|probably not")
+	add("realistic possibility", "realistic possibility|low confidence|low to moderate confidence|low-to-moderate confidence|low-to-medium confidence|low degree of confidence")
+	add("remote chance", "remote chance|remote possibility")
+	add("likely", "likely|probably|probable|moderate confidence|medium confidence|moderate degree of confidence")
+	return m
+}()

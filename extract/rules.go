@@ -1,0 +1,824 @@
+package extract
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/newsdesk/newsdesk/actors"
+)
+
+type entSpan struct {
+	t0, t1 int // token range [t0, t1)
+	ent    entity
+}
+
+type cueSpan struct {
+	t0, t1   int
+	class    cclass
+	negated  bool
+	cond     bool
+	verb     bool
+	lowerKey string
+}
+
+// sent is one analysed sentence.
+type sent struct {
+	text  string
+	toks  []token
+	ents  []entSpan
+	entAt []int // token -> index in ents or -1
+	cues  []cueSpan
+	stop  int // where the last leftSubjectCo stopped skipping
+}
+
+func analyse(text string) *sent {
+	s := &sent{text: text, toks: tokenize(text)}
+	s.entAt = make([]int, len(s.toks))
+	for i := range s.entAt {
+		s.entAt[i] = -1
+	}
+	// entities: longest phrase at each word, words joined only by nothing or hyphens
+	for i := 0; i < len(s.toks); i++ {
+		t := s.toks[i]
+		if !t.word {
+			continue
+		}
+		for _, p := range lex.first[t.lower] {
+			end, ok := s.matchWords(i, p.toks)
+			if !ok {
+				continue
+			}
+			if p.ent.exact != "" && s.text[t.start:s.toks[end-1].end] != p.ent.exact {
+				continue
+			}
+			s.ents = append(s.ents, entSpan{i, end, p.ent})
+			for k := i; k < end; k++ {
+				s.entAt[k] = len(s.ents) - 1
+			}
+			i = end - 1
+			break
+		}
+	}
+	// cues, outside entities
+	ifSeen := false
+	for i := 0; i < len(s.toks); i++ {
+		t := s.toks[i]
+		if !t.word || s.entAt[i] >= 0 {
+			continue
+		}
+		if t.lower == "if" || t.lower == "would" || t.lower == "could" || t.lower == "whether" {
+			ifSeen = true
+		}
+		for _, c := range cues[t.lower] {
+			end, ok := s.matchWords(i, c.toks)
+			if !ok {
+				continue
+			}
+			cs := cueSpan{t0: i, t1: end, class: c.class, cond: ifSeen, lowerKey: t.lower, verb: c.verb}
+			cs.negated = s.negatedAt(i)
+			s.cues = append(s.cues, cs)
+			i = end - 1
+			break
+		}
+	}
+	return s
+}
+
+// matchWords matches lower-case words starting at token i; it returns the
+// end token index.
+func (s *sent) matchWords(i int, words []string) (int, bool) {
+	k := i
+	for n, w := range words {
+		if n > 0 {
+			// allow hyphens between words
+			for k < len(s.toks) && (s.toks[k].lower == "-" || s.toks[k].lower == "‑") {
+				k++
+			}
+		}
+		if k >= len(s.toks) || !s.toks[k].word || s.toks[k].lower != w {
+			return 0, false
+		}
+		k++
+	}
+	return k, true
+}
+
+func (s *sent) negatedAt(i int) bool {
+	n := 0
+	for j := i - 1; j >= 0 && n < 7; j-- {
+		t := s.toks[j]
+		if !t.word {
+			if t.lower == "," || t.lower == ";" {
+				break
+			}
+			continue
+		}
+		n++
+		switch t.lower {
+		case "not", "'t", "no", "never", "nothing", "without", "neither", "nor":
+			return true
+		}
+	}
+	return false
+}
+
+func (s *sent) ent(i int) *entSpan {
+	if i < 0 || i >= len(s.toks) || s.entAt[i] < 0 {
+		return nil
+	}
+	return &s.ents[s.entAt[i]]
+}
+
+// span of tokens naming a speaker
+type span struct{ t0, t1 int }
+
+const (
+	subjNone = iota
+	subjSpan
+	subjFirst // we, I
+	subjThird // he, she, they
+)
+
+var lightVerbs = set("imposed imposing impose imposes slapped levied placed brought filed announced announcing announces issued issuing unveiled rolled extended expanded signed authorizing authorized approved offered offering unsealed unsealing")
+
+// leftSubject finds the noun phrase before cue c. Noun cues ("sanctions",
+// "charges") have a subject only after a light verb ("imposed sanctions").
+// Co-speakers in a parenthetical ("Treasury — in partnership with the EU —
+// sanctioned") are returned too.
+func (s *sent) leftSubject(c cueSpan) (int, span) {
+	kind, sp, _ := s.leftSubjectCo(c)
+	return kind, sp
+}
+
+var partnerLead = set("with alongside partnership together along joined coordination conjunction")
+
+func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
+	var co []span
+	j := c.t0 - 1
+	if s.toks[c.t0].lower == "saying" && j >= 0 && s.toks[j].lower == "as" { // quoted X as saying
+		j--
+	}
+	if strings.HasSuffix(s.toks[c.t0].lower, "ing") && j >= 0 && (s.toks[j].lower == "," || s.toks[j].lower == "—") && s.toks[c.t0].lower != "saying" {
+		return subjNone, span{}, nil // participial clause
+	}
+	noun := nounCues[s.toks[c.t0].lower]
+	light := false
+	for n := 0; j >= 0 && n < 12; n++ {
+		l := s.toks[j].lower
+		if (l == "—" || l == "–" || l == ",") && j > 0 {
+			// parenthetical: "— in partnership with the EU, UK —", ", alongside our allies and partners,"
+			if open := s.parenOpen(j); open >= 0 {
+				co = append(co, span{open + 1, j})
+				j = open - 1
+				continue
+			}
+		}
+		if noun && nounSkip[l] && s.entAt[j] < 0 {
+			j--
+			continue
+		}
+		if lightVerbs[l] && c.class != cReport {
+			light = true
+			j--
+			continue
+		}
+		if (skipWords[l] || len(l) > 4 && strings.HasSuffix(l, "ly") && !s.toks[j].cap) && s.entAt[j] < 0 && l != "," {
+			j--
+			continue
+		}
+		break
+	}
+	s.stop = j
+	if noun && !light {
+		s.stop = -1
+		return subjNone, span{}, nil
+	}
+	if j < 0 {
+		return subjNone, span{}, nil
+	}
+	if l := s.toks[j].lower; s.entAt[j] >= 0 {
+		// an entity, not a pronoun ("US")
+	} else if pronounsFirst[l] {
+		return subjFirst, span{j, j + 1}, co
+	} else if pronounsThird[l] {
+		return subjThird, span{j, j + 1}, co
+	}
+	end := j + 1
+	for n := 0; j >= 0 && n < 30; n++ {
+		t := s.toks[j]
+		if s.entAt[j] >= 0 || npWords[t.lower] || t.word && t.cap && !(j == 0 && leadStrip[t.lower]) || t.lower == "(" || t.lower == ")" {
+			j--
+			continue
+		}
+		break
+	}
+	return subjSpan, s.trimSubject(j+1, end), co
+}
+
+// parenOpen: for a closing dash or comma at j, the opening one of a
+// partnership parenthetical within 25 tokens, or -1.
+func (s *sent) parenOpen(j int) int {
+	closer := s.toks[j].lower
+	for k := j - 1; k >= 0 && j-k < 25; k-- {
+		l := s.toks[k].lower
+		if l == closer || (closer == "—" && l == "–") {
+			// the parenthetical starts with a partnership word
+			if w, lw := s.nextWord(k + 1); w >= 0 && (partnerLead[lw] || lw == "in" && s.hasPartnerWithin(w, 3)) {
+				return k
+			}
+			if closer == "," {
+				continue // commas inside a dash parenthetical or list
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
+func (s *sent) hasPartnerWithin(i, n int) bool {
+	for k := i; k < len(s.toks) && k < i+n*2; k++ {
+		if partnerLead[s.toks[k].lower] {
+			return true
+		}
+	}
+	return false
+}
+
+// leadSubject: the noun phrase that opens the sentence's main clause, for
+// coordinated verbs ("The Department of Justice is imposing costs and today
+// announced charges").
+func (s *sent) leadSubject() span {
+	i := 0
+	// skip leading adverbial segments ending in a comma ("In addition,")
+	for k := 0; k < len(s.toks) && k < 12; k++ {
+		if s.toks[k].lower == "," {
+			if sp := s.rightSubject(i); sp.t1 > sp.t0 {
+				if ok, _ := s.official(sp); ok {
+					return sp
+				}
+			}
+			i = k + 1
+		}
+	}
+	return s.rightSubject(i)
+}
+
+// rightSubject finds the noun phrase after token i ("said Foreign Minister X",
+// "according to the NCSC").
+func (s *sent) rightSubject(i int) span {
+	for i < len(s.toks) && (s.toks[i].lower == "the" || s.toks[i].lower == "by") {
+		i++
+	}
+	j := i
+	for n := 0; j < len(s.toks) && n < 12; n++ {
+		t := s.toks[j]
+		if t.lower == "," || t.lower == "." || t.lower == "that" || t.lower == ":" || t.lower == ";" {
+			break
+		}
+		if s.entAt[j] >= 0 || npWords[t.lower] || t.word && t.cap {
+			j++
+			continue
+		}
+		break
+	}
+	return s.trimSubject(i, j)
+}
+
+// trimSubject keeps the last comma-separated segment of a subject run, with
+// earlier segments only when they are list items naming states or bodies
+// ("US, UK and New Zealand officials"), and strips leading function words.
+func (s *sent) trimSubject(a, b int) span {
+	// strip trailing punctuation / prepositions
+	for b > a && (!s.toks[b-1].word || locPrep[s.toks[b-1].lower] || s.toks[b-1].lower == "and" || s.toks[b-1].lower == "of") && s.toks[b-1].lower != ")" {
+		b--
+	}
+	if b <= a {
+		return span{}
+	}
+	// find the last segment start
+	start := a
+	for k := b - 1; k >= a; k-- {
+		if s.toks[k].lower != "," {
+			continue
+		}
+		// segment before the comma: [prev, k)
+		prev := a
+		for m := k - 1; m >= a; m-- {
+			if s.toks[m].lower == "," {
+				prev = m + 1
+				break
+			}
+		}
+		if !s.listItem(prev, k) {
+			start = k + 1
+			break
+		}
+	}
+	a = start
+	for a < b && (!s.toks[a].word && s.toks[a].lower != "(" || (leadStrip[s.toks[a].lower] || locPrep[s.toks[a].lower] || s.toks[a].lower == "of" || s.toks[a].lower == "by" || s.toks[a].lower == "with") && s.entAt[a] < 0 || s.toks[a].lower == ",") {
+		a++
+	}
+	if a >= b {
+		return span{}
+	}
+	return span{a, b}
+}
+
+// listItem: tokens [a,b) are only determiners/"and" and one state or body.
+func (s *sent) listItem(a, b int) bool {
+	ents := 0
+	for k := a; k < b; k++ {
+		t := s.toks[k]
+		if e := s.ent(k); e != nil {
+			if e.ent.country == "" || e.ent.class == ecMedia {
+				return false
+			}
+			ents++
+			k = e.t1 - 1
+			continue
+		}
+		switch t.lower {
+		case "the", "and", "both", "-", "—", "–":
+			continue
+		}
+		return false
+	}
+	return ents > 0
+}
+
+func (s *sent) spanText(sp span) string { return s.text[s.toks[sp.t0].start:s.toks[sp.t1-1].end] }
+
+// official reports whether the span names an official speaker, and whether it
+// names a media outlet or company (never official).
+func (s *sent) official(sp span) (official, media bool) {
+	for k := sp.t0; k < sp.t1; k++ {
+		if e := s.ent(k); e != nil {
+			if e.ent.class == ecMedia {
+				return false, true
+			}
+			if e.ent.class != ecPerp {
+				official = true
+			}
+		}
+	}
+	return official, false
+}
+
+// spanCountries: states named in the speaker span; after a locative
+// preposition ("Embassy in the UK") further states are locations, not speakers.
+func (s *sent) spanCountries(sp span) []string {
+	var out []string
+	afterPrep := false
+	for k := sp.t0; k < sp.t1; k++ {
+		t := s.toks[k]
+		if locPrep[t.lower] && len(out) > 0 {
+			afterPrep = true
+		}
+		if e := s.ent(k); e != nil {
+			if e.ent.country != "" && !afterPrep {
+				out = appendUniq(out, e.ent.country)
+			}
+			k = e.t1 - 1
+			continue
+		}
+		if t.lower == "country" && k > sp.t0 && (s.toks[k-1].lower == "the" || s.toks[k-1].lower == "that") && !afterPrep {
+			if c := s.lastCountryBefore(sp.t0); c != "" {
+				out = appendUniq(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func (s *sent) lastCountryBefore(i int) string {
+	for k := i - 1; k >= 0; k-- {
+		if e := s.ent(k); e != nil && e.ent.country != "" && (e.ent.class == ecCountry || e.ent.class == ecDemonym || e.ent.class == ecCapital) {
+			return e.ent.country
+		}
+	}
+	return ""
+}
+
+func appendUniq(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// mask marks the tokens inside the spans.
+func mask(n int, sps []span) []bool {
+	m := make([]bool, n)
+	for _, sp := range sps {
+		for k := max(sp.t0, 0); k < sp.t1 && k < n; k++ {
+			m[k] = true
+		}
+	}
+	return m
+}
+
+var numberWords = set("two three four five six seven eight nine ten eleven twelve several dozen")
+
+var victimPreps = set("against targeting targeted target on into at in from")
+
+var perpVerbs = set(`carried conducted backed sponsored directed orchestrated launched perpetrated committed linked tied affiliated hacked targeted
+	stole broke attacked engaged fostered responsible behind compromised exploited breached infiltrated used uses using`)
+
+var objVerbs = set(`accused accuse accuses accusing blamed blame blames blaming condemned condemns condemn condemning naming named names hold holding
+	held sanctioned sanctioning designated designating indicted charged expose exposing exposed criticizing criticising urged call called links link`)
+
+// accused collects the actors, states and organisations a sentence accuses,
+// outside the speaker spans.
+func (s *sent) accused(g *actors.Gazetteer, speakers []bool, withOrgs bool) (out []string, perpFound bool) {
+	// actors through the gazetteer
+	for _, m := range g.Find(s.text) {
+		k := s.tokenAt(m.Start)
+		if k >= 0 && speakers[k] {
+			continue
+		}
+		out = appendUniq(out, m.Actor.Name)
+		perpFound = true
+	}
+	for ei := range s.ents {
+		e := &s.ents[ei]
+		if e.ent.country == "" || speakers[e.t0] {
+			continue
+		}
+		if s.isAccusedState(e) {
+			out = appendUniq(out, e.ent.country)
+			perpFound = true
+		}
+	}
+	if withOrgs {
+		for _, c := range s.cues {
+			if c.class != cSanction && c.class != cIndict {
+				continue
+			}
+			if org := s.orgAfter(g, c.t1); org != "" {
+				out = appendUniq(out, org)
+			}
+		}
+	}
+	return out, perpFound
+}
+
+func (s *sent) tokenAt(off int) int {
+	k, ok := slices.BinarySearchFunc(s.toks, off, func(t token, off int) int { return t.start - off })
+	if !ok {
+		return -1
+	}
+	return k
+}
+
+func (s *sent) prevWord(i int) (int, string) {
+	for k := i - 1; k >= 0; k-- {
+		if s.toks[k].word {
+			return k, s.toks[k].lower
+		}
+		if l := s.toks[k].lower; l == "," || l == ";" || l == ":" || l == "." {
+			return -1, ""
+		}
+	}
+	return -1, ""
+}
+
+func (s *sent) nextWord(i int) (int, string) {
+	for k := i; k < len(s.toks); k++ {
+		if s.toks[k].word {
+			return k, s.toks[k].lower
+		}
+		if l := s.toks[k].lower; l == "," || l == ";" || l == ":" || l == "." {
+			return -1, ""
+		}
+	}
+	return -1, ""
+}
+
+func (s *sent) isAccusedState(e *entSpan) bool {
+	switch e.ent.class {
+	case ecPerp:
+		return true
+	case ecMedia, ecTitle, ecOfficial:
+		return false
+	}
+	// previous word context
+	pk, prev := s.prevWord(e.t0)
+	if prev == "the" || prev == "a" || prev == "an" {
+		pk, prev = s.prevWord(pk)
+	}
+	_, prev2 := s.prevWord(pk)
+	// victims: "attacks against Ukrainian banks"
+	victim := victimPreps[prev] && prev != "in" && prev != "from" || prev == "of" && (prev2 == "targeting" || prev2 == "victims")
+	switch {
+	case objVerbs[prev]:
+		return true
+	case e.ent.class == ecDemonym && (numberWords[prev] || prev != "" && prev[0] >= '0' && prev[0] <= '9') && strings.HasSuffix(s.toks[e.t1-1].lower, "s"):
+		return true // "nine Iranians", "two Chinese nationals"
+	case prev == "by" && (perpVerbs[prev2] || prev2 == "out"):
+		return true
+	case prev == "of" && (prev2 == "government" || prev2 == "behalf" || prev2 == "accused" || prev2 == "origin" || prev2 == "agents" || prev2 == "proxies"):
+		return true
+	case prev == "with" && (prev2 == "affiliated" || prev2 == "associated" || prev2 == "linked" || prev2 == "connected"):
+		return true
+	case prev == "to" && (prev2 == "linked" || prev2 == "tied" || prev2 == "attributed" || prev2 == "attribution" || prev2 == "attributing" || prev2 == "attribute" || prev2 == "connected" || prev2 == "belonging"):
+		return true
+	case (prev == "against" || prev == "on") && (prev2 == "sanctions" || prev2 == "sanction" || prev2 == "measures" || prev2 == "charges"):
+		return true
+	case prev == "of" && prev2 == "out":
+		return true
+	case prev == "to" && s.attributeBefore(pk):
+		return true
+	}
+	// following context
+	k, next := s.nextWord(e.t1)
+	if next == "'s" {
+		// possessive: "Iran's cyberattack", "the PRC's pattern of malicious cyber activity"
+		for n, m := 0, k+1; m < len(s.toks) && n < 4; m++ {
+			if !s.toks[m].word {
+				continue
+			}
+			n++
+			if attackNouns[s.toks[m].lower] {
+				return !victim
+			}
+			if x := s.ent(m); x != nil && x.ent.class == ecPerp {
+				return true
+			}
+		}
+		return false
+	}
+	if victim {
+		return false
+	}
+	// "Chinese state-affiliated cyber entity", "the Russian government is responsible", "Russia-based"
+	for n, m := 0, e.t1; m < len(s.toks) && n < 3; m++ {
+		t := s.toks[m]
+		if !t.word {
+			if t.lower == "-" || t.lower == "‑" || t.lower == "–" {
+				continue
+			}
+			break
+		}
+		n++
+		if t.lower == "based" || t.lower == "nexus" || t.lower == "aligned" || t.lower == "related" {
+			// "Russia-based threat group", not "Ukraine-based IP addresses"
+			if _, w := s.nextWord(m + 1); perpHeads[w] || w == "cybercriminal" || w == "criminal" || w == "apt" || w == "hacking" {
+				return true
+			}
+			break
+		}
+		if perpHeads[t.lower] {
+			if e.ent.class == ecDemonym || e.ent.class == ecCountry && n == 1 && (s.toks[m-1].lower == "-" || t.lower == "government" || t.lower == "state") {
+				return true
+			}
+		}
+		if x := s.ent(m); x != nil && x.ent.class == ecPerp {
+			return true
+		}
+	}
+	if e.ent.class == ecCountry || e.ent.class == ecCapital || e.ent.class == ecAgency {
+		// subject of a perpetration verb: "Russia was responsible", "China hacked"
+		for n, m := 0, e.t1; m < len(s.toks) && n < 4; m++ {
+			t := s.toks[m]
+			if !t.word {
+				if t.lower == "," || t.lower == ";" {
+					break
+				}
+				continue
+			}
+			n++
+			if perpVerbs[t.lower] && t.lower != "used" && t.lower != "using" && t.lower != "uses" && t.lower != "linked" {
+				return e.ent.class != ecAgency
+			}
+			if !skipWords[t.lower] && t.lower != "is" && t.lower != "was" {
+				break
+			}
+		}
+		// "for Iran to be held accountable"
+		if k >= 0 && next == "to" {
+			if k2, n2 := s.nextWord(k + 1); k2 >= 0 && n2 == "be" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *sent) attributeBefore(k int) bool {
+	for n, m := 0, k-1; m >= 0 && n < 14; m-- {
+		if !s.toks[m].word {
+			continue
+		}
+		n++
+		switch s.toks[m].lower {
+		case "attributed", "attribute", "attributing", "attributes", "attribution":
+			return true
+		}
+	}
+	return false
+}
+
+var orgConnectors = set("and of & for")
+
+// orgAfter: a capitalised name right after a sanction or indictment cue
+// ("sanctions on Wuhan Xiaoruizhi Science and Technology").
+func (s *sent) orgAfter(g *actors.Gazetteer, i int) string {
+	k, w := s.nextWord(i)
+	if w == "on" || w == "against" {
+		k, w = s.nextWord(k + 1)
+	}
+	if w == "the" {
+		k, _ = s.nextWord(k + 1)
+	}
+	if k < 0 {
+		return ""
+	}
+	start, end, caps := k, k, 0
+	for m := k; m < len(s.toks) && m-k < 16; m++ {
+		t := s.toks[m]
+		if t.word && t.cap && s.entAt[m] < 0 {
+			caps++
+			end = m + 1
+			continue
+		}
+		if t.word && orgConnectors[t.lower] && m+1 < len(s.toks) && s.toks[m+1].cap {
+			continue
+		}
+		if t.lower == "." && m > k && (s.toks[m-1].lower == "co" || s.toks[m-1].lower == "ltd" || s.toks[m-1].lower == "inc") {
+			end = m + 1
+			continue
+		}
+		break
+	}
+	if caps < 2 || end <= start {
+		return ""
+	}
+	name := strings.TrimRight(s.text[s.toks[start].start:s.toks[end-1].end], ".,")
+	if a, ok := g.Lookup(name); ok {
+		return a.Name
+	}
+	return name
+}
+
+// confidence: the first PHIA-yardstick phrase in the sentence.
+func (s *sent) confidence() string {
+	for i := 0; i < len(s.toks); i++ {
+		t := s.toks[i]
+		if !t.word {
+			continue
+		}
+		for _, c := range confidences[t.lower] {
+			if _, ok := s.matchWords(i, c.toks); ok {
+				return c.level
+			}
+		}
+	}
+	return ""
+}
+
+func (s *sent) hasWord(set map[string]bool) bool {
+	for _, t := range s.toks {
+		if t.word && set[t.lower] {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *sent) hasAnaphor() bool {
+	prev := ""
+	for _, t := range s.toks {
+		if !t.word {
+			continue
+		}
+		if anaphors[prev+"-"+t.lower] {
+			return true
+		}
+		switch t.lower {
+		case "them", "they", "their":
+			return true
+		}
+		prev = t.lower
+	}
+	return false
+}
+
+var targetLead = set("on against targeting into")
+var targetStop = set(`in during including since from which that who by with while when after before as for to between around across and but since`)
+
+// targets: what the sentence says was attacked.
+func (s *sent) targets(exclude []string) []string {
+	var out []string
+	for i := 0; i < len(s.toks); i++ {
+		t := s.toks[i]
+		if !t.word {
+			continue
+		}
+		var from int
+		switch {
+		case (attackNouns[t.lower] || t.lower == "espionage" || t.lower == "cyberespionage") && i+1 < len(s.toks):
+			k, w := s.nextWord(i + 1)
+			if k < 0 || !targetLead[w] {
+				continue
+			}
+			from = k + 1
+		case t.lower == "targeting" || t.lower == "hacked" || t.lower == "breached" || t.lower == "compromised" && i > 0:
+			from = i + 1
+		case t.lower == "broke" || t.lower == "hacked":
+			k, w := s.nextWord(i + 1)
+			if w != "into" {
+				continue
+			}
+			from = k + 1
+		case t.lower == "targets":
+			k, w := s.nextWord(i + 1)
+			if w != "including" && w != "include" && w != "included" {
+				continue
+			}
+			from = k + 1
+			for _, x := range s.targetList(from, true) {
+				out = appendTarget(out, x, exclude)
+			}
+			continue
+		default:
+			continue
+		}
+		for _, x := range s.targetList(from, false) {
+			out = appendTarget(out, x, exclude)
+		}
+	}
+	return out
+}
+
+func appendTarget(out []string, x string, exclude []string) []string {
+	for _, e := range exclude {
+		if strings.EqualFold(e, x) {
+			return out
+		}
+	}
+	return appendUniq(out, x)
+}
+
+// targetList reads a noun phrase (or, if list, a comma/and list) from token i.
+func (s *sent) targetList(i int, isList bool) []string {
+	var out []string
+	a := -1
+	flush := func(b int) {
+		if a >= 0 && b > a {
+			txt := strings.TrimSpace(s.text[s.toks[a].start:s.toks[b-1].end])
+			for _, p := range []string{"the ", "The ", "our ", "its ", "their "} {
+				txt = strings.TrimPrefix(txt, p)
+			}
+			if txt != "" && len(txt) < 80 {
+				out = append(out, txt)
+			}
+		}
+		a = -1
+	}
+	n := 0
+	for k := i; k < len(s.toks) && n < 24; k++ {
+		t := s.toks[k]
+		n++
+		if !t.word {
+			if t.lower == "-" || t.lower == "'" || t.lower == "&" {
+				continue
+			}
+			if isList && t.lower == "," {
+				flush(k)
+				continue
+			}
+			break
+		}
+		if t.lower == "and" && isList {
+			flush(k)
+			continue
+		}
+		if targetStop[t.lower] && a >= 0 {
+			break
+		}
+		if a < 0 {
+			a = k
+		}
+		if !isList && n > 8 {
+			break
+		}
+	}
+	last := len(s.toks)
+	for k := i; k < len(s.toks); k++ {
+		if k-i >= 24 {
+			last = k
+			break
+		}
+		t := s.toks[k]
+		if !t.word && !(t.lower == "-" || t.lower == "'" || t.lower == "&" || isList && t.lower == ",") || t.word && targetStop[t.lower] && k > i && !(isList && t.lower == "and") {
+			last = k
+			break
+		}
+	}
+	if a >= 0 {
+		flush(min(last, len(s.toks)))
+	}
+	return out
+}
