@@ -30,6 +30,13 @@ type Extractor interface {
 	Extract(doc extract.Document) ([]news.Statement, error)
 }
 
+// Document is what the extractor reads of an article; the source's name is
+// the publisher, which the extractor credits with first-person statements
+// when it is an official body.
+func Document(a news.Article) extract.Document {
+	return extract.Document{Title: a.Title, Body: a.Body, Published: a.Published, Publisher: a.Source.Name}
+}
+
 // BatchSize is how many articles go into one index batch.
 const BatchSize = 500
 
@@ -109,7 +116,7 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 			continue
 		}
 		seen[a.ID] = true
-		sts, err := in.ex.Extract(extract.Document{Title: a.Title, Body: a.Body, Published: a.Published})
+		sts, err := in.ex.Extract(Document(a))
 		if err != nil {
 			res.Errors = append(res.Errors, &ItemError{Source: source + " (" + a.Title + ")", Err: err})
 			continue

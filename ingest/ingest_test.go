@@ -271,3 +271,18 @@ func TestAPI(t *testing.T) {
 		})
 	}
 }
+
+func TestSourceNameForOfficialHosts(t *testing.T) {
+	for url, want := range map[string]string{
+		"https://bidenwhitehouse.archives.gov/briefing-room/statements-releases/2021/07/19/x/": "The White House",
+		"https://www.ncsc.gov.uk/news/x":               "NCSC",
+		"https://www.gov.uk/government/news/x":         "UK Government",
+		"https://news.example.org/story":               "news.example.org",
+		"https://www.justice.gov/opa/pr/seven-hackers": "US Department of Justice",
+	} {
+		arts, errs := ingest.ParseJSONL("x", strings.NewReader(`{"title":"t","text":"b","url":"`+url+`"}`))
+		if len(errs) > 0 || arts[0].Source.Name != want {
+			t.Errorf("%s: source name %q, want %q (%v)", url, arts[0].Source.Name, want, errs)
+		}
+	}
+}

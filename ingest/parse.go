@@ -312,9 +312,7 @@ func (r Record) Article() (news.Article, error) {
 		}
 	}
 	if a.Source.Name == "" && a.Source.URL != "" {
-		if u, err := url.Parse(a.Source.URL); err == nil {
-			a.Source.Name = strings.TrimPrefix(u.Host, "www.")
-		}
+		a.Source.Name = sourceName(a.Source.URL)
 	}
 	if d := firstNonEmpty(r.PublishedTime, r.Published, r.Date); d != "" {
 		t, err := parseTime(d)
@@ -325,6 +323,52 @@ func (r Record) Article() (news.Article, error) {
 	}
 	a.ID = articleID(a)
 	return a, nil
+}
+
+// officialHosts names the issuing body of well-known government sites, so
+// that a record from one reads "The White House", not a host name, and its
+// first-person statements ("We have concluded …") are attributed.
+var officialHosts = map[string]string{
+	"whitehouse.gov":               "The White House",
+	"bidenwhitehouse.archives.gov": "The White House",
+	"trumpwhitehouse.archives.gov": "The White House",
+	"obamawhitehouse.archives.gov": "The White House",
+	"state.gov":                    "US Department of State",
+	"justice.gov":                  "US Department of Justice",
+	"treasury.gov":                 "US Department of the Treasury",
+	"home.treasury.gov":            "US Department of the Treasury",
+	"cisa.gov":                     "CISA",
+	"fbi.gov":                      "FBI",
+	"nsa.gov":                      "NSA",
+	"ncsc.gov.uk":                  "NCSC",
+	"gov.uk":                       "UK Government",
+	"ncsc.govt.nz":                 "New Zealand's NCSC",
+	"cyber.gov.au":                 "Australian Cyber Security Centre",
+	"fmprc.gov.cn":                 "Chinese Ministry of Foreign Affairs",
+	"mid.ru":                       "Russian Ministry of Foreign Affairs",
+	"consilium.europa.eu":          "Council of the EU",
+	"nato.int":                     "NATO",
+}
+
+// sourceName names a source from its URL: the issuing body for a known
+// government site, else the host.
+func sourceName(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	for h := host; h != ""; {
+		if name, ok := officialHosts[h]; ok {
+			return name
+		}
+		_, rest, ok := strings.Cut(h, ".")
+		if !ok {
+			break
+		}
+		h = rest
+	}
+	return host
 }
 
 func firstNonEmpty(s ...string) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -36,7 +35,7 @@ func (in *Ingester) Reindex(ctx context.Context, l Lister) (int, error) {
 			if err != nil {
 				return n, fmt.Errorf("read article %s: %w", h.ArticleID, err)
 			}
-			sts, err := in.ex.Extract(extract.Document{Title: a.Title, Body: a.Body, Published: a.Published})
+			sts, err := in.ex.Extract(Document(a))
 			if err != nil {
 				in.log.Warn("reindex: extraction refused a stored article; keeping its old statements", "id", a.ID, "err", err)
 			} else {

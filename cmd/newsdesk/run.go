@@ -331,7 +331,7 @@ func cmdExtract(pos []string, eval string, asJSON bool, stdout, stderr io.Writer
 	}
 	code := exitOK
 	for _, art := range arts {
-		sts, err := ex.Extract(extract.Document{Title: art.Title, Body: art.Body, Published: art.Published})
+		sts, err := ex.Extract(ingest.Document(art))
 		if err != nil {
 			fmt.Fprintf(stderr, "newsdesk: %s: %v\n", pos[0], err)
 			code = exitError
