@@ -46,6 +46,8 @@ func (b *Bot) Handle(ctx context.Context, req Request) Reply {
 			return errorReply(pe)
 		case errors.As(err, &ue):
 			return Reply{Kind: KindError, Text: ue.Msg}
+		case errors.Is(err, news.ErrQueryTooBroad):
+			return Reply{Kind: KindError, Text: "That search matches too many word forms. Use fewer fuzzy words (word~) or more exact words."}
 		case errors.Is(err, context.DeadlineExceeded):
 			b.log().Warn("command timed out", "platform", req.Platform, "channel", req.Channel, "command", cmd.Name, "err", err)
 			return Reply{Kind: KindError, Text: "That took too long and was stopped. Try fewer words or a narrower filter (since:, kind:, actor:)."}

@@ -1,0 +1,32 @@
+// Package index owns newsdesk's full-text index: a Bleve v2 (scorch) index
+// on disk with an explicit mapping, the article and statement documents
+// stored in it, and the search that answers a news.Query.
+//
+// Every article is indexed as one "article" document (id = article ID) plus
+// one "statement" document per statement (id = article ID + "#" + n). A
+// statement document carries its article's title, publication date, source
+// and seq so that a hit can be shown without a second lookup. The complete
+// article is kept as JSON in a stored, non-indexed field, so the index can
+// give back what was put in (Article) and be rebuilt from itself.
+//
+// Field names are the same in both document types so that one filter serves
+// both: actors (statement: accused; article: the union), speaker_country
+// (article: countries), kind (article: kinds), targets; plus type,
+// article_id, title, body, sentence, speaker, confidence, source_name,
+// published and seq. Keyword fields are lower-cased single tokens with doc
+// values and term vectors; text fields use the "en" analyzer with term
+// vectors; nothing goes into _all. Two precomputed keyword sort keys
+// (sort_date, sort_seq) carry the date and seq orders with their
+// tie-breaks in one doc value each: sorting on numeric and date doc values,
+// which hold many prefix-coded terms per value, cost several times more.
+//
+// Search never builds a query-string, regexp, wildcard or prefix query from
+// user text: free words become match queries (optionally fuzziness 1) and
+// quoted phrases match_phrase queries. Every search runs with
+// search.MaxTermSearchersKey in its context, under a deadline, and with a
+// recover() so that a panic inside Bleve becomes an error.
+//
+// The index imports only the standard library, news and Bleve (with its own
+// bbolt dependency, for the lock-timeout error). It must not import bot,
+// ingest, extract, state or any adapter.
+package index

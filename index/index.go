@@ -1,0 +1,430 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// BatchSize is the number of articles written in one Bleve batch. Each
+// article adds one document per statement to its batch.
+const BatchSize = 500
+
+// lockTimeout is how long Open waits for another process's lock on the
+// index before it gives up with a clear error.
+const lockTimeout = "1s"
+
+// Index is newsdesk's Bleve index. It is safe for concurrent use.
+type Index struct {
+	path string
+	idx  bleve.Index
+
+	putMu sync.Mutex // serialises Put: it reads statement counts, then writes
+
+	closeMu sync.Mutex
+	closed  bool
+
+	// maxTermSearchers bounds the leaf term searchers of one search
+	// (search.MaxTermSearchersKey); timeout is the deadline given to a
+	// search whose context has none.
+	maxTermSearchers int
+	timeout          time.Duration
+	log              *slog.Logger
+}
+
+// Default limits for searches. See Search.
+const (
+	DefaultMaxTermSearchers = 4096
+	DefaultTimeout          = 10 * time.Second
+)
+
+// Open opens the index at path, creating it when the path does not exist
+// (or is an empty directory). Only one process may have an index open: a
+// second one gets an error saying so after about a second.
+func Open(path string) (*Index, error) {
+	cfg := map[string]any{"bolt_timeout": lockTimeout}
+	bi, err := bleve.OpenUsing(path, cfg)
+	switch {
+	case err == nil:
+		if verr := checkMappingVersion(bi); verr != nil {
+			_ = bi.Close()
+			return nil, fmt.Errorf("open index %s: %w", path, verr)
+		}
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist), errors.Is(err, bleve.ErrorIndexMetaMissing):
+		if entries, _ := os.ReadDir(path); len(entries) > 0 {
+			return nil, fmt.Errorf("create index %s: the directory exists but is not a newsdesk index: choose another data directory or empty it", path)
+		}
+		_ = os.Remove(path) // an empty directory: Bleve wants to create it
+		m, merr := newMapping()
+		if merr != nil {
+			return nil, fmt.Errorf("create index %s: mapping: %w", path, merr)
+		}
+		bi, err = bleve.NewUsing(path, m, scorch.Name, scorch.Name, cfg)
+		if errors.Is(err, bleve.ErrorIndexPathExists) {
+			return nil, fmt.Errorf("create index %s: the path exists but is not a newsdesk index: choose another data directory", path)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("create index %s: %w", path, err)
+		}
+		if err := bi.SetInternal(internalMappingKey, []byte(mappingVersion)); err != nil {
+			_ = bi.Close()
+			return nil, fmt.Errorf("create index %s: record mapping version: %w", path, err)
+		}
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("index %s is in use by another newsdesk process: stop it or use another data directory: %w", path, err)
+	default:
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	return newIndex(path, bi), nil
+}
+
+// OpenMem returns an empty index held in memory, for tests.
+func OpenMem() (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("create in-memory index: mapping: %w", err)
+	}
+	bi, err := bleve.NewMemOnly(m)
+	if err != nil {
+		return nil, fmt.Errorf("create in-memory index: %w", err)
+	}
+	return newIndex("(memory)", bi), nil
+}
+
+func newIndex(path string, bi bleve.Index) *Index {
+	return &Index{path: path, idx: bi, maxTermSearchers: DefaultMaxTermSearchers, timeout: DefaultTimeout, log: slog.Default()}
+}
+
+func checkMappingVersion(bi bleve.Index) error {
+	v, err := bi.GetInternal(internalMappingKey)
+	if err != nil {
+		return fmt.Errorf("read mapping version: %w", err)
+	}
+	if string(v) != mappingVersion {
+		got := string(v)
+		if got == "" {
+			got = "none"
+		}
+		return fmt.Errorf("index mapping version is %s but this newsdesk needs %s: rebuild the index (newsdesk reindex) or remove the directory", got, mappingVersion)
+	}
+	return nil
+}
+
+// Path is the directory of the index ("(memory)" for OpenMem).
+func (ix *Index) Path() string { return ix.path }
+
+// Close closes the index; it releases the lock on the directory. Closing
+// an index twice is harmless.
+func (ix *Index) Close() error {
+	ix.closeMu.Lock()
+	defer ix.closeMu.Unlock()
+	if ix.closed {
+		return nil
+	}
+	ix.closed = true
+	if err := ix.idx.Close(); err != nil {
+		return fmt.Errorf("close index %s: %w", ix.path, err)
+	}
+	return nil
+}
+
+// Put indexes articles: for each, the article document and one document
+// per statement. Putting an article again replaces it and deletes the
+// statement documents it no longer has. Articles are written in batches of
+// BatchSize; when Put returns nil every batch is durable. On error, batches
+// already written stay written (re-putting them is harmless).
+func (ix *Index) Put(ctx context.Context, arts []news.Article) error {
+	for i := range arts {
+		if err := validate(&arts[i]); err != nil {
+			return fmt.Errorf("put articles: article %d (id %q): %w", i, arts[i].ID, err)
+		}
+	}
+	ix.putMu.Lock()
+	defer ix.putMu.Unlock()
+	for start := 0; start < len(arts); start += BatchSize {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("put articles: %w", err)
+		}
+		chunk := arts[start:min(start+BatchSize, len(arts))]
+		if err := ix.putBatch(chunk); err != nil {
+			return fmt.Errorf("put articles %d-%d: %w", start, start+len(chunk)-1, err)
+		}
+	}
+	return nil
+}
+
+func validate(a *news.Article) error {
+	switch {
+	case strings.TrimSpace(a.ID) == "":
+		return errors.New("empty id: every article needs a stable id")
+	case strings.Contains(a.ID, "#"):
+		return errors.New("id contains '#', which the index reserves for statement ids")
+	case !utf8.ValidString(a.ID):
+		return errors.New("id is not valid UTF-8")
+	case len(a.ID) > 512:
+		return errors.New("id is longer than 512 bytes")
+	}
+	return nil
+}
+
+func (ix *Index) putBatch(arts []news.Article) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("bleve panicked while indexing: %v", r)
+		}
+	}()
+	b := ix.idx.NewBatch()
+	pending := map[string]int{} // statement docs written or existing, per article id
+	for _, a := range arts {
+		old, ok := pending[a.ID]
+		if !ok {
+			old, err = ix.statementCount(a.ID)
+			if err != nil {
+				return err
+			}
+		}
+		docs, err := documents(a)
+		if err != nil {
+			return fmt.Errorf("article %s: %w", a.ID, err)
+		}
+		for _, d := range docs {
+			if err := b.Index(d.id, d.fields); err != nil {
+				return fmt.Errorf("article %s: document %s: %w", a.ID, d.id, err)
+			}
+		}
+		for n := len(a.Statements); n < old; n++ {
+			b.Delete(statementID(a.ID, n))
+		}
+		pending[a.ID] = max(old, len(a.Statements))
+	}
+	if err := ix.idx.Batch(b); err != nil {
+		return fmt.Errorf("write batch to index %s: %w", ix.path, err)
+	}
+	return nil
+}
+
+// statementCount is the number of statement documents the index holds for
+// an article (0 when the article is absent).
+func (ix *Index) statementCount(id string) (int, error) {
+	var n int
+	var perr error
+	found, err := ix.storedField(id, fNStmt, func(v []byte) {
+		n, perr = strconv.Atoi(string(v))
+	})
+	if err != nil || !found {
+		return 0, err
+	}
+	if perr != nil {
+		return 0, fmt.Errorf("article %s: bad stored statement count: %w", id, perr)
+	}
+	return n, nil
+}
+
+// storedField calls fn with the stored value of field in document id and
+// reports whether the document had that field.
+func (ix *Index) storedField(id, field string, fn func([]byte)) (bool, error) {
+	doc, err := ix.idx.Document(id)
+	if err != nil {
+		return false, fmt.Errorf("read document %s: %w", id, err)
+	}
+	if doc == nil {
+		return false, nil
+	}
+	found := false
+	doc.VisitFields(func(f bleveindex.Field) {
+		if !found && f.Name() == field {
+			found = true
+			fn(f.Value())
+		}
+	})
+	return found, nil
+}
+
+func statementID(articleID string, n int) string {
+	return articleID + "#" + strconv.Itoa(n)
+}
+
+type document struct {
+	id     string
+	fields map[string]any
+}
+
+// storedHit is the JSON kept with each statement document: everything a
+// statement hit shows, without a second lookup.
+type storedHit struct {
+	ArticleID string         `json:"article_id"`
+	Title     string         `json:"title"`
+	Published time.Time      `json:"published"`
+	Source    news.Source    `json:"source"`
+	Seq       uint64         `json:"seq"`
+	Statement news.Statement `json:"statement"`
+}
+
+// documents turns an article into its Bleve documents.
+func documents(a news.Article) ([]document, error) {
+	if len(a.Statements) > 0 && a.Actors == nil && a.Countries == nil && a.Targets == nil && a.Kinds == nil {
+		a.Summarize()
+	}
+	raw, err := json.Marshal(a)
+	if err != nil {
+		return nil, fmt.Errorf("encode article: %w", err)
+	}
+	kinds := make([]string, len(a.Kinds))
+	for i, k := range a.Kinds {
+		kinds[i] = string(k)
+	}
+	art := map[string]any{
+		fType:           string(news.TypeArticle),
+		fArticleID:      a.ID,
+		fTitle:          a.Title,
+		fBody:           a.Body,
+		fActors:         a.Actors,
+		fSpeakerCountry: a.Countries,
+		fKind:           kinds,
+		fTargets:        a.Targets,
+		fTargetsText:    a.Targets,
+		fSourceName:     a.Source.Name,
+		fSeq:            float64(a.Seq),
+		fSortDate:       sortDateKey(a.Published, a.Seq, -1, a.ID),
+		fSortSeq:        sortSeqKey(a.Seq, -1, a.ID),
+		fDoc:            string(raw),
+		fNStmt:          strconv.Itoa(len(a.Statements)),
+	}
+	if !a.Published.IsZero() {
+		art[fPublished] = clampTime(a.Published)
+	}
+	docs := []document{{id: a.ID, fields: art}}
+	for n, s := range a.Statements {
+		h, err := json.Marshal(storedHit{
+			ArticleID: a.ID, Title: a.Title, Published: a.Published,
+			Source: a.Source, Seq: a.Seq, Statement: s,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("encode statement %d: %w", n, err)
+		}
+		st := map[string]any{
+			fType:           string(news.TypeStatement),
+			fArticleID:      a.ID,
+			fTitle:          a.Title,
+			fSentence:       s.Sentence,
+			fSpeaker:        s.Speaker,
+			fActors:         s.Accused,
+			fSpeakerCountry: s.SpeakerCountry,
+			fKind:           string(s.Kind),
+			fTargets:        s.Targets,
+			fTargetsText:    s.Targets,
+			fConfidence:     s.Confidence,
+			fSourceName:     a.Source.Name,
+			fSeq:            float64(a.Seq),
+			fSortDate:       sortDateKey(a.Published, a.Seq, n, statementID(a.ID, n)),
+			fSortSeq:        sortSeqKey(a.Seq, n, statementID(a.ID, n)),
+			fHit:            string(h),
+		}
+		if !a.Published.IsZero() {
+			st[fPublished] = clampTime(a.Published)
+		}
+		docs = append(docs, document{id: statementID(a.ID, n), fields: st})
+	}
+	return docs, nil
+}
+
+// sortDateKey orders ascending as: published newest first (none last),
+// then seq highest first, then the article before its statements in
+// order, then id.
+func sortDateKey(published time.Time, seq uint64, n int, id string) string {
+	var u uint64 // order-preserving unsigned nanoseconds; 0 for no date
+	if !published.IsZero() {
+		u = uint64(clampTime(published).UnixNano()) ^ (1 << 63)
+	}
+	return fmt.Sprintf("%016x%016x%08x%s", ^u, ^seq, uint32(n+1), id)
+}
+
+// sortSeqKey orders ascending as: seq, then the article before its
+// statements in order, then id. Its first 16 bytes are seq in hex.
+func sortSeqKey(seq uint64, n int, id string) string {
+	return fmt.Sprintf("%016x%08x%s", seq, uint32(n+1), id)
+}
+
+// Article returns the article with that id as it was put, or an error
+// wrapping news.ErrNotFound.
+func (ix *Index) Article(ctx context.Context, id string) (a news.Article, err error) {
+	if err := ctx.Err(); err != nil {
+		return a, fmt.Errorf("article %s: %w", id, err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("article %s: bleve panicked: %v", id, r)
+		}
+	}()
+	if id == "" || strings.Contains(id, "#") {
+		return a, fmt.Errorf("article %q: %w", id, news.ErrNotFound)
+	}
+	var raw []byte
+	found, err := ix.storedField(id, fDoc, func(v []byte) { raw = append([]byte(nil), v...) })
+	if err != nil {
+		return a, fmt.Errorf("article %s: %w", id, err)
+	}
+	if !found {
+		return a, fmt.Errorf("article %s: %w", id, news.ErrNotFound)
+	}
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return a, fmt.Errorf("article %s: decode stored article: %w", id, err)
+	}
+	return a, nil
+}
+
+// MaxSeq returns the highest Seq indexed, 0 when the index is empty.
+func (ix *Index) MaxSeq(ctx context.Context) (uint64, error) {
+	req := bleve.NewSearchRequestOptions(typeQuery(news.TypeArticle), 1, 0, false)
+	req.SortByCustom(search.SortOrder{&search.SortField{Field: fSortSeq, Type: search.SortFieldAsString, Desc: true}})
+	req.Score = "none"
+	res, err := ix.run(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("max seq: %w", err)
+	}
+	if len(res.Hits) == 0 || len(res.Hits[0].Sort) == 0 {
+		return 0, nil
+	}
+	key := res.Hits[0].Sort[0]
+	if len(key) < 16 {
+		return 0, fmt.Errorf("max seq: bad sort key %q", key)
+	}
+	seq, err := strconv.ParseUint(key[:16], 16, 64)
+	if err != nil {
+		return 0, fmt.Errorf("max seq: bad sort key %q: %w", key, err)
+	}
+	return seq, nil
+}
+
+// Count returns the number of articles in the index.
+func (ix *Index) Count(ctx context.Context) (uint64, error) {
+	req := bleve.NewSearchRequestOptions(typeQuery(news.TypeArticle), 0, 0, false)
+	res, err := ix.run(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("count articles: %w", err)
+	}
+	return res.Total, nil
+}
+
+func typeQuery(t news.DocType) query.Query {
+	q := bleve.NewTermQuery(string(t))
+	q.SetField(fType)
+	return q
+}

@@ -1,0 +1,469 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// Bounds on a page of results.
+const (
+	DefaultSize = 10
+	MaxSize     = 10_000
+	MaxFrom     = 10_000
+	// maxMentionNames caps the names (canonical + aliases) tried per mention.
+	maxMentionNames = 64
+	// SnippetBytes is the length of an article hit's Snippet.
+	SnippetBytes = 300
+)
+
+// ErrQueryTooBroad is returned (wrapped) when a search would expand into
+// more term searchers than the index allows (see DefaultMaxTermSearchers).
+var ErrQueryTooBroad = news.ErrQueryTooBroad
+
+// ErrBadQuery is returned (wrapped) for a news.Query the index cannot run,
+// such as an unknown sort order or document type.
+var ErrBadQuery = errors.New("bad query")
+
+// weighted is a text field and the boost its matches get.
+type weighted struct {
+	field string
+	boost float64
+}
+
+// Free words and phrases: for statements the sentence counts most, then who
+// said it, then the article's title; for articles the title outweighs the
+// body.
+var (
+	statementTextFields = []weighted{{fSentence, 1}, {fSpeaker, 0.5}, {fTitle, 0.3}}
+	articleTextFields   = []weighted{{fTitle, 2}, {fBody, 1}}
+	statementNameFields = []weighted{{fSentence, 1}, {fTitle, 0.3}}
+	articleNameFields   = []weighted{{fTitle, 2}, {fBody, 1}}
+)
+
+// Search runs q and returns one page of hits. Text is matched with match
+// and match_phrase queries only; the search is bounded by
+// DefaultMaxTermSearchers term searchers and by the context's deadline (or
+// DefaultTimeout when it has none); a panic inside Bleve comes back as an
+// error.
+func (ix *Index) Search(ctx context.Context, q news.Query) (news.Results, error) {
+	req, typ, err := buildRequest(q)
+	if err != nil {
+		return news.Results{}, fmt.Errorf("search: %w", err)
+	}
+	res, err := ix.run(ctx, req)
+	if err != nil {
+		return news.Results{}, fmt.Errorf("search: %w", err)
+	}
+	out := news.Results{Total: res.Total, Took: res.Took, Hits: make([]news.Hit, 0, len(res.Hits))}
+	for _, dm := range res.Hits {
+		h, err := toHit(dm, typ)
+		if err != nil {
+			return news.Results{}, fmt.Errorf("search: hit %s: %w", dm.ID, err)
+		}
+		out.Hits = append(out.Hits, h)
+	}
+	return out, nil
+}
+
+// run executes a request under the index's safety limits.
+func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, ix.timeout)
+		defer cancel()
+	}
+	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, ix.maxTermSearchers)
+	defer func() {
+		if r := recover(); r != nil {
+			ix.log.Error("bleve panicked during search", "index", ix.path, "panic", r, "stack", string(debug.Stack()))
+			res, err = nil, fmt.Errorf("bleve panicked: %v", r)
+		}
+	}()
+	res, err = ix.idx.SearchInContext(ctx, req)
+	switch {
+	case err == nil:
+		return res, nil
+	case strings.Contains(err.Error(), "TooManyTermSearchers"):
+		return nil, fmt.Errorf("%w: %v", ErrQueryTooBroad, err)
+	case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
+		return nil, fmt.Errorf("%w: %v", ctx.Err(), err)
+	default:
+		return nil, err
+	}
+}
+
+// buildRequest turns a news.Query into a Bleve request. It never builds a
+// query-string, regexp, wildcard or prefix query.
+func buildRequest(q news.Query) (*bleve.SearchRequest, news.DocType, error) {
+	typ := q.Type
+	if typ == "" {
+		typ = news.TypeStatement
+	}
+	if typ != news.TypeStatement && typ != news.TypeArticle {
+		return nil, "", fmt.Errorf("%w: unknown document type %q: use %q or %q", ErrBadQuery, typ, news.TypeStatement, news.TypeArticle)
+	}
+	textFields, nameFields := statementTextFields, statementNameFields
+	if typ == news.TypeArticle {
+		textFields, nameFields = articleTextFields, articleNameFields
+	}
+
+	words, phrases := splitText(q.Text)
+	var must []query.Query
+	if words != "" {
+		must = append(must, disjunction(textFields, func(f string) query.Query {
+			m := bleve.NewMatchQuery(words)
+			m.SetField(f)
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			if q.Fuzzy {
+				m.SetFuzziness(1)
+			}
+			return m
+		}))
+	}
+	for _, p := range phrases {
+		must = append(must, disjunction(textFields, func(f string) query.Query {
+			m := bleve.NewMatchPhraseQuery(p)
+			m.SetField(f)
+			return m
+		}))
+	}
+	for _, names := range q.Mentions {
+		if mq := mentionQuery(names, nameFields); mq != nil {
+			must = append(must, mq)
+		}
+	}
+	scored := len(must) > 0
+
+	filters := []query.Query{term(fType, string(typ))}
+	if f := anyTerm(fActors, q.Actors); f != nil {
+		filters = append(filters, f)
+	}
+	if f := anyTerm(fSpeakerCountry, q.By); f != nil {
+		filters = append(filters, f)
+	}
+	kinds := make([]string, len(q.Kinds))
+	for i, k := range q.Kinds {
+		kinds[i] = string(k)
+	}
+	if f := anyTerm(fKind, kinds); f != nil {
+		filters = append(filters, f)
+	}
+	if len(q.Targets) > 0 {
+		var ts []query.Query
+		for _, t := range q.Targets {
+			if strings.TrimSpace(t) == "" {
+				continue
+			}
+			ts = append(ts, term(fTargets, t))
+			p := bleve.NewMatchPhraseQuery(t)
+			p.SetField(fTargetsText)
+			ts = append(ts, p)
+		}
+		if len(ts) > 0 {
+			filters = append(filters, bleve.NewDisjunctionQuery(ts...))
+		}
+	}
+	if !q.Since.IsZero() || !q.Until.IsZero() {
+		incl, excl := true, false
+		filters = append(filters, dateRange(q.Since, q.Until, &incl, &excl))
+	}
+	if q.AfterSeq > 0 {
+		minSeq, excl := float64(q.AfterSeq), false
+		r := bleve.NewNumericRangeInclusiveQuery(&minSeq, nil, &excl, nil)
+		r.SetField(fSeq)
+		filters = append(filters, r)
+	}
+
+	bq := query.NewBooleanQuery(must, nil, nil)
+	bq.AddFilter(bleve.NewConjunctionQuery(filters...))
+
+	size, from := q.Size, q.From
+	if size <= 0 {
+		size = DefaultSize
+	}
+	size = min(size, MaxSize)
+	from = min(max(from, 0), MaxFrom)
+
+	req := bleve.NewSearchRequestOptions(bq, size, from, false)
+	req.IncludeLocations = scored
+	if typ == news.TypeArticle {
+		req.Fields = []string{fDoc}
+	} else {
+		req.Fields = []string{fHit}
+	}
+
+	sortBy := q.SortBy
+	if sortBy == "" {
+		sortBy = "date"
+		if scored {
+			sortBy = "score"
+		}
+	}
+	byDate := &search.SortField{Field: fSortDate, Type: search.SortFieldAsString}
+	bySeq := &search.SortField{Field: fSortSeq, Type: search.SortFieldAsString}
+	switch sortBy {
+	case "score":
+		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}, byDate})
+	case "date":
+		req.SortByCustom(search.SortOrder{byDate})
+		req.Score = "none"
+	case "seq":
+		req.SortByCustom(search.SortOrder{bySeq})
+		req.Score = "none"
+	default:
+		return nil, "", fmt.Errorf("%w: unknown sort %q: use score, date or seq", ErrBadQuery, q.SortBy)
+	}
+	return req, typ, nil
+}
+
+// splitText separates free words from "quoted phrases" (straight or curly
+// quotes). An unclosed quote runs to the end of the text.
+func splitText(s string) (words string, phrases []string) {
+	var w, cur strings.Builder
+	in := false
+	for _, r := range s {
+		switch r {
+		case '"', '“', '”':
+			if in {
+				if p := strings.TrimSpace(cur.String()); p != "" {
+					phrases = append(phrases, p)
+				}
+				cur.Reset()
+			}
+			in = !in
+			w.WriteByte(' ')
+		default:
+			if in {
+				cur.WriteRune(r)
+			} else {
+				w.WriteRune(r)
+			}
+		}
+	}
+	if p := strings.TrimSpace(cur.String()); in && p != "" {
+		phrases = append(phrases, p)
+	}
+	return strings.Join(strings.Fields(w.String()), " "), phrases
+}
+
+func disjunction(fields []weighted, mk func(field string) query.Query) query.Query {
+	qs := make([]query.Query, 0, len(fields))
+	for _, f := range fields {
+		q := mk(f.field)
+		if b, ok := q.(query.BoostableQuery); ok && f.boost != 1 {
+			b.SetBoost(f.boost)
+		}
+		qs = append(qs, q)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// mentionQuery matches one actor: tagged in the actors field under its
+// canonical name (the first entry), or any of its names written in the text.
+func mentionQuery(names []string, fields []weighted) query.Query {
+	if len(names) == 0 || strings.TrimSpace(names[0]) == "" {
+		return nil
+	}
+	qs := []query.Query{term(fActors, names[0])}
+	seen := map[string]bool{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		key := strings.ToLower(n)
+		if n == "" || seen[key] {
+			continue
+		}
+		if len(seen) == maxMentionNames {
+			break
+		}
+		seen[key] = true
+		for _, f := range fields {
+			p := bleve.NewMatchPhraseQuery(n)
+			p.SetField(f.field)
+			if f.boost != 1 {
+				p.SetBoost(f.boost)
+			}
+			qs = append(qs, p)
+		}
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// term is an exact match on a keyword field; keyword fields are lower-cased
+// at index time, so the value is too.
+func term(field, value string) query.Query {
+	t := bleve.NewTermQuery(strings.ToLower(strings.TrimSpace(value)))
+	t.SetField(field)
+	return t
+}
+
+func anyTerm(field string, values []string) query.Query {
+	var qs []query.Query
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" {
+			qs = append(qs, term(field, v))
+		}
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// Bleve keeps dates as int64 nanoseconds: years 1678 to 2261 are safe.
+var (
+	minTime = time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(2261, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+func clampTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	if t.Before(minTime) {
+		return minTime
+	}
+	if t.After(maxTime) {
+		return maxTime
+	}
+	return t
+}
+
+func dateRange(since, until time.Time, sinceIncl, untilIncl *bool) query.Query {
+	r := bleve.NewDateRangeInclusiveQuery(clampTime(since), clampTime(until), sinceIncl, untilIncl)
+	r.SetField(fPublished)
+	return r
+}
+
+// toHit turns a Bleve hit into a news.Hit, with Marks as byte ranges of the
+// sentence (statements) or of the snippet (articles).
+func toHit(dm *search.DocumentMatch, typ news.DocType) (news.Hit, error) {
+	h := news.Hit{ID: dm.ID, Score: dm.Score}
+	if typ == news.TypeArticle {
+		raw, _ := dm.Fields[fDoc].(string)
+		var a news.Article
+		if err := json.Unmarshal([]byte(raw), &a); err != nil {
+			return h, fmt.Errorf("decode stored article: %w", err)
+		}
+		h.ArticleID, h.Title, h.Published, h.Source, h.Seq = a.ID, a.Title, a.Published, a.Source, a.Seq
+		h.Snippet, h.Marks = snippet(a.Body, marks(dm.Locations, fBody, len(a.Body)))
+		return h, nil
+	}
+	raw, _ := dm.Fields[fHit].(string)
+	var sh storedHit
+	if err := json.Unmarshal([]byte(raw), &sh); err != nil {
+		return h, fmt.Errorf("decode stored statement: %w", err)
+	}
+	h.ArticleID, h.Title, h.Published, h.Source, h.Seq = sh.ArticleID, sh.Title, sh.Published, sh.Source, sh.Seq
+	st := sh.Statement
+	h.Statement = &st
+	h.Marks = marks(dm.Locations, fSentence, len(st.Sentence))
+	return h, nil
+}
+
+// marks collects the matched byte ranges of one field, sorted and merged.
+func marks(locs search.FieldTermLocationMap, field string, textLen int) [][2]int {
+	var out [][2]int
+	for _, ls := range locs[field] {
+		for _, l := range ls {
+			s, e := int(l.Start), int(l.End)
+			if s < 0 || e > textLen || s >= e {
+				continue
+			}
+			out = append(out, [2]int{s, e})
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	slices.SortFunc(out, func(a, b [2]int) int {
+		if a[0] != b[0] {
+			return a[0] - b[0]
+		}
+		return a[1] - b[1]
+	})
+	merged := out[:1]
+	for _, m := range out[1:] {
+		last := &merged[len(merged)-1]
+		if m[0] <= last[1] {
+			last[1] = max(last[1], m[1])
+			continue
+		}
+		merged = append(merged, m)
+	}
+	return merged
+}
+
+// snippet cuts about SnippetBytes of body around the first mark, on rune
+// and (where possible) word boundaries, with line breaks turned into
+// spaces; it returns the marks that fall inside it, shifted to it.
+func snippet(body string, ms [][2]int) (string, [][2]int) {
+	if body == "" {
+		return "", nil
+	}
+	start := 0
+	if len(ms) > 0 {
+		first := ms[0][0]
+		start = max(0, first-SnippetBytes/4)
+		if start > 0 {
+			// begin after a space, unless that would pass the first mark
+			if i := strings.IndexAny(body[start:first], " \n\t"); i >= 0 {
+				start += i + 1
+			}
+			for start > 0 && !utf8.RuneStart(body[start]) {
+				start--
+			}
+		}
+	}
+	for start < len(body) && (len(ms) == 0 || start < ms[0][0]) && isSpace(body[start]) {
+		start++
+	}
+	end := min(len(body), start+SnippetBytes)
+	if end < len(body) {
+		lastMark := start
+		for _, m := range ms {
+			if m[1] <= end {
+				lastMark = max(lastMark, m[1])
+			}
+		}
+		if i := strings.LastIndexAny(body[lastMark:end], " \n\t"); i >= 0 {
+			end = lastMark + i
+		}
+		for end > start && end < len(body) && !utf8.RuneStart(body[end]) {
+			end--
+		}
+	}
+	for end > start && isSpace(body[end-1]) {
+		end--
+	}
+	b := []byte(body[start:end])
+	for i, c := range b {
+		if c == '\n' || c == '\r' || c == '\t' {
+			b[i] = ' '
+		}
+	}
+	var out [][2]int
+	for _, m := range ms {
+		if m[0] >= start && m[1] <= end {
+			out = append(out, [2]int{m[0] - start, m[1] - start})
+		}
+	}
+	return string(b), out
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\r' || c == '\t' }
