@@ -110,8 +110,7 @@ func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
 		Pages: pages,
 	}
 	if res.Total == 0 {
-		r.Text = "No statements match. Try fewer words, another name for the actor (actor <name> lists them), or drop a filter."
-		return r, nil
+		return b.articleFallback(ctx, cmd, r)
 	}
 	if len(res.Hits) == 0 {
 		r.Text = fmt.Sprintf("There are only %d page%s.", pages, plural(uint64(pages)))
@@ -124,6 +123,32 @@ func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
 	} else if pages > 1 {
 		r.Footer = fmt.Sprintf("Page %d of %d.", cmd.Page, pages)
 	}
+	return r, nil
+}
+
+// articleFallback answers a search that matched no statement with the
+// articles whose text matches, if any: a reporter still wants the story.
+func (b *Bot) articleFallback(ctx context.Context, cmd Command, r Reply) (Reply, error) {
+	r.Text = "No statements match. Try fewer words, another name for the actor (actor <name> lists them), or drop a filter."
+	if cmd.Page != 1 || len(cmd.Query.Kinds) > 0 || len(cmd.Query.By) > 0 {
+		return r, nil // filters on statement fields mean nothing for articles
+	}
+	q := cmd.Query
+	q.Type, q.From, q.Size = news.TypeArticle, 0, PageSize
+	res, err := b.Index.Search(ctx, q)
+	if err != nil {
+		return Reply{}, fmt.Errorf("search articles %q: %w", cmd.Args, err)
+	}
+	if res.Total == 0 {
+		return r, nil
+	}
+	verb := "do"
+	if res.Total == 1 {
+		verb = "does"
+	}
+	r.Text = fmt.Sprintf("No official statements match, but %d article%s %s:", res.Total, plural(res.Total), verb)
+	r.Sections = []Section{{Items: items(res.Hits)}}
+	r.Pages = 1
 	return r, nil
 }
 

@@ -205,3 +205,22 @@ func TestSubscribeRefusalReachesUser(t *testing.T) {
 		t.Errorf("reply %v %q, want the service's reason", r.Kind, r.Text)
 	}
 }
+
+func TestSearchFallsBackToArticles(t *testing.T) {
+	b := testenv.Shared(t).Bot
+	// no official statement in the sample names Kaseya, but briefings discuss it
+	r := ask(t, b, "search kaseya")
+	its := hits(r)
+	if r.Kind != bot.KindResults || len(its) == 0 || !strings.Contains(r.Text, "No official statements match, but") {
+		t.Fatalf("reply %v %q with %d items", r.Kind, r.Text, len(its))
+	}
+	for _, it := range its {
+		if it.Kind != "" || it.ArticleID == "" || !strings.Contains(strings.ToLower(it.Text+it.Title), "kaseya") {
+			t.Errorf("fallback item is not a matching article: %+v", it)
+		}
+	}
+	// with a statement filter there is nothing to fall back to
+	if r := ask(t, b, "search kaseya kind:sanction"); len(hits(r)) != 0 {
+		t.Errorf("fallback ignored kind:")
+	}
+}
