@@ -2,6 +2,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -52,6 +53,9 @@ type Slack struct {
 type Discord struct {
 	Command string `yaml:"command"`
 	GuildID string `yaml:"guild_id"` // register the command in one guild (fast) instead of globally
+	// PublicKey (hex, from the developer portal) enables interactions over
+	// HTTP at /discord/interactions; it is public, not a secret.
+	PublicKey string `yaml:"public_key"`
 }
 
 // Digest configures digests.
@@ -214,6 +218,9 @@ func applyEnv(cfg *Config, getenv Env) error {
 	if v, ok := getenv("DISCORD_GUILD_ID"); ok && v != "" {
 		cfg.Discord.GuildID = v
 	}
+	if v, ok := getenv("DISCORD_PUBLIC_KEY"); ok && v != "" {
+		cfg.Discord.PublicKey = v
+	}
 	secrets := []struct {
 		name string
 		dst  *string
@@ -289,6 +296,11 @@ func (c Config) Validate() error {
 	}
 	if c.Discord.Command == "" || strings.ToLower(c.Discord.Command) != c.Discord.Command || strings.ContainsAny(c.Discord.Command, " /") {
 		bad("discord.command", "%q must be lower-case with no spaces or slash, e.g. newsdesk", c.Discord.Command)
+	}
+	if k := c.Discord.PublicKey; k != "" {
+		if b, err := hex.DecodeString(k); err != nil || len(b) != 32 {
+			bad("discord.public_key", "must be the 64 hex digits of the application's public key (developer portal → General Information), or DISCORD_PUBLIC_KEY")
+		}
 	}
 	if c.Digest.Grace.D() < 0 {
 		bad("digest.grace", "must not be negative")

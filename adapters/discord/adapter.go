@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -35,6 +36,11 @@ type Config struct {
 	Token   string
 	GuildID string
 	Command string
+	// PublicKey is the application's Ed25519 public key in hex (developer
+	// portal → General Information → Public Key). With it, Routes serves
+	// the HTTP interactions endpoint; without it, interactions arrive over
+	// the gateway.
+	PublicKey string
 	// HTTPClient replaces discordgo's client (tests: discordfake.Client()).
 	HTTPClient *http.Client
 
@@ -65,6 +71,9 @@ type Adapter struct {
 	sug Suggester
 	log *slog.Logger
 	s   *discordgo.Session
+
+	pubKey ed25519.PublicKey // nil: no HTTP interactions endpoint
+	seen   replayGuard       // interaction ids delivered over HTTP
 
 	running      atomic.Bool
 	disconnected chan struct{}
@@ -106,6 +115,13 @@ func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error)
 	if h == nil {
 		return nil, errors.New("discord: no handler")
 	}
+	var pub ed25519.PublicKey
+	if strings.TrimSpace(cfg.PublicKey) != "" {
+		var err error
+		if pub, err = parsePublicKey(cfg.PublicKey); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.RetryBackoff <= 0 {
 		cfg.RetryBackoff = 500 * time.Millisecond
 	}
@@ -128,7 +144,7 @@ func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error)
 	if cfg.HTTPClient != nil {
 		ds.Client = cfg.HTTPClient
 	}
-	a := &Adapter{cfg: cfg, h: h, sug: s, log: log, s: ds, disconnected: make(chan struct{}, 1)}
+	a := &Adapter{cfg: cfg, h: h, sug: s, log: log, s: ds, pubKey: pub, disconnected: make(chan struct{}, 1)}
 	a.hctx, a.hcancel = context.WithCancel(context.Background())
 	ds.AddHandler(a.onReady)
 	ds.AddHandler(a.onMessage)

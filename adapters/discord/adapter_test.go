@@ -31,6 +31,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"token with space", Config{Token: "abc def"}, "whitespace"},
 		{"bad command", Config{Token: "t", Command: "NewsDesk!"}, "lowercase"},
 		{"bad guild", Config{Token: "t", GuildID: "my-server"}, "DISCORD_GUILD_ID"},
+		{"public key not hex", Config{Token: "t", PublicKey: "not-a-key"}, "DISCORD_PUBLIC_KEY"},
+		{"public key too short", Config{Token: "t", PublicKey: "abcdef0123"}, "64 hex digits"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(tc.cfg, h, nil, nil)

@@ -6,6 +6,16 @@
 // Discord's limits, and posts digests exactly once (Post with a nonce and
 // enforce_nonce, FindSlot to recover after a crash).
 //
+// Interactions arrive over the gateway (INTERACTION_CREATE), or, when the
+// application's Interactions Endpoint URL is set, over HTTP: Routes serves
+// POST /discord/interactions when Config.PublicKey is set. Every request
+// there is verified before it is parsed (body capped at 64 KiB, signature
+// timestamp within 5 minutes, Ed25519 signature of timestamp+body, each
+// interaction id accepted once; otherwise 401, body never logged). The
+// HTTP answer is the callback: PING → {"type":1}, the command deferred
+// (type 5) and then answered by the same code as gateway interactions
+// (answerDeferred), autocomplete answered with its choices (type 8).
+//
 // The gateway uses the GUILD_MESSAGES and DIRECT_MESSAGES intents only:
 // Discord sends the content of messages that mention the bot without the
 // privileged MESSAGE_CONTENT intent. Every message the adapter sends has

@@ -121,23 +121,37 @@ func (s staticSuggester) Suggest(prefix string, n int) []string {
 
 var actorNames = staticSuggester{"APT28", "APT29", "APT31", "Violet Typhoon", "Volt Typhoon", "Lazarus Group", "ZIRCONIUM"}
 
-// testLog sends slog output to t.Log until the test ends.
+// testLog sends slog output to t.Log until the test ends, and keeps it
+// for String.
 type testLog struct {
 	t    testing.TB
 	done atomic.Bool
+	mu   sync.Mutex
+	all  strings.Builder
 }
 
 func (w *testLog) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	w.all.Write(p)
+	w.mu.Unlock()
 	if !w.done.Load() {
 		w.t.Log(strings.TrimRight(string(p), "\n"))
 	}
 	return len(p), nil
 }
 
+// String is everything logged so far.
+func (w *testLog) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.all.String()
+}
+
 type env struct {
-	f *discordfake.Fake
-	a *Adapter
-	h *fixedHandler
+	f   *discordfake.Fake
+	a   *Adapter
+	h   *fixedHandler
+	log *testLog
 }
 
 type envOpt func(*Config)
@@ -184,7 +198,7 @@ func start(t testing.TB, h Handler, opts ...envOpt) *env {
 	wait(t, f, "connected and command registered", func() bool {
 		return f.Connected() && len(f.Commands(cfg.GuildID)) == 1
 	})
-	return &env{f: f, a: a, h: fh}
+	return &env{f: f, a: a, h: fh, log: lw}
 }
 
 // wait blocks until cond holds (checked at every change in the fake), or

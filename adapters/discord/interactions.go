@@ -2,7 +2,9 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -65,20 +67,12 @@ func invoker(i *discordgo.Interaction) string {
 	return ""
 }
 
-// command answers /newsdesk query:<text>. Discord wants an answer within
-// 3 seconds, so the interaction is deferred at once (type 5, visible in the
-// channel), then the answer edits the original response (more embeds than
-// one message holds go in follow-ups).
-//
-// Errors are ephemeral. Discord decides a response's ephemerality at the
-// defer and the first follow-up after a defer replaces the loading message
-// keeping it, whatever its flags; since the defer must come before the
-// handler runs, an error is answered by completing the original (an edit
-// with a short public placeholder), sending the error as an ephemeral
-// follow-up (flags 64), and deleting the original. The channel sees the
-// placeholder for a moment at most; only the user sees the error.
+// command answers /newsdesk query:<text> arriving over the gateway.
+// Discord wants an answer within 3 seconds, so the interaction is deferred
+// at once (type 5, visible in the channel) through the callback endpoint;
+// answerDeferred does the rest.
 func (a *Adapter) command(i *discordgo.Interaction) {
-	ctx, cancel := context.WithTimeout(a.hctx, a.cfg.HandleTimeout)
+	ctx, cancel := a.handleContext()
 	defer cancel()
 	start := time.Now()
 	err := a.s.InteractionRespond(i, &discordgo.InteractionResponse{
@@ -88,12 +82,40 @@ func (a *Adapter) command(i *discordgo.Interaction) {
 		a.log.Error("discord: defer interaction", "interaction", i.ID, "err", err)
 		return
 	}
+	a.answerDeferred(ctx, i, start, false)
+}
+
+// handleContext bounds one answer by HandleTimeout, under the adapter's
+// context (cancelled when shutdown's grace period ends).
+func (a *Adapter) handleContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(a.hctx, a.cfg.HandleTimeout)
+}
+
+// answerDeferred answers an application command whose interaction has been
+// deferred (type 5), whichever transport brought it: the gateway (command)
+// or the HTTP interactions endpoint (ServeInteraction). It runs the
+// handler, then edits the original response with the answer (more embeds
+// than one message holds go in follow-ups).
+//
+// Errors are ephemeral. Discord decides a response's ephemerality at the
+// defer and the first follow-up after a defer replaces the loading message
+// keeping it, whatever its flags; since the defer must come before the
+// handler runs, an error is answered by completing the original (an edit
+// with a short public placeholder), sending the error as an ephemeral
+// follow-up (flags 64), and deleting the original. The channel sees the
+// placeholder for a moment at most; only the user sees the error.
+//
+// unconfirmed is true when the deferral went out as an HTTP answer: then
+// nothing confirms that Discord has processed it before the first edit
+// arrives, and a 404 on that edit is retried briefly (editResponse).
+func (a *Adapter) answerDeferred(ctx context.Context, i *discordgo.Interaction, start time.Time, unconfirmed bool) {
 	q, _ := queryOption(i)
 	reply := a.handle(ctx, bot.Request{Platform: Platform, Channel: i.ChannelID, User: invoker(i), Text: strings.TrimSpace(q)})
+	var err error
 	if reply.Kind == bot.KindError {
-		err = a.ephemeralError(ctx, i, reply)
+		err = a.ephemeralError(ctx, i, reply, unconfirmed)
 	} else {
-		err = a.editOriginal(ctx, i, Render(reply))
+		err = a.editOriginal(ctx, i, Render(reply), unconfirmed)
 	}
 	if err != nil {
 		a.log.Error("discord: answer interaction", "interaction", i.ID, "channel", i.ChannelID, "err", err)
@@ -102,13 +124,45 @@ func (a *Adapter) command(i *discordgo.Interaction) {
 	a.log.Debug("discord: answered command", "channel", i.ChannelID, "kind", reply.Kind, "took", time.Since(start))
 }
 
-func (a *Adapter) editOriginal(ctx context.Context, i *discordgo.Interaction, embeds []*discordgo.MessageEmbed) error {
+// Retries of the first edit after an unconfirmed (HTTP) deferral: waits
+// of 10ms doubling, at most 8 attempts (about 1.3s of waiting in all).
+const (
+	ackRetryFirst    = 10 * time.Millisecond
+	ackRetryAttempts = 8
+)
+
+// editResponse edits the original response. After an unconfirmed deferral
+// a 404 (Discord has not yet processed the HTTP answer that acknowledged
+// the interaction) is retried with backoff; any other error is returned.
+func (a *Adapter) editResponse(ctx context.Context, i *discordgo.Interaction, edit *discordgo.WebhookEdit, unconfirmed bool) error {
+	wait := ackRetryFirst
+	for attempt := 1; ; attempt++ {
+		_, err := a.s.InteractionResponseEdit(i, edit, discordgo.WithContext(ctx))
+		if err == nil || !unconfirmed || !isNotFound(err) || attempt == ackRetryAttempts {
+			return err
+		}
+		a.log.Debug("discord: original response not found yet; retrying", "interaction", i.ID, "attempt", attempt)
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+func isNotFound(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusNotFound
+}
+
+func (a *Adapter) editOriginal(ctx context.Context, i *discordgo.Interaction, embeds []*discordgo.MessageEmbed, unconfirmed bool) error {
 	groups := split(embeds)
 	empty := ""
 	first := groups[0]
-	if _, err := a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
+	if err := a.editResponse(ctx, i, &discordgo.WebhookEdit{
 		Content: &empty, Embeds: &first, AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx)); err != nil {
+	}, unconfirmed); err != nil {
 		return fmt.Errorf("edit original response: %w", err)
 	}
 	for n, g := range groups[1:] {
@@ -121,11 +175,11 @@ func (a *Adapter) editOriginal(ctx context.Context, i *discordgo.Interaction, em
 	return nil
 }
 
-func (a *Adapter) ephemeralError(ctx context.Context, i *discordgo.Interaction, reply bot.Reply) error {
+func (a *Adapter) ephemeralError(ctx context.Context, i *discordgo.Interaction, reply bot.Reply, unconfirmed bool) error {
 	placeholder := "⚠️ That didn't work; the details went to you privately."
-	if _, err := a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
+	if err := a.editResponse(ctx, i, &discordgo.WebhookEdit{
 		Content: &placeholder, AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx)); err != nil {
+	}, unconfirmed); err != nil {
 		return fmt.Errorf("complete deferred response: %w", err)
 	}
 	embeds := Render(reply)

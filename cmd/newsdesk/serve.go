@@ -128,7 +128,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		log.Info("slack enabled", "http", cfg.Secrets.SlackSigningSecret != "", "socket_mode", cfg.Secrets.SlackAppToken != "")
 	}
 	if cfg.Secrets.DiscordBotToken != "" {
-		da, err := discord.New(discord.Config{Token: cfg.Secrets.DiscordBotToken, GuildID: cfg.Discord.GuildID, Command: cfg.Discord.Command},
+		da, err := discord.New(discord.Config{Token: cfg.Secrets.DiscordBotToken, GuildID: cfg.Discord.GuildID, Command: cfg.Discord.Command, PublicKey: cfg.Discord.PublicKey},
 			a.bot, a.gaz, log.With("adapter", "discord"))
 		if err != nil {
 			return err
@@ -147,7 +147,8 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 			dlog.Log(context.Background(), l, fmt.Sprintf(format, args...))
 		}
 		posters["discord"] = da
-		runners = append(runners, da.Run)
+		runners = append(runners, da.Run) // mentions need the gateway even when interactions come over HTTP
+		da.Routes(mux)
 		log.Info("discord enabled", "guild", cfg.Discord.GuildID)
 	}
 	if len(posters) > 0 {

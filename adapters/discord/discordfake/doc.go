@@ -16,6 +16,10 @@
 //     deletes of @original, follow-ups, and Discord's rule that the first
 //     follow-up after a deferred response replaces the loading message and
 //     keeps the defer's ephemerality whatever flags it sends;
+//   - the HTTP interactions endpoint (http.go): CommandPayload and
+//     PingPayload build interactions, SignedRequest signs them as Discord
+//     does (Ed25519 over X-Signature-Timestamp + body), Deliver / Send
+//     POST them and take a 200 answer as the interaction's callback;
 //   - scripted failures: 429 with a tiny retry_after in the JSON body and the
 //     X-RateLimit-* headers discordgo reads, and 5xx N times, optionally
 //     after the message was already stored (a lost response).

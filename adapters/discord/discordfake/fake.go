@@ -105,7 +105,7 @@ type Failure struct {
 	// Path matches the request path without /api/v9; "*" matches one
 	// segment: "/channels/*/messages".
 	Path   string
-	Status int // 429 or 5xx
+	Status int // 429 (with rate-limit headers), 5xx, or another error status such as 404
 	Times  int // how many matching requests fail (default 1)
 	// AfterCommit stores the message first and then answers Status: the
 	// response was lost, the message exists (only for POST channel messages).
@@ -557,6 +557,13 @@ type PushedCommand struct {
 // PushCommand dispatches INTERACTION_CREATE and returns the interaction's
 // token (the key for Interaction).
 func (f *Fake) PushCommand(p PushedCommand) (token string, err error) {
+	token, d := f.newInteraction(p)
+	return token, f.Dispatch("INTERACTION_CREATE", d)
+}
+
+// newInteraction registers an interaction and returns its token and its
+// payload (the same object on the gateway and over HTTP).
+func (f *Fake) newInteraction(p PushedCommand) (token string, d map[string]any) {
 	f.mu.Lock()
 	id := f.newID()
 	token = "itoken-" + id
@@ -570,7 +577,7 @@ func (f *Fake) PushCommand(p PushedCommand) (token string, err error) {
 		opt["focused"] = true
 	}
 	user := map[string]any{"id": p.UserID, "username": "user" + p.UserID}
-	d := map[string]any{
+	d = map[string]any{
 		"id":             id,
 		"application_id": f.AppID,
 		"type":           typ,
@@ -586,7 +593,7 @@ func (f *Fake) PushCommand(p PushedCommand) (token string, err error) {
 	} else {
 		d["user"] = user
 	}
-	return token, f.Dispatch("INTERACTION_CREATE", d)
+	return token, d
 }
 
 // ---- REST ----
