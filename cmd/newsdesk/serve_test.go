@@ -75,6 +75,10 @@ func TestServeSlackCommand(t *testing.T) {
 		t.Errorf("answer lacks APT31 hits: %s", b)
 	}
 
+	t.Setenv("NEWSDESK_LISTEN", ln.Addr().String())
+	if _, errs, code := newsdesk(t, t.TempDir(), "healthcheck"); code != 0 {
+		t.Errorf("healthcheck against a running serve: exit %d %s", code, errs)
+	}
 	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200} {
 		r, err := http.Get(base + path)
 		if err != nil || r.StatusCode != want {
