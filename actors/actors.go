@@ -348,6 +348,13 @@ func scanForms(name string) []string {
 	if strings.HasPrefix(k, "apt") && len(k) > 3 && strings.Trim(k[3:], "0123456789") == "" {
 		return []string{name, "APT " + k[3:]}
 	}
+	// a single word of letters then digits is also written with a space:
+	// "Anonymous64" / "Anonymous 64", "TA505" / "TA 505"
+	if toks := tokens(name); len(toks) == 1 {
+		if i := strings.IndexAny(name, "0123456789"); i >= 2 && strings.Trim(name[i:], "0123456789") == "" && strings.Trim(strings.ToLower(name[:i]), "abcdefghijklmnopqrstuvwxyz") == "" {
+			return []string{name, name[:i] + " " + name[i:]}
+		}
+	}
 	return []string{name}
 }
 

@@ -25,9 +25,11 @@ func TestLookup(t *testing.T) {
 		{"  violet   TYPHOON ", "APT31", "CN"},
 		{"APT40", "APT40", "CN"},
 		{"Leviathan", "APT40", "CN"},
-		{"Sandworm", "APT44", "RU"},
-		{"Sandworm Team", "APT44", "RU"},
-		{"Seashell Blizzard", "APT44", "RU"},
+		{"Sandworm", "Sandworm", "RU"}, // press name (build.PressNames), not the APT rule
+		{"Sandworm Team", "Sandworm", "RU"},
+		{"Seashell Blizzard", "Sandworm", "RU"},
+		{"APT44", "Sandworm", "RU"},
+		{"apt 44", "Sandworm", "RU"},
 		{"Lazarus", "Lazarus Group", "KP"},
 		{"Lazarus Group", "Lazarus Group", "KP"},
 		{"HIDDEN COBRA", "Lazarus Group", "KP"},
@@ -40,7 +42,8 @@ func TestLookup(t *testing.T) {
 		{"Volt Typhoon", "Volt Typhoon", "CN"},
 		{"Salt Typhoon", "Salt Typhoon", "CN"},
 		{"Charming Kitten", "APT35", "IR"},
-		{"Kimsuky", "APT43", "KP"}, // ATT&CK lists APT43 among its aliases: the APT rule applies
+		{"Kimsuky", "Kimsuky", "KP"}, // press name, though ATT&CK lists APT43 among its aliases
+		{"APT43", "Kimsuky", "KP"},
 		{"Silence", "Silence", ""}, // not scanned in prose, but resolves
 	}
 	for _, tt := range tests {
@@ -56,6 +59,24 @@ func TestLookup(t *testing.T) {
 	for _, q := range []string{"", "Nobody Panda", "  ", "APT"} {
 		if a, ok := g.Lookup(q); ok {
 			t.Errorf("Lookup(%q) = %s, want not found", q, a.Name)
+		}
+	}
+}
+
+// TestPressNames: the overridden canonical names are what the gazetteer
+// gives, and the APT aliases they displace still resolve to them.
+func TestPressNames(t *testing.T) {
+	g := Default()
+	for id, name := range build.PressNames {
+		a, ok := g.Lookup(name)
+		if !ok || a.Name != name {
+			t.Errorf("%s: Lookup(%q) = %q, %v; want the canonical name %q", id, name, a.Name, ok, name)
+		}
+	}
+	a, _ := g.Lookup("Sandworm")
+	for _, alias := range []string{"APT44", "Sandworm Team"} {
+		if !slices.Contains(a.Aliases, alias) {
+			t.Errorf("Sandworm aliases %v lack %q", a.Aliases, alias)
 		}
 	}
 }
@@ -124,8 +145,10 @@ func TestFind(t *testing.T) {
 		want []string // mention texts -> canonical names, "text=name"
 	}{
 		{"Officials blamed Violet Typhoon, also tracked as APT 31.", []string{"Violet Typhoon=APT31", "APT 31=APT31"}},
-		{"the Sandworm Team hackers", []string{"Sandworm Team=APT44"}},
-		{"Sandworm's attacks", []string{"Sandworm=APT44"}},
+		{"the Sandworm Team hackers", []string{"Sandworm Team=Sandworm"}},
+		{"Sandworm's attacks", []string{"Sandworm=Sandworm"}},
+		{"APT44, also called Sandworm", []string{"APT44=Sandworm", "Sandworm=Sandworm"}},
+		{"Anonymous 64 and Anonymous64", []string{"Anonymous 64=Anonymous64", "Anonymous64=Anonymous64"}},
 		{"LAZARUS stole; Lazarus Group denied.", []string{"LAZARUS=Lazarus Group", "Lazarus Group=Lazarus Group"}},
 		{"APT310 is not APT31, APT31x neither.", []string{"APT31=APT31"}},
 		{"a silence fell; play the copper zinc game; anonymous officials said", nil},

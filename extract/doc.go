@@ -11,6 +11,27 @@
 // verbs; accusation, indictment, sanction and denial vocabulary), not one
 // article: see rules.go and lexicon.go.
 //
+// Confidence is reported on the UK Professional Head of Intelligence
+// Assessment (PHIA) probability yardstick. The US intelligence community's
+// "high / moderate / low confidence" grades the evidence behind a
+// judgement, not a probability, but reporters and readers take it as one,
+// so it is mapped to the nearest PHIA band: high confidence -> "highly
+// likely", moderate (medium) confidence -> "likely", low or low-to-moderate
+// confidence -> "realistic possibility". An unqualified "we assess" or
+// "we judge" carries no probability and leaves confidence empty.
+//
+// What is not an official statement, in general: reporters' questions
+// ("Q ..." paragraphs, quoted questions), companies and researchers,
+// conditions ("if Russia conducts ..."), hypothetical acts ("potential
+// charges", "a task force dedicated to prosecuting", "required to
+// designate"), agentless passives ("is investigated and prosecuted"),
+// "designate" without a sanctioning authority or ground ("designate a
+// Cybersecurity Coordinator", "designated by FireEye as APT32"), and
+// military rather than cyber attacks. Pronouns count as anaphors only in an
+// accuser's or perpetrator's position ("hold them accountable", "they
+// hacked"), and reach back at most three sentences (the headline's actor
+// excepted).
+//
 // Offsets are byte offsets into Document.Body as given; statements found in
 // Document.Title have Offset -1. Invalid UTF-8 is tolerated (Sentence is
 // repaired with U+FFFD); bodies over MaxBody are refused with ErrTooLarge.
@@ -21,7 +42,9 @@
 // sentence, offset.
 //
 // Evaluate scores an Extractor against a hand-labelled JSON Lines set
-// (testdata/eval/labelled.jsonl; format in eval.go).
+// (testdata/eval/labelled.jsonl, the development set, and
+// testdata/eval/heldout.jsonl, labelled before the extractor ran on it and
+// not used to write rules; format in eval.go).
 //
 // extract imports the standard library, news and actors only; it must not
 // import index, ingest, bot or any adapter.

@@ -48,6 +48,9 @@ type candidate struct {
 	respondCue bool
 	declined   bool
 	accuseVerb bool
+	// attribution context: the sentence speaks of cyber matters or of
+	// accusations ("the allegations", "the claims", "smear")
+	context bool
 }
 
 // docState carries what earlier sentences established.
@@ -57,6 +60,12 @@ type docState struct {
 	lastSpeaker *news.Statement
 	lastAccused []string
 	lastActor   string // the last actor the text named, for "the group"
+	titleActor  string // the last actor the headline named: the story's subject
+
+	// sentence counter, and when lastAccused and lastActor were set: an
+	// anaphor ("the hackers", "hold them accountable") reaches back at
+	// most anaphorReach sentences, except to the headline's actor
+	n, accusedAt, actorAt int
 
 	publisher     []string // countries of the publisher
 	pubName       string
@@ -110,7 +119,10 @@ func (e *Extractor) Extract(doc Document) ([]news.Statement, error) {
 			st.label = lbl
 			st.labelOfficial = true
 			text, base = text[n:], base+n
-		} else if hasLabels && (strings.HasPrefix(text, "Q ") || strings.HasPrefix(text, "Q:") || text == "Q") {
+		} else if q := text == "Q" || (strings.HasPrefix(text, "Q ") || strings.HasPrefix(text, "Q:")) && (len(text) < 3 || text[2] >= 'A' && text[2] <= 'Z' || text[2] == ' '); q {
+			if !hasLabels {
+				continue // a reporter's question in a transcript excerpt
+			}
 			question = true
 		}
 		if question {
@@ -168,7 +180,7 @@ func transcriptLabel(p string) (string, int) {
 			return "", 0
 		}
 	}
-	if letters < 3 {
+	if letters < 3 || p[0] < 'A' || p[0] > 'Z' || notSpeakerLabels[strings.TrimSpace(p[:i])] {
 		return "", 0
 	}
 	name := p[:i]
@@ -190,13 +202,19 @@ func titleCase(s string) string {
 
 var honorifics = set("mr mrs ms dr")
 
+var functionWords = set("of the a an and & for in at to 's ’s ' ’ , ( ) - .")
+
+// notSpeakerLabels are upper-case run-in headings that look like transcript
+// speaker labels ("FACT: ...", "CLAIM: ...").
+var notSpeakerLabels = set("FACT CLAIM CLAIMS FACTS NOTE UPDATE UPDATED CORRECTION BACKGROUND SUMMARY CONTEXT SOURCE SOURCES WHAT WHY WHEN WHERE HOW WHO EMBARGOED READOUT TRANSCRIPT ANALYSIS OPINION EXCLUSIVE BREAKING WATCH LISTEN READ MORE RELATED")
+
 // known officials whose country the text may not repeat
 var knownPeople = map[string]string{
 	"biden": "US", "trump": "US", "obama": "US", "blinken": "US", "garland": "US", "wray": "US", "psaki": "US", "kirby": "US",
 	"neuberger": "US", "sullivan": "US", "mayorkas": "US", "easterly": "US", "yellen": "US", "rubio": "US", "hegseth": "US",
 	"jean-pierre": "US", "nakasone": "US", "haines": "US", "monaco": "US", "rosenstein": "US", "leavitt": "US", "bondi": "US",
 	"putin": "RU", "lavrov": "RU", "zakharova": "RU", "peskov": "RU", "medvedev": "RU", "antonov": "RU",
-	"xi": "CN", "jinping": "CN", "wang": "", "mao": "", "lin": "", "zhao": "", "hua": "", "liu": "", "bangyu": "CN", "pengyu": "CN", "wenbin": "CN", "lijian": "CN", "chunying": "CN",
+	"xi": "CN", "jinping": "CN", "wang": "", "mao": "", "lin": "", "zhao": "", "hua": "", "liu": "", "bangyu": "CN", "pengyu": "CN", "wenbin": "CN", "lijian": "CN", "chunying": "CN", "ning": "CN", "jian": "CN", "jiakun": "CN",
 	"dowden": "GB", "cameron": "GB", "sunak": "GB", "starmer": "GB", "lammy": "GB", "cleverly": "GB", "raab": "GB", "truss": "GB",
 	"albanese": "AU", "marles": "AU", "wong": "", "luxon": "NZ", "ardern": "NZ", "hipkins": "NZ", "collins": "",
 	"trudeau": "CA", "joly": "CA", "carney": "CA", "stoltenberg": "NATO", "rutte": "NATO", "borrell": "EU", "kallas": "EU",
@@ -207,6 +225,7 @@ var knownPeople = map[string]string{
 // sentence analyses one sentence; off is its byte offset in the body (-1 in
 // the title).
 func (e *Extractor) sentence(st *docState, text string, off int) (candidate, bool) {
+	st.n++
 	if len(text) < 12 {
 		return candidate{}, false
 	}
@@ -215,11 +234,12 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 		return candidate{}, false // a question is not a statement
 	}
 	s := analyse(text)
-	if len(s.cues) == 0 {
-		st.noteActor(e, text)
+	turn := st.labelOfficial && st.label != "" && s.hasPerpVerb(e.g)
+	if len(s.cues) == 0 && !turn {
+		st.noteActor(e, text, off < 0)
 		return candidate{}, false
 	}
-	defer st.noteActor(e, text)
+	defer st.noteActor(e, text, off < 0)
 	// speaker candidates: subjects of verb cues, "according to X"
 	var (
 		speakerSpans []span
@@ -255,17 +275,39 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 		case c.class == cAccord:
 			sp, kind = s.rightSubject(c.t1), subjSpan
 		case s.passiveBy(c):
-			// "has been sanctioned by the US Treasury": the agent speaks
+			// "has been sanctioned by the US Treasury", "a group accused
+			// by China's national security ministry": the agent speaks
 			k, _ := s.nextWord(c.t1)
 			sp, kind = s.rightSubject(k+1), subjSpan
 		case s.passive(c):
-			continue // "Iran to be held accountable": the subject is the accused
+			// "was arrested in an operation led by the FBI": a later agent
+			// speaks; "Iran to be held accountable": the subject is the accused
+			k := s.agentAfter(c)
+			if k < 0 {
+				continue
+			}
+			sp, kind = s.rightSubject(k), subjSpan
 		default:
 			kind, sp, co = s.leftSubjectCo(c)
 			if kind == subjSpan && sp.t1 <= sp.t0 || kind == subjNone {
-				if j := s.stop; j >= 0 && j < len(s.toks) && (s.toks[j].lower == "and" || s.toks[j].lower == "to") {
+				if j := s.stop; j >= 0 && j < len(s.toks) && s.toks[j].lower == "to" {
+					// "we will continue to hold", "I'm not in a position to attribute"
+					if k := s.pronounBefore(j); k >= 0 {
+						sp, kind = span{k, k + 1}, subjSpan
+					} else {
+						sp, kind = s.leadSubject(), subjSpan
+					}
+				} else if j >= 0 && j < len(s.toks) && s.toks[j].lower == "and" {
 					sp, kind = s.leadSubject(), subjSpan
 				}
+			}
+		}
+		if kind == subjSpan && sp.t1 == sp.t0+1 && s.entAt[sp.t0] < 0 {
+			// a subject that is only a pronoun
+			if l := s.toks[sp.t0].lower; pronounsFirst[l] {
+				kind = subjFirst
+			} else if pronounsThird[l] {
+				kind = subjThird
 			}
 			if kind == subjNone && c.class == cReport && c.t0 > 0 {
 				// inverted: '"...," said Foreign Minister X'
@@ -324,6 +366,13 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 			found = true
 		}
 	}
+	// in a transcript turn ("MS. NEUBERGER: So, Russia has used offensive
+	// cyber activity ..."), the speaker's own assertion of perpetration
+	if !found && turn {
+		found = true
+		speakerText = st.label
+		countries = mergeUniq(countries, st.publisher)
+	}
 	// sentence-initial gerund in a primary source: "Attributing with high confidence ..."
 	if !found && len(st.publisher) > 0 && len(s.cues) > 0 && s.cues[0].t0 == firstWord(s) && strings.HasSuffix(s.toks[s.cues[0].t0].lower, "ing") {
 		found = true
@@ -334,8 +383,12 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 	if !found {
 		return candidate{}, false
 	}
-	inSpeaker := mask(len(s.toks), speakerSpans)
-	accused, perp := s.accused(e.g, inSpeaker, true)
+	// what is inside a quoted question ("“Do you believe ... the Salt
+	// Typhoon attack,” ...") is asked, not asserted: mask it with the speakers
+	// and so is a condition ("if Russia conducts disruptive cyberattacks, we
+	// will respond")
+	inSpeaker := mask(len(s.toks), append(append(speakerSpans, s.quotedQuestions()...), s.conditions()...))
+	accused, perp, named := s.accused(e.g, inSpeaker, true)
 	// speaker country fallback: official bodies named elsewhere in the sentence
 	if len(countries) == 0 {
 		for _, es := range s.ents {
@@ -358,32 +411,46 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 
 	c := candidate{}
 	var kind news.Kind
-	cyber := s.hasWord(cyberContext) || perp
-	act := false
+	// cyber context: cyber vocabulary or a named actor; "the Russian
+	// military" or "Iranian attacks on shipping" alone are not
+	// or the sentence goes on about whom the previous statement accused
+	cyber := s.cyber() || named || st.n-st.accusedAt <= 1 && overlaps(accused, st.lastAccused)
+	act, negSaid := false, false
+	bare := false // the act is an agentless passive ("is investigated and prosecuted")
 	for qi, q := range s.cues {
 		if nounCues[q.lowerKey] && q.t0 > 0 && s.toks[q.t0-1].lower == "'s" {
 			continue // "the Department of Justice's charges": a reference, not an act
 		}
 		switch q.class {
 		case cIndict:
-			if !q.negated && !q.cond && kind == "" {
+			if !q.negated && !q.cond && kind == "" && !s.purposeTo(q) && !s.definiteReference(q) {
 				kind = news.Indictment
+				bare = s.passive(q) && s.agentAfter(q) < 0
 			}
 		case cSanction:
 			if q.negated || s.declinedBefore(qi) {
 				c.declined = true
-			} else if !q.cond && kind == "" && !(q.lowerKey == "sanctions" && s.sanctionsAsNounOnly(q)) {
+			} else if !q.cond && kind == "" && !s.purposeTo(q) && !((q.lowerKey == "sanctions" || q.lowerKey == "restrictive") && s.sanctionsAsNounOnly(q)) {
 				kind = news.Sanction
+				bare = s.passive(q) && s.agentAfter(q) < 0
 			}
 		case cRespond:
 			if !q.negated {
 				c.respondCue = true
 			}
 		case cDecline:
-			c.declined = true
+			if !q.negated { // "not ruling out further actions"
+				c.declined = true
+			}
 		case cAccuse, cPred:
-			if !q.negated {
+			if !q.negated && !q.hypo {
 				c.accuseVerb = true
+			} else if q.negated {
+				negSaid = true
+			}
+		case cReport:
+			if q.negated {
+				negSaid = true // "we do not believe", "I can't comment"
 			}
 		case cAct:
 			if !q.negated {
@@ -391,8 +458,9 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 			}
 		}
 	}
-	if (kind == news.Indictment || kind == news.Sanction) && len(accused) == 0 {
-		// the state named in a sanction or indictment sentence is its object
+	if (kind == news.Indictment || kind == news.Sanction || act) && len(accused) == 0 {
+		// the state named in a sanction, indictment or expulsion sentence
+		// is its object
 		for _, es := range s.ents {
 			if es.ent.country != "" && es.ent.class != ecMedia && !inSpeaker[es.t0] && !containsStr(countries, es.ent.country) {
 				if _, pw := s.prevWord(es.t0); !victimPreps[pw] || pw == "on" || pw == "against" {
@@ -401,22 +469,31 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 			}
 		}
 	}
+	lastAccused, lastActor := st.recentAccused(), st.recentActor()
 	if len(accused) == 0 && s.hasAnaphor() {
-		if len(st.lastAccused) > 0 {
-			accused = removeAll(append([]string(nil), st.lastAccused...), countries)
-		} else if st.lastActor != "" {
-			accused = []string{st.lastActor}
+		if len(lastAccused) > 0 {
+			accused = removeAll(append([]string(nil), lastAccused...), countries)
+		} else if lastActor != "" {
+			accused = []string{lastActor}
 		}
 		perp = len(accused) > 0
-	} else if st.lastActor != "" && s.hasAnaphor() && !containsStr(accused, st.lastActor) && len(st.lastAccused) == 0 {
-		accused = append([]string{st.lastActor}, accused...)
+	} else if lastActor != "" && s.hasAnaphor() && !containsStr(accused, lastActor) && len(lastAccused) == 0 {
+		accused = append([]string{lastActor}, accused...)
 	}
 	switch {
+	case kind != "" && bare && len(accused) == 0:
+		// "that malicious cyberactivity is investigated and prosecuted":
+		// no one acts on anyone
+		return candidate{}, false
 	case kind != "":
 	case act && len(accused) > 0:
 		kind = news.Other
 	case c.accuseVerb && len(accused) > 0 && !c.declined:
 		kind = news.Allegation
+	case len(accused) > 0 && cyber && !c.declined && perp && negSaid:
+		// "we do not believe the Russian government was involved", "not in
+		// a position to attribute": about the accused, but no accusation
+		kind = news.Other
 	case len(accused) > 0 && cyber && !c.declined && perp:
 		kind = news.Allegation
 	case c.declined && len(accused) > 0 && cyber:
@@ -428,6 +505,7 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 	default:
 		return candidate{}, false
 	}
+	c.context = s.hasWord(cyberContext) || s.hasWord(accusationWords) || named
 	c.st = news.Statement{
 		Kind:           kind,
 		Speaker:        speakerText,
@@ -440,17 +518,37 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 		Offset:         off,
 	}
 	if kind != news.Response && len(accused) > 0 {
-		st.lastAccused = accused
+		st.lastAccused, st.accusedAt = accused, st.n
 	}
 	stc := c.st
 	st.lastSpeaker = &stc
 	return c, true
 }
 
-func (st *docState) noteActor(e *Extractor, text string) {
+func (st *docState) noteActor(e *Extractor, text string, title bool) {
 	if ms := e.g.Find(text); len(ms) > 0 {
-		st.lastActor = ms[len(ms)-1].Actor.Name
+		st.lastActor, st.actorAt = ms[len(ms)-1].Actor.Name, st.n
+		if title {
+			st.titleActor = st.lastActor
+		}
 	}
+}
+
+// anaphorReach is how many sentences back an anaphor may find its referent.
+const anaphorReach = 3
+
+func (st *docState) recentAccused() []string {
+	if st.n-st.accusedAt > anaphorReach {
+		return nil
+	}
+	return st.lastAccused
+}
+
+func (st *docState) recentActor() string {
+	if st.lastActor != "" && st.n-st.actorAt <= anaphorReach {
+		return st.lastActor
+	}
+	return st.titleActor
 }
 
 // passive: "was accused", "to be held accountable".
@@ -458,7 +556,12 @@ func (s *sent) passive(c cueSpan) bool {
 	if c.class == cReport || c.class == cRespond || c.class == cAccord || !strings.HasSuffix(s.toks[c.t0].lower, "ed") && s.toks[c.t0].lower != "held" {
 		return false
 	}
-	_, pw := s.prevWord(c.t0)
+	pk, pw := s.prevWord(c.t0)
+	if pw == "and" || pw == "or" { // "is investigated and prosecuted"
+		if k, w := s.prevWord(pk); k >= 0 && strings.HasSuffix(w, "ed") {
+			_, pw = s.prevWord(k)
+		}
+	}
 	switch pw {
 	case "been", "be", "being", "is", "are", "was", "were":
 		return true
@@ -480,7 +583,52 @@ func (s *sent) passiveBy(c cueSpan) bool {
 	case "been", "was", "were", "be", "being", "is", "are":
 		return true
 	}
-	return false
+	return strings.HasSuffix(s.toks[c.t1-1].lower, "ed") // "a group accused by X"
+}
+
+// agentAfter: for a passive cue, the token after a later "by" in the same
+// clause ("was arrested in an international operation led by the FBI"), or -1.
+func (s *sent) agentAfter(c cueSpan) int {
+	for k, n := c.t1, 0; k < len(s.toks) && n < 10; k++ {
+		t := s.toks[k]
+		if !t.word {
+			if l := t.lower; l == "," || l == ";" || l == ":" || l == "—" || l == "–" || l == "." {
+				return -1
+			}
+			continue
+		}
+		n++
+		if t.lower == "by" {
+			return k + 1
+		}
+		if t.lower == "that" || t.lower == "which" || t.lower == "who" {
+			return -1
+		}
+	}
+	return -1
+}
+
+// pronounBefore: the first-person subject of an infinitive's governing verb
+// ("we will continue to hold", "I'm not in a position to attribute"),
+// within the clause before token j, or -1.
+func (s *sent) pronounBefore(j int) int {
+	for k, n := j-1, 0; k >= 0 && n < 10; k-- {
+		t := s.toks[k]
+		if !t.word {
+			if l := t.lower; l == "," || l == ";" || l == ":" || l == "—" || l == "–" {
+				return -1
+			}
+			continue
+		}
+		n++
+		if pronounsFirst[t.lower] && t.lower != "our" && t.lower != "us" {
+			return k
+		}
+		if t.lower == "that" || t.lower == "which" || s.entAt[k] >= 0 {
+			return -1
+		}
+	}
+	return -1
 }
 
 func isQuote(s string) bool {
@@ -505,7 +653,8 @@ func (s *sent) sanctionsAsNounOnly(q cueSpan) bool {
 		}
 		n++
 		switch s.toks[k].lower {
-		case "imposed", "imposing", "impose", "imposes", "announced", "announcing", "new", "levied", "slapped", "signed", "apply", "applied", "applying", "placed", "issued", "sanctioned", "also":
+		case "imposed", "imposing", "impose", "imposes", "announced", "announcing", "new", "levied", "slapped", "signed", "apply", "applied", "applying", "placed", "issued", "sanctioned", "also",
+			"responded", "retaliated", "adopted", "adopt", "adopts", "hit":
 			return false
 		}
 	}
@@ -563,8 +712,8 @@ func (s *sent) personIn(st *docState, sp span) (string, []string) {
 			titled = true
 		} else if e := s.ent(p); e != nil && (e.ent.class == ecTitle) {
 			titled = true
-		} else if s.ent(p) != nil || npWords[s.toks[p].lower] {
-			titled = true // "Chinese Embassy spokesman in the US Liu Bangyu"
+		} else if s.ent(p) != nil && s.ent(p).ent.class != ecOfficial || npWords[s.toks[p].lower] && !functionWords[s.toks[p].lower] {
+			titled = true // "Chinese Embassy spokesman in the US Liu Bangyu", not "the Department of Energy"
 		}
 	}
 	words := strings.Fields(name)
@@ -649,6 +798,11 @@ func (e *Extractor) resolve(cands []candidate) []news.Statement {
 				all = false
 			}
 		}
+		if st.Kind == news.Response && len(st.Accused) == 0 && !c.context && !anyAccused(st.SpeakerCountry, accused) {
+			// "who oppose the decision made in Beijing": a denial word,
+			// but no one here accuses the speaker and nothing is denied
+			continue
+		}
 		switch {
 		case all:
 			st.Kind = news.Response
@@ -663,6 +817,19 @@ func (e *Extractor) resolve(cands []candidate) []news.Statement {
 	}
 	return out
 }
+
+func anyAccused(cs []string, accused map[string]int) bool {
+	for _, c := range cs {
+		if accused[c] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// accusationWords: a response speaks of the accusations it answers.
+var accusationWords = set(`allegation allegations accusation accusations accused accuse claims claim charges indictment indictments sanctions attribution smear smears slander
+	slanderous baseless groundless unfounded fabricated fabrication hacking hacker hackers cyber`)
 
 func accuserSide(cs []string, accuses, accused map[string]int) bool {
 	for _, c := range cs {
@@ -720,4 +887,57 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// hypothetical: adjectives that make an act a possibility.
+var hypothetical = set("potential possible prospective future eventual threatened")
+
+// decisionVerbs govern an infinitive that is itself the act: "the Council
+// decided to impose restrictive measures", "voted to sanction".
+var decisionVerbs = set("decided decides decide agreed agrees voted votes moved moves opted resolved chose")
+
+// purposeTo: an indictment or sanction word inside an infinitive of purpose
+// or intent ("a task force dedicated to prosecuting ransomware hackers",
+// "required to designate", "plans to impose sanctions"): not an act, unless
+// a decision verb governs it.
+func (s *sent) purposeTo(q cueSpan) bool {
+	for k, n := q.t0-1, 0; k >= 0 && n < 5; k-- {
+		t := s.toks[k]
+		if !t.word {
+			continue
+		}
+		n++
+		switch {
+		case hypothetical[t.lower]:
+			return true // "potential criminal charges"
+		case t.lower == "to":
+			_, pw := s.prevWord(k)
+			return !decisionVerbs[pw]
+		case lightVerbs[t.lower] || nounSkip[t.lower] || t.lower[0] >= '0' && t.lower[0] <= '9':
+			continue
+		}
+		return false
+	}
+	return false
+}
+
+// definiteReference: "said the charges were politically motivated": a
+// charge noun after a definite determiner, with no verb bringing it ("the
+// charges unsealed on Monday" and "brought the charges" are acts).
+func (s *sent) definiteReference(q cueSpan) bool {
+	if !nounCues[q.lowerKey] {
+		return false
+	}
+	pk, pw := s.prevWord(q.t0)
+	if pw != "the" && pw != "these" && pw != "those" && pw != "such" {
+		return false
+	}
+	if _, w := s.prevWord(pk); lightVerbs[w] {
+		return false
+	}
+	switch _, nw := s.nextWord(q.t1); nw {
+	case "unsealed", "filed", "announced", "brought", "returned":
+		return false
+	}
+	return true
 }

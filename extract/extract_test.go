@@ -154,6 +154,52 @@ func TestRules(t *testing.T) {
 		{"no speaker", "The hackers stole data from the ministry in 2021.", "", nil, nil, ""},
 		{"likely", "Australian officials said the ASD judged it likely that Chinese state hackers breached the network.", "allegation", []string{"AU"}, []string{"CN"}, "likely"},
 		{"declined", "Canada declined to impose sanctions on China over the hack.", "other", []string{"CA"}, []string{"CN"}, ""},
+
+		// journalistic attribution language
+		{"blamed", "British officials blamed Russia's GRU for the cyber attack on the Foreign Office.", "allegation", []string{"GB"}, []string{"RU"}, ""},
+		{"pointed the finger", "The Dutch government pointed the finger at Russia for the hacking attempt on the OPCW.", "allegation", []string{"NL"}, []string{"RU"}, ""},
+		{"named and shamed", "The UK named and shamed Chinese state hackers behind the campaign.", "allegation", []string{"GB"}, []string{"CN"}, ""},
+		{"attributed to", "The Czech government attributed the cyber attacks on its foreign ministry to APT28.", "allegation", []string{"CZ"}, []string{"APT28"}, ""},
+		{"is behind", "Australia's foreign minister said China's Ministry of State Security is behind the APT40 hacking campaign.", "allegation", []string{"AU"}, []string{"CN", "APT40"}, ""},
+		{"was responsible for", "The FBI said North Korea was responsible for the Sony Pictures hack.", "allegation", []string{"US"}, []string{"KP"}, ""},
+		{"with high confidence", "The NSA assessed with high confidence that the GRU's Unit 74455 carried out the attack.", "allegation", []string{"US"}, []string{"RU"}, "highly likely"},
+		{"moderate confidence", "The FBI assessed with moderate confidence that the hackers were working for Iran's IRGC.", "allegation", []string{"US"}, []string{"IR"}, "likely"},
+		{"low confidence", "US intelligence officials said with low confidence that Russian hackers may have been involved.", "allegation", []string{"US"}, []string{"RU"}, "realistic possibility"},
+		{"not ruling out", "The United States is not ruling out further actions to hold China accountable for the hack.", "allegation", []string{"US"}, []string{"CN"}, ""},
+
+		// the accused side's answers
+		{"denied any involvement", "The Kremlin denied any involvement in the hacking.", "response", []string{"RU"}, nil, ""},
+		{"rejected the accusations", "China's foreign ministry rejected the accusations as groundless.", "response", []string{"CN"}, nil, ""},
+		{"smear campaign", "Russia's embassy in London said the allegations were a smear campaign.", "response", []string{"RU"}, nil, ""},
+		{"politically motivated", "Iran's foreign ministry spokesman said the charges were politically motivated.", "response", []string{"IR"}, nil, ""},
+		{"firmly opposes", "China firmly opposes and strongly condemns the groundless accusations.", "response", []string{"CN"}, nil, ""},
+		{"solemn representations", "Beijing has lodged solemn representations with Washington over the indictments.", "response", []string{"CN"}, nil, ""},
+		{"russian foreign ministry", "Russia's foreign ministry said the accusations were unfounded.", "response", []string{"RU"}, nil, ""},
+		{"peskov", "Kremlin spokesman Dmitry Peskov dismissed the report of Russian hacking as baseless.", "response", []string{"RU"}, nil, ""},
+		{"mao ning", "Mao Ning said at a regular press briefing that the hacking allegations were groundless.", "response", []string{"CN"}, nil, ""},
+		{"wang wenbin", "Wang Wenbin said at a regular press briefing that the US is the biggest hacking empire.", "response", []string{"CN"}, nil, ""},
+		{"lin jian", "Lin Jian said at a regular press briefing that China rejects the smears.", "response", []string{"CN"}, nil, ""},
+
+		// indictments and sanctions
+		{"unsealed charges", "The Justice Department unsealed charges against seven Chinese hackers working for the MSS.", "indictment", []string{"US"}, []string{"CN"}, ""},
+		{"ofac designated", "Treasury's OFAC designated two Iranian companies for their role in the hacking campaign.", "sanction", []string{"US"}, []string{"IR"}, ""},
+		{"ofac designated for", "OFAC designated the Russian exchange Garantex for laundering ransomware proceeds.", "sanction", []string{"US"}, []string{"RU"}, ""},
+		{"eu restrictive measures", "The EU imposed restrictive measures on six Russian individuals over the cyber-attacks.", "sanction", []string{"EU"}, []string{"RU"}, ""},
+		{"council decided", "The Council of the EU decided to impose restrictive measures against two Chinese entities responsible for cyber-attacks.", "sanction", []string{"EU"}, []string{"CN"}, ""},
+		{"responded with sanctions", "The Biden administration responded with sanctions on Russia after the SolarWinds hack.", "sanction", []string{"US"}, []string{"RU"}, ""},
+
+		// look like statements, are not
+		{"designate a coordinator", "CISA said operators must designate a Cybersecurity Coordinator, available 24 hours a day, to report incidents.", "", nil, nil, ""},
+		{"company designates a name", "Mandiant designated the Russian group APT44 after years of tracking.", "", nil, nil, ""},
+		{"in charge of", "A White House official said the FBI was in charge of the response to the ransomware attack.", "", nil, nil, ""},
+		{"wanted to", "Kirby said he wanted to make sure the team was ready for the hack investigation.", "", nil, nil, ""},
+		{"potential charges", "The President directed the Justice Department to pursue potential criminal charges over the hack.", "", nil, nil, ""},
+		{"purpose", "The FBI has launched a task force dedicated to prosecuting ransomware hackers.", "", nil, nil, ""},
+		{"agentless passive", "Leaders agreed that malicious cyber activity must be investigated and prosecuted.", "", nil, nil, ""},
+		{"military not cyber", "Kirby said the Russian military has given the troops rifles and ammunition.", "", nil, nil, ""},
+		{"conditional", "The President said that if it turned out he was engaged in the hacking he had been accused of, he would respond.", "", nil, nil, ""},
+		{"company denial", "The company has been criticised for selling spyware to governments, an allegation it has consistently denied.", "", nil, nil, ""},
+		{"opposition not a response", "The committee, who oppose the decision made in Beijing, said it was a disgrace.", "", nil, nil, ""},
 	}
 	for _, tt := range tests {
 		sts, err := e.Extract(Document{Body: tt.text, Published: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})
@@ -275,6 +321,67 @@ func BenchmarkExtractAdversarial(b *testing.B) {
 	for b.Loop() {
 		if _, err := e.Extract(Document{Body: body}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// Rules that need more than one sentence or paragraph: anaphora, transcript
+// turns, questions, run-in headings.
+func TestDocumentRules(t *testing.T) {
+	e := New(nil)
+	type want struct {
+		sub, kind, speaker string
+		countries, accused []string
+	}
+	tests := []struct {
+		name, publisher, body string
+		want                  []want // statements in order; nil = none
+	}{
+		{"pronoun is not an anaphor", "",
+			"The NCSC said Russia's GRU was behind the attacks on the ministry.\nOfficials said they met Ukrainian counterparts on Friday.",
+			[]want{{"GRU was behind", "allegation", "NCSC", []string{"GB"}, []string{"RU"}}}},
+		{"anaphor after an accusing verb", "",
+			"The NCSC said Russia's GRU was behind the attacks on the ministry.\nThe Foreign Secretary said Britain would hold them accountable.",
+			[]want{{"GRU was behind", "allegation", "NCSC", []string{"GB"}, []string{"RU"}},
+				{"hold them accountable", "allegation", "Foreign Secretary", []string{"GB"}, []string{"RU"}}}},
+		{"bare Council after the EU", "",
+			"The European Union condemned the cyber attacks attributed to APT28.\nThe Council decided to impose restrictive measures on six Russian officers.",
+			[]want{{"condemned", "allegation", "European Union", []string{"EU"}, []string{"APT28"}},
+				{"Council decided", "sanction", "Council", []string{"EU"}, []string{"RU"}}}},
+		{"question paragraph", "The White House",
+			"Q Thank you. The FBI said China hacked the network. Will you respond?\nMS. PSAKI: We have concluded that China conducted the hack.",
+			[]want{{"We have concluded", "allegation", "Psaki", []string{"US"}, []string{"CN"}}}},
+		{"transcript turn", "The White House",
+			"MS. NEUBERGER: So, Russia has used offensive cyber activity to coerce and disrupt critical infrastructure in Ukraine.",
+			[]want{{"Russia has used", "allegation", "Neuberger", []string{"US"}, []string{"RU"}}}},
+		{"not a speaker label", "The White House",
+			"- FACT: When China obtained the data, the officials stayed silent.",
+			nil},
+		{"run-in heading", "The White House",
+			"Imposing Additional Sanctions Treasury sanctioned 32 entities and individuals carrying out Russian government-directed attempts to influence the election.",
+			[]want{{"Treasury sanctioned", "sanction", "Treasury", []string{"US"}, []string{"RU"}}}},
+		{"we assess, in a primary source", "National Cyber Security Centre",
+			"We assess that Sandworm Team conducted the destructive attack on the Ukrainian power grid.",
+			[]want{{"We assess", "allegation", "National Cyber Security Centre", []string{"GB"}, []string{"Sandworm"}}}},
+		{"state organ speaks", "",
+			"The Ministry of State Security claims that the hackers are linked to a cyber unit of Taiwan's military.",
+			[]want{{"claims", "allegation", "Ministry of State Security", []string{"CN"}, []string{"TW"}}}},
+	}
+	for _, tt := range tests {
+		sts, err := e.Extract(Document{Body: tt.body, Publisher: tt.publisher, Published: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sts) != len(tt.want) {
+			t.Errorf("%s: got %d statements %+v, want %d", tt.name, len(sts), sts, len(tt.want))
+			continue
+		}
+		for i, w := range tt.want {
+			s := sts[i]
+			if !strings.Contains(s.Sentence, w.sub) || string(s.Kind) != w.kind || s.Speaker != w.speaker || !sameSet(s.SpeakerCountry, w.countries) || !sameSet(s.Accused, w.accused) {
+				t.Errorf("%s #%d: got %s %q %v -> %v in %q, want %s %q %v -> %v in a sentence with %q", tt.name, i, s.Kind, s.Speaker, s.SpeakerCountry, s.Accused, s.Sentence,
+					w.kind, w.speaker, w.countries, w.accused, w.sub)
+			}
 		}
 	}
 }

@@ -157,10 +157,10 @@ func buildLexicon() *lexicon {
 		Press Secretary|press secretary|Commissioner|High Representative|Secretary General|Secretary-General|Coordinator|coordinator|Admiral|General|Senator|
 		Chargé d'Affaires|deputy|Deputy|Assistant Secretary|Under Secretary|Special Agent|Lord|official|officials|senior administration official|senior administration officials|
 		Senior Administration Official|Senior Administration Officials|diplomat|diplomats|prosecutor|prosecutors`)
-	add(ecOfficial, "", `government|Government|administration|Administration|authorities|ministry|Ministry|embassy|Embassy|consulate|Consulate|agency|agencies|
+	add(ecOfficial, "", `government|Government|governments|Governments|administration|Administration|authorities|ministry|Ministry|embassy|Embassy|consulate|Consulate|agency|agencies|
 		department|Department|police|Police|intelligence community|Intelligence Community|intelligence agencies|intelligence services|law enforcement|cabinet|Cabinet|
 		parliament|Parliament|foreign ministry|Foreign Ministry|Ministry of Foreign Affairs|mission|representative agencies|representative offices|
-		security services|Intelligence Committee|cybersecurity agency|cyber agency|regulators|investigators|allies and partners|Allies and partners|allies|partners|Five Eyes|G7|Group of Seven`)
+		security services|Intelligence Committee|the Council|ministries|cybersecurity agency|cyber agency|regulators|investigators|allies and partners|Allies and partners|allies|partners|Five Eyes|G7|Group of Seven`)
 	add(ecMedia, "", `news|News|newspaper|website|outlet|outlets|media|broadcaster|reported|reports|report|Reuters|AFP|Associated Press|=AP|BBC|CNN|Sky News|Xinhua|
 		Global Times|TASS|RIA Novosti|Kyodo|Yonhap|Guardian|Telegraph|Times|Post|Journal|researchers|analysts|experts|company|firm|firms|vendor|vendors|
 		Microsoft|Mandiant|CrowdStrike|Google|Proofpoint|Recorded Future|Symantec|ESET|Kaspersky|Palo Alto|Unit 42|Secureworks|CTU|Volexity|Citizen Lab|
@@ -172,7 +172,7 @@ func buildLexicon() *lexicon {
 var (
 	npWords = set(`the a an both its their his her our of and & for in at to 's ’s ' ’ , ( ) - . deputy foreign senior chief national federal state defence defense
 		security intelligence cyber representative top acting special joint international allied law enforcement administration official officials spokesman
-		spokesperson spokeswoman minister ministry embassy government authorities agencies agency department prosecutors prosecutor country nation nations
+		spokesperson spokeswoman minister ministry ministries embassy government governments authorities agencies agency department prosecutors prosecutor country nation nations
 		allies partners community unit public affairs general office council services service director secretary president prime mr mrs ms dr sen gov rep
 		counterparts leaders diplomats consulate commission committee bureau centre center coordinator adviser advisor press white house assistant principal
 		permanent mission military police investigators team officers documents filings court advisory advisories bulletin alert statement`)
@@ -192,15 +192,16 @@ var (
 		campaigns operation operations activity activities behavior behaviour conduct use pattern malicious harmful theft espionage interference
 		cyberespionage breach breaches incident spying targeting exploitation`)
 	nounCues = set(`sanctions sanction indictment indictments charges charge designation designations bounty reward expulsion expulsions criminal complaint
-		arrest warrant attribution`)
+		arrest warrant attribution restrictive representations`)
 	nounSkip = set(`a an the new further additional fresh more sweeping criminal financial several tough targeted economic its their first-ever
-		first ever 5m $`)
+		first ever 5m $ with million billion m bn solemn stern strong formal diplomatic`)
 	cyberContext = set(`cyber cyberattack cyberattacks cyberspace hack hacked hacking hackers hacker intrusion intrusions espionage breach breached compromise
 		compromised ransomware malware malicious attack attacks attacked ddos phishing exploited exploit vulnerabilities networks spying spied infiltrated
-		stole stolen theft steal stealing data
+		stole stolen theft steal stealing data hacktivism hacktivist hacktivists
 		interference election sanctions sanctioned indicted charged indictment`)
 	anaphors = set(`the-cyberattack the-attack the-attacks the-hackers the-group the-campaign the-incident this-incident the-intrusion the-breach the-operation
-		these-hackers the-defendants the-actors this-activity the-activity the-compromise these-actors the-perpetrators`)
+		these-hackers the-defendants the-actors this-activity the-activity the-compromise these-actors the-perpetrators
+		the-individuals these-individuals those-individuals the-suspects these-suspects the-accused these-men the-men`)
 )
 
 func set(s string) map[string]bool {
@@ -247,29 +248,31 @@ func buildCues() map[string][]cue {
 			m[toks[0]] = cs
 		}
 	}
-	add(cReport, true, `said|says|say|saying|stated|announced|announces|announce|announcing|told|tells|added|noted|notes|declared|declares|confirmed|confirms|
-		revealed|disclosed|warned|warns|warning|concluded|concludes|claimed|claims|alleged|alleges|allege|alleging|asserted|wrote|believe|believes|believed|
+	add(cReport, true, `said|says|say|saying|stated|announced|announces|announce|announcing|told|tells|added|noted|notes|note|reveal|reveals|shared|comment|commented|commenting|declared|declares|confirmed|confirms|
+		revealed|disclosed|warned|warns|warning|concluded|concludes|claimed|claims|asserted|wrote|believe|believes|believed|
 		assess|assesses|assessed|assessing|judge|judges|judged|determined|found|finds|issued|issues|released|releases|outline|outlines|identified|identifies|
 		made clear|making clear|stressed|emphasized|emphasised|insisted|argued|explained|voiced|expressed|raised|concerned|aware|see|seen|know|
 		is deeply concerned|have concluded|has concluded|high confidence|confident|publish|published|admitting|admitted|in a statement|tweeted|posted|
 		issuing|releasing|publishing|approved|signed|offered|announcing|have evidence|has evidence|have information|has information|have technical information|
 		have intelligence|has intelligence`)
-	add(cAccuse, true, `accused|accuses|accuse|accusing|attributed|attributes|attribute|attributing|blamed|blames|blame|blaming|naming|named|names|
+	add(cAccuse, true, `accused|accuses|accuse|accusing|alleged|alleges|allege|alleging|attributed|attributes|attribute|attributing|blamed|blames|blame|blaming|naming|named|names|
 		condemned|condemns|condemn|condemning|called out|calling out|call out|calls out|exposed|exposing|expose|exposes|criticizing|criticized|criticize|
-		criticising|criticised|held accountable|hold|holding|fingered|pointed the finger|join|joining|joined`)
+		criticising|criticised|held accountable|hold|holding|fingered|pointed the finger|pointing the finger|points the finger|point the finger|
+		shamed|shaming|join|joining|joined`)
 	add(cPred, false, `links|link|linked|tied|implicated|responsible|behind|perpetrator|perpetrators|culprit|attribution`)
-	add(cAct, true, `expelling|expelled|expel|expels|expulsion|expulsions|summoned|summons|bounty|reward|wanted`)
+	add(cAct, true, `expelling|expelled|expel|expels|expulsion|expulsions|summoned|summons|bounty|reward|wanted|arrested|detained|extradited`)
 	add(cIndict, true, `indicted|indicts|indict|indictment|indictments|charged|charges|charge|charging|criminal complaint|unsealed|prosecuted|prosecuting|
 		arrest warrant|arrest warrants|extradition`)
 	add(cSanction, true, `sanctioned|sanctions|sanction|sanctioning|designated|designates|designate|designating|designation|designations|asset freeze|
-		assets frozen|froze|freezing|travel ban|travel bans|entity list|blacklisted|blacklist`)
+		assets frozen|froze|freezing|travel ban|travel bans|entity list|blacklisted|blacklist|restrictive measures`)
 	add(cRespond, true, `denied|denies|deny|denying|denial|rejected|rejects|reject|rejecting|dismissed|dismisses|dismissing|baseless|groundless|unfounded|
 		slander|slanderous|smear|smears|smearing|fabricated|fabrication|no evidence|without evidence|protest|protests|protested|protesting|opposition|opposes|
 		oppose|opposed|politically motivated|political manipulation|so-called|representations|countermeasures|retaliate|hypocrisy|hypocritical|nonsense|
 		absurd|unsubstantiated|hacking empire|russophobia|russophobic|lies|false accusations|no involvement|nothing to do with|not involved|
-		groundless accusations|unwarranted|firmly opposes|strongly opposes|resolutely opposes|deplored|irresponsible accusations|counter-accused|smeared`)
+		groundless accusations|unwarranted|firmly opposes|strongly opposes|resolutely opposes|deplored|irresponsible accusations|counter-accused|smeared|
+		refuted|refutes|refuting|rebuffed|rebutted|no basis|without basis`)
 	add(cDecline, true, `does not want|did not want|doesn't want|do not want|declined|declines|decline|refused|refuses|ruled out|rules out|no plans|
-		will not|won't|would not|not to|urged|urges|called on|calls on|call on|asked`)
+		will not|won't|would not|not to|urged|urges|called on|calls on|call on|asked|ruling out|rule out|no intention|not plan|not planning|not intend`)
 	add(cAccord, false, "according to")
 	return m
 }

@@ -16,7 +16,8 @@ type cueSpan struct {
 	t0, t1   int
 	class    cclass
 	negated  bool
-	cond     bool
+	cond     bool // after if, whether, would, could: an act that may not happen
+	hypo     bool // after if, whether: an accusation that is not made
 	verb     bool
 	lowerKey string
 }
@@ -29,6 +30,8 @@ type sent struct {
 	entAt []int // token -> index in ents or -1
 	cues  []cueSpan
 	stop  int // where the last leftSubjectCo stopped skipping
+
+	authority uint8 // designationSanction: 0 unknown, 1 a sanctioning authority is named, 2 none
 }
 
 func analyse(text string) *sent {
@@ -60,7 +63,7 @@ func analyse(text string) *sent {
 		}
 	}
 	// cues, outside entities
-	ifSeen := false
+	ifSeen, hypo := false, false
 	for i := 0; i < len(s.toks); i++ {
 		t := s.toks[i]
 		if !t.word || s.entAt[i] >= 0 {
@@ -68,13 +71,14 @@ func analyse(text string) *sent {
 		}
 		if t.lower == "if" || t.lower == "would" || t.lower == "could" || t.lower == "whether" {
 			ifSeen = true
+			hypo = hypo || t.lower != "would" && t.lower != "could"
 		}
 		for _, c := range cues[t.lower] {
 			end, ok := s.matchWords(i, c.toks)
-			if !ok {
+			if !ok || c.class == cAct && t.lower == "wanted" && !s.wantedAsAct(i) || !s.cueSense(c, i, end) {
 				continue
 			}
-			cs := cueSpan{t0: i, t1: end, class: c.class, cond: ifSeen, lowerKey: t.lower, verb: c.verb}
+			cs := cueSpan{t0: i, t1: end, class: c.class, cond: ifSeen, hypo: hypo, lowerKey: t.lower, verb: c.verb}
 			cs.negated = s.negatedAt(i)
 			s.cues = append(s.cues, cs)
 			i = end - 1
@@ -116,6 +120,13 @@ func (s *sent) negatedAt(i int) bool {
 		n++
 		switch t.lower {
 		case "not", "'t", "no", "never", "nothing", "without", "neither", "nor":
+			// "not ruling out further actions to hold X accountable" is
+			// a double negative
+			if k, w := s.nextWord(j + 1); k >= 0 && k < i && (w == "ruling" || w == "rule" || w == "ruled" || w == "rules") {
+				if _, w2 := s.nextWord(k + 1); w2 == "out" {
+					return false
+				}
+			}
 			return true
 		}
 	}
@@ -139,7 +150,9 @@ const (
 	subjThird // he, she, they
 )
 
-var lightVerbs = set("imposed imposing impose imposes slapped levied placed brought filed announced announcing announces issued issuing unveiled rolled extended expanded signed authorizing authorized approved offered offering unsealed unsealing")
+var lightVerbs = set(`imposed imposing impose imposes slapped levied placed brought filed announced announcing announces issued issuing unveiled rolled extended
+	expanded signed authorizing authorized approved offered offering unsealed unsealing responded retaliated adopted adopt adopts levelled leveled
+	lodged lodge lodges lodging made make makes`)
 
 // leftSubject finds the noun phrase before cue c. Noun cues ("sanctions",
 // "charges") have a subject only after a light verb ("imposed sanctions").
@@ -151,6 +164,10 @@ func (s *sent) leftSubject(c cueSpan) (int, span) {
 }
 
 var partnerLead = set("with alongside partnership together along joined coordination conjunction")
+
+// negWords are skipped between a subject and its verb ("we do not believe");
+// the cue carries the negation itself (cueSpan.negated).
+var negWords = set("not 't never")
 
 func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 	var co []span
@@ -173,7 +190,7 @@ func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 				continue
 			}
 		}
-		if noun && nounSkip[l] && s.entAt[j] < 0 {
+		if noun && (nounSkip[l] || l[0] >= '0' && l[0] <= '9') && s.entAt[j] < 0 {
 			j--
 			continue
 		}
@@ -182,7 +199,7 @@ func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 			j--
 			continue
 		}
-		if (skipWords[l] || len(l) > 4 && strings.HasSuffix(l, "ly") && !s.toks[j].cap) && s.entAt[j] < 0 && l != "," {
+		if (skipWords[l] || negWords[l] || len(l) > 4 && strings.HasSuffix(l, "ly") && !s.toks[j].cap) && s.entAt[j] < 0 && l != "," {
 			j--
 			continue
 		}
@@ -193,7 +210,9 @@ func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 		s.stop = -1
 		return subjNone, span{}, nil
 	}
-	if j < 0 {
+	if j < 0 || s.toks[j].lower == "and" && s.entAt[j] < 0 {
+		// "... claims that X and identifies Y": a coordinated verb shares
+		// the clause's subject (the caller falls back to leadSubject)
 		return subjNone, span{}, nil
 	}
 	if l := s.toks[j].lower; s.entAt[j] >= 0 {
@@ -206,6 +225,9 @@ func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 	end := j + 1
 	for n := 0; j >= 0 && n < 30; n++ {
 		t := s.toks[j]
+		if s.entAt[j] < 0 && j < end-1 && (s.cueAt(j) || t.cap && leadStrip[t.lower] && j > 0 && s.toks[j-1].cap) {
+			break // a run-in heading: "Imposing Additional Sanctions Treasury", "... Activity Today the United States"
+		}
 		if s.entAt[j] >= 0 || npWords[t.lower] || t.word && t.cap && !(j == 0 && leadStrip[t.lower]) || t.lower == "(" || t.lower == ")" {
 			j--
 			continue
@@ -356,7 +378,9 @@ func (s *sent) official(sp span) (official, media bool) {
 			if e.ent.class == ecMedia {
 				return false, true
 			}
-			if e.ent.class != ecPerp {
+			if e.ent.class != ecPerp || e.t1 == sp.t1 {
+				// a state organ heading the subject speaks: "the Ministry of
+				// State Security claims", "Russia's FSB said"
 				official = true
 			}
 		}
@@ -431,7 +455,11 @@ var objVerbs = set(`accused accuse accuses accusing blamed blame blames blaming 
 
 // accused collects the actors, states and organisations a sentence accuses,
 // outside the speaker spans.
-func (s *sent) accused(g *actors.Gazetteer, speakers []bool, withOrgs bool) (out []string, perpFound bool) {
+//
+// named reports whether the sentence names a threat actor (gazetteer) or a
+// state organ that conducts operations (GRU, MSS): that alone puts a
+// sentence in the cyber context, where "the Russian government" does not.
+func (s *sent) accused(g *actors.Gazetteer, speakers []bool, withOrgs bool) (out []string, perpFound, named bool) {
 	// actors through the gazetteer
 	for _, m := range g.Find(s.text) {
 		k := s.tokenAt(m.Start)
@@ -439,7 +467,7 @@ func (s *sent) accused(g *actors.Gazetteer, speakers []bool, withOrgs bool) (out
 			continue
 		}
 		out = appendUniq(out, m.Actor.Name)
-		perpFound = true
+		perpFound, named = true, true
 	}
 	for ei := range s.ents {
 		e := &s.ents[ei]
@@ -449,6 +477,7 @@ func (s *sent) accused(g *actors.Gazetteer, speakers []bool, withOrgs bool) (out
 		if s.isAccusedState(e) {
 			out = appendUniq(out, e.ent.country)
 			perpFound = true
+			named = named || e.ent.class == ecPerp || s.spyHeadAfter(e.t1)
 		}
 	}
 	if withOrgs {
@@ -461,7 +490,7 @@ func (s *sent) accused(g *actors.Gazetteer, speakers []bool, withOrgs bool) (out
 			}
 		}
 	}
-	return out, perpFound
+	return out, perpFound, named
 }
 
 func (s *sent) tokenAt(off int) int {
@@ -530,6 +559,15 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 		return true
 	case prev == "to" && s.attributeBefore(pk):
 		return true
+	case prev == "at" && (prev2 == "finger" || prev2 == "fingers"):
+		return true // "pointed the finger at Russia"
+	case (prev == "in" || prev == "from") && locVerbs[prev2]:
+		return true // "criminals living in Russia", "hackers operating from Iran"
+	case prev == "from" && (attackNouns[prev2] || spyHeads[prev2] || prev2 == "threats" || prev2 == "threat"):
+		return true // "problematic cyber activities from China"
+	}
+	if (e.ent.class == ecCountry || e.ent.class == ecCapital) && s.listBeforeAttack(e.t1) {
+		return true // "China, Russia, and Iran hacking of our infrastructure"
 	}
 	// following context
 	k, next := s.nextWord(e.t1)
@@ -545,6 +583,9 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 			}
 			if x := s.ent(m); x != nil && x.ent.class == ecPerp {
 				return true
+			}
+			if l := s.toks[m].lower; spyHeads[l] && l != "cyber" || (l == "military" || l == "army") && s.linkBefore(e.t0) {
+				return !victim // "Russia's intelligence services", "linked to a unit of Taiwan's military"
 			}
 		}
 		return false
@@ -589,10 +630,16 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 				continue
 			}
 			n++
-			if perpVerbs[t.lower] && t.lower != "used" && t.lower != "using" && t.lower != "uses" && t.lower != "linked" {
+			if (perpVerbs[t.lower] || perpVerbsActive[t.lower] || subjPerpVerbs[t.lower]) && t.lower != "used" && t.lower != "using" && t.lower != "uses" && t.lower != "linked" {
+				if _, pw := s.prevWord(m); (pw == "was" || pw == "were" || pw == "been" || pw == "is" || pw == "are" || pw == "being") && strings.HasSuffix(t.lower, "ed") && !predicative[t.lower] {
+					return false // "Israel was attacked by Iran": the subject is the victim
+				}
 				return e.ent.class != ecAgency
 			}
-			if !skipWords[t.lower] && t.lower != "is" && t.lower != "was" {
+			if useVerbs[t.lower] && s.cyberWithin(m+1, 3) {
+				return e.ent.class != ecAgency // "Russia does use cyber as part of its force"
+			}
+			if !skipWords[t.lower] && !tryWords[t.lower] && t.lower != "is" && t.lower != "was" {
 				break
 			}
 		}
@@ -687,9 +734,14 @@ func (s *sent) hasWord(set map[string]bool) bool {
 	return false
 }
 
+// hasAnaphor: the sentence refers back to an accused named earlier: a noun
+// phrase ("the hackers", "the group"), or a pronoun in an accuser's or
+// perpetrator's position ("hold them accountable", "attributed some of
+// those", "they hacked", "their malicious activity"). Other pronouns ("help
+// them", "they met") refer to anyone.
 func (s *sent) hasAnaphor() bool {
 	prev := ""
-	for _, t := range s.toks {
+	for k, t := range s.toks {
 		if !t.word {
 			continue
 		}
@@ -697,13 +749,62 @@ func (s *sent) hasAnaphor() bool {
 			return true
 		}
 		switch t.lower {
-		case "them", "they", "their":
-			return true
+		case "them", "those", "these", "it":
+			if _, next := s.nextWord(k + 1); t.lower != "them" && next != "" && !objFollow[next] {
+				break // "these vulnerabilities": a noun phrase, not an anaphor
+			}
+			pk, pw := s.prevWord(k)
+			if pw == "of" { // "some of those", "all of them"
+				if pk, pw = s.prevWord(pk); pw == "some" || pw == "all" || pw == "one" || pw == "each" {
+					_, pw = s.prevWord(pk)
+				}
+			}
+			if objVerbs[pw] || accuseWords[pw] {
+				return true
+			}
+		case "they":
+			if _, pw := s.prevWord(k); pw == "when" || pw == "if" || pw == "whenever" || pw == "unless" {
+				break // "holding nations accountable when they conduct ...": generic
+			}
+			for n, m := 0, k+1; m < len(s.toks) && n < 4; m++ {
+				w := s.toks[m]
+				if !w.word {
+					continue
+				}
+				n++
+				if perpVerbs[w.lower] || perpVerbsActive[w.lower] {
+					return true
+				}
+				if !skipWords[w.lower] && !negWords[w.lower] {
+					break
+				}
+			}
+		case "their":
+			for n, m := 0, k+1; m < len(s.toks) && n < 3; m++ {
+				if w := s.toks[m]; w.word {
+					n++
+					if attackNouns[w.lower] || cyberContext[w.lower] {
+						return true
+					}
+				}
+			}
 		}
 		prev = t.lower
 	}
 	return false
 }
+
+// objFollow: words after a demonstrative that leave it a pronoun ("blamed
+// it on", "attributed those to").
+var objFollow = set("to on for as with accountable responsible a couple")
+
+// accuseWords: verbs whose object is the accused, besides objVerbs.
+var accuseWords = set("attributed attribute attributes attributing blamed blame fingered sanction indict charge expose call")
+
+// perpVerbsActive: verbs of perpetration after a subject pronoun ("they
+// hacked", "they have been targeting").
+var perpVerbsActive = set(`hack hacks hacking targeting target targets attacking attack stealing steal spying spy conduct conducts conducting
+	compromise compromising compromised breaching breach infiltrate infiltrating exploit exploiting deployed deploy deploying`)
 
 var targetLead = set("on against targeting into")
 var targetStop = set(`in during including since from which that who by with while when after before as for to between around across and but since`)
@@ -819,6 +920,371 @@ func (s *sent) targetList(i int, isList bool) []string {
 	}
 	if a >= 0 {
 		flush(min(last, len(s.toks)))
+	}
+	return out
+}
+
+// wantedAsAct: "wanted by the FBI", "on the most wanted list", "is wanted
+// for", not "we wanted to have high confidence".
+func (s *sent) wantedAsAct(i int) bool {
+	if _, w := s.nextWord(i + 1); w == "by" || w == "for" || w == "in" || w == "list" || w == "poster" || w == "notice" {
+		return true
+	}
+	switch _, w := s.prevWord(i); w {
+	case "most", "is", "are", "was", "were", "being", "remains", "remain":
+		return true
+	}
+	return false
+}
+
+// spyHeads are nouns that make a state's agents the subject: "Russian
+// intelligence officers", "Chinese state hackers", "North Korean operatives".
+var spyHeads = set(`intelligence hackers hacker spies spy agents operatives officers actors actor operators hacking espionage cyber
+	state-sponsored state-backed apt`)
+
+func (s *sent) spyHeadAfter(i int) bool {
+	for n, m := 0, i; m < len(s.toks) && n < 3; m++ {
+		if !s.toks[m].word {
+			if l := s.toks[m].lower; l == "-" || l == "‑" {
+				continue
+			}
+			return false
+		}
+		n++
+		if spyHeads[s.toks[m].lower] {
+			return true
+		}
+	}
+	return false
+}
+
+// locVerbs: the perpetrator's location ("living in Russia", "operating from Iran").
+var locVerbs = set("living live lives based located operating operate operates operated residing reside resides originating originated emanating emanate coming come comes came")
+
+// subjPerpVerbs: more verbs of perpetration after a state as subject
+// ("China obtained the data", "Iran was involved", "Iran is working to influence").
+var subjPerpVerbs = set(`obtained acquired accessed exfiltrated involved influence influenced interfere interfered interfering meddle meddled meddling
+	spied stolen penetrated`)
+
+// tryWords may stand between a state and its verb ("is working to influence").
+var tryWords = set("working trying seeking attempting sought tried attempted continues continue continued to does did")
+
+var useVerbs = set("use uses used using")
+
+func (s *sent) cyberWithin(i, n int) bool {
+	for k, c := i, 0; k < len(s.toks) && c < n; k++ {
+		if s.toks[k].word {
+			c++
+			if cyberContext[s.toks[k].lower] || s.toks[k].lower == "cyber" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// listBeforeAttack: after a state at token i, a list of states (", Russia,
+// and Iran") ends in an attack noun or a possessive one: "China, Russia, and
+// Iran hacking", "Russia and China's malicious cyber activities".
+func (s *sent) listBeforeAttack(i int) bool {
+	k := i
+	for k < len(s.toks) {
+		t := s.toks[k]
+		if t.lower == "," || t.lower == "and" || t.lower == "or" {
+			k++
+			continue
+		}
+		if e := s.ent(k); e != nil && e.ent.country != "" && (e.ent.class == ecCountry || e.ent.class == ecCapital) {
+			k = e.t1
+			continue
+		}
+		break
+	}
+	if k == i || k >= len(s.toks) {
+		// no list: only "China hacking" directly
+		if k < len(s.toks) && (s.toks[k].lower == "hacking" || s.toks[k].lower == "hackers") {
+			return true
+		}
+		return false
+	}
+	if s.toks[k].lower == "'s" {
+		for n, m := 0, k+1; m < len(s.toks) && n < 4; m++ {
+			if s.toks[m].word {
+				n++
+				if attackNouns[s.toks[m].lower] {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	l := s.toks[k].lower
+	return s.toks[k].word && (attackNouns[l] || l == "hackers" || l == "hacking") && s.toks[k-1].word
+}
+
+func (s *sent) cueAt(j int) bool {
+	k, _ := slices.BinarySearchFunc(s.cues, j, func(c cueSpan, j int) int {
+		if c.t1 <= j {
+			return -1
+		}
+		if c.t0 > j {
+			return 1
+		}
+		return 0
+	})
+	return k < len(s.cues) && s.cues[k].t0 <= j && j < s.cues[k].t1
+}
+
+// cueSense rejects cue words used in another sense: "in charge of",
+// "hold each other accountable", "designate a Cybersecurity Coordinator",
+// "designated by FireEye as APT32".
+func (s *sent) cueSense(c cue, i, end int) bool {
+	w := s.toks[i].lower
+	switch {
+	case w == "charge":
+		switch _, pw := s.prevWord(i); pw {
+		case "in", "take", "took", "taking", "takes", "free":
+			return false
+		}
+	case w == "hold" || w == "holding" || w == "held" && c.class == cAccuse:
+		switch _, nw := s.nextWord(end); nw {
+		case "each", "ourselves", "themselves", "itself", "yourself", "myself", "one":
+			return false
+		}
+	case c.class == cSanction && strings.HasPrefix(w, "designat"):
+		return s.designationSanction(i, end)
+	case w == "alleged":
+		// "alleged members of the group": an adjective, not a verb
+		if i == 0 || !s.toks[i-1].word {
+			return false
+		}
+		switch _, pw := s.prevWord(i); pw {
+		case "the", "a", "an", "its", "their", "his", "her", "our", "of", "two", "three", "four", "five", "six", "seven":
+			return false
+		}
+	}
+	return true
+}
+
+// roleNouns: what one designates without sanctioning it.
+var roleNouns = set(`coordinator coordinators point points contact contacts official officials officer officers representative representatives
+	lead leads liaison liaisons team teams agency agencies day days week area areas zone zones site sites successor deputy head chair
+	director spokesperson manager managers focal person-in-charge lead-agency`)
+
+// designationSanction: "designate" is a sanction when a sanctioning
+// authority acts (Treasury, OFAC, State, an executive order, the SDN list,
+// "for"/"under"/"pursuant to" a ground) on a person, entity or group, not
+// when a coordinator or point of contact is designated or a company names
+// a group ("designated by FireEye as APT32").
+func (s *sent) designationSanction(i, end int) bool {
+	// the object: not a role
+	for n, m := 0, end; m < len(s.toks) && n < 4; m++ {
+		if !s.toks[m].word {
+			continue
+		}
+		n++
+		if roleNouns[s.toks[m].lower] {
+			return false
+		}
+	}
+	// an authority or a ground
+	if k, w := s.nextWord(end); w == "by" {
+		for m := k + 1; m < len(s.toks) && m < k+4; m++ {
+			if e := s.ent(m); e != nil {
+				return e.ent.country != "" && e.ent.class != ecMedia
+			}
+			if s.toks[m].word && s.toks[m].cap {
+				return false // "designated by FireEye": a company names a group
+			}
+		}
+	}
+	for n, m := 0, end; m < len(s.toks) && n < 14; m++ {
+		if !s.toks[m].word {
+			continue
+		}
+		n++
+		switch s.toks[m].lower {
+		case "for", "under", "pursuant":
+			return true
+		}
+	}
+	if s.authority == 0 {
+		s.authority = 2
+		lower := strings.ToLower(s.text)
+		for _, a := range designationAuthorities {
+			if strings.Contains(lower, a) {
+				s.authority = 1
+				break
+			}
+		}
+	}
+	return s.authority == 1
+}
+
+var designationAuthorities = []string{"treasury", "ofac", "office of foreign assets control", "state department", "department of state",
+	"secretary of state", "commerce", "executive order", "e.o.", "sdn", "specially designated", "sanction", "terrorist", "entity list"}
+
+// hasPerpVerb: the sentence asserts that a state or a named actor did it
+// ("Russia has used offensive cyber activity", "the Chinese compromised
+// that account", "Sandworm hacked"), outside a condition ("If it's a PRC
+// hacking group").
+func (s *sent) hasPerpVerb(g *actors.Gazetteer) bool {
+	var actorEnd map[int]bool
+	for k, t := range s.toks {
+		if !t.word || s.entAt[k] >= 0 {
+			continue
+		}
+		if t.lower == "if" || t.lower == "whether" || t.lower == "unless" {
+			return false
+		}
+		verb := perpVerbsActive[t.lower] || subjPerpVerbs[t.lower] || perpVerbs[t.lower] && t.lower != "linked" && t.lower != "responsible" && t.lower != "behind" && !useVerbs[t.lower] ||
+			useVerbs[t.lower] && s.cyberWithin(k+1, 3)
+		if !verb {
+			continue
+		}
+		// its subject, over auxiliaries and adverbs
+		j := k - 1
+		for n := 0; j >= 0 && n < 4; j-- {
+			l := s.toks[j].lower
+			if !s.toks[j].word {
+				continue
+			}
+			n++
+			if s.entAt[j] < 0 && (skipWords[l] || tryWords[l] || negWords[l] || len(l) > 4 && strings.HasSuffix(l, "ly")) {
+				continue
+			}
+			break
+		}
+		if j < 0 {
+			continue
+		}
+		if e := s.ent(j); e != nil && e.ent.country != "" && e.ent.class != ecTitle && e.ent.class != ecMedia {
+			return true
+		}
+		if actorEnd == nil {
+			actorEnd = map[int]bool{}
+			for _, m := range g.Find(s.text) {
+				if i := s.tokenEndingAt(m.End); i >= 0 {
+					actorEnd[i] = true
+				}
+			}
+		}
+		if actorEnd[j] {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *sent) tokenEndingAt(off int) int {
+	i, ok := slices.BinarySearchFunc(s.toks, off, func(t token, off int) int { return t.end - off })
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+var questionAux = set("do does did would will can could is are was were should have has")
+
+// quotedQuestions: spans of quoted text that end in a question mark or open
+// like one (“Do you believe ...,”).
+func (s *sent) quotedQuestions() []span {
+	var out []span
+	open := -1
+	for k, t := range s.toks {
+		switch t.lower {
+		case "“":
+			open = k
+		case "”", "\"":
+			if t.lower == "\"" && open < 0 {
+				open = k
+				continue
+			}
+			if open >= 0 {
+				if k1, w1 := s.nextWord(open + 1); k1 >= 0 && k1 < k && questionAux[w1] {
+					if _, w2 := s.nextWord(k1 + 1); pronounsFirst[w2] || pronounsThird[w2] || w2 == "you" || w2 == "it" || w2 == "the" {
+						out = append(out, span{open + 1, k}) // “Do you believe ...,”
+						open = -1
+						continue
+					}
+				}
+				for m := k - 1; m > open; m-- {
+					if l := s.toks[m].lower; l == "?" {
+						out = append(out, span{open + 1, k})
+						break
+					} else if l != "," && l != "." && l != "'" && l != "’" {
+						break
+					}
+				}
+				open = -1
+			}
+		}
+	}
+	return out
+}
+
+// linkBefore: a linking word shortly before token i ("linked to a cyber
+// unit of", "attributed to").
+func (s *sent) linkBefore(i int) bool {
+	for k, n := i-1, 0; k >= 0 && n < 7; k-- {
+		if !s.toks[k].word {
+			continue
+		}
+		n++
+		switch s.toks[k].lower {
+		case "linked", "tied", "attributed", "unit", "connected", "affiliated", "belonging":
+			return true
+		}
+	}
+	return false
+}
+
+// predicative participles keep their subject as the perpetrator: "Iran was
+// involved", "Russia was responsible".
+var predicative = set("involved linked tied affiliated engaged")
+
+// kinetic words make "attack" a military one ("Israel was attacked by Iran",
+// "Iranian attacks on maritime shipping").
+var kinetic = set(`missile missiles drone drones troops military militia militias forces force shipping maritime bases strike strikes airstrike
+	airstrikes rocket rockets bomb bombs bombing invasion invade invades war soldiers army navy vessels ships tanks artillery proxies`)
+
+// ambiguousAttack: cyber words that are also military ones.
+var ambiguousAttack = set("attack attacks attacked")
+
+// cyber: the sentence speaks of cyber operations. "Attack" alone counts
+// unless the sentence is about a kinetic one.
+func (s *sent) cyber() bool {
+	amb, kin := false, false
+	for _, t := range s.toks {
+		if !t.word {
+			continue
+		}
+		switch {
+		case ambiguousAttack[t.lower]:
+			amb = true
+		case cyberContext[t.lower]:
+			return true
+		case kinetic[t.lower]:
+			kin = true
+		}
+	}
+	return amb && !kin
+}
+
+// conditions: clauses opened by if, whether or unless, to the next comma or
+// semicolon.
+func (s *sent) conditions() []span {
+	var out []span
+	for k := 0; k < len(s.toks); k++ {
+		switch s.toks[k].lower {
+		case "if", "whether", "unless":
+			end := k + 1
+			for end < len(s.toks) && s.toks[end].lower != "," && s.toks[end].lower != ";" && s.toks[end].lower != "—" {
+				end++
+			}
+			out = append(out, span{k, end})
+			k = end
+		}
 	}
 	return out
 }

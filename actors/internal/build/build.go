@@ -64,8 +64,25 @@ type File struct {
 	Actors      []Actor  `json:"actors"`
 }
 
+// PressNames overrides the canonical name of the best-known groups with the
+// name the press uses, keyed by ATT&CK id. Reporters write "Sandworm" and
+// "Kimsuky", rarely Mandiant's later APT44 and APT43 (which stay aliases);
+// the other entries pin names the general rule already gives, so that a
+// data update cannot silently rename them. Each name must be one the entry
+// owns (Build fails otherwise).
+var PressNames = map[string]string{
+	"G0034": "Sandworm",      // ATT&CK "Sandworm Team"; APT44
+	"G0094": "Kimsuky",       // APT43
+	"G0032": "Lazarus Group", // HIDDEN COBRA
+	"G1017": "Volt Typhoon",
+	"G1045": "Salt Typhoon",
+	"G0007": "APT28", // Fancy Bear
+	"G0016": "APT29", // Cozy Bear
+}
+
 // Rule documents how the canonical name is chosen.
-const Rule = "canonical name: an alias of the form APT<digits> owned by the entry (lowest-numbered among the most authoritative), " +
+const Rule = "canonical name: the press name of a few best-known groups (Sandworm, Kimsuky, Lazarus Group, Volt Typhoon, Salt Typhoon, APT28, APT29; build.PressNames), else " +
+	"an alias of the form APT<digits> owned by the entry (lowest-numbered among the most authoritative), " +
 	"else the MITRE ATT&CK group name, else the MISP name; an ATT&CK name ending in Group or Team also answers to its first words (Lazarus); every name or alias (compared case-, space- and punctuation-insensitively) " +
 	"belongs to exactly one entry: a MITRE name beats a MITRE alias, which beats a revoked MITRE name, a MISP name, a MISP alias; ties go to the lower ATT&CK id, then the earlier name"
 
@@ -203,7 +220,10 @@ func Build(corpus string) (data []byte, notice []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	actors := merge(groups, campaigns, misps)
+	actors, err := merge(groups, campaigns, misps)
+	if err != nil {
+		return nil, nil, err
+	}
 	f := File{Notice: Notice, Attribution: Attribution, Provenance: Provenance, Rule: Rule, Actors: actors}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -215,7 +235,7 @@ func Build(corpus string) (data []byte, notice []byte, err error) {
 	return buf.Bytes(), []byte(Notice), nil
 }
 
-func merge(groups, campaigns []mitreRecord, misps []mispRecord) []Actor {
+func merge(groups, campaigns []mitreRecord, misps []mispRecord) ([]Actor, error) {
 	var entries []*entry
 	byID := map[string]*entry{}
 	slices.SortFunc(groups, func(a, b mitreRecord) int { return cmp.Compare(a.AttackID, b.AttackID) })
@@ -345,6 +365,14 @@ func merge(groups, campaigns []mitreRecord, misps []mispRecord) []Actor {
 			continue // everything it was called belongs to others
 		}
 		canon := canonical(e, owned)
+		if e.mitre != nil {
+			if press, ok := PressNames[e.mitre.AttackID]; ok {
+				if !slices.ContainsFunc(owned, func(c cand) bool { return c.text == press }) {
+					return nil, fmt.Errorf("press name %q for %s (%s) is not one of its names; fix build.PressNames", press, e.mitre.AttackID, e.mitre.Name)
+				}
+				canon = press
+			}
+		}
 		a := Actor{Name: canon}
 		for _, c := range owned {
 			if c.text != canon && !attackIDRe.MatchString(c.text) {
@@ -390,7 +418,7 @@ func merge(groups, campaigns []mitreRecord, misps []mispRecord) []Actor {
 	slices.SortFunc(out, func(x, y Actor) int {
 		return cmp.Or(cmp.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name)), cmp.Compare(x.Name, y.Name))
 	})
-	return out
+	return out, nil
 }
 
 func (e *entry) claimMISP(m *mispRecord) {
