@@ -37,7 +37,7 @@ Usage:
   newsdesk ask "<command>" [--json] answer one command, e.g. ask "search APT31"
   newsdesk ingest PATH...           ingest .txt/.md articles, .jsonl records, .xml/.rss/.atom feeds, or directories
   newsdesk extract FILE [--json]    print the statements found in one article
-  newsdesk extract --eval FILE      precision, recall and F1 of extraction on a labelled set
+  newsdesk extract --eval FILE [--misses]   precision, recall and F1 of extraction on a labelled set
   newsdesk serve                    run the Slack, Discord and HTTP fronts the config enables
   newsdesk digest --channel PLATFORM:ID --preview   print a channel's next digest
   newsdesk reindex                  re-extract and re-index every stored article
@@ -83,6 +83,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs.StringVar(&g.config, "config", os.Getenv("NEWSDESK_CONFIG"), "configuration file")
 	asJSON := fs.Bool("json", false, "print JSON")
 	eval := fs.String("eval", "", "labelled evaluation set (extract)")
+	misses := fs.Bool("misses", false, "with --eval: list each disagreement")
 	channel := fs.String("channel", "", "platform:channel-id (digest)")
 	preview := fs.Bool("preview", false, "print without posting (digest)")
 	pos, err := splitFlags(fs, args)
@@ -108,7 +109,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return cmdIngest(ctx, g, pos, stdout, stderr)
 	case "extract":
-		return cmdExtract(pos, *eval, *asJSON, stdout, stderr)
+		return cmdExtract(pos, *eval, *misses, *asJSON, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, g, stderr)
 	case "digest":
@@ -296,7 +297,7 @@ func cmdIngest(ctx context.Context, g globals, paths []string, stdout, stderr io
 	return exitOK
 }
 
-func cmdExtract(pos []string, eval string, asJSON bool, stdout, stderr io.Writer) int {
+func cmdExtract(pos []string, eval string, misses, asJSON bool, stdout, stderr io.Writer) int {
 	ex := extract.New(actors.Default())
 	if eval != "" {
 		f, err := os.Open(eval)
@@ -311,6 +312,11 @@ func cmdExtract(pos []string, eval string, asJSON bool, stdout, stderr io.Writer
 			return exitError
 		}
 		fmt.Fprint(stdout, rep.String())
+		if misses {
+			for _, m := range rep.Misses {
+				fmt.Fprintln(stdout, console.Clean(m))
+			}
+		}
 		return exitOK
 	}
 	if len(pos) != 1 {
