@@ -113,7 +113,7 @@ func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
 		return b.articleFallback(ctx, cmd, r)
 	}
 	if len(res.Hits) == 0 {
-		r.Text = fmt.Sprintf("There are only %d page%s.", pages, plural(uint64(pages)))
+		r.Text = fmt.Sprintf("Page %d is past the end: there are %d page%s.", cmd.Page, pages, plural(uint64(pages)))
 		return r, nil
 	}
 	r.Sections = []Section{{Items: items(res.Hits)}}

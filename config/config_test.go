@@ -84,3 +84,21 @@ func TestSecretFromFile(t *testing.T) {
 }
 
 func keys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
+
+func TestStringReadsBack(t *testing.T) {
+	cfg, err := config.Load("testdata/good.yaml", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "printed.yaml")
+	if err := os.WriteFile(p, []byte(cfg.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	again, err := config.Load(p, env(nil))
+	if err != nil {
+		t.Fatalf("config check output does not load back: %v", err)
+	}
+	if again.Digest.Grace != cfg.Digest.Grace || again.Slack.AckBudget != cfg.Slack.AckBudget || again.Listen != cfg.Listen {
+		t.Errorf("round trip changed values: %+v vs %+v", again, cfg)
+	}
+}

@@ -312,9 +312,15 @@ func documents(a news.Article) ([]document, error) {
 	}
 	docs := []document{{id: a.ID, fields: art}}
 	for n, s := range a.Statements {
+		// A statement carries its own seq when an update kept it from an
+		// earlier version of the article; else it shares the article's.
+		seq := a.Seq
+		if s.Seq != 0 {
+			seq = s.Seq
+		}
 		h, err := json.Marshal(storedHit{
 			ArticleID: a.ID, Title: a.Title, Published: a.Published,
-			Source: a.Source, Seq: a.Seq, Statement: s,
+			Source: a.Source, Seq: seq, Statement: s,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("encode statement %d: %w", n, err)
@@ -332,9 +338,9 @@ func documents(a news.Article) ([]document, error) {
 			fTargetsText:    s.Targets,
 			fConfidence:     s.Confidence,
 			fSourceName:     a.Source.Name,
-			fSeq:            float64(a.Seq),
-			fSortDate:       sortDateKey(a.Published, a.Seq, n, statementID(a.ID, n)),
-			fSortSeq:        sortSeqKey(a.Seq, n, statementID(a.ID, n)),
+			fSeq:            float64(seq),
+			fSortDate:       sortDateKey(a.Published, seq, n, statementID(a.ID, n)),
+			fSortSeq:        sortSeqKey(seq, n, statementID(a.ID, n)),
 			fHit:            string(h),
 		}
 		if !a.Published.IsZero() {

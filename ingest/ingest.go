@@ -93,7 +93,6 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 	var res Result
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	seen := map[string]bool{}
 	var batch []news.Article
 	var added, updated []string
 	flush := func() error {
@@ -101,7 +100,8 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 			return nil
 		}
 		if err := in.store.Put(ctx, batch); err != nil {
-			in.seq -= uint64(len(batch))
+			// the seqs given out stay used: a gap is harmless to digest
+			// windows, a reused number is not
 			return fmt.Errorf("store %d articles from %s: %w", len(batch), source, err)
 		}
 		res.Added = append(res.Added, added...)
@@ -109,13 +109,16 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 		batch, added, updated = batch[:0], nil, nil
 		return nil
 	}
+	// the last copy of an id in one call wins
+	last := make(map[string]int, len(arts))
+	for i, a := range arts {
+		last[a.ID] = i
+	}
 	for i := range arts {
 		a := arts[i]
-		if seen[a.ID] {
-			res.Unchanged = append(res.Unchanged, a.ID)
+		if last[a.ID] != i {
 			continue
 		}
-		seen[a.ID] = true
 		sts, err := in.ex.Extract(Document(a))
 		if err != nil {
 			res.Errors = append(res.Errors, &ItemError{Source: source + " (" + a.Title + ")", Err: err})
@@ -132,14 +135,18 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 			res.Unchanged = append(res.Unchanged, a.ID)
 			continue
 		}
-		if !isNew && slices.EqualFunc(old.Statements, a.Statements, sameStatement) {
-			// the text changed but not what was said: keep the old place in
-			// the sequence so digests do not repeat it
-			a.Seq, a.IngestedAt = old.Seq, old.IngestedAt
-		} else {
+		// Statements said before keep the seq they were first ingested at,
+		// so digests never repeat them; only new ones take the new seq.
+		said := isNew
+		if !isNew {
+			said = carrySeqs(old, a.Statements)
+		}
+		if said {
 			in.seq++
 			a.Seq = in.seq
 			a.IngestedAt = in.now().UTC()
+		} else {
+			a.Seq, a.IngestedAt = old.Seq, old.IngestedAt
 		}
 		batch = append(batch, a)
 		if isNew {
@@ -157,6 +164,24 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 		return res, err
 	}
 	return res, nil
+}
+
+// carrySeqs gives each statement that the old version of the article
+// already had that statement's seq, and reports whether any statement is
+// new.
+func carrySeqs(old news.Article, sts []news.Statement) (anyNew bool) {
+	for i := range sts {
+		j := slices.IndexFunc(old.Statements, func(o news.Statement) bool { return sameStatement(o, sts[i]) })
+		if j < 0 {
+			anyNew = true
+			continue
+		}
+		sts[i].Seq = old.Statements[j].Seq
+		if sts[i].Seq == 0 {
+			sts[i].Seq = old.Seq
+		}
+	}
+	return anyNew
 }
 
 func sameContent(a, b news.Article) bool {

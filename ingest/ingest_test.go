@@ -286,3 +286,55 @@ func TestSourceNameForOfficialHosts(t *testing.T) {
 		}
 	}
 }
+
+// An updated article re-enters digests only with what it newly says:
+// statements it already had keep the seq they were first ingested at.
+func TestUpdateKeepsStatementSeqs(t *testing.T) {
+	ctx := context.Background()
+	in, ix := newIngester(t, t.TempDir())
+	defer ix.Close()
+	v1 := news.Article{ID: "a1a1a1a1a1a1", Title: "UK accuses China", Body: "The NCSC said APT31 hacked the Electoral Commission."}
+	if _, err := in.Ingest(ctx, "v1", []news.Article{v1}); err != nil {
+		t.Fatal(err)
+	}
+	other := news.Article{ID: "b2b2b2b2b2b2", Title: "Other", Body: "The FBI said APT40 hacked a university."}
+	if _, err := in.Ingest(ctx, "other", []news.Article{other}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := v1
+	v2.Body += "\n\nThe Chinese Embassy in the UK said the allegations were \"completely baseless and malicious slander\"."
+	res, err := in.Ingest(ctx, "v2", []news.Article{v2})
+	if err != nil || len(res.Updated) != 1 {
+		t.Fatalf("update: %v %s", err, res)
+	}
+	got, _ := ix.Search(ctx, news.Query{AfterSeq: 2, SortBy: "seq", Size: 50})
+	if len(got.Hits) == 0 {
+		t.Fatal("the update's new statement is not after seq 2")
+	}
+	for _, h := range got.Hits {
+		if strings.Contains(h.Statement.Sentence, "Electoral Commission") {
+			t.Errorf("an unchanged statement came back in the window after seq 2: %q (seq %d)", h.Statement.Sentence, h.Seq)
+		}
+	}
+	all, _ := ix.Search(ctx, news.Query{SortBy: "seq", Size: 50})
+	for _, h := range all.Hits {
+		if strings.Contains(h.Statement.Sentence, "Electoral Commission") && h.Seq != 1 {
+			t.Errorf("the old statement moved to seq %d, want 1", h.Seq)
+		}
+	}
+}
+
+func TestDuplicateIDInOneCallLastWins(t *testing.T) {
+	in, ix := newIngester(t, t.TempDir())
+	defer ix.Close()
+	a := news.Article{ID: "c3c3c3c3c3c3", Title: "First", Body: "The NCSC said so."}
+	b := a
+	b.Title = "Second"
+	res, err := in.Ingest(context.Background(), "dup", []news.Article{a, b})
+	if err != nil || len(res.Added) != 1 {
+		t.Fatalf("%v %s", err, res)
+	}
+	if got, _ := ix.Article(context.Background(), a.ID); got.Title != "Second" {
+		t.Errorf("stored %q, want the last copy", got.Title)
+	}
+}

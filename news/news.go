@@ -47,7 +47,11 @@ type Statement struct {
 	Confidence     string   `json:"confidence"`
 	EventDate      string   `json:"event_date"` // YYYY-MM-DD, YYYY-MM or YYYY; empty when the text gives none
 	Sentence       string   `json:"sentence"`
-	Offset         int      `json:"offset"` // byte offset of Sentence in the article body
+	Offset         int      `json:"offset"` // byte offset of Sentence in the article body; -1 in the headline
+	// Seq is the ingestion sequence at which this statement first appeared.
+	// It is the article's Seq unless an update of the article kept the
+	// statement from an earlier version (0 means "the article's").
+	Seq uint64 `json:"seq,omitempty"`
 }
 
 // Source names where an article came from.

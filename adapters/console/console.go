@@ -202,13 +202,19 @@ type JSONHit struct {
 	Answers        []JSONHit `json:"answers,omitempty"`
 }
 
+// JSONField is a labelled value of a reply (show, actor).
+type JSONField struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
 // JSONReply is the --json form of a reply.
 type JSONReply struct {
 	OK     bool        `json:"ok"`
 	Error  string      `json:"error,omitempty"`
 	Title  string      `json:"title,omitempty"`
 	Text   string      `json:"text,omitempty"`
-	Fields []bot.Field `json:"fields,omitempty"`
+	Fields []JSONField `json:"fields,omitempty"`
 	Hits   []JSONHit   `json:"hits"`
 	Page   int         `json:"page,omitempty"`
 	Pages  int         `json:"pages,omitempty"`
@@ -218,10 +224,13 @@ type JSONReply struct {
 
 // JSON converts a reply to its stable JSON form.
 func JSON(r bot.Reply) JSONReply {
-	out := JSONReply{OK: r.Kind != bot.KindError, Title: r.Title, Text: r.Text, Fields: r.Fields, Hits: []JSONHit{},
+	out := JSONReply{OK: r.Kind != bot.KindError, Title: r.Title, Text: r.Text, Hits: []JSONHit{},
 		Page: r.Page, Pages: r.Pages, Next: r.Next, Footer: r.Footer}
 	if r.Kind == bot.KindError {
 		out.Error, out.Text = r.Text, ""
+	}
+	for _, f := range r.Fields {
+		out.Fields = append(out.Fields, JSONField{Label: f.Label, Value: f.Value})
 	}
 	for _, sec := range r.Sections {
 		for _, it := range sec.Items {

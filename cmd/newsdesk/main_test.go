@@ -121,3 +121,34 @@ func TestUnknownCommandAndConfigTypo(t *testing.T) {
 		t.Errorf("exit %d stderr %q", code, errs)
 	}
 }
+
+func TestScriptOutputsStayParseable(t *testing.T) {
+	t.Setenv("NEWSDESK_CONFIG", "")
+	data := t.TempDir()
+	// a digest posted from `ask --json` must not corrupt the JSON on stdout
+	if _, errs, code := newsdesk(t, data, "ask", "subscribe at 08:00"); code != 0 {
+		t.Fatalf("subscribe: %d %s", code, errs)
+	}
+	out, _, code := newsdesk(t, data, "ask", "digest now", "--json")
+	var v map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil {
+		t.Errorf("ask \"digest now\" --json: exit %d, stdout is not one JSON object: %q", code, out)
+	}
+	// show's fields have lower-case keys like everything else
+	out, _, _ = newsdesk(t, data, "ask", "actor APT31", "--json")
+	if !strings.Contains(out, `"label": "Also known as"`) {
+		t.Errorf("actor --json fields: %s", out)
+	}
+	// a refused digest preview is a failure for scripts
+	_, errs, code := newsdesk(t, data, "digest", "--channel", "slack:CNOSUB", "--preview")
+	if code == 0 || !strings.Contains(errs, "no digest subscription") {
+		t.Errorf("preview of an unsubscribed channel: exit %d stderr %q", code, errs)
+	}
+	// extract on a JSON Lines file names each record, even a single one
+	one := filepath.Join(t.TempDir(), "one.jsonl")
+	os.WriteFile(one, []byte(`{"id":"x","title":"UK blames Russia","text":"The NCSC said the GRU was almost certainly behind the attack on the ministry."}`+"\n"), 0o644)
+	out, _, code = newsdesk(t, data, "extract", one, "--json")
+	if code != 0 || !strings.Contains(out, `"title":"UK blames Russia"`) || !strings.Contains(out, `"id":"`) {
+		t.Errorf("extract one-record jsonl: exit %d out %s", code, out)
+	}
+}

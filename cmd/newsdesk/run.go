@@ -242,6 +242,16 @@ func cmdConsole(ctx context.Context, g globals, stdin io.Reader, stdout, stderr 
 	return exitOK
 }
 
+// isRecords reports whether a file holds many records (JSON Lines, a feed)
+// rather than one article.
+func isRecords(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".ndjson", ".xml", ".rss", ".atom":
+		return true
+	}
+	return false
+}
+
 func isTerminal(v any) bool {
 	f, ok := v.(*os.File)
 	if !ok {
@@ -258,7 +268,11 @@ func cmdAsk(ctx context.Context, g globals, line string, asJSON bool, stdout, st
 		return exitError
 	}
 	defer a.Close()
-	a.bot.Digests = a.consoleDigests(stdout)
+	digestOut := stdout
+	if asJSON {
+		digestOut = stderr // stdout holds only the JSON answer
+	}
+	a.bot.Digests = a.consoleDigests(digestOut)
 	r := a.bot.Handle(ctx, bot.Request{Platform: "console", Channel: "local", User: "local", Text: line})
 	if asJSON {
 		if err := console.WriteJSON(stdout, r); err != nil {
@@ -349,7 +363,7 @@ func cmdExtract(pos []string, eval string, misses, asJSON bool, stdout, stderr i
 		if asJSON {
 			enc := json.NewEncoder(stdout)
 			enc.SetEscapeHTML(false)
-			if len(arts) == 1 {
+			if !isRecords(pos[0]) {
 				_ = enc.Encode(struct {
 					Statements []news.Statement `json:"statements"`
 				}{sts})

@@ -104,6 +104,9 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	mux := http.NewServeMux()
 	posters := map[string]digest.Poster{}
 	var runners []func(context.Context) error
+	// stops wait for background work (late Slack answers) after the
+	// listener and runners end and before the state store closes.
+	var stops []func(context.Context) error
 
 	if cfg.Secrets.SlackBotToken != "" {
 		sa, err := slack.New(slack.Config{
@@ -120,11 +123,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		if cfg.Secrets.SlackAppToken != "" {
 			runners = append(runners, sa.RunSocketMode)
 		}
-		defer func() {
-			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			_ = sa.Shutdown(sctx)
-		}()
+		stops = append(stops, sa.Shutdown)
 		log.Info("slack enabled", "http", cfg.Secrets.SlackSigningSecret != "", "socket_mode", cfg.Secrets.SlackAppToken != "")
 	}
 	if cfg.Secrets.DiscordBotToken != "" {
@@ -214,6 +213,11 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	defer scancel()
 	_ = srv.Shutdown(sctx)
 	wg.Wait()
+	for _, stop := range stops {
+		if err := stop(sctx); err != nil {
+			log.Warn("shutdown", "err", err)
+		}
+	}
 	return runErr
 }
 
@@ -283,6 +287,10 @@ func cmdDigest(ctx context.Context, g globals, channel string, preview bool, std
 	r, err := svc.Preview(ctx, channel)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: digest preview:", err)
+		return exitError
+	}
+	if r.Kind == bot.KindError {
+		fmt.Fprintln(stderr, "newsdesk: "+console.Clean(r.Text))
 		return exitError
 	}
 	fmt.Fprint(stdout, console.Render(r, false))

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -19,17 +21,26 @@ import (
 // a signed slash command as Slack would (and as the README's curl does).
 func TestServeSlackCommand(t *testing.T) {
 	fake := slackfake.New(t)
-	t.Setenv("NEWSDESK_CONFIG", "")
+	// the widest answer budget Slack allows, so a slow first search on a
+	// loaded machine still answers inline
+	cfgFile := filepath.Join(t.TempDir(), "newsdesk.yaml")
+	if err := os.WriteFile(cfgFile, []byte("slack:\n  ack_budget: 2500ms\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NEWSDESK_CONFIG", cfgFile)
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
 	t.Setenv("SLACK_SIGNING_SECRET", "s3cret")
 	t.Setenv("SLACK_API_URL", fake.APIURL)
 	t.Setenv("NEWSDESK_API_TOKEN", "ingest-token")
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := open(ctx, globals{data: t.TempDir()}, io.Discard, true)
+	a, err := open(ctx, globals{data: t.TempDir(), config: cfgFile}, io.Discard, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	if a.cfg.Slack.AckBudget.D() != 2500*time.Millisecond {
+		t.Fatalf("ack budget %v: the test's config file was not read", a.cfg.Slack.AckBudget.D())
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
