@@ -119,9 +119,6 @@ func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
 	r.Sections = []Section{{Items: items(res.Hits)}}
 	if cmd.Page < pages {
 		r.Next = fmt.Sprintf("search %s page:%d", cmd.Args, cmd.Page+1)
-		r.Footer = fmt.Sprintf("Page %d of %d. Next: %s", cmd.Page, pages, r.Next)
-	} else if pages > 1 {
-		r.Footer = fmt.Sprintf("Page %d of %d.", cmd.Page, pages)
 	}
 	return r, nil
 }

@@ -102,8 +102,18 @@ func Render(r bot.Reply, color bool) string {
 			}
 		}
 	}
+	var foot []string
 	if r.Footer != "" {
-		sb.WriteString("\n" + Clean(r.Footer) + "\n")
+		foot = append(foot, Clean(r.Footer))
+	}
+	if r.Pages > 1 {
+		foot = append(foot, fmt.Sprintf("Page %d of %d.", r.Page, r.Pages))
+	}
+	if r.Next != "" {
+		foot = append(foot, "Next: "+Clean(r.Next))
+	}
+	if len(foot) > 0 {
+		sb.WriteString("\n" + strings.Join(foot, " ") + "\n")
 	}
 	return sb.String()
 }

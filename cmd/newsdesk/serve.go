@@ -112,7 +112,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		sa, err := slack.New(slack.Config{
 			BotToken: cfg.Secrets.SlackBotToken, SigningSecret: cfg.Secrets.SlackSigningSecret, AppToken: cfg.Secrets.SlackAppToken,
 			APIURL: cfg.Slack.APIURL, Command: cfg.Slack.Command, AckBudget: cfg.Slack.AckBudget.D(),
-		}, a.bot, log.With("adapter", "slack"))
+		}, a.bot, log)
 		if err != nil {
 			return err
 		}
