@@ -26,6 +26,13 @@
 // search.MaxTermSearchersKey in its context, under a deadline, and with a
 // recover() so that a panic inside Bleve becomes an error.
 //
+// The index records its mapping version; Open refuses another version with
+// an error wrapping ErrMappingVersion. Rebuild (newsdesk reindex) copies the
+// stored articles of such an index, optionally transformed (re-extracted),
+// into a new index with the current mapping beside it and swaps the two
+// directories, keeping the old one as path+".old-<timestamp>"; leftovers of
+// an interrupted rebuild are removed or finished by the next Rebuild or Open.
+//
 // The index imports only the standard library, news and Bleve (with its own
 // bbolt dependency, for the lock-timeout error). It must not import bot,
 // ingest, extract, state or any adapter.

@@ -58,7 +58,16 @@ const (
 // Open opens the index at path, creating it when the path does not exist
 // (or is an empty directory). Only one process may have an index open: a
 // second one gets an error saying so after about a second.
+//
+// An index written with another mapping version is refused with an error
+// wrapping ErrMappingVersion; Rebuild (newsdesk reindex) converts it. If a
+// Rebuild was interrupted between its two renames (no directory at path,
+// a finished rebuild at path+".rebuilt"), Open first moves the rebuilt
+// index into place.
 func Open(path string) (*Index, error) {
+	if _, err := finishInterruptedRebuild(path); err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
 	cfg := map[string]any{"bolt_timeout": lockTimeout}
 	bi, err := bleve.OpenUsing(path, cfg)
 	switch {
@@ -122,7 +131,7 @@ func checkMappingVersion(bi bleve.Index) error {
 		if got == "" {
 			got = "none"
 		}
-		return fmt.Errorf("index mapping version is %s but this newsdesk needs %s: rebuild the index (newsdesk reindex) or remove the directory", got, mappingVersion)
+		return &mappingVersionError{got: got, want: mappingVersion}
 	}
 	return nil
 }

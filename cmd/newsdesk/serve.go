@@ -15,11 +15,14 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/adapters/console"
 	"github.com/newsdesk/newsdesk/adapters/discord"
 	"github.com/newsdesk/newsdesk/adapters/slack"
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/bot/digest"
+	"github.com/newsdesk/newsdesk/extract"
+	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
@@ -297,19 +300,33 @@ func cmdDigest(ctx context.Context, g globals, channel string, preview bool, std
 	return exitOK
 }
 
+// cmdReindex rebuilds the index from its stored articles with the current
+// mapping and extractor: after an upgrade, or when Open refuses an index
+// written by an older newsdesk. Sequence numbers are kept, so digests do
+// not repeat anything.
 func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
-	a, err := open(ctx, g, stderr, true)
+	cfg, err := loadConfig(g)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
-		return exitError
+		return exitUsage
 	}
-	defer a.Close()
-	n, err := a.in.Reindex(ctx, a.ix)
+	log := newLogger(stderr, cfg.LogLevel)
+	ex := extract.New(actors.Default())
+	info, err := index.Rebuild(ctx, filepath.Join(cfg.Data, "index"), func(a news.Article) (news.Article, error) {
+		sts, err := ex.Extract(ingest.Document(a))
+		if err != nil {
+			log.Warn("reindex: extraction refused a stored article; keeping its old statements", "id", a.ID, "err", err)
+			return a, nil
+		}
+		a.Statements = sts
+		return a, nil
+	})
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
 		return exitError
 	}
-	fmt.Fprintf(stdout, "reindexed %d articles\n", n)
+	fmt.Fprintf(stdout, "reindexed %d articles (%d statements, mapping %s → %s); the old index is kept at %s: delete it once newsdesk works\n",
+		info.Articles, info.Statements, info.OldVersion, info.NewVersion, info.OldPath)
 	return exitOK
 }
 

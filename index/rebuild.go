@@ -1,0 +1,407 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// ErrMappingVersion is wrapped by the error Open returns for an index
+// written with another mapping version. Such an index is not lost: Rebuild
+// (newsdesk reindex) copies its stored articles into an index with the
+// current mapping.
+var ErrMappingVersion = errors.New("index mapping version differs")
+
+// mappingVersionError names both versions and the command that fixes it.
+type mappingVersionError struct{ got, want string }
+
+func (e *mappingVersionError) Error() string {
+	return fmt.Sprintf("index mapping version is %s but this newsdesk needs %s: run `newsdesk reindex` to rebuild the index from its stored articles (nothing is lost; the old index is kept beside it)", e.got, e.want)
+}
+
+func (e *mappingVersionError) Unwrap() error { return ErrMappingVersion }
+
+// Suffixes of the directories Rebuild keeps beside the index directory.
+const (
+	// rebuildSuffix holds a rebuild in progress. A leftover one (a crash
+	// while copying) is removed and the rebuild redone.
+	rebuildSuffix = ".rebuild"
+	// rebuiltSuffix holds a finished, verified and closed rebuild waiting
+	// to be swapped in. If the index directory is missing (a crash between
+	// the two renames), Open and Rebuild finish the swap.
+	rebuiltSuffix = ".rebuilt"
+	// oldSuffix prefixes the timestamped name the replaced index is kept
+	// under (path + ".old-20260102T150405Z").
+	oldSuffix = ".old-"
+)
+
+// RebuildInfo says what Rebuild did.
+type RebuildInfo struct {
+	Articles   int    // articles copied into the new index
+	Statements int    // statements they carry (after the transform)
+	OldVersion string // mapping version of the replaced index ("none" when unrecorded)
+	NewVersion string // mapping version of the new index
+	// OldPath is where the replaced index now lives. Rebuild never deletes
+	// it: once the new index has been checked, the user may remove it.
+	OldPath string
+	// Recovered lists leftovers of an interrupted rebuild that were
+	// removed or finished, for the log.
+	Recovered []string
+}
+
+// Rebuild rebuilds the on-disk index at path with the current mapping from
+// the articles stored in it, and returns what it did. It is what
+// `newsdesk reindex` runs, and it works on an index that Open refuses
+// because its mapping version differs (ErrMappingVersion).
+//
+// The index must not be open (Rebuild takes the directory's lock; a running
+// newsdesk makes it fail after about a second). Rebuild:
+//
+//  1. opens the index at path read-only, without the version check;
+//  2. reads every article document's stored article JSON, BatchSize at a
+//     time, in document order (no search, so no result-window limit);
+//  3. passes each article to transform (nil: unchanged) and writes the
+//     result into a new index with the current mapping at
+//     path+".rebuild". Each article keeps its stored ID, Seq and
+//     IngestedAt whatever transform returns (a transform that changes the
+//     ID is an error), and when transform is non-nil the article's union
+//     fields are recomputed from its statements (news.Article.Summarize);
+//  4. checks the new index holds as many articles as were read, closes it
+//     and renames it to path+".rebuilt";
+//  5. renames the old index to path+".old-<UTC timestamp>" and
+//     path+".rebuilt" to path. The old copy is left for the user to
+//     delete; RebuildInfo.OldPath names it.
+//
+// If transform returns an error for any article, or anything else fails
+// before step 5, the index at path is left exactly as it was and the
+// partial new index is removed. A crash midway leaves path intact plus a
+// path+".rebuild" or path+".rebuilt" directory: the next Rebuild removes
+// it and starts again. A crash between the two renames of step 5 leaves no
+// directory at path: the next Open or Rebuild renames path+".rebuilt" into
+// place.
+func Rebuild(ctx context.Context, path string, transform func(news.Article) (news.Article, error)) (info RebuildInfo, err error) {
+	log := slog.Default()
+	info.NewVersion = mappingVersion
+	finished, err := finishInterruptedRebuild(path)
+	if err != nil {
+		return info, err
+	}
+	if finished {
+		info.Recovered = append(info.Recovered, "finished an interrupted swap: moved "+path+rebuiltSuffix+" to "+path)
+	}
+	if st, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return info, fmt.Errorf("rebuild index %s: there is no index there to rebuild: check the data directory", path)
+		}
+		return info, fmt.Errorf("rebuild index %s: %w", path, err)
+	} else if !st.IsDir() {
+		return info, fmt.Errorf("rebuild index %s: not a directory: check the data directory", path)
+	}
+
+	old, err := openReadOnly(path)
+	if err != nil {
+		return info, err
+	}
+	oldOpen := true
+	closeOld := func() error {
+		if !oldOpen {
+			return nil
+		}
+		oldOpen = false
+		if err := old.Close(); err != nil {
+			return fmt.Errorf("rebuild index %s: close old index: %w", path, err)
+		}
+		return nil
+	}
+	defer func() {
+		if cerr := closeOld(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	v, err := old.GetInternal(internalMappingKey)
+	if err != nil {
+		return info, fmt.Errorf("rebuild index %s: read mapping version: %w", path, err)
+	}
+	info.OldVersion = string(v)
+	if info.OldVersion == "" {
+		info.OldVersion = "none"
+	}
+
+	// path exists and is locked by us, so it is the source of truth: any
+	// leftover of an earlier rebuild is stale.
+	rebuildPath, rebuiltPath := path+rebuildSuffix, path+rebuiltSuffix
+	for _, p := range []string{rebuildPath, rebuiltPath} {
+		removed, err := removeLeftover(p)
+		if err != nil {
+			return info, fmt.Errorf("rebuild index %s: %w", path, err)
+		}
+		if removed {
+			info.Recovered = append(info.Recovered, "removed "+p+" left by an interrupted rebuild")
+			log.Warn("rebuild: removed the leftover of an interrupted rebuild; starting again", "dir", p)
+		}
+	}
+
+	nw, err := Open(rebuildPath)
+	if err != nil {
+		return info, fmt.Errorf("rebuild index %s: create new index: %w", path, err)
+	}
+	discard := func() {
+		_ = nw.Close()
+		_ = os.RemoveAll(rebuildPath)
+	}
+	info.Articles, info.Statements, err = copyArticles(ctx, old, nw, transform)
+	if err != nil {
+		discard()
+		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
+	}
+	got, err := nw.Count(ctx)
+	if err != nil {
+		discard()
+		return info, fmt.Errorf("rebuild index %s: count new index: %w (the index is unchanged)", path, err)
+	}
+	if got != uint64(info.Articles) {
+		discard()
+		return info, fmt.Errorf("rebuild index %s: new index holds %d articles but %d were copied (the index is unchanged)", path, got, info.Articles)
+	}
+	if err := nw.Close(); err != nil {
+		_ = os.RemoveAll(rebuildPath)
+		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
+	}
+	if err := os.Rename(rebuildPath, rebuiltPath); err != nil {
+		_ = os.RemoveAll(rebuildPath)
+		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
+	}
+
+	// The swap. The old index stays open read-only across the renames so
+	// that its lock keeps a newsdesk from opening it in between (except on
+	// Windows, which cannot rename a directory with open files).
+	if runtime.GOOS == "windows" {
+		if err := closeOld(); err != nil {
+			return info, err
+		}
+	}
+	info.OldPath, err = freeOldName(path, time.Now())
+	if err != nil {
+		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged; the rebuilt one is in %s)", path, err, rebuiltPath)
+	}
+	if err := os.Rename(path, info.OldPath); err != nil {
+		info.OldPath = ""
+		return info, fmt.Errorf("rebuild index %s: move the old index aside: %w (the index is unchanged; the rebuilt one is in %s)", path, err, rebuiltPath)
+	}
+	if err := os.Rename(rebuiltPath, path); err != nil {
+		// An Open of path may have finished the swap already
+		// (finishInterruptedRebuild): then .rebuilt is gone and path exists.
+		_, serr := os.Stat(path)
+		if !errors.Is(err, fs.ErrNotExist) || serr != nil {
+			return info, fmt.Errorf("rebuild index %s: move the rebuilt index into place: %w (the old index is in %s, the rebuilt one in %s: rename it to %s)", path, err, info.OldPath, rebuiltPath, path)
+		}
+	}
+	if err := closeOld(); err != nil {
+		return info, err
+	}
+	log.Info("rebuild: index rebuilt; the old index is kept, delete it once the new one works",
+		"path", path, "articles", info.Articles, "statements", info.Statements,
+		"old_version", info.OldVersion, "new_version", info.NewVersion, "old_path", info.OldPath)
+	return info, nil
+}
+
+// openReadOnly opens an existing index for reading only, whatever its
+// mapping version: nothing is written to it, and it holds a shared lock so
+// that no newsdesk can open it for writing meanwhile.
+func openReadOnly(path string) (bleve.Index, error) {
+	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": lockTimeout, "read_only": true})
+	switch {
+	case err == nil:
+		return bi, nil
+	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist), errors.Is(err, bleve.ErrorIndexMetaMissing):
+		return nil, fmt.Errorf("rebuild index %s: not a newsdesk index (no index metadata): check the data directory", path)
+	case errors.Is(err, bolterrors.ErrTimeout):
+		return nil, fmt.Errorf("rebuild index %s: the index is in use by another newsdesk process: stop it first: %w", path, err)
+	default:
+		return nil, fmt.Errorf("rebuild index %s: open old index: %w", path, err)
+	}
+}
+
+// copyArticles streams every article stored in src into dst, transformed.
+// It walks all documents of src in internal order, so it needs neither the
+// source mapping's fields nor a search window.
+func copyArticles(ctx context.Context, src bleve.Index, dst *Index, transform func(news.Article) (news.Article, error)) (arts, stmts int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("bleve panicked while reading the old index: %v", r)
+		}
+	}()
+	adv, err := src.Advanced()
+	if err != nil {
+		return 0, 0, fmt.Errorf("read old index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return 0, 0, fmt.Errorf("read old index: %w", err)
+	}
+	defer func() { _ = r.Close() }()
+	ids, err := r.DocIDReaderAll()
+	if err != nil {
+		return 0, 0, fmt.Errorf("read old index: list documents: %w", err)
+	}
+	defer func() { _ = ids.Close() }()
+
+	batch := make([]news.Article, 0, BatchSize)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := dst.Put(ctx, batch); err != nil {
+			return fmt.Errorf("write new index: %w", err)
+		}
+		arts += len(batch)
+		for _, a := range batch {
+			stmts += len(a.Statements)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return arts, stmts, err
+		}
+		iid, err := ids.Next()
+		if err != nil {
+			return arts, stmts, fmt.Errorf("read old index: next document: %w", err)
+		}
+		if iid == nil {
+			break
+		}
+		id, err := r.ExternalID(iid)
+		if err != nil {
+			return arts, stmts, fmt.Errorf("read old index: document id: %w", err)
+		}
+		if strings.Contains(id, "#") {
+			continue // a statement document: rebuilt from its article
+		}
+		a, err := storedArticle(r, id)
+		if err != nil {
+			return arts, stmts, err
+		}
+		if transform != nil {
+			orig := a
+			a, err = transform(orig)
+			if err != nil {
+				return arts, stmts, fmt.Errorf("transform article %s: %w", orig.ID, err)
+			}
+			if a.ID != orig.ID {
+				return arts, stmts, fmt.Errorf("transform article %s: it changed the id to %q; a rebuild must keep ids", orig.ID, a.ID)
+			}
+			a.Seq, a.IngestedAt = orig.Seq, orig.IngestedAt
+			a.Summarize()
+		}
+		batch = append(batch, a)
+		if len(batch) == BatchSize {
+			if err := flush(); err != nil {
+				return arts, stmts, err
+			}
+		}
+	}
+	return arts, stmts, flush()
+}
+
+// storedArticle decodes the article JSON stored in article document id.
+func storedArticle(r bleveindex.IndexReader, id string) (news.Article, error) {
+	var a news.Article
+	doc, err := r.Document(id)
+	if err != nil {
+		return a, fmt.Errorf("read old index: document %s: %w", id, err)
+	}
+	if doc == nil {
+		return a, fmt.Errorf("read old index: document %s vanished while reading", id)
+	}
+	var raw []byte
+	doc.VisitFields(func(f bleveindex.Field) {
+		if raw == nil && f.Name() == fDoc {
+			raw = append([]byte{}, f.Value()...)
+		}
+	})
+	if raw == nil {
+		return a, fmt.Errorf("read old index: document %s has no stored article (field %q): this index cannot be rebuilt by this newsdesk", id, fDoc)
+	}
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return a, fmt.Errorf("read old index: document %s: decode stored article: %w", id, err)
+	}
+	if a.ID != id {
+		return a, fmt.Errorf("read old index: document %s holds article %q", id, a.ID)
+	}
+	return a, nil
+}
+
+// removeLeftover removes a leftover rebuild directory and reports whether
+// there was one. A rebuild directory another process has open (a
+// concurrent rebuild) is refused, not removed.
+func removeLeftover(p string) (bool, error) {
+	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	probe, err := bleve.OpenUsing(p, map[string]any{"bolt_timeout": lockTimeout, "read_only": true})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return false, fmt.Errorf("%s is in use: another rebuild is running; wait for it to finish", p)
+	}
+	if err == nil {
+		_ = probe.Close()
+	}
+	if err := os.RemoveAll(p); err != nil {
+		return false, fmt.Errorf("remove leftover %s: %w", p, err)
+	}
+	return true, nil
+}
+
+// finishInterruptedRebuild completes a swap a crash cut short: no index at
+// path, a finished one at path+".rebuilt". It reports whether it did.
+func finishInterruptedRebuild(path string) (bool, error) {
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	rebuilt := path + rebuiltSuffix
+	if st, err := os.Stat(rebuilt); err != nil || !st.IsDir() {
+		return false, nil
+	}
+	if err := os.Rename(rebuilt, path); err != nil {
+		if _, serr := os.Stat(path); serr == nil {
+			return false, nil // another process finished it
+		}
+		return false, fmt.Errorf("finish interrupted rebuild: move %s to %s: %w", rebuilt, path, err)
+	}
+	slog.Default().Warn("finished an interrupted index rebuild", "from", rebuilt, "to", path)
+	return true, nil
+}
+
+// freeOldName picks path+".old-<UTC timestamp>", with a counter when that
+// name is taken.
+func freeOldName(path string, now time.Time) (string, error) {
+	base := path + oldSuffix + now.UTC().Format("20060102T150405Z")
+	for i := 0; i < 100; i++ {
+		p := base
+		if i > 0 {
+			p = fmt.Sprintf("%s.%d", base, i)
+		}
+		if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+			return p, nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("no free name for the old index beside %s: remove old %s* copies", path, oldSuffix)
+}
