@@ -9,7 +9,14 @@
 // The rules describe the language of official attribution in general
 // (governments, ministries, agencies, embassies and spokespeople; reporting
 // verbs; accusation, indictment, sanction and denial vocabulary), not one
-// article: see rules.go and lexicon.go.
+// article: see rules.go and lexicon.go. Reporting and accusing verbs are
+// listed as lemmas and inflected (verbForms: "confirm" -> confirms,
+// confirmed, confirming), so an unlisted form of a known verb still counts;
+// adverbs, auxiliaries and time adverbials ("has long been", "on Monday")
+// may stand between a subject and its verb, and a fronted gerund clause
+// ("By exposing ..., we") hands the cue to the main clause's subject.
+// Government CERTs and cyber agencies (CERT-UA, CERT-FR/ANSSI, BSI, CCCS,
+// ACSC, ...) are official bodies; vendors' and coordination centres' are not.
 //
 // Confidence is reported on the UK Professional Head of Intelligence
 // Assessment (PHIA) probability yardstick. The US intelligence community's
@@ -44,7 +51,8 @@
 // Evaluate scores an Extractor against a hand-labelled JSON Lines set
 // (testdata/eval/labelled.jsonl, the development set, and
 // testdata/eval/heldout.jsonl, labelled before the extractor ran on it and
-// not used to write rules; format in eval.go).
+// not used to write rules, and testdata/eval/blind.jsonl, labelled by
+// someone who never read the rules; format in eval.go).
 //
 // extract imports the standard library, news and actors only; it must not
 // import index, ingest, bot or any adapter.

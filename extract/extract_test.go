@@ -200,6 +200,52 @@ func TestRules(t *testing.T) {
 		{"conditional", "The President said that if it turned out he was engaged in the hacking he had been accused of, he would respond.", "", nil, nil, ""},
 		{"company denial", "The company has been criticised for selling spyware to governments, an allegation it has consistently denied.", "", nil, nil, ""},
 		{"opposition not a response", "The committee, who oppose the decision made in Beijing, said it was a disgrace.", "", nil, nil, ""},
+
+		// verb forms: any inflection of a cue verb, adverbs and short
+		// insertions between the subject and the cue
+		{"confirming", "The Foreign Office is confirming that Russian military intelligence hacked the election commission.", "allegation", []string{"GB"}, []string{"RU"}, ""},
+		{"has long been concerned", "The Japanese government has long been concerned about Chinese state hackers targeting its defence networks.", "allegation", []string{"JP"}, []string{"CN"}, ""},
+		{"fronted clause", "By exposing the GRU's cyber sabotage campaign, Britain is sending a clear message to Moscow.", "allegation", []string{"GB"}, []string{"RU"}, ""},
+		{"making it clear", "Canada is making it clear to Beijing that its cyber espionage against Canadian universities is unacceptable.", "allegation", []string{"CA"}, []string{"CN"}, ""},
+		{"also said", "The Dutch intelligence service AIVD also said Russian hackers had targeted the police network.", "allegation", []string{"NL"}, []string{"RU"}, ""},
+		{"today formally attributing", "The Australian government is today formally attributing the ransomware attack to North Korean hackers.", "allegation", []string{"AU"}, []string{"KP"}, ""},
+		{"continues to see", "The Polish government continues to see Russian hackers attacking its water utilities.", "allegation", []string{"PL"}, []string{"RU"}, ""},
+		{"warning", "German officials are warning that Chinese state hackers have breached the Bundestag network.", "allegation", []string{"DE"}, []string{"CN"}, ""},
+
+		{"think", "Australian officials think Russian state hackers were behind the attack on the parliament network.", "allegation", []string{"AU"}, []string{"RU"}, ""},
+		{"possessive over an abbreviation", "The South Korean government has long been concerned about the Democratic People's Republic of Korea's (DPRK) malicious cyber activity.", "allegation", []string{"KR"}, []string{"KP"}, ""},
+		{"also known as is no cue", "Microsoft named the group Storm-0558, also known as a Chinese espionage actor.", "", nil, nil, ""},
+		{"opposition group is no response", "The exiled Iranian opposition group said its website was hacked.", "", nil, nil, ""},
+		{"hacking forums are a place", "The FBI said the stolen data was later sold on Russian hacking forums.", "", nil, nil, ""},
+
+		{"time between subject and verb", "The US and UK on Monday sanctioned seven Chinese nationals accused of hacking for the MSS.", "sanction", []string{"US", "GB"}, []string{"CN"}, ""},
+		{"date between subject and verb", "Britain on March 25 accused China of hacking the electoral commission.", "allegation", []string{"GB"}, []string{"CN"}, ""},
+		{"called the allegations", `A spokesperson for China's embassy in London called the hacking allegations "completely fabricated".`, "response", []string{"CN"}, nil, ""},
+		{"called for is no cue", "The President called for talks with Moscow on the hacking.", "", nil, nil, ""},
+
+		// perpetrator positions
+		{"conducted from its territory", "The Czech government condemned the cyber campaign conducted from Russian territory against its ministries.", "allegation", []string{"CZ"}, []string{"RU"}, ""},
+		{"operating from within", "Dutch police said the ransomware gang was operating from within Russia.", "allegation", []string{"NL"}, []string{"RU"}, ""},
+		{"activity by a state", "The Estonian foreign ministry said the DDoS attacks by Russia disrupted government websites.", "allegation", []string{"EE"}, []string{"RU"}, ""},
+		{"based", "The FBI said the Iran-based hackers stole voter data.", "allegation", []string{"US"}, []string{"IR"}, ""},
+
+		// national CERTs and agencies; linked/tied/traced ... to
+		{"cert-ua linked", "CERT-UA has linked the wave of phishing attacks on Ukrainian ministries to APT28.", "allegation", []string{"UA"}, []string{"APT28"}, ""},
+		{"cert-fr traced", "France's ANSSI traced the intrusions into French hospitals back to Russian state hackers.", "allegation", []string{"FR"}, []string{"RU"}, ""},
+		{"bsi tied", "Germany's BSI tied the breach of the parliament network to Chinese state hackers.", "allegation", []string{"DE"}, []string{"CN"}, ""},
+		{"cccs", "The CCCS said Chinese state-sponsored hackers had scanned government networks.", "allegation", []string{"CA"}, []string{"CN"}, ""},
+		{"entities linked to is no cue", "The company sold routers to entities linked to the Chinese military.", "", nil, nil, ""},
+
+		// press-article patterns
+		{"said in a statement", "The Foreign Office said in a statement that the GRU was behind the cyber attacks.", "allegation", []string{"GB"}, []string{"RU"}, ""},
+		{"according to a statement from", "According to a statement from the Swedish foreign ministry, Russian hackers breached the network.", "allegation", []string{"SE"}, []string{"RU"}, ""},
+		{"the ministry said", "Taiwan's ministry said Chinese hackers had attacked its networks.", "allegation", []string{"TW"}, []string{"CN"}, ""},
+		{"spokesperson for", "A spokesperson for the Australian Signals Directorate said North Korean hackers stole the funds.", "allegation", []string{"AU"}, []string{"KP"}, ""},
+		{"in a joint advisory", "In a joint advisory, the agencies said Chinese state hackers had compromised telecommunications networks.", "allegation", nil, []string{"CN"}, ""},
+		{"joint statement by the five eyes", "According to a joint statement by the Five Eyes, Russian intelligence officers carried out the cyber attacks.", "allegation", nil, []string{"RU"}, ""},
+		{"washington and london accused", "Washington and London accused Beijing of a sweeping cyber espionage campaign.", "allegation", []string{"US", "GB"}, []string{"CN"}, ""},
+		{"beijing rejected", "Beijing rejected the hacking accusations as groundless.", "response", []string{"CN"}, nil, ""},
+		{"officials said", "US officials said Iranian hackers had breached the campaign's email accounts.", "allegation", []string{"US"}, []string{"IR"}, ""},
 	}
 	for _, tt := range tests {
 		sts, err := e.Extract(Document{Body: tt.text, Published: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})
@@ -260,12 +306,12 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestSentences(t *testing.T) {
-	p := `Mr. Dowden said the U.S. Department of Justice agreed. The FBI's Maksim V. Yakubets case is "closed." He left. In Jan. 2024 they met`
+	p := `Mr. Dowden said the U.S. Department of Justice agreed. The FBI's Maksim V. Yakubets case is "closed." He left. In Jan. 2024 they met — as you know, right? — twice`
 	var got []string
 	for _, r := range sentences(p) {
 		got = append(got, p[r[0]:r[1]])
 	}
-	want := []string{"Mr. Dowden said the U.S. Department of Justice agreed.", `The FBI's Maksim V. Yakubets case is "closed."`, "He left.", "In Jan. 2024 they met"}
+	want := []string{"Mr. Dowden said the U.S. Department of Justice agreed.", `The FBI's Maksim V. Yakubets case is "closed."`, "He left.", "In Jan. 2024 they met — as you know, right? — twice"}
 	if !slices.Equal(got, want) {
 		t.Errorf("sentences = %q, want %q", got, want)
 	}
@@ -366,6 +412,16 @@ func TestDocumentRules(t *testing.T) {
 		{"state organ speaks", "",
 			"The Ministry of State Security claims that the hackers are linked to a cyber unit of Taiwan's military.",
 			[]want{{"claims", "allegation", "Ministry of State Security", []string{"CN"}, []string{"TW"}}}},
+		{"fronted clause subject", "The White House",
+			"By exposing the GRU's cyber sabotage campaign, we are sending a clear message to Moscow.",
+			[]want{{"we are sending", "allegation", "White House", []string{"US"}, []string{"RU"}}}},
+		{"coordinated clause keeps the subject", "",
+			"The NCSC said Russia's GRU was behind the attacks on the ministry.\nThe British government has briefed its allies and is continuing to hold them accountable.",
+			[]want{{"GRU was behind", "allegation", "NCSC", []string{"GB"}, []string{"RU"}},
+				{"continuing to hold them", "allegation", "British government", []string{"GB"}, []string{"RU"}}}},
+		{"interjection does not split", "",
+			"The FBI said — as you know, right? — that North Korean hackers stole the funds.",
+			[]want{{"North Korean hackers", "allegation", "FBI", []string{"US"}, []string{"KP"}}}},
 	}
 	for _, tt := range tests {
 		sts, err := e.Extract(Document{Body: tt.body, Publisher: tt.publisher, Published: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})

@@ -144,7 +144,19 @@ func buildLexicon() *lexicon {
 	add(ecAgency, "AU", "=ASD|Australian Signals Directorate|ACSC|Australian Cyber Security Centre")
 	add(ecAgency, "CA", "=CSE|Communications Security Establishment|Canadian Centre for Cyber Security|=CCCS|Global Affairs Canada")
 	add(ecAgency, "DE", "=BfV|=BSI|Federal Office for the Protection of the Constitution|Bundestag")
-	add(ecAgency, "FR", "ANSSI|Quai d'Orsay")
+	add(ecAgency, "FR", "ANSSI|Quai d'Orsay|CERT-FR|Agence nationale de la sécurité des systèmes d'information")
+	// national CERTs and cyber agencies (government bodies only)
+	add(ecAgency, "UA", "CERT-UA|Computer Emergency Response Team of Ukraine|SSSCIP|State Service of Special Communications and Information Protection|=SBU|Security Service of Ukraine|=GUR|Cyber Police")
+	add(ecAgency, "EU", "CERT-EU")
+	add(ecAgency, "NZ", "CERT NZ|=NCSC NZ")
+	add(ecAgency, "NL", "NCSC-NL|=NCSC NL|Dutch National Cyber Security Centre")
+	add(ecAgency, "DE", "Federal Office for Information Security|CERT-Bund")
+	add(ecAgency, "JP", "=NISC|National Police Agency of Japan|Japan's National Police Agency")
+	add(ecAgency, "PL", "=ABW|Internal Security Agency|CERT Polska|CERT-PL")
+	add(ecAgency, "CZ", "NÚKIB|=NUKIB|National Cyber and Information Security Agency")
+	add(ecAgency, "ES", "CCN-CERT")
+	add(ecAgency, "KR", "=NIS|National Intelligence Service|KISA")
+	add(ecAgency, "SG", "=CSA Singapore|Cyber Security Agency of Singapore")
 	add(ecAgency, "NL", "AIVD|MIVD")
 	add(ecAgency, "CN", "Ministry of Foreign Affairs of China|Chinese Foreign Ministry|CAC|Cyberspace Administration of China|CVERC|National Computer Virus Emergency Response Center")
 	add(ecPerp, "CN", "=MSS|Ministry of State Security|=PLA|People's Liberation Army|People’s Liberation Army|Unit 61398")
@@ -178,7 +190,8 @@ var (
 		permanent mission military police investigators team officers documents filings court advisory advisories bulletin alert statement`)
 	skipWords = set(`has have had is are was were be been being will would shall should can could may might must also further formally publicly jointly strongly
 		today now again already firmly 're 've 'll 'd 'm 's repeatedly previously later earlier separately similarly additionally then just do does did ve re ll d 's ’s ' ’ — – - ,
-		( ) had yesterday officially quickly swiftly reportedly allegedly likely once even still however too all together themselves itself unanimously deeply very gravely seriously greatly increasingly`)
+		( ) had yesterday officially quickly swiftly reportedly allegedly likely once even still however too all together themselves itself unanimously deeply very gravely seriously greatly increasingly long
+		continue continues continued continuing`)
 	leadStrip = set(`the a an both on in at meanwhile however today yesterday also last earlier separately furthermore finally additionally under after before
 		following according so and but first second third then now moreover thus indeed`)
 	pronounsFirst = set("we i our us")
@@ -254,12 +267,12 @@ func buildCues() map[string][]cue {
 		made clear|making clear|stressed|emphasized|emphasised|insisted|argued|explained|voiced|expressed|raised|concerned|aware|see|seen|know|
 		is deeply concerned|have concluded|has concluded|high confidence|confident|publish|published|admitting|admitted|in a statement|tweeted|posted|
 		issuing|releasing|publishing|approved|signed|offered|announcing|have evidence|has evidence|have information|has information|have technical information|
-		have intelligence|has intelligence`)
+		have intelligence|has intelligence|called|calls|calling|described|describes|describing|branded|brands|branding|labelled|labeled|termed`)
 	add(cAccuse, true, `accused|accuses|accuse|accusing|alleged|alleges|allege|alleging|attributed|attributes|attribute|attributing|blamed|blames|blame|blaming|naming|named|names|
 		condemned|condemns|condemn|condemning|called out|calling out|call out|calls out|exposed|exposing|expose|exposes|criticizing|criticized|criticize|
 		criticising|criticised|held accountable|hold|holding|fingered|pointed the finger|pointing the finger|points the finger|point the finger|
 		shamed|shaming|join|joining|joined`)
-	add(cPred, false, `links|link|linked|tied|implicated|responsible|behind|perpetrator|perpetrators|culprit|attribution`)
+	add(cPred, false, `links|link|linked|linking|tied|ties|traced|traces|tracing|implicated|responsible|behind|perpetrator|perpetrators|culprit|attribution`)
 	add(cAct, true, `expelling|expelled|expel|expels|expulsion|expulsions|summoned|summons|bounty|reward|wanted|arrested|detained|extradited`)
 	add(cIndict, true, `indicted|indicts|indict|indictment|indictments|charged|charges|charge|charging|criminal complaint|unsealed|prosecuted|prosecuting|
 		arrest warrant|arrest warrants|extradition`)
@@ -274,7 +287,71 @@ func buildCues() map[string][]cue {
 	add(cDecline, true, `does not want|did not want|doesn't want|do not want|declined|declines|decline|refused|refuses|ruled out|rules out|no plans|
 		will not|won't|would not|not to|urged|urges|called on|calls on|call on|asked|ruling out|rule out|no intention|not plan|not planning|not intend`)
 	add(cAccord, false, "according to")
+	// every inflection of the common reporting and accusing verbs, so that
+	// a form the lists above do not spell out ("confirming", "assessing",
+	// "sees") is still a cue; the lists above win where they already have
+	// the form (first added, first matched)
+	add(cReport, true, verbForms(`say tell announce add note reveal !share comment declare confirm disclose warn conclude claim assert write believe
+		assess judge determine find !issue !release outline identify stress emphasize emphasise insist argue explain express raise see know publish
+		admit tweet approve observe detect reiterate highlight acknowledge indicate !suspect convey underline underscore think`))
+	add(cReport, true, `make it clear|makes it clear|made it clear|making it clear|make clear|makes clear|make plain|made plain|making plain|
+		have concluded|has concluded|had concluded|in a statement|in a joint statement|in a joint advisory|in an advisory`)
+	add(cAccuse, true, verbForms(`accuse allege attribute blame !name condemn expose criticize criticise hold finger shame denounce call-out implicate`))
 	return m
+}
+
+// irregular verb forms: lemma -> third person, past, past participle, -ing
+var irregular = map[string][]string{
+	"say": {"says", "said", "saying"}, "tell": {"tells", "told", "telling"}, "find": {"finds", "found", "finding"},
+	"write": {"writes", "wrote", "written", "writing"}, "see": {"sees", "saw", "seen", "seeing"}, "know": {"knows", "knew"},
+	"hold": {"holds", "held", "holding"}, "make": {"makes", "made", "making"}, "tie": {"ties", "tied", "tying"},
+	"think": {"thinks", "thought", "thinking"}, "admit": {"admits", "admitted", "admitting"},
+}
+
+// verbForms expands lemmas ("confirm") into their inflections ("confirm|
+// confirms|confirmed|confirming"), joined by "|" for the cue lists. A
+// hyphenated lemma ("call-out") inflects its first word; a lemma marked "!"
+// ("!issue") is also a common noun, so its bare form is left out.
+func verbForms(lemmas string) string {
+	var out []string
+	for _, l := range strings.Fields(lemmas) {
+		bare := !strings.HasPrefix(l, "!")
+		l = strings.TrimPrefix(l, "!")
+		rest := ""
+		if i := strings.IndexByte(l, '-'); i > 0 {
+			l, rest = l[:i], " "+l[i+1:]
+		}
+		var forms []string
+		if bare {
+			forms = append(forms, l)
+		}
+		if irr, ok := irregular[l]; ok {
+			forms = append(forms, irr...)
+		} else {
+			forms = append(forms, inflect(l)...)
+		}
+		for _, f := range forms {
+			out = append(out, f+rest)
+		}
+	}
+	return strings.Join(out, "|")
+}
+
+// inflect: regular English inflection (-s, -ed, -ing) of a lemma.
+func inflect(l string) []string {
+	n := len(l)
+	vowel := func(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
+	switch {
+	case strings.HasSuffix(l, "ee"):
+		return []string{l + "s", l + "d", l + "ing"}
+	case strings.HasSuffix(l, "e"):
+		return []string{l + "s", l + "d", l[:n-1] + "ing"}
+	case n > 1 && l[n-1] == 'y' && !vowel(l[n-2]):
+		return []string{l[:n-1] + "ies", l[:n-1] + "ied", l + "ing"}
+	case strings.HasSuffix(l, "s") || strings.HasSuffix(l, "sh") || strings.HasSuffix(l, "ch") || strings.HasSuffix(l, "x"):
+		return []string{l + "es", l + "ed", l + "ing"}
+	}
+	return []string{l + "s", l + "ed", l + "ing"}
 }
 
 // confidence phrases, longest first per first token

@@ -79,6 +79,11 @@ func analyse(text string) *sent {
 				continue
 			}
 			cs := cueSpan{t0: i, t1: end, class: c.class, cond: ifSeen, hypo: hypo, lowerKey: t.lower, verb: c.verb}
+			if c.class == cPred && linkVerbs[t.lower] && s.activeLink(i) {
+				// "CERT-UA has linked the attacks to UAC-0219": an accusing
+				// verb whose subject speaks, not "a group linked to Russia"
+				cs.class, cs.verb = cAccuse, true
+			}
 			cs.negated = s.negatedAt(i)
 			s.cues = append(s.cues, cs)
 			i = end - 1
@@ -86,6 +91,38 @@ func analyse(text string) *sent {
 		}
 	}
 	return s
+}
+
+// linkVerbs attribute when used actively: "X linked/tied/traced Y to Z".
+var linkVerbs = set("links link linked linking tied ties tying traced traces trace tracing connected connects connecting")
+
+var beWords = set("is are was were be been being 's am")
+
+// activeLink: a link verb at i with an object before its "to" ("has linked
+// the attacks to", "traced the intrusion back to"), not a participle ("a
+// group linked to", "were tied to").
+func (s *sent) activeLink(i int) bool {
+	if _, pw := s.prevWord(i); beWords[pw] {
+		return false
+	}
+	k, nw := s.nextWord(i + 1)
+	if k < 0 || nw == "to" || nw == "with" || nw == "by" || nw == "back" || nw == "in" {
+		return false
+	}
+	for m, n := k+1, 0; m < len(s.toks) && n < 15; m++ {
+		t := s.toks[m]
+		if !t.word {
+			if t.lower == ";" || t.lower == ":" {
+				return false
+			}
+			continue
+		}
+		n++
+		if t.lower == "to" {
+			return true
+		}
+	}
+	return false
 }
 
 // matchWords matches lower-case words starting at token i; it returns the
@@ -119,6 +156,8 @@ func (s *sent) negatedAt(i int) bool {
 		}
 		n++
 		switch t.lower {
+		case "formerly":
+			return true // "formerly designated": no longer
 		case "not", "'t", "no", "never", "nothing", "without", "neither", "nor":
 			// "not ruling out further actions to hold X accountable" is
 			// a double negative
@@ -178,6 +217,9 @@ func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 	if strings.HasSuffix(s.toks[c.t0].lower, "ing") && j >= 0 && (s.toks[j].lower == "," || s.toks[j].lower == "—") && s.toks[c.t0].lower != "saying" {
 		return subjNone, span{}, nil // participial clause
 	}
+	if kind, sp, ok := s.frontedSubject(c); ok {
+		return kind, sp, nil
+	}
 	noun := nounCues[s.toks[c.t0].lower]
 	light := false
 	for n := 0; j >= 0 && n < 12; n++ {
@@ -201,6 +243,10 @@ func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 		}
 		if (skipWords[l] || negWords[l] || len(l) > 4 && strings.HasSuffix(l, "ly") && !s.toks[j].cap) && s.entAt[j] < 0 && l != "," {
 			j--
+			continue
+		}
+		if k := s.timeBefore(j); k < j {
+			j = k // "The US and UK on Monday sanctioned"
 			continue
 		}
 		break
@@ -235,6 +281,78 @@ func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 		break
 	}
 	return subjSpan, s.trimSubject(j+1, end), co
+}
+
+// frontLead: prepositions that open a fronted gerund clause ("By exposing
+// ..., we", "After naming ..., the government").
+var frontLead = set("by after in through while when since following before")
+
+// frontedSubject: for a gerund cue in a sentence-initial clause ("By
+// exposing the PRC's malicious activity, we are ..."), the subject of the
+// main clause after the comma that closes it.
+func (s *sent) frontedSubject(c cueSpan) (int, span, bool) {
+	if !strings.HasSuffix(s.toks[c.t0].lower, "ing") {
+		return 0, span{}, false
+	}
+	pk, pw := s.prevWord(c.t0)
+	if pk < 0 || !frontLead[pw] || pk != firstWord(s) {
+		return 0, span{}, false
+	}
+	for k, n := c.t1, 0; k < len(s.toks) && n < 25; k++ {
+		t := s.toks[k]
+		if t.word {
+			n++
+			continue
+		}
+		if t.lower == ";" || t.lower == ":" {
+			return 0, span{}, false
+		}
+		if t.lower != "," {
+			continue
+		}
+		w, lw := s.nextWord(k + 1)
+		if w < 0 {
+			return 0, span{}, false
+		}
+		if s.entAt[w] < 0 && pronounsFirst[lw] && lw != "our" && lw != "us" {
+			return subjFirst, span{w, w + 1}, true
+		}
+		if s.entAt[w] < 0 && pronounsThird[lw] {
+			return subjThird, span{w, w + 1}, true
+		}
+		sp := s.rightSubject(w)
+		return subjSpan, sp, sp.t1 > sp.t0
+	}
+	return 0, span{}, false
+}
+
+var timeNouns = set(`monday tuesday wednesday thursday friday saturday sunday week month year day morning afternoon evening night weekend
+	january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec`)
+var timeLeads = set("on last this earlier later late early in next that the same")
+
+// timeBefore: if a time adverbial ("on Monday", "last week", "on March 5",
+// "earlier this month") ends at token j, the token before it; else j.
+func (s *sent) timeBefore(j int) int {
+	k := j
+	for k >= 0 && s.entAt[k] < 0 && (s.toks[k].lower[0] >= '0' && s.toks[k].lower[0] <= '9' || s.toks[k].lower == ",") && j-k < 3 {
+		k-- // "March 5", "March 5, 2024"
+	}
+	if k < 0 || s.entAt[k] >= 0 || !timeNouns[s.toks[k].lower] {
+		return j
+	}
+	if k == j && s.toks[k].lower == "may" {
+		return j // the modal verb
+	}
+	k--
+	lead := false
+	for k >= 0 && s.entAt[k] < 0 && timeLeads[s.toks[k].lower] {
+		k--
+		lead = true
+	}
+	if !lead {
+		return j
+	}
+	return k
 }
 
 // parenOpen: for a closing dash or comma at j, the opening one of a
@@ -537,7 +655,16 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 	if prev == "the" || prev == "a" || prev == "an" {
 		pk, prev = s.prevWord(pk)
 	}
+	if prev == "within" || prev == "inside" {
+		// "operating from within Russia"
+		if k, w := s.prevWord(pk); w == "from" {
+			pk, prev = k, w
+		}
+	}
 	_, prev2 := s.prevWord(pk)
+	if e.ent.class == ecDemonym && s.venueAfter(e.t1) {
+		return false // "banned from Russian hacking forums": a place, not a perpetrator
+	}
 	// victims: "attacks against Ukrainian banks"
 	victim := victimPreps[prev] && prev != "in" && prev != "from" || prev == "of" && (prev2 == "targeting" || prev2 == "victims")
 	switch {
@@ -547,6 +674,14 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 		return true // "nine Iranians", "two Chinese nationals"
 	case prev == "by" && (perpVerbs[prev2] || prev2 == "out"):
 		return true
+	case prev == "by" && attackNouns[prev2] && prev2 != "use" && prev2 != "pattern" && s.cyber():
+		return true // "the DDoS attacks by Russia", "espionage by China"
+	case prev == "from" && (perpVerbs[prev2] || prev2 == "carried") && s.cyber() && (e.ent.class != ecDemonym || s.territoryAfter(e.t1)):
+		return true // "activity conducted from Russia", "launched from Russian territory"
+	case prev == "from" && (attackNouns[prev2] || spyHeads[prev2]) && e.ent.class == ecDemonym && s.territoryAfter(e.t1):
+		return true // "attacks from Russian territory"
+	case (commVerbs[prev] || prev == "to" && commTo[prev2]) && (e.ent.class == ecCountry || e.ent.class == ecCapital) && s.possessiveAttackAfter(e.t1):
+		return true // "making it clear to Beijing that its cyber espionage ...", "warned Moscow that its hackers ..."
 	case prev == "of" && (prev2 == "government" || prev2 == "behalf" || prev2 == "accused" || prev2 == "origin" || prev2 == "agents" || prev2 == "proxies"):
 		return true
 	case prev == "with" && (prev2 == "affiliated" || prev2 == "associated" || prev2 == "linked" || prev2 == "connected"):
@@ -573,8 +708,13 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 	k, next := s.nextWord(e.t1)
 	if next == "'s" {
 		// possessive: "Iran's cyberattack", "the PRC's pattern of malicious cyber activity"
-		for n, m := 0, k+1; m < len(s.toks) && n < 4; m++ {
-			if !s.toks[m].word {
+		// (over a bracketed abbreviation: "China's (PRC) irresponsible behavior")
+		for n, m, paren := 0, k+1, false; m < len(s.toks) && n < 4; m++ {
+			if l := s.toks[m].lower; l == "(" || l == ")" {
+				paren = l == "("
+				continue
+			}
+			if !s.toks[m].word || paren {
 				continue
 			}
 			n++
@@ -646,6 +786,60 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 		// "for Iran to be held accountable"
 		if k >= 0 && next == "to" {
 			if k2, n2 := s.nextWord(k + 1); k2 >= 0 && n2 == "be" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// commVerbs and commTo: verbs of telling whose addressee ("warned Moscow",
+// "made it clear to Beijing") is the accused when the message speaks of its
+// operations.
+var commVerbs = set("warned warns warning warn told tells telling tell confronted confronting pressed pressing")
+var commTo = set("clear plain convey conveyed conveying conveys message signal concerns concern")
+
+// possessiveAttackAfter: "its"/"their" followed shortly by an attack or
+// cyber word, within the next 15 words ("that its cyber espionage").
+func (s *sent) possessiveAttackAfter(i int) bool {
+	for m, n := i, 0; m < len(s.toks) && n < 15; m++ {
+		t := s.toks[m]
+		if !t.word {
+			continue
+		}
+		n++
+		if t.lower != "its" && t.lower != "their" {
+			continue
+		}
+		for m2, n2 := m+1, 0; m2 < len(s.toks) && n2 < 3; m2++ {
+			if w := s.toks[m2]; w.word {
+				n2++
+				if attackNouns[w.lower] || cyberContext[w.lower] || spyHeads[w.lower] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+var territoryNouns = set("territory soil territories jurisdiction")
+
+// territoryAfter: "Russian territory", "Chinese soil".
+func (s *sent) territoryAfter(i int) bool {
+	_, w := s.nextWord(i)
+	return territoryNouns[w]
+}
+
+// venueNouns: where hackers meet, not who they are.
+var venueNouns = set("forum forums channel channels chats chat sites site marketplaces marketplace market markets circles community communities underground boards board")
+
+// venueAfter: a demonym heading "hacking forums", "cybercrime channels".
+func (s *sent) venueAfter(i int) bool {
+	for m, n := i, 0; m < len(s.toks) && n < 3; m++ {
+		if t := s.toks[m]; t.word {
+			n++
+			if venueNouns[t.lower] {
 				return true
 			}
 		}
@@ -1053,6 +1247,14 @@ func (s *sent) cueSense(c cue, i, end int) bool {
 		}
 	case c.class == cSanction && strings.HasPrefix(w, "designat"):
 		return s.designationSanction(i, end)
+	case w == "called" || w == "calls" || w == "calling":
+		// "called the allegations fabricated", not "called for talks"
+		return s.callsAccusation(end)
+	case w == "opposition":
+		// "an Iranian opposition group": a noun modifier, not a protest
+		if _, nw := s.nextWord(end); oppositionHeads[nw] {
+			return false
+		}
 	case w == "alleged":
 		// "alleged members of the group": an adjective, not a verb
 		if i == 0 || !s.toks[i-1].word {
@@ -1065,6 +1267,27 @@ func (s *sent) cueSense(c cue, i, end int) bool {
 	}
 	return true
 }
+
+// callsAccusation: after "called", a determiner and, within three words,
+// the accusations it qualifies ("called the hacking claims baseless").
+func (s *sent) callsAccusation(end int) bool {
+	k, w := s.nextWord(end)
+	if w != "the" && w != "these" && w != "those" && w != "such" && w != "this" {
+		return false
+	}
+	for m, n := k+1, 0; m < len(s.toks) && n < 3; m++ {
+		if t := s.toks[m]; t.word {
+			n++
+			if accusationWords[t.lower] && t.lower != "cyber" && t.lower != "hacking" && t.lower != "hackers" && t.lower != "hacker" || t.lower == "report" || t.lower == "reports" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var oppositionHeads = set(`group groups party parties leader leaders figure figures activist activists movement movements politician politicians
+	lawmakers members media candidate candidates figurehead coalition bloc forces camp`)
 
 // roleNouns: what one designates without sanctioning it.
 var roleNouns = set(`coordinator coordinators point points contact contacts official officials officer officers representative representatives

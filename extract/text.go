@@ -171,6 +171,11 @@ func sentences(p string) [][2]int {
 			i = j
 			continue
 		}
+		if r != '.' && (nr == '—' || nr == '–' || nr == '-' || nr == ',' || nr == ';') {
+			// an aside inside a sentence: "— as you know, right? — that ..."
+			i = j
+			continue
+		}
 		if r == '.' {
 			// word before the dot
 			w := i
