@@ -24,9 +24,11 @@ const (
 	// Posted: the platform holds the message; the channel's watermark has
 	// moved to the slot's.
 	Posted SlotState = "posted"
-	// Abandoned: given up after the platform confirmed it holds no message
-	// for the slot; the watermark did not move, so its statements go into the
-	// channel's next digest.
+	// Abandoned: given up; the watermark did not move, so its statements go
+	// into the channel's next digest. Either the platform confirmed it holds
+	// no message for the slot (AbandonSlot), or it could not be asked for
+	// longer than the caller would wait (GiveUpSlot: Slot.Unconfirmed is set,
+	// and the message may exist).
 	Abandoned SlotState = "abandoned"
 )
 
@@ -52,7 +54,13 @@ type Slot struct {
 	// while pending so a retry posts the same thing; dropped once posted.
 	Body json.RawMessage `json:"body,omitempty"`
 
-	MessageID   string    `json:"message_id,omitempty"`
+	MessageID string `json:"message_id,omitempty"`
+	// Unconfirmed: abandoned without the platform confirming that it holds
+	// no message for the slot (GiveUpSlot). The message may exist, so the
+	// next digest, which carries the slot's statements again, may repeat
+	// them; the caller tells the channel so.
+	Unconfirmed bool `json:"unconfirmed,omitempty"`
+
 	Attempts    int       `json:"attempts,omitempty"`
 	LastError   string    `json:"last_error,omitempty"`
 	NextAttempt time.Time `json:"next_attempt,omitzero"`
@@ -75,6 +83,22 @@ func (s *Store) Slot(ctx context.Context, key string) (slot Slot, ok bool, err e
 
 // PendingSlots lists the channel's pending slots, oldest first.
 func (s *Store) PendingSlots(ctx context.Context, channel string) ([]Slot, error) {
+	all, err := s.Slots(ctx, channel)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, sl := range all {
+		if sl.State == Pending {
+			out = append(out, sl)
+		}
+	}
+	return out, nil
+}
+
+// Slots lists the channel's slots in the ledger (pending, and posted or
+// abandoned ones not yet pruned), oldest first.
+func (s *Store) Slots(ctx context.Context, channel string) ([]Slot, error) {
 	var out []Slot
 	prefix := []byte(channel + "|")
 	err := s.view(ctx, func(tx *bolt.Tx) error {
@@ -84,14 +108,14 @@ func (s *Store) PendingSlots(ctx context.Context, channel string) ([]Slot, error
 			if err := json.Unmarshal(v, &sl); err != nil {
 				return fmt.Errorf("decode %q: %w", k, err)
 			}
-			if sl.State == Pending && sl.Channel == channel {
+			if sl.Channel == channel {
 				out = append(out, sl)
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list pending digest slots of %s: %w", channel, err)
+		return nil, fmt.Errorf("list digest slots of %s: %w", channel, err)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
 	return out, nil
@@ -189,6 +213,20 @@ func (s *Store) FailSlot(ctx context.Context, key string, cause error, next time
 func (s *Store) AbandonSlot(ctx context.Context, key string, at time.Time) error {
 	return s.modifyPending(ctx, key, "abandon", func(sl *Slot) {
 		sl.State, sl.Done, sl.Body = Abandoned, at, nil
+	})
+}
+
+// GiveUpSlot abandons a pending slot without the platform's confirmation
+// that it never received it (the platform could not be asked): the slot
+// becomes Abandoned with Unconfirmed set and cause as its last error. The
+// channel's watermark does not move.
+func (s *Store) GiveUpSlot(ctx context.Context, key string, at time.Time, cause error) error {
+	return s.modifyPending(ctx, key, "give up", func(sl *Slot) {
+		sl.State, sl.Done, sl.Body, sl.Unconfirmed = Abandoned, at, nil, true
+		if cause != nil {
+			sl.LastError = cause.Error()
+		}
+		sl.NextAttempt = time.Time{}
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -192,9 +193,45 @@ func TestLedgerLifecycle(t *testing.T) {
 		t.Errorf("abandon moved the watermark to %d", sub.Watermark)
 	}
 
+	if got, _, _ := s.Slot(ctx, ab.Key); got.State != Abandoned || got.Unconfirmed {
+		t.Errorf("after AbandonSlot: %+v", got)
+	}
+
+	// Giving up without the platform's word keeps the watermark and says so.
+	gu := Slot{Key: ch + "|2026-03-31", Channel: ch, From: 25, Watermark: 50, Body: []byte(`{}`), Created: at}
+	if err := s.BeginSlot(ctx, gu, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FailSlot(ctx, gu.Key, errors.New("missing_scope"), at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.GiveUpSlot(ctx, gu.Key, at, errors.New("slack: missing_scope")); err != nil {
+		t.Fatal(err)
+	}
+	s = reopen(t, s, path)
+	got, _, _ = s.Slot(ctx, gu.Key)
+	if got.State != Abandoned || !got.Unconfirmed || got.Body != nil || got.LastError != "slack: missing_scope" || !got.NextAttempt.IsZero() || got.Attempts != 1 {
+		t.Errorf("after GiveUpSlot: %+v", got)
+	}
+	if sub, _, _ = s.Subscription(ctx, ch); sub.Watermark != 25 {
+		t.Errorf("give up moved the watermark to %d", sub.Watermark)
+	}
+	if err := s.GiveUpSlot(ctx, gu.Key, at, nil); err == nil || !strings.Contains(err.Error(), "not pending") {
+		t.Errorf("GiveUpSlot on an abandoned slot: %v", err)
+	}
+	all, err := s.Slots(ctx, ch)
+	if err != nil || len(all) != 4 {
+		t.Fatalf("Slots = %d, %v; want 4", len(all), err)
+	}
+	for i, want := range []string{sl.Key, ab.Key, gu.Key, old.Key} {
+		if all[i].Key != want {
+			t.Errorf("Slots[%d] = %s, want %s (oldest first, then by key)", i, all[i].Key, want)
+		}
+	}
+
 	n, err := s.PruneSlots(ctx, at.Add(time.Second))
-	if err != nil || n != 3 {
-		t.Fatalf("prune = %d, %v; want 3", n, err)
+	if err != nil || n != 4 {
+		t.Fatalf("prune = %d, %v; want 4", n, err)
 	}
 	if _, ok, _ := s.Slot(ctx, ch+"2|x"); !ok {
 		t.Error("prune deleted a pending slot")

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/newsdesk/newsdesk/bot"
@@ -19,6 +20,9 @@ type BuildOptions struct {
 	Loc   *time.Location // the subscription's zone, for dates in the text; nil is UTC
 	Now   time.Time      // the slot's instant: the title's date
 	Since time.Time      // the previous digest (or the subscription): "since …"
+	// Notes are sentences added to the footer, after the "and N more" line
+	// (e.g. statements a window had to leave out).
+	Notes []string
 }
 
 // Build makes a digest from the window's statement hits (seq order, as the
@@ -44,7 +48,7 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 		Title: "Digest for " + o.Now.In(loc).Format("Mon 2 Jan 2006"),
 	}
 	if len(hits) == 0 {
-		r.Footer = "Nothing new since " + formatSince(o.Since, loc) + "."
+		r.Footer = footer("Nothing new since "+formatSince(o.Since, loc)+".", o.Notes)
 		return r
 	}
 
@@ -166,7 +170,23 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 		}
 		r.Footer = fmt.Sprintf("and %d more — try: %s", more, hint)
 	}
+	r.Footer = footer(r.Footer, o.Notes)
 	return r
+}
+
+// footer joins the footer's first line and the notes. Adapters show a
+// footer on one line, so the parts are joined with " · ".
+func footer(first string, notes []string) string {
+	parts := make([]string, 0, 1+len(notes))
+	if first != "" {
+		parts = append(parts, first)
+	}
+	for _, n := range notes {
+		if n = strings.TrimSpace(n); n != "" {
+			parts = append(parts, n)
+		}
+	}
+	return strings.Join(parts, " · ")
 }
 
 // answered picks the primary statement that response i answers: in the

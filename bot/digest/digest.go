@@ -71,10 +71,10 @@ type Config struct {
 	Tick         time.Duration // how often Run looks for due slots and retries; default 30s
 	MinGap       time.Duration // cron schedules firing more often are refused; default 1h
 	PageSize     int           // hits per Search call; default 1000
-	MaxWindow    int           // statements per digest window (the rest wait for the next); default 50,000
+	MaxWindow    int           // statements per digest window (the rest wait for the next; one seq larger than this is cut, the rest counted in the footer); default 50,000
 	RetryBase    time.Duration // first retry delay after a failed post, doubling; default 1m
 	RetryMax     time.Duration // cap on the retry delay; default 1h
-	GiveUp       time.Duration // a pending slot older than this is abandoned once the platform confirms it never got it; default 24h
+	GiveUp       time.Duration // a pending slot older than this is abandoned once the platform confirms it never got it, or while the platform cannot be asked (see attempt); default 24h
 	// Backfill starts a new subscription at the beginning of the index
 	// instead of its newest statement, so the first digest holds everything
 	// (capped).
@@ -273,7 +273,7 @@ func (s *Service) Preview(ctx context.Context, channel string) (bot.Reply, error
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	r := s.build(sub, w, s.clock.Now())
+	r := s.build(ctx, sub, w, s.clock.Now())
 	r.Title = "Preview: " + r.Title
 	return r, nil
 }
@@ -322,10 +322,43 @@ func locOf(sub state.Subscription) *time.Location {
 	return time.UTC
 }
 
-func (s *Service) build(sub state.Subscription, w window, now time.Time) bot.Reply {
+func (s *Service) build(ctx context.Context, sub state.Subscription, w window, now time.Time) bot.Reply {
 	max := sub.Max
 	if max <= 0 {
 		max = s.cfg.DefaultMax
 	}
-	return Build(w.hits, BuildOptions{Max: max, Loc: locOf(sub), Now: now, Since: sub.LastDelivered})
+	loc := locOf(sub)
+	return Build(w.hits, BuildOptions{Max: max, Loc: loc, Now: now, Since: sub.LastDelivered, Notes: s.notes(ctx, sub, w, loc)})
+}
+
+// notes are the footer's sentences about what the window could not do
+// cleanly: statements of one huge seq it left out, and statements it
+// carries again from a slot given up without the platform's word (they may
+// already be in the channel).
+func (s *Service) notes(ctx context.Context, sub state.Subscription, w window, loc *time.Location) []string {
+	var out []string
+	if w.left > 0 {
+		verb := "were"
+		if w.left == 1 {
+			verb = "was"
+		}
+		out = append(out, fmt.Sprintf("%d more statement%s of one article did not fit in a digest and %s left out — try: show %s",
+			w.left, plural(w.left), verb, w.leftArticle))
+	}
+	if len(w.hits) == 0 {
+		return out
+	}
+	slots, err := s.cfg.Store.Slots(ctx, sub.Channel)
+	if err != nil {
+		s.log.Warn("digest: read the ledger for the footer", "channel", sub.Channel, "err", err)
+		return out
+	}
+	for _, sl := range slots {
+		if sl.State == state.Abandoned && sl.Unconfirmed && sl.Watermark > sub.Watermark && sl.Count > 0 {
+			out = append(out, fmt.Sprintf("This digest also carries the statements of the one due %s, which newsdesk could not confirm reached this channel: you may have seen some of them already.",
+				sl.Scheduled.In(loc).Format("Mon 2 Jan 15:04 MST")))
+			break
+		}
+	}
+	return out
 }

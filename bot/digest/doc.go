@@ -14,7 +14,10 @@
 // watermark are written in one transaction after. A pending slot found later
 // (after a crash or a failed post) is first looked up on the platform
 // (Poster.FindSlot: Slack message metadata, Discord nonce) and only posted
-// when it is not there.
+// when it is not there; never blind. A slot the platform cannot be asked
+// about (a bot that may post but not read the channel) is given up after
+// Config.GiveUp with an error naming the missing permission; its statements
+// go into the next digest, whose footer says they may repeat.
 //
 // digest declares what it needs (Source, Poster, FilterParser, Clock) and
 // is wired to the index, the adapters and bot.ParseFilters in cmd/newsdesk.

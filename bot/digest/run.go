@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/newsdesk/newsdesk/bot"
@@ -152,7 +153,7 @@ func (s *Service) deliverNew(ctx context.Context, sub state.Subscription, key st
 		}
 		return 0, nil
 	}
-	body, err := json.Marshal(s.build(sub, w, at))
+	body, err := json.Marshal(s.build(ctx, sub, w, at))
 	if err != nil {
 		return 0, fmt.Errorf("encode digest %s: %w", key, err)
 	}
@@ -171,6 +172,10 @@ func (s *Service) deliverNew(ctx context.Context, sub state.Subscription, key st
 			return 0, s.cfg.Store.MarkHandled(ctx, sub.Channel, at)
 		}
 		return 0, err
+	}
+	if w.left > 0 {
+		s.log.Warn("digest: one seq holds more statements than a digest window; the digest takes the first and leaves the rest out",
+			"channel", sub.Channel, "slot", key, "article", w.leftArticle, "left_out", w.left, "max_window", s.cfg.MaxWindow)
 	}
 	if err := s.step("after-ledger"); err != nil {
 		return 0, err
@@ -210,7 +215,26 @@ func (s *Service) attempt(ctx context.Context, sl state.Slot, fresh bool) error 
 	if !fresh {
 		id, found, err := p.FindSlot(ctx, local, sl.Key)
 		if err != nil {
-			return s.fail(ctx, sl, fmt.Errorf("look for slot %s on the platform: %w", sl.Key, err))
+			// Without FindSlot's answer the slot is not posted: an earlier
+			// attempt may have reached the platform (a lost response, a
+			// crash between the post and the commit), and posting again
+			// would show the digest twice, even though Post itself would
+			// likely work (a bot that may post but not read the history is
+			// the usual cause). The ledger never posts one slot twice.
+			//
+			// It is not retried forever either: that would block every
+			// later slot of the channel. After GiveUp the slot is given up
+			// unconfirmed (GiveUpSlot). The watermark stays, so its
+			// statements go into the channel's next digest (nothing is
+			// lost), and that digest's footer says they may repeat, since
+			// the given-up one may have landed after all.
+			err = fmt.Errorf("look for slot %s on the platform: %w (if this persists: %s)", sl.Key, err, historyHint(sl.Channel))
+			if age := s.clock.Now().Sub(sl.Created); age > s.cfg.GiveUp {
+				s.log.Error("digest: giving up a slot: newsdesk could not check whether the platform has it; its statements go into the next digest",
+					"channel", sl.Channel, "slot", sl.Key, "age", age, "attempts", sl.Attempts+1, "err", err, "fix", historyHint(sl.Channel))
+				return s.cfg.Store.GiveUpSlot(context.WithoutCancel(ctx), sl.Key, s.clock.Now(), err)
+			}
+			return s.fail(ctx, sl, err)
 		}
 		if found {
 			s.log.Info("digest: slot found on the platform; recording it without posting again", "slot", sl.Key, "message", id)
@@ -233,6 +257,20 @@ func (s *Service) attempt(ctx context.Context, sl state.Slot, fresh bool) error 
 		return err
 	}
 	return s.cfg.Store.CommitSlot(context.WithoutCancel(ctx), sl.Key, id, s.clock.Now())
+}
+
+// historyHint says what lets newsdesk read a channel's recent messages,
+// which FindSlot needs.
+func historyHint(channel string) string {
+	platform, _, _ := strings.Cut(channel, ":")
+	switch platform {
+	case "slack":
+		return "the Slack app needs the channels:history scope (groups:history for a private channel) and must be in the channel"
+	case "discord":
+		return "the Discord bot needs the Read Message History permission in the channel"
+	default:
+		return "newsdesk must be able to read the channel's recent messages"
+	}
 }
 
 // fail records a failed attempt and returns cause.

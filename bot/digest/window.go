@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/newsdesk/newsdesk/news"
@@ -19,15 +20,29 @@ var digestKinds = []news.Kind{news.Allegation, news.Indictment, news.Sanction, n
 type window struct {
 	hits   []news.Hit
 	maxSeq uint64 // the highest seq in hits; the channel's watermark when hits is empty
+	// left counts statements of one sequence number that did not fit in
+	// MaxWindow (or in one Search call): the window took the first of them
+	// and moved past the seq, so they are in no digest. leftArticle names
+	// the article they belong to, for the footer.
+	left        int
+	leftArticle string
 }
 
 // window reads the channel's window from the Source: the statements that
 // match the subscription's filter with seq above its watermark, at most
-// MaxWindow of them (cut at an article boundary; the rest waits for the next
-// digest). When the filter narrows by actor, speaker, target or words, the
-// responses in the same articles as the statements it matched are added
-// too, whatever they name: an accused state's answer rarely names itself,
-// and a digest shows a response under the allegation it answers.
+// MaxWindow of them (cut between sequence numbers; the rest waits for the
+// next digest). A seq is never split across digests, except one that alone
+// holds more than MaxWindow statements: the window then takes the first
+// MaxWindow and counts the rest in window.left, so that a huge article
+// cannot stop a channel's digests. Statements of one article may carry one
+// seq or several (an updated article's new statements carry their own); the
+// window assumes neither.
+//
+// When the filter narrows by actor, speaker, target or words, the responses
+// in the same articles as the statements it matched are added too (those
+// with seq in the window), whatever they name: an accused state's answer
+// rarely names itself, and a digest shows a response under the allegation
+// it answers.
 func (s *Service) window(ctx context.Context, sub state.Subscription) (window, error) {
 	base := news.Query{}
 	if sub.Filter != "" {
@@ -43,13 +58,17 @@ func (s *Service) window(ctx context.Context, sub state.Subscription) (window, e
 	if len(base.Kinds) == 0 {
 		base.Kinds = digestKinds
 	}
-	base.Type, base.SortBy, base.Size = news.TypeStatement, "seq", s.cfg.PageSize
+	base.Type, base.SortBy = news.TypeStatement, "seq"
 
 	w := window{maxSeq: sub.Watermark}
-	err := s.pages(ctx, sub, base, func(page []news.Hit) bool {
-		w.hits = append(w.hits, page...)
-		w.maxSeq = page[len(page)-1].Seq
-		return len(w.hits) < s.cfg.MaxWindow
+	err := s.pages(ctx, sub, base, s.cfg.MaxWindow, func(p page) bool {
+		w.hits = append(w.hits, p.hits...)
+		w.maxSeq = p.hits[len(p.hits)-1].Seq
+		if p.left > 0 {
+			w.left += p.left
+			w.leftArticle = p.hits[0].ArticleID
+		}
+		return true
 	})
 	if err != nil || len(w.hits) == 0 {
 		return w, err
@@ -64,9 +83,12 @@ func (s *Service) window(ctx context.Context, sub state.Subscription) (window, e
 		have[h.ID] = true
 	}
 	var extra []news.Hit
-	answers := news.Query{Type: news.TypeStatement, Kinds: []news.Kind{news.Response}, SortBy: "seq", Size: s.cfg.PageSize}
-	err = s.pages(ctx, sub, answers, func(page []news.Hit) bool {
-		for _, h := range page {
+	answers := news.Query{Type: news.TypeStatement, Kinds: []news.Kind{news.Response}, SortBy: "seq"}
+	// No limit: fn stops at the window's last seq. (A seq larger than one
+	// Search call returns is cut like a statement seq; its left is not
+	// counted, as the footer counts only statements the filter matched.)
+	err = s.pages(ctx, sub, answers, math.MaxInt, func(p page) bool {
+		for _, h := range p.hits {
 			if h.Seq > w.maxSeq {
 				return false
 			}
@@ -84,43 +106,116 @@ func (s *Service) window(ctx context.Context, sub state.Subscription) (window, e
 	return w, nil
 }
 
-// pages runs q from the subscription's watermark on, page by page, calling
-// fn with each page until fn returns false or the hits run out. It pages by
-// sequence (AfterSeq moves past each page) rather than by offset, so it has
-// no offset limit; the statements of one article share its seq, so a page
-// holds whole articles only and the last seq is read again on the next page.
-func (s *Service) pages(ctx context.Context, sub state.Subscription, q news.Query, fn func([]news.Hit) bool) error {
-	cursor := sub.Watermark
-	for {
-		q.AfterSeq = cursor
-		res, err := s.cfg.Source.Search(ctx, q)
+// page is what pages hands on: hits of whole sequence numbers, oldest
+// first; left > 0 when the page is one seq cut short (see window).
+type page struct {
+	hits []news.Hit
+	left int
+}
+
+// pages runs q from the subscription's watermark on, calling fn with each
+// page until fn returns false, limit hits have been handed on, or the hits
+// run out. It pages by sequence (AfterSeq moves past each page) rather than
+// by offset, so it has no offset limit. A page holds whole seqs only: when a
+// page ends inside a seq, the seq is left for the next page, and when a
+// whole page is one seq (more statements share it than a page holds), that
+// seq is read alone (seqOnly). A seq that does not fit in what is left of
+// limit ends the run, so it starts the next window whole; only when it
+// alone is larger than limit is it cut.
+func (s *Service) pages(ctx context.Context, sub state.Subscription, q news.Query, limit int, fn func(page) bool) error {
+	cursor, handed := sub.Watermark, 0
+	for handed < limit {
+		room := limit - handed
+		q.AfterSeq, q.Size = cursor, min(s.cfg.PageSize, room)
+		res, err := s.search(ctx, sub, q)
 		if err != nil {
-			return fmt.Errorf("window of %s after seq %d: %w", sub.Channel, cursor, err)
+			return err
 		}
 		hits := res.Hits
-		for i, h := range hits {
-			if h.Seq <= cursor || (i > 0 && h.Seq < hits[i-1].Seq) {
-				return fmt.Errorf("window of %s: the source returned seq %d after %d for AfterSeq %d; it must sort by seq, oldest first", sub.Channel, h.Seq, hits[max(i-1, 0)].Seq, cursor)
-			}
+		if len(hits) == 0 {
+			return nil
 		}
-		more := len(hits) > 0 && uint64(len(hits)) < res.Total
+		p := page{hits: hits}
+		more := uint64(len(hits)) < res.Total
 		if more {
 			last := hits[len(hits)-1].Seq
 			cut := len(hits)
 			for cut > 0 && hits[cut-1].Seq == last {
 				cut--
 			}
-			if cut == 0 {
-				return fmt.Errorf("window of %s: article with seq %d has more statements than a page (%d); raise the page size", sub.Channel, last, s.cfg.PageSize)
+			if cut > 0 {
+				p.hits = hits[:cut]
+			} else {
+				if p, more, err = s.seqOnly(ctx, sub, q, last, res.Total, len(hits), room, handed == 0); err != nil || len(p.hits) == 0 {
+					return err
+				}
 			}
-			hits = hits[:cut]
 		}
-		if len(hits) == 0 {
+		handed += len(p.hits)
+		if !fn(p) || !more {
 			return nil
 		}
-		if !fn(hits) || !more {
-			return nil
-		}
-		cursor = hits[len(hits)-1].Seq
+		cursor = p.hits[len(p.hits)-1].Seq
 	}
+	return nil
+}
+
+// seqOnly reads the statements of one seq, the first above q.AfterSeq, when
+// more of them match q than a page held (got). total is the number of hits
+// above q.AfterSeq. It counts the seq's statements (total minus the hits
+// above seq), then reads them in one call: all of them when they fit in
+// room, else (first: nothing is in the window yet) the first room of them,
+// with the rest counted in left. A seq that does not fit and is not first
+// gives an empty page: it waits, whole, for the next window. more says
+// whether hits above seq remain.
+func (s *Service) seqOnly(ctx context.Context, sub state.Subscription, q news.Query, seq, total uint64, got, room int, first bool) (p page, more bool, err error) {
+	above := q
+	above.AfterSeq, above.Size = seq, 1
+	res, err := s.search(ctx, sub, above)
+	if err != nil {
+		return page{}, false, err
+	}
+	// Statements ingested between the two calls raise res.Total; the page
+	// already showed got statements of seq.
+	n := got
+	if res.Total < total {
+		n = max(n, int(min(total-res.Total, uint64(math.MaxInt))))
+	}
+	more = res.Total > 0
+	if n > room && !first {
+		return page{}, more, nil
+	}
+	q.Size = min(n, room)
+	if res, err = s.search(ctx, sub, q); err != nil {
+		return page{}, false, err
+	}
+	hits := res.Hits
+	for i, h := range hits {
+		if h.Seq != seq {
+			hits = hits[:i]
+			break
+		}
+	}
+	if len(hits) == 0 || (len(hits) < n && !first) {
+		// The Source gave fewer than asked (it caps a call's size): let
+		// the seq start the next window, where it may be cut.
+		return page{}, more, nil
+	}
+	p = page{hits: hits, left: n - len(hits)}
+	return p, more, nil
+}
+
+// search runs one query and checks that the Source kept its side of the
+// contract: hits above q.AfterSeq, oldest first.
+func (s *Service) search(ctx context.Context, sub state.Subscription, q news.Query) (news.Results, error) {
+	res, err := s.cfg.Source.Search(ctx, q)
+	if err != nil {
+		return news.Results{}, fmt.Errorf("window of %s after seq %d: %w", sub.Channel, q.AfterSeq, err)
+	}
+	for i, h := range res.Hits {
+		if h.Seq <= q.AfterSeq || (i > 0 && h.Seq < res.Hits[i-1].Seq) {
+			return news.Results{}, fmt.Errorf("window of %s: the source returned seq %d after %d for AfterSeq %d; it must sort by seq, oldest first", sub.Channel, h.Seq, res.Hits[max(i-1, 0)].Seq, q.AfterSeq)
+		}
+	}
+	return res, nil
 }
