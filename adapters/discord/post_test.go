@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/adapters/discord/discordfake"
 	"github.com/newsdesk/newsdesk/bot"
@@ -183,22 +184,139 @@ func TestPostNonceAndFindSlot(t *testing.T) {
 	}
 }
 
-func TestFindSlotLooksAt50Recent(t *testing.T) {
+func messageLists(f *discordfake.Fake, ch string) int {
+	n := 0
+	for _, r := range f.Requests() {
+		if r.Method == http.MethodGet && r.Path == "/channels/"+ch+"/messages" {
+			n++
+		}
+	}
+	return n
+}
+
+// FindSlot pages back (before) through the channel for a marker buried
+// under more than a page of chatter, within SlotLookback and
+// MaxHistoryPages.
+func TestFindSlotPagesBack(t *testing.T) {
 	t.Parallel()
-	f, a := poster(t)
-	ctx := context.Background()
-	const ch = "750000000000000005"
-	if _, err := a.Post(ctx, ch, digestReply(), "old"); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name      string
+		multi     bool
+		chatter   int
+		age       time.Duration // how long ago the slot was posted
+		found     bool
+		wantReads int
+	}{
+		{"under 120 messages", false, 120, 0, true, 2},
+		{"multi-part under 250", true, 250, 0, true, 3},
+		{"beyond the page limit", false, historyPage * MaxHistoryPages, 0, false, MaxHistoryPages},
+		{"older than the lookback", false, 10, SlotLookback + time.Hour, false, 1},
 	}
-	for i := range 50 {
-		f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: fmt.Sprint("chatter ", i)})
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, a := poster(t)
+			ctx := context.Background()
+			ch := fmt.Sprintf("7500000000000001%02d", i)
+			const slot = "discord:2024-03-26T08:00Z"
+			r := digestReply()
+			if tt.multi {
+				r = longDigest(40)
+			}
+			id, err := a.Post(ctx, ch, r, slot)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Age(ch, tt.age)
+			for i := range tt.chatter {
+				f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: fmt.Sprint("chatter ", i)})
+			}
+			before := messageLists(f, ch)
+			got, found, err := a.FindSlot(ctx, ch, slot)
+			if err != nil || found != tt.found || (found && got != id) {
+				t.Errorf("FindSlot = %q, %v, %v; want found=%v (id %s)", got, found, err, tt.found, id)
+			}
+			if reads := messageLists(f, ch) - before; reads != tt.wantReads {
+				t.Errorf("%d message pages read, want %d", reads, tt.wantReads)
+			}
+		})
 	}
-	if _, found, err := a.FindSlot(ctx, ch, "old"); err != nil || found {
-		t.Errorf("FindSlot beyond the 50 most recent = found %v, err %v; want not found", found, err)
-	}
-	if got := f.Requests(); got[len(got)-1].Query.Get("limit") != "50" {
-		t.Errorf("list messages query = %v, want limit=50", got[len(got)-1].Query)
+}
+
+// A post cut short (message k of n fails for good) is not found, and the
+// next Post, a minute or more later (past Discord's nonce window, or not),
+// posts only the missing messages: every part exactly once, in order.
+func TestPostCompletesPartialSlot(t *testing.T) {
+	t.Parallel()
+	const slot = "discord:2024-03-26T08:00Z"
+	key := "slot:" + slot
+	for i, tc := range []struct {
+		name    string
+		failing int // 1-based; 0: the last
+		aged    bool
+	}{
+		{"second fails, retried past the nonce window", 2, true},
+		{"last fails, retried past the nonce window", 0, true},
+		{"second fails, retried within the nonce window", 2, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f, a := poster(t)
+			ctx := context.Background()
+			ch := fmt.Sprintf("7500000000000002%02d", i)
+			n := len(splitReserving(Render(longDigest(40)), utf8.RuneCountInString(footerSep+SlotMarker(slot))))
+			if n < 3 {
+				t.Fatalf("the long digest makes %d messages; the test wants 3 or more", n)
+			}
+			failing := tc.failing
+			if failing == 0 {
+				failing = n
+			}
+			f.Fail(discordfake.Failure{Method: "POST", Path: "/channels/*/messages", Status: 503, Times: maxAttempts, Pass: failing - 1})
+			_, err := a.Post(ctx, ch, longDigest(40), slot)
+			if want := fmt.Sprintf("message %d of %d", failing, n); err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("Post = %v, want a failure at %s", err, want)
+			}
+			if got := len(botMessages(f, ch)); got != failing-1 {
+				t.Fatalf("%d messages posted, want %d", got, failing-1)
+			}
+			if id, found, err := a.FindSlot(ctx, ch, slot); err != nil || found {
+				t.Fatalf("FindSlot on a partial post = %q, %v, %v; want not found", id, found, err)
+			}
+			if tc.aged {
+				f.Age(ch, discordfake.DefaultNonceWindow+time.Minute)
+			}
+			f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: "chatter between the attempts"})
+			posts := len(messagePosts(f, ch))
+
+			id, err := a.Post(ctx, ch, longDigest(40), slot)
+			if err != nil {
+				t.Fatalf("second Post: %v", err)
+			}
+			if sent := len(messagePosts(f, ch)) - posts; sent != n-failing+1 {
+				t.Errorf("second Post sent %d messages, want only the %d missing", sent, n-failing+1)
+			}
+			msgs := botMessages(f, ch)
+			if len(msgs) != n || msgs[n-1].ID != id {
+				t.Fatalf("%d messages (last %v), want %d, the last %s", len(msgs), msgs[len(msgs)-1].ID, n, id)
+			}
+			for j, m := range msgs {
+				if want := partMarker(key, partOf(j, n)); !strings.Contains(embedText(m.Embeds), want) {
+					t.Errorf("message %d does not carry %q: parts out of order or doubled", j, want)
+				}
+			}
+			if got, found, err := a.FindSlot(ctx, ch, slot); err != nil || !found || got != id {
+				t.Errorf("FindSlot = %q, %v, %v; want %s, found", got, found, err, id)
+			}
+			// Once more (the commit was lost): nothing is sent.
+			posts = len(messagePosts(f, ch))
+			if again, err := a.Post(ctx, ch, longDigest(40), slot); err != nil || again != id {
+				t.Errorf("third Post = %q, %v; want %s", again, err, id)
+			}
+			if sent := len(messagePosts(f, ch)) - posts; sent != 0 {
+				t.Errorf("third Post sent %d messages, want none", sent)
+			}
+		})
 	}
 }
 
@@ -287,5 +405,26 @@ func TestFindSlotWithoutGatewayAsksWhoAmI(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d users/@me requests, want 1", n)
+	}
+}
+
+// BenchmarkFindSlotFullScan is FindSlot's worst case: the slot is not in a
+// busy channel, so every page down to MaxHistoryPages is read.
+func BenchmarkFindSlotFullScan(b *testing.B) {
+	f := discordfake.New(b)
+	a, err := New(Config{Token: discordfake.DefaultToken, HTTPClient: f.Client(), RetryBackoff: time.Millisecond}, &fixedHandler{}, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const ch = "750000000000000300"
+	for i := range historyPage * MaxHistoryPages {
+		f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: fmt.Sprint("chatter ", i)})
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, found, err := a.FindSlot(ctx, ch, "absent"); err != nil || found {
+			b.Fatal(found, err)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -78,6 +79,109 @@ type mark struct {
 	part, parts int
 }
 
+// How far back the channel is searched for a slot's messages. The digest
+// service gives a slot up a day after it was recorded, so its messages, if
+// any, are younger than SlotLookback; the page bound keeps a very busy
+// channel from costing more than MaxHistoryPages reads (conversations.history
+// is rate limited hard for apps outside the Slack Marketplace: Slack caps
+// them at 15 messages a page and a page a minute).
+const (
+	SlotLookback    = 48 * time.Hour
+	MaxHistoryPages = 10
+	historyPage     = 100
+)
+
+// slotParts is what a channel holds of one slot: the ts of each part found
+// (of the oldest copy, should there be two), by part and part count.
+type slotParts map[mark]string
+
+// complete returns the first part of a complete post of the slot (one whose
+// last part is in the channel): its ts, or the last part's when the first is
+// not found.
+func (sp slotParts) complete() (string, bool) {
+	for m, ts := range sp {
+		if m.part != m.parts {
+			continue
+		}
+		if first, ok := sp[mark{slot: m.slot, part: 1, parts: m.parts}]; ok {
+			return first, true
+		}
+		return ts, true
+	}
+	return "", false
+}
+
+// hasFirst reports whether a first part was seen: history is read newest
+// first, so every later part, posted after it, was seen too.
+func (sp slotParts) hasFirst() bool {
+	for m := range sp {
+		if m.part == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// scanSlot reads the channel's history newest first, page by page (cursor),
+// back to SlotLookback ago and at most MaxHistoryPages pages, collecting
+// the messages marked with slot, until done says it has seen enough.
+func (a *Adapter) scanSlot(ctx context.Context, channel, slot string, done func(slotParts) bool) (slotParts, error) {
+	found := slotParts{}
+	params := &slack.GetConversationHistoryParameters{
+		ChannelID: channel, Limit: historyPage, IncludeAllMetadata: true,
+		Oldest: strconv.FormatInt(time.Now().Add(-SlotLookback).Unix(), 10) + ".000000",
+	}
+	for page := 1; ; page++ {
+		var resp *slack.GetConversationHistoryResponse
+		err := a.retry(ctx, "conversations.history of "+channel, func() error {
+			var err error
+			resp, err = a.api.GetConversationHistoryContext(ctx, params)
+			return err
+		}, nil)
+		if err != nil {
+			return found, err
+		}
+		for _, m := range resp.Messages {
+			if mk, ok := slotMark(m.Metadata); ok && mk.slot == slot {
+				found[mk] = m.Timestamp // older pages come later: the oldest copy wins
+			}
+		}
+		next := resp.ResponseMetaData.NextCursor
+		switch {
+		case done(found), !resp.HasMore || next == "":
+			return found, nil
+		case page == MaxHistoryPages:
+			a.log.Warn("slack: slot search stopped at the page limit; older messages not searched",
+				"channel", channel, "slot", slot, "pages", page)
+			return found, nil
+		}
+		params.Cursor = next
+	}
+}
+
+// slotMark reads a message's slot metadata. A mark without a part number
+// (an older post) counts as a one-message post.
+func slotMark(md slack.SlackMetadata) (mark, bool) {
+	if md.EventType != SlotEventType {
+		return mark{}, false
+	}
+	s, ok := md.EventPayload["slot"].(string)
+	if !ok || s == "" {
+		return mark{}, false
+	}
+	m := mark{slot: s, part: 1, parts: 1}
+	if p, ok := md.EventPayload["part"].(float64); ok {
+		m.part = int(p)
+	}
+	if n, ok := md.EventPayload["parts"].(float64); ok {
+		m.parts = int(n)
+	}
+	if m.part < 1 || m.parts < m.part {
+		return mark{}, false
+	}
+	return m, true
+}
+
 // postBlocks posts one message (at most 50 blocks) with unfurling off.
 // When m.slot is set the message carries the slot's metadata, and after an
 // ambiguous 5xx the channel is checked for that part before posting again.
@@ -100,13 +204,16 @@ func (a *Adapter) postBlocks(ctx context.Context, channel string, blocks []slack
 	var check func() bool
 	if slot != "" {
 		check = func() bool {
-			id, found, err := a.findPart(ctx, channel, slot, m.part)
+			found, err := a.scanSlot(ctx, channel, slot, func(sp slotParts) bool { _, ok := sp[m]; return ok })
 			if err != nil {
 				a.log.Warn("could not check the channel for a slot after a server error", "slot", slot, "error", err)
 				return false
 			}
-			ts = id
-			return found
+			id, ok := found[m]
+			if ok {
+				ts = id
+			}
+			return ok
 		}
 	}
 	err := a.retry(ctx, "chat.postMessage to "+channel, func() error {
@@ -119,69 +226,85 @@ func (a *Adapter) postBlocks(ctx context.Context, channel string, blocks []slack
 
 // Post renders r and posts it to channel with chat.postMessage, link and
 // media unfurling off, split into messages of at most 50 blocks; the first
-// message's timestamp is the returned id. When slot is set every message
-// carries metadata (event type "newsdesk_digest", payload {"slot": slot,
-// "part": i, "parts": n}); FindSlot finds part 1. 429 and 5xx are retried
-// (see Config.MaxAttempts); after a 5xx, whose outcome is unknown, the
-// channel is checked for the part before it is posted again. If a later part
-// fails, the error says which, and the id of the first part is still
-// returned.
+// message's timestamp is the returned id.
+//
+// When slot is set every message carries metadata (event type
+// "newsdesk_digest", payload {"slot": slot, "part": i, "parts": n}), and
+// Post first reads the channel's recent history (newest first, back to
+// SlotLookback ago, at most MaxHistoryPages pages) for the slot's messages:
+// a complete post (its last part is there) is returned without posting
+// anything, and of a partial one (an earlier attempt failed after part k)
+// only the missing parts are posted, in order. So Post may be
+// called again for a slot whatever became of the last call: every part ends
+// up in the channel once. A history read that fails fails the post (posting
+// blind could double it).
+//
+// 429 and 5xx are retried (see Config.MaxAttempts); after a 5xx, whose
+// outcome is unknown, the channel is checked for the part before it is
+// posted again. If a later part fails, the error says which, and the id of
+// the first part is still returned.
 func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply, slot string) (string, error) {
 	if channel == "" {
 		return "", errors.New("slack post: no channel id")
 	}
 	chunks := split(render(r, a.cfg.Command))
 	text := fallbackText(r)
+	have := slotParts{}
+	if slot != "" {
+		var err error
+		have, err = a.scanSlot(ctx, channel, slot, slotParts.hasFirst)
+		if err != nil {
+			return "", fmt.Errorf("slack post: look for slot %q in the channel first: %w", slot, err)
+		}
+		if id, ok := have.complete(); ok {
+			a.log.Info("slot already posted; nothing to do", "channel", channel, "slot", slot, "id", id)
+			return id, nil
+		}
+		for m := range have {
+			if m.parts != len(chunks) {
+				a.log.Warn("slot partly posted with another split; posting it whole", "channel", channel, "slot", slot,
+					"parts_found", m.parts, "parts_now", len(chunks))
+				break
+			}
+		}
+	}
 	var first string
+	posted := 0
 	for i, chunk := range chunks {
 		m := mark{}
 		if slot != "" {
 			m = mark{slot: slot, part: i + 1, parts: len(chunks)}
 		}
-		ts, err := a.postBlocks(ctx, channel, chunk, text, m)
-		if err != nil {
-			return first, fmt.Errorf("slack post message %d of %d: %w", i+1, len(chunks), err)
+		ts, ok := have[m]
+		if !ok || slot == "" {
+			var err error
+			ts, err = a.postBlocks(ctx, channel, chunk, text, m)
+			if err != nil {
+				return first, fmt.Errorf("slack post message %d of %d: %w", i+1, len(chunks), err)
+			}
+			posted++
 		}
 		if i == 0 {
 			first = ts
 		}
 	}
-	a.log.Info("posted", "channel", channel, "messages", len(chunks), "slot", slot, "id", first)
+	a.log.Info("posted", "channel", channel, "messages", len(chunks), "new", posted, "slot", slot, "id", first)
 	return first, nil
 }
 
-// FindSlot looks through the channel's recent history (the last 100
-// messages, with metadata) for the (first) message marking slot, and
-// returns its timestamp.
+// FindSlot reports whether the channel holds a complete post for slot (its
+// last part: a post cut short by a failure is not found, and Post completes
+// it), and returns its first message's timestamp. It reads the channel's
+// history newest first, paging back to SlotLookback ago (at most
+// MaxHistoryPages pages).
 func (a *Adapter) FindSlot(ctx context.Context, channel, slot string) (string, bool, error) {
-	return a.findPart(ctx, channel, slot, 1)
-}
-
-func (a *Adapter) findPart(ctx context.Context, channel, slot string, part int) (string, bool, error) {
-	var resp *slack.GetConversationHistoryResponse
-	err := a.retry(ctx, "conversations.history of "+channel, func() error {
-		var err error
-		resp, err = a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-			ChannelID: channel, Limit: 100, IncludeAllMetadata: true,
-		})
-		return err
-	}, nil)
+	if channel == "" {
+		return "", false, errors.New("slack find slot: no channel id")
+	}
+	found, err := a.scanSlot(ctx, channel, slot, slotParts.hasFirst)
 	if err != nil {
 		return "", false, fmt.Errorf("slack find slot %q: %w", slot, err)
 	}
-	for _, m := range resp.Messages {
-		if m.Metadata.EventType != SlotEventType {
-			continue
-		}
-		s, _ := m.Metadata.EventPayload["slot"].(string)
-		if s != slot {
-			continue
-		}
-		// A message without a part number (older marks) counts as part 1.
-		p, hasPart := m.Metadata.EventPayload["part"].(float64)
-		if (!hasPart && part == 1) || (hasPart && int(p) == part) {
-			return m.Timestamp, true, nil
-		}
-	}
-	return "", false, nil
+	id, ok := found.complete()
+	return id, ok, nil
 }

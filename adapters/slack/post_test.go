@@ -4,11 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack"
+
+	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
 	"github.com/newsdesk/newsdesk/bot"
 )
 
@@ -156,13 +161,14 @@ func TestPostAfterAmbiguous5xxNotDoubled(t *testing.T) {
 	if len(posts) != 1 || posts[0].TS != id {
 		t.Fatalf("%d posts (id %q), want exactly the one Slack took", len(posts), id)
 	}
-	if got := e.fake.Calls("conversations.history"); got != 1 {
-		t.Errorf("conversations.history called %d times, want 1", got)
+	// One read before posting (is the slot there already?), one after the 500.
+	if got := e.fake.Calls("conversations.history"); got != 2 {
+		t.Errorf("conversations.history called %d times, want 2", got)
 	}
 }
 
-func TestPostSplitsToSlackLimits(t *testing.T) {
-	e := newEnv(t, seedHandler(), nil)
+// longReply is a digest that Post splits into 3 messages.
+func longReply() bot.Reply {
 	r := seedReply()
 	item := r.Sections[0].Items[0]
 	item.Text = strings.Repeat("APT31 again and again. ", 300) // ~6,900 characters
@@ -174,6 +180,12 @@ func TestPostSplitsToSlackLimits(t *testing.T) {
 		}
 		r.Sections = append(r.Sections, s)
 	}
+	return r
+}
+
+func TestPostSplitsToSlackLimits(t *testing.T) {
+	e := newEnv(t, seedHandler(), nil)
+	r := longReply()
 	// The second part is stored but answered with a 502: not posted twice.
 	e.fake.Pass("chat.postMessage", 1)
 	e.fake.FailAfter("chat.postMessage", http.StatusBadGateway, 1)
@@ -208,5 +220,138 @@ func TestPostSplitsToSlackLimits(t *testing.T) {
 	}
 	if len(posts) != 3 || total != 1+4+3+120+1 || id != posts[0].TS {
 		t.Errorf("%d messages, %d blocks, id %q; want 3 messages, 129 blocks, id of the first", len(posts), total, id)
+	}
+}
+
+// slotPartsPosted lists the (part, parts) marks of the channel's posts for slot,
+// in the order they were posted.
+func slotPartsPosted(e *env, channel, slot string) [][2]int {
+	var out [][2]int
+	for _, p := range e.fake.Posts() {
+		if p.Channel != channel || p.Metadata == nil || p.Metadata.EventPayload["slot"] != slot {
+			continue
+		}
+		part, _ := p.Metadata.EventPayload["part"].(float64)
+		parts, _ := p.Metadata.EventPayload["parts"].(float64)
+		out = append(out, [2]int{int(part), int(parts)})
+	}
+	return out
+}
+
+// A post cut short (part k of 3 fails for good) is not found, and the next
+// Post completes it: every part in the channel exactly once, in order.
+func TestPostCompletesPartialSlot(t *testing.T) {
+	const ch, slot = "C0DIGEST", "2024-03-26T08:00"
+	for _, failing := range []int{2, 3} {
+		t.Run(fmt.Sprintf("part %d fails", failing), func(t *testing.T) {
+			e := newEnv(t, seedHandler(), func(c *Config) { c.MaxAttempts = 3 })
+			ctx := context.Background()
+			e.fake.Pass("chat.postMessage", failing-1)
+			e.fake.Fail("chat.postMessage", http.StatusServiceUnavailable, 3, "")
+			first, err := e.a.Post(ctx, ch, longReply(), slot)
+			want := fmt.Sprintf("message %d of 3", failing)
+			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "gave up after 3 attempts") {
+				t.Fatalf("Post = %v, want it to give up on %s", err, want)
+			}
+			if posts := e.fake.Posts(); len(posts) != failing-1 || first != posts[0].TS {
+				t.Fatalf("%d posted (first %q), want %d and the first's ts", len(posts), first, failing-1)
+			}
+			if id, found, err := e.a.FindSlot(ctx, ch, slot); err != nil || found {
+				t.Fatalf("FindSlot on a partial post = %q, %v, %v; want not found", id, found, err)
+			}
+			e.fake.AddMessage(slackfake.Message{Channel: ch, Text: "chatter between the attempts"})
+
+			id, err := e.a.Post(ctx, ch, longReply(), slot)
+			if err != nil || id != first {
+				t.Fatalf("second Post = %q, %v; want the first part %q", id, err, first)
+			}
+			want3 := [][2]int{{1, 3}, {2, 3}, {3, 3}}
+			if got := slotPartsPosted(e, ch, slot); !slices.Equal(got, want3) {
+				t.Fatalf("parts posted %v, want %v", got, want3)
+			}
+			if got, found, err := e.a.FindSlot(ctx, ch, slot); err != nil || !found || got != first {
+				t.Errorf("FindSlot = %q, %v, %v; want %q, found", got, found, err, first)
+			}
+			// Once more (a commit lost after the post): nothing is posted.
+			if id, err := e.a.Post(ctx, ch, longReply(), slot); err != nil || id != first {
+				t.Errorf("third Post = %q, %v; want %q", id, err, first)
+			}
+			if n := len(e.fake.Posts()); n != 3 {
+				t.Errorf("%d messages posted in all, want 3", n)
+			}
+		})
+	}
+}
+
+// FindSlot pages back through the history (cursor) for a mark buried
+// under more than a page of chatter, within SlotLookback and
+// MaxHistoryPages.
+func TestFindSlotPagesBack(t *testing.T) {
+	const ch, slot = "C0DIGEST", "2024-03-26T08:00"
+	old := &slack.SlackMetadata{EventType: SlotEventType, EventPayload: map[string]any{"slot": slot, "part": 1, "parts": 1}}
+	tests := []struct {
+		name      string
+		pageCap   int // the fake's MaxHistoryPage (0: none)
+		multi     bool
+		chatter   int
+		stale     bool // the slot's message is older than SlotLookback (added, not posted)
+		found     bool
+		wantReads int
+	}{
+		{"under 250 messages", 0, false, 250, false, true, 3},
+		{"multi-part under 150", 0, true, 150, false, true, 2},
+		{"Slack's 15 a page for non-Marketplace apps", 15, false, 40, false, true, 3},
+		{"beyond the page limit", 15, false, 15 * MaxHistoryPages, false, false, MaxHistoryPages},
+		{"older than the lookback", 0, false, 10, true, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, seedHandler(), nil)
+			e.fake.MaxHistoryPage = tt.pageCap
+			ctx := context.Background()
+			var id string
+			switch {
+			case tt.stale:
+				id = e.fake.AddMessage(slackfake.Message{Channel: ch, BotID: slackfake.BotID, Text: "digest",
+					At: time.Now().Add(-SlotLookback - time.Hour), Metadata: old})
+			case tt.multi:
+				var err error
+				if id, err = e.a.Post(ctx, ch, longReply(), slot); err != nil {
+					t.Fatal(err)
+				}
+			default:
+				var err error
+				if id, err = e.a.Post(ctx, ch, seedReply(), slot); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := range tt.chatter {
+				e.fake.AddMessage(slackfake.Message{Channel: ch, Text: fmt.Sprint("chatter ", i)})
+			}
+			before := e.fake.Calls("conversations.history")
+			got, found, err := e.a.FindSlot(ctx, ch, slot)
+			if err != nil || found != tt.found || (found && got != id) {
+				t.Errorf("FindSlot = %q, %v, %v; want found=%v (id %q)", got, found, err, tt.found, id)
+			}
+			if reads := e.fake.Calls("conversations.history") - before; reads != tt.wantReads {
+				t.Errorf("%d history pages read, want %d", reads, tt.wantReads)
+			}
+		})
+	}
+}
+
+// BenchmarkFindSlotFullScan is FindSlot's worst case: the slot is not in a
+// busy channel, so every page down to MaxHistoryPages is read.
+func BenchmarkFindSlotFullScan(b *testing.B) {
+	e := newEnv(b, seedHandler(), nil)
+	for i := range historyPage * MaxHistoryPages {
+		e.fake.AddMessage(slackfake.Message{Channel: "C0DIGEST", Text: fmt.Sprint("chatter ", i)})
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, found, err := e.a.FindSlot(ctx, "C0DIGEST", "absent"); err != nil || found {
+			b.Fatal(found, err)
+		}
 	}
 }

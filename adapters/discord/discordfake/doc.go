@@ -8,10 +8,12 @@
 //   - the gateway handshake: HELLO (op 10), IDENTIFY (op 2, intents
 //     recorded) or RESUME (op 6), READY / RESUMED, heartbeats answered with
 //     op 11; DropGateway cuts the connection so reconnects can be tested;
-//   - message creation with nonce and enforce_nonce: a nonce seen before
-//     with enforce_nonce returns the existing message instead of a new one;
-//   - GET channel messages newest first, like Discord (without nonces, which
-//     Discord does not return in history either);
+//   - message creation with nonce and enforce_nonce: a nonce seen within
+//     NonceWindow (a few minutes, like Discord) with enforce_nonce returns
+//     the existing message instead of a new one; Age makes time pass;
+//   - GET channel messages newest first, like Discord, paged with limit
+//     (1-100, default 50) and before (without nonces, which Discord does not
+//     return in history either);
 //   - interaction responses: the callback (deferred or not), edits and
 //     deletes of @original, follow-ups, and Discord's rule that the first
 //     follow-up after a deferred response replaces the loading message and

@@ -26,6 +26,9 @@ const (
 	DefaultAppID = "900000000000000002"
 )
 
+// DefaultNonceWindow is the fake's default Fake.NonceWindow.
+const DefaultNonceWindow = 2 * time.Minute
+
 // Message is a message as the fake stores it: what the client sent (Raw is
 // the full JSON body, including allowed_mentions, nonce and enforce_nonce)
 // plus the fields the fake assigned.
@@ -107,6 +110,9 @@ type Failure struct {
 	Path   string
 	Status int // 429 (with rate-limit headers), 5xx, or another error status such as 404
 	Times  int // how many matching requests fail (default 1)
+	// Pass lets this many matching requests through before the failures
+	// start (e.g. the second message of a long post fails).
+	Pass int
 	// AfterCommit stores the message first and then answers Status: the
 	// response was lost, the message exists (only for POST channel messages).
 	AfterCommit bool
@@ -122,6 +128,10 @@ type Fake struct {
 	AppID string
 	// HeartbeatInterval sent in HELLO (default 1s).
 	HeartbeatInterval time.Duration
+	// NonceWindow is how long a nonce sent with enforce_nonce returns the
+	// message it created instead of a new one (default DefaultNonceWindow:
+	// Discord checks "the past few minutes"). Age moves time past it.
+	NonceWindow time.Duration
 
 	srv *httptest.Server
 
@@ -161,6 +171,7 @@ func New(tb testing.TB) *Fake {
 		BotID:             DefaultBotID,
 		AppID:             DefaultAppID,
 		HeartbeatInterval: time.Second,
+		NonceWindow:       DefaultNonceWindow,
 		changed:           make(chan struct{}),
 		nextID:            1_200_000_000_000_000_000,
 		messages:          map[string][]*Message{},
@@ -293,6 +304,18 @@ func (f *Fake) AddMessage(channel string, m Message) string {
 	f.messages[channel] = append(f.messages[channel], &m)
 	f.notify()
 	return m.ID
+}
+
+// Age makes a channel's messages d older (their At, hence their timestamp
+// in message lists and whether their nonce is still enforced), as if d had
+// passed since they were posted.
+func (f *Fake) Age(channel string, d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, m := range f.messages[channel] {
+		m.At = m.At.Add(-d)
+	}
+	f.notify()
 }
 
 // Commands returns the application commands registered globally (guild "")
@@ -684,6 +707,10 @@ func (f *Fake) takeFailure(method, path string) *Failure {
 	defer f.mu.Unlock()
 	for i, fl := range f.failures {
 		if (fl.Method == "" || fl.Method == method) && pathMatch(fl.Path, path) {
+			if fl.Pass > 0 {
+				fl.Pass--
+				continue
+			}
 			fl.Times--
 			if fl.Times <= 0 {
 				f.failures = append(f.failures[:i], f.failures[i+1:]...)
@@ -854,7 +881,7 @@ func (f *Fake) createMessage(w http.ResponseWriter, channel string, body []byte)
 	defer f.mu.Unlock()
 	if nonce != "" && b.EnforceNonce {
 		for _, m := range f.messages[channel] {
-			if m.Nonce == nonce && m.AuthorID == f.BotID {
+			if m.Nonce == nonce && m.AuthorID == f.BotID && time.Since(m.At) < f.NonceWindow {
 				writeJSON(w, 200, f.messageJSON(m, true))
 				return
 			}

@@ -72,6 +72,39 @@ func TestNonceDedupAndRateLimit(t *testing.T) {
 	}
 }
 
+// The nonce holds for NonceWindow only; Age moves time past it. Pass lets
+// requests through before a failure starts.
+func TestNonceWindowAndPass(t *testing.T) {
+	f := New(t)
+	s := session(t, f)
+	const ch = "1"
+	ep := discordgo.EndpointChannelMessages(ch)
+	send := func(nonce string) error {
+		body := withNonce{MessageSend: &discordgo.MessageSend{Content: "hi"}, Nonce: nonce, EnforceNonce: true}
+		_, err := s.RequestWithBucketID("POST", ep, body, ep, discordgo.WithRestRetries(0))
+		return err
+	}
+	f.Fail(Failure{Method: "POST", Path: "/channels/*/messages", Status: 403, Pass: 2})
+	for i, nonce := range []string{"n1", "n1"} {
+		if err := send(nonce); err != nil {
+			t.Fatalf("send %d: %v", i, err)
+		}
+	}
+	if err := send("n2"); err == nil || !strings.Contains(err.Error(), "403") {
+		t.Fatalf("third send: err = %v, want the scripted 403", err)
+	}
+	if n := len(f.Messages(ch)); n != 1 {
+		t.Fatalf("%d messages for one nonce sent twice within the window, want 1", n)
+	}
+	f.Age(ch, DefaultNonceWindow)
+	if err := send("n1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.Messages(ch)); n != 2 {
+		t.Errorf("%d messages after the nonce window passed, want 2 (Discord forgets the nonce)", n)
+	}
+}
+
 func TestFirstFollowupAfterDeferKeepsDeferEphemerality(t *testing.T) {
 	f := New(t)
 	s := session(t, f)

@@ -6,9 +6,13 @@
 //
 // It records what was posted (channel, blocks, text, thread, metadata, unfurl
 // flags), can be scripted to answer 429 with Retry-After or 5xx a number of
-// times, answers conversations.history from what was posted, and on its
-// Socket Mode websocket sends hello, pushes slash_commands and events_api
-// envelopes and records the client's acks. Sign signs a request body the way
+// times, answers conversations.history from what was posted and what tests
+// added (AddMessage), newest first, paged as Slack pages it (limit, oldest,
+// latest, cursor / has_more / response_metadata.next_cursor; MaxHistoryPage
+// models Slack's cap for non-Marketplace apps); message ts values derive from
+// the real time of posting. On its Socket Mode websocket it sends hello,
+// pushes slash_commands and events_api envelopes and records the client's
+// acks. Sign signs a request body the way
 // Slack does, for tests that POST to an adapter's HTTP endpoints.
 //
 // slackfake is test support: it may import slack-go, gorilla/websocket and

@@ -1,8 +1,10 @@
 package slackfake
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -40,6 +42,27 @@ type Post struct {
 	Token       string
 }
 
+// Message is a message in a channel's history that the client did not post
+// through chat.postMessage: someone's chatter, or an earlier run's post.
+type Message struct {
+	Channel  string
+	User     string // the author's user id ("UALICE" when empty)
+	BotID    string // set for a bot's message
+	Text     string
+	At       time.Time // when it was posted (now when zero); its ts derives from it
+	Metadata *slack.SlackMetadata
+}
+
+// entry is one message of a channel's history, as conversations.history
+// returns it.
+type entry struct {
+	channel, threadTS string
+	ts                string
+	sec, seq          int64 // the ts's parts, for ordering
+	user, botID, text string
+	metadata          *slack.SlackMetadata
+}
+
 // Response is one message a client POSTed to a response_url.
 type Response struct {
 	ID              string // the id in ResponseURL(id)
@@ -75,10 +98,15 @@ type Server struct {
 	// PingInterval is how often the Socket Mode fake pings the client
 	// (slack-go reconnects when it hears no ping for 30 s).
 	PingInterval time.Duration
+	// MaxHistoryPage, when set, caps the messages one conversations.history
+	// page returns whatever limit the client asks for, as Slack caps
+	// non-Marketplace apps at 15.
+	MaxHistoryPage int
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every recorded change
 	posts     []Post
+	msgs      []entry // every message in every channel, in the order posted
 	responses []Response
 	acks      []Ack
 	calls     map[string]int
@@ -385,8 +413,10 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, token strin
 		p.Metadata = &md
 	}
 	s.mu.Lock()
-	s.tsSeq++
-	p.TS = fmt.Sprintf("1711400000.%06d", s.tsSeq)
+	e := s.newEntry(channel, time.Now())
+	e.threadTS, e.user, e.botID, e.text, e.metadata = p.ThreadTS, BotUserID, BotID, p.Text, p.Metadata
+	s.msgs = append(s.msgs, e)
+	p.TS = e.ts
 	s.posts = append(s.posts, p)
 	s.notify()
 	s.mu.Unlock()
@@ -394,31 +424,148 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, token strin
 		"message": map[string]any{"type": "message", "text": p.Text, "ts": p.TS, "bot_id": BotID, "thread_ts": p.ThreadTS}})
 }
 
+// newEntry assigns a message posted at `at` its ts: the Unix second, and a
+// sequence number as the microseconds (unique, and ordered within a second).
+// s.mu must be held.
+func (s *Server) newEntry(channel string, at time.Time) entry {
+	s.tsSeq++
+	return entry{channel: channel, sec: at.Unix(), seq: int64(s.tsSeq),
+		ts: fmt.Sprintf("%d.%06d", at.Unix(), s.tsSeq%1_000_000)}
+}
+
+// AddMessage puts a message in a channel's history (not in Posts) and
+// returns its ts.
+func (s *Server) AddMessage(m Message) string {
+	at := m.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	if m.User == "" && m.BotID == "" {
+		m.User = "UALICE"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := s.newEntry(m.Channel, at)
+	e.user, e.botID, e.text, e.metadata = m.User, m.BotID, m.Text, m.Metadata
+	s.msgs = append(s.msgs, e)
+	s.notify()
+	return e.ts
+}
+
+// parseTS splits a Slack ts ("1711400000.000123") into its parts.
+func parseTS(ts string) (sec, micro int64, ok bool) {
+	a, b, found := strings.Cut(ts, ".")
+	sec, err1 := strconv.ParseInt(a, 10, 64)
+	if !found {
+		return sec, 0, err1 == nil
+	}
+	micro, err2 := strconv.ParseInt(b, 10, 64)
+	return sec, micro, err1 == nil && err2 == nil
+}
+
+// cmpTS orders two (sec, micro) pairs.
+func cmpTS(s1, m1, s2, m2 int64) int {
+	if c := cmp.Compare(s1, s2); c != 0 {
+		return c
+	}
+	return cmp.Compare(m1, m2)
+}
+
+// history answers conversations.history as Slack does: the channel's
+// top-level messages newest first, after oldest and before latest (both
+// exclusive unless inclusive=1), limit per page (default 100, at most 999,
+// and at most MaxHistoryPage when set), with has_more and an opaque
+// response_metadata.next_cursor ("next_ts:<ts>", base64) for the next page.
 func (s *Server) history(w http.ResponseWriter, r *http.Request) {
 	channel := r.Form.Get("channel")
-	limit, _ := strconv.Atoi(r.Form.Get("limit"))
-	if limit <= 0 || limit > 1000 {
-		limit = 100
+	limit := 100
+	if v := r.Form.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_limit"})
+			return
+		}
+		if n > 0 {
+			limit = min(n, 999)
+		}
+	}
+	if s.MaxHistoryPage > 0 {
+		limit = min(limit, s.MaxHistoryPage)
+	}
+	inclusive := r.Form.Get("inclusive") == "1" || r.Form.Get("inclusive") == "true"
+	type bound struct {
+		set       bool
+		sec, usec int64
+	}
+	parseBound := func(name string) (bound, bool) {
+		v := r.Form.Get(name)
+		if v == "" {
+			return bound{}, true
+		}
+		sec, usec, ok := parseTS(v)
+		return bound{true, sec, usec}, ok
+	}
+	oldest, ok1 := parseBound("oldest")
+	latest, ok2 := parseBound("latest")
+	if !ok1 || !ok2 {
+		writeJSON(w, map[string]any{"ok": false, "error": "invalid_ts_oldest"})
+		return
+	}
+	var cursor bound
+	if c := r.Form.Get("cursor"); c != "" {
+		raw, err := base64.StdEncoding.DecodeString(c)
+		ts, found := strings.CutPrefix(string(raw), "next_ts:")
+		sec, usec, ok := parseTS(ts)
+		if err != nil || !found || !ok {
+			writeJSON(w, map[string]any{"ok": false, "error": "invalid_cursor"})
+			return
+		}
+		cursor = bound{true, sec, usec}
 	}
 	withMeta := r.Form.Get("include_all_metadata") == "1" || r.Form.Get("include_all_metadata") == "true"
 	s.mu.Lock()
-	var msgs []map[string]any
-	for i := len(s.posts) - 1; i >= 0 && len(msgs) < limit; i-- {
-		p := s.posts[i]
-		if p.Channel != channel || p.ThreadTS != "" {
+	var list []entry
+	for _, e := range s.msgs {
+		if e.channel != channel || e.threadTS != "" {
 			continue
 		}
-		m := map[string]any{"type": "message", "text": p.Text, "ts": p.TS, "bot_id": BotID, "user": BotUserID}
-		if withMeta && p.Metadata != nil {
-			m["metadata"] = p.Metadata
+		_, usec, _ := parseTS(e.ts)
+		after := func(b bound) int { return cmpTS(e.sec, usec, b.sec, b.usec) }
+		switch {
+		case oldest.set && (after(oldest) < 0 || after(oldest) == 0 && !inclusive),
+			latest.set && (after(latest) > 0 || after(latest) == 0 && !inclusive),
+			cursor.set && after(cursor) > 0:
+			continue
+		}
+		list = append(list, e)
+	}
+	s.mu.Unlock()
+	slices.SortStableFunc(list, func(a, b entry) int { // newest first
+		if c := cmp.Compare(b.sec, a.sec); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.seq, a.seq)
+	})
+	msgs := []map[string]any{}
+	for _, e := range list[:min(limit, len(list))] {
+		m := map[string]any{"type": "message", "text": e.text, "ts": e.ts}
+		if e.user != "" {
+			m["user"] = e.user
+		}
+		if e.botID != "" {
+			m["bot_id"] = e.botID
+		}
+		if withMeta && e.metadata != nil {
+			m["metadata"] = e.metadata
 		}
 		msgs = append(msgs, m)
 	}
-	s.mu.Unlock()
-	if msgs == nil {
-		msgs = []map[string]any{}
+	out := map[string]any{"ok": true, "messages": msgs, "has_more": len(list) > limit}
+	if len(list) > limit {
+		out["response_metadata"] = map[string]any{
+			"next_cursor": base64.StdEncoding.EncodeToString([]byte("next_ts:" + list[limit].ts))}
 	}
-	writeJSON(w, map[string]any{"ok": true, "messages": msgs, "has_more": false})
+	writeJSON(w, out)
 }
 
 func (s *Server) response(w http.ResponseWriter, r *http.Request) {
