@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -119,6 +120,14 @@ func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply, slot st
 		}
 	}
 	have, err := a.scanSlot(ctx, channel, key, want)
+	if isForbidden(err) {
+		// The bot may not read this channel's history. The digest service
+		// calls Post for a slot only when it is new or FindSlot (which needs
+		// the same permission) answered, so nothing of it can be there.
+		a.log.Warn("discord: cannot read channel history to check for an earlier post; posting (grant Read Message History so a crash can be recovered without a repeat)",
+			"channel", channel, "slot", slot, "err", err)
+		have, err = map[int]string{}, nil
+	}
 	if err != nil {
 		return "", fmt.Errorf("discord: post to channel %s: look for slot %q first: %w", channel, slot, err)
 	}
@@ -357,4 +366,11 @@ func (a *Adapter) selfID(ctx context.Context) (string, error) {
 	}
 	a.setIdentity(u, nil)
 	return u.ID, nil
+}
+
+// isForbidden reports a refusal for lack of permission (HTTP 403: Missing
+// Access, Missing Permissions), as opposed to a passing failure.
+func isForbidden(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusForbidden
 }

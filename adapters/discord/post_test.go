@@ -428,3 +428,29 @@ func BenchmarkFindSlotFullScan(b *testing.B) {
 		}
 	}
 }
+
+// Without Read Message History the check before a slot's post is refused;
+// the post still goes out once. A passing failure of the same read fails it.
+func TestPostSlotWithoutReadHistory(t *testing.T) {
+	t.Parallel()
+	f, a := poster(t)
+	ctx := context.Background()
+	const ch = "750000000000000077"
+	f.Fail(discordfake.Failure{Method: http.MethodGet, Path: "/channels/*/messages", Status: http.StatusForbidden, Times: 100})
+	if _, err := a.Post(ctx, ch, digestReply(), "discord:"+ch+"/2026-03-29"); err != nil {
+		t.Fatalf("Post without Read Message History: %v", err)
+	}
+	if n := len(botMessages(f, ch)); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+
+	f2, a2 := poster(t)
+	const ch2 = "750000000000000078"
+	f2.Fail(discordfake.Failure{Method: http.MethodGet, Path: "/channels/*/messages", Status: http.StatusServiceUnavailable, Times: 100})
+	if _, err := a2.Post(ctx, ch2, digestReply(), "discord:"+ch2+"/2026-03-29"); err == nil {
+		t.Error("Post went ahead although the history read failed for a passing reason")
+	}
+	if n := len(botMessages(f2, ch2)); n != 0 {
+		t.Errorf("%d messages posted blind, want 0", n)
+	}
+}

@@ -24,8 +24,9 @@ const maxBackoff = 10 * time.Second
 // a 5xx (or a 429 without Retry-After) backs off exponentially with jitter.
 // After a 5xx the outcome is unknown: when afterServerError is set it is
 // asked whether the call took effect after all (found=true ends the loop
-// without calling again). All waiting is under ctx.
-func (a *Adapter) retry(ctx context.Context, what string, call func() error, afterServerError func() (found bool)) error {
+// without calling again); if it cannot tell (err), the call is not repeated
+// blind and retry fails. All waiting is under ctx.
+func (a *Adapter) retry(ctx context.Context, what string, call func() error, afterServerError func() (found bool, err error)) error {
 	for attempt := 1; ; attempt++ {
 		err := call()
 		if err == nil {
@@ -59,8 +60,14 @@ func (a *Adapter) retry(ctx context.Context, what string, call func() error, aft
 			return fmt.Errorf("%s: %w (last error: %v)", what, ctx.Err(), err)
 		case <-t.C:
 		}
-		if unknown && afterServerError != nil && afterServerError() {
-			return nil
+		if unknown && afterServerError != nil {
+			found, cerr := afterServerError()
+			if cerr != nil {
+				return fmt.Errorf("%s: %w; its outcome could not be checked (%v), so it is not repeated blind", what, err, cerr)
+			}
+			if found {
+				return nil
+			}
 		}
 	}
 }
@@ -201,19 +208,18 @@ func (a *Adapter) postBlocks(ctx context.Context, channel string, blocks []slack
 	}
 	opts = append(opts, extra...)
 	var ts string
-	var check func() bool
+	var check func() (bool, error)
 	if slot != "" {
-		check = func() bool {
+		check = func() (bool, error) {
 			found, err := a.scanSlot(ctx, channel, slot, func(sp slotParts) bool { _, ok := sp[m]; return ok })
 			if err != nil {
-				a.log.Warn("could not check the channel for a slot after a server error", "slot", slot, "error", err)
-				return false
+				return false, err
 			}
 			id, ok := found[m]
 			if ok {
 				ts = id
 			}
-			return ok
+			return ok, nil
 		}
 	}
 	err := a.retry(ctx, "chat.postMessage to "+channel, func() error {
@@ -253,6 +259,14 @@ func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply, slot st
 	if slot != "" {
 		var err error
 		have, err = a.scanSlot(ctx, channel, slot, slotParts.hasFirst)
+		if isForbidden(err) {
+			// No history scope here. The digest service calls Post for a
+			// slot only when it is new or FindSlot (which needs the same
+			// scope) answered, so nothing of it can be in the channel.
+			a.log.Warn("cannot read channel history to check for an earlier post; posting (add channels:history, groups:history or im:history so a crash can be recovered without a repeat)",
+				"channel", channel, "slot", slot, "err", err)
+			have, err = slotParts{}, nil
+		}
 		if err != nil {
 			return "", fmt.Errorf("slack post: look for slot %q in the channel first: %w", slot, err)
 		}
@@ -307,4 +321,18 @@ func (a *Adapter) FindSlot(ctx context.Context, channel, slot string) (string, b
 	}
 	id, ok := found.complete()
 	return id, ok, nil
+}
+
+// isForbidden reports a refusal for lack of permission (a missing scope,
+// not in the channel, HTTP 403), as opposed to a passing failure.
+func isForbidden(err error) bool {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch se.Err {
+		case "missing_scope", "not_in_channel", "no_permission", "not_allowed_token_type", "access_denied":
+			return true
+		}
+	}
+	var sc slack.StatusCodeError
+	return errors.As(err, &sc) && sc.Code == http.StatusForbidden
 }

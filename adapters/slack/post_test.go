@@ -355,3 +355,40 @@ func BenchmarkFindSlotFullScan(b *testing.B) {
 		}
 	}
 }
+
+// Without a history scope the check before a slot's post is refused; the
+// post still goes out once. A passing failure of the same read fails it.
+func TestPostSlotWithoutHistoryScope(t *testing.T) {
+	e := newEnv(t, seedHandler(), nil)
+	e.fake.Fail("conversations.history", http.StatusForbidden, 100, "")
+	if _, err := e.a.Post(context.Background(), "C0PRIVATE", seedReply(), "slack:C0PRIVATE|2026-03-29"); err != nil {
+		t.Fatalf("Post without history scope: %v", err)
+	}
+	if n := len(e.fake.Posts()); n != 1 {
+		t.Errorf("%d messages, want 1", n)
+	}
+
+	e2 := newEnv(t, seedHandler(), nil)
+	e2.fake.Fail("conversations.history", http.StatusServiceUnavailable, 100, "")
+	if _, err := e2.a.Post(context.Background(), "C0DOWN", seedReply(), "slack:C0DOWN|2026-03-29"); err == nil {
+		t.Error("Post went ahead although the history read failed for a passing reason")
+	}
+	if n := len(e2.fake.Posts()); n != 0 {
+		t.Errorf("%d messages posted blind, want 0", n)
+	}
+}
+
+// A post whose 5xx answer was lost (Slack stored it) is not repeated when
+// the channel cannot be checked: one message and an error, never two.
+func TestPostLost5xxWithoutHistoryIsNotRepeated(t *testing.T) {
+	e := newEnv(t, seedHandler(), nil)
+	e.fake.Fail("conversations.history", http.StatusForbidden, 100, "")
+	e.fake.FailAfter("chat.postMessage", http.StatusInternalServerError, 1)
+	_, err := e.a.Post(context.Background(), "C0PRIVATE", seedReply(), "slack:C0PRIVATE|2026-03-30")
+	if err == nil || !strings.Contains(err.Error(), "not repeated blind") {
+		t.Errorf("Post error = %v, want a refusal to repeat blind", err)
+	}
+	if n := len(e.fake.Posts()); n != 1 {
+		t.Errorf("%d messages in the channel, want exactly 1", n)
+	}
+}
