@@ -178,18 +178,25 @@ func (e *env) posted(channel string) []string {
 // fails the test if one appears twice.
 func (e *env) slackSlots(local string) []string {
 	e.t.Helper()
+	// a long digest is several messages of one slot: each (slot, part) must
+	// appear once, and the slot is listed once
 	seen := map[string]bool{}
+	listed := map[string]bool{}
 	var out []string
 	for _, p := range e.slack.Posts() {
 		if p.Channel != local || p.Metadata == nil {
 			continue
 		}
 		s, _ := p.Metadata.EventPayload["slot"].(string)
-		if seen[s] {
-			e.t.Errorf("slot %s posted twice in slack:%s", s, local)
+		part := fmt.Sprint(p.Metadata.EventPayload["part"])
+		if seen[s+"#"+part] {
+			e.t.Errorf("slot %s part %s posted twice in slack:%s", s, part, local)
 		}
-		seen[s] = true
-		out = append(out, s)
+		seen[s+"#"+part] = true
+		if !listed[s] {
+			listed[s] = true
+			out = append(out, s)
+		}
 	}
 	return out
 }
