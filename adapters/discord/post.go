@@ -148,15 +148,16 @@ func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply, slot st
 
 const footerSep = " · "
 
-// splitReserving is split with room for reserve more characters in every
-// message (for the marker in its last embed's footer).
+// splitReserving groups embeds into messages within Discord's limits (10
+// embeds, 6,000 characters), keeping room for reserve more characters in
+// every message (a slot marker in its last embed's footer).
 func splitReserving(embeds []*discordgo.MessageEmbed, reserve int) [][]*discordgo.MessageEmbed {
 	var out [][]*discordgo.MessageEmbed
 	var cur []*discordgo.MessageEmbed
 	total := 0
 	for _, e := range embeds {
 		n := chars(e)
-		if len(cur) > 0 && (len(cur) == MaxEmbedsPerMessge || total+n+reserve > MaxEmbedChars) {
+		if len(cur) > 0 && (len(cur) == MaxEmbedsPerMessage || total+n+reserve > MaxEmbedChars) {
 			out = append(out, cur)
 			cur, total = nil, 0
 		}

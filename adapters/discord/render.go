@@ -15,14 +15,14 @@ import (
 
 // Discord's limits on embeds (characters are counted as runes).
 const (
-	MaxTitle           = 256
-	MaxDescription     = 4096
-	MaxFields          = 25
-	MaxFieldName       = 256
-	MaxFieldValue      = 1024
-	MaxFooter          = 2048
-	MaxEmbedChars      = 6000 // all embeds of one message together
-	MaxEmbedsPerMessge = 10
+	MaxTitle            = 256
+	MaxDescription      = 4096
+	MaxFields           = 25
+	MaxFieldName        = 256
+	MaxFieldValue       = 1024
+	MaxFooter           = 2048
+	MaxEmbedChars       = 6000 // all embeds of one message together
+	MaxEmbedsPerMessage = 10
 )
 
 // footerBudget is the part of an embed's 6,000 characters that Render keeps
@@ -489,20 +489,5 @@ func chars(e *discordgo.MessageEmbed) int {
 // split groups embeds into messages of at most 10 embeds and 6,000
 // characters.
 func split(embeds []*discordgo.MessageEmbed) [][]*discordgo.MessageEmbed {
-	var out [][]*discordgo.MessageEmbed
-	var cur []*discordgo.MessageEmbed
-	total := 0
-	for _, e := range embeds {
-		n := chars(e)
-		if len(cur) > 0 && (len(cur) == MaxEmbedsPerMessge || total+n > MaxEmbedChars) {
-			out = append(out, cur)
-			cur, total = nil, 0
-		}
-		cur = append(cur, e)
-		total += n
-	}
-	if len(cur) > 0 {
-		out = append(out, cur)
-	}
-	return out
+	return splitReserving(embeds, 0)
 }

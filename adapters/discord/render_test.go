@@ -174,7 +174,7 @@ func checkLimits(t *testing.T, es []*discordgo.MessageEmbed) {
 		for _, e := range g {
 			total += discordfake.EmbedChars(e)
 		}
-		if len(g) > MaxEmbedsPerMessge || total > MaxEmbedChars {
+		if len(g) > MaxEmbedsPerMessage || total > MaxEmbedChars {
 			t.Errorf("message %d: %d embeds, %d characters", i, len(g), total)
 		}
 	}
