@@ -15,6 +15,15 @@
 // adverbs, auxiliaries and time adverbials ("has long been", "on Monday")
 // may stand between a subject and its verb, and a fronted gerund clause
 // ("By exposing ..., we") hands the cue to the main clause's subject.
+// Press wording is covered too (TestPress, testdata/press): asides between
+// a subject and its verb ("NATO, in its first rebuke of Beijing,
+// condemned"; "the minister, Ank Bijleveld, said"), headline verbs that look
+// like nouns ("US sanctions Russia", "US charges six"), "X led allies in
+// accusing Y", "the Five Eyes" as its five members, "the bureau" after the
+// FBI, "stopped short of" (other), severing diplomatic ties (other), and
+// "from the territory of X". A victim ("attacks on Ukraine's grid") is never
+// the speaker's country, and "investigators from Microsoft" speak for the
+// company.
 // Government CERTs and cyber agencies (CERT-UA, CERT-FR/ANSSI, BSI, CCCS,
 // ACSC, ...) are official bodies; vendors' and coordination centres' are not.
 //

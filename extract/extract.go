@@ -66,6 +66,7 @@ type docState struct {
 	// anaphor ("the hackers", "hold them accountable") reaches back at
 	// most anaphorReach sentences, except to the headline's actor
 	n, accusedAt, actorAt int
+	cyberAt               int // the last sentence that spoke of cyber matters
 
 	publisher     []string // countries of the publisher
 	pubName       string
@@ -235,6 +236,10 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 	}
 	s := analyse(text)
 	turn := st.labelOfficial && st.label != "" && s.hasPerpVerb(e.g)
+	s.prevCyber = st.cyberAt > 0 && st.n-st.cyberAt <= 1
+	if s.cyber() {
+		st.cyberAt = st.n
+	}
 	if len(s.cues) == 0 && !turn {
 		st.noteActor(e, text, off < 0)
 		return candidate{}, false
@@ -350,6 +355,9 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 				continue
 			}
 			ok, isMedia := s.official(sp)
+			if !isMedia && s.mediaAfter(sp) {
+				isMedia = true // "investigators from Microsoft", "officials at Mandiant"
+			}
 			if isMedia {
 				media = true
 				continue
@@ -395,6 +403,9 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 			if es.ent.country == "" || inSpeaker[es.t0] || es.ent.class == ecPerp || containsStr(accused, es.ent.country) {
 				continue
 			}
+			if _, pw := s.prevWord(es.t0); (victimPreps[pw] && pw != "from" && pw != "in" || perpVerbs[pw] || perpVerbsActive[pw] || pw == "attacked") && es.ent.class != ecAgency {
+				continue // "attacks on Ukraine's power grid": a victim, not a speaker
+			}
 			if es.ent.class == ecAgency || es.ent.class == ecCapital || s.possessive(es.t1) {
 				countries = appendUniq(countries, es.ent.country)
 			}
@@ -414,7 +425,7 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 	// cyber context: cyber vocabulary or a named actor; "the Russian
 	// military" or "Iranian attacks on shipping" alone are not
 	// or the sentence goes on about whom the previous statement accused
-	cyber := s.cyber() || named || st.n-st.accusedAt <= 1 && overlaps(accused, st.lastAccused)
+	cyber := s.cyber() || named || st.n-st.accusedAt <= 1 && overlaps(accused, st.lastAccused) || perp && s.prevCyber && s.hasWord(behaviourNouns)
 	act, negSaid := false, false
 	bare := false // the act is an agentless passive ("is investigated and prosecuted")
 	for qi, q := range s.cues {
@@ -430,7 +441,7 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 		case cSanction:
 			if q.negated || s.declinedBefore(qi) {
 				c.declined = true
-			} else if !q.cond && kind == "" && !s.purposeTo(q) && !((q.lowerKey == "sanctions" || q.lowerKey == "restrictive") && s.sanctionsAsNounOnly(q)) {
+			} else if !q.cond && kind == "" && !s.purposeTo(q) && !((q.lowerKey == "sanctions" || q.lowerKey == "restrictive") && s.sanctionsAsNounOnly(q) && !s.nounAsVerb(q)) {
 				kind = news.Sanction
 				bare = s.passive(q) && s.agentAfter(q) < 0
 			}
@@ -439,7 +450,9 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 				c.respondCue = true
 			}
 		case cDecline:
-			if !q.negated { // "not ruling out further actions"
+			if !q.negated && !(c.accuseVerb && urgeWords[q.lowerKey]) { // "not ruling out further actions"
+				// "condemned the hack and called on China to ...": the call
+				// does not take back the condemnation
 				c.declined = true
 			}
 		case cAccuse, cPred:
@@ -453,7 +466,7 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 				negSaid = true // "we do not believe", "I can't comment"
 			}
 		case cAct:
-			if !q.negated {
+			if !q.negated && !s.decisionTo(q) {
 				act = true
 			}
 		}
@@ -978,4 +991,36 @@ func (s *sent) definiteReference(q cueSpan) bool {
 		return false
 	}
 	return true
+}
+
+// mediaAfter: the speaker span is followed by "from/at/with" and a company or
+// outlet ("investigators from Microsoft"): they speak for the company.
+func (s *sent) mediaAfter(sp span) bool {
+	k, w := s.nextWord(sp.t1)
+	if k < 0 || k != sp.t1 || w != "from" && w != "at" && w != "with" {
+		return false
+	}
+	k, w = s.nextWord(k + 1)
+	if w == "the" {
+		k, _ = s.nextWord(k + 1)
+	}
+	x := s.ent(k)
+	return x != nil && x.ent.class == ecMedia
+}
+
+// urgeWords: decline cues that urge another party to act ("called on",
+// "urged", "asked").
+var urgeWords = set("called calls call calling urged urges asked")
+
+// decisionNouns: "Albania's decision to cut ties", "the move to expel":
+// an act named as a noun's complement is a reference to it, not the act.
+var decisionNouns = set("decision decisions move moves plan plans threat threats vote")
+
+func (s *sent) decisionTo(q cueSpan) bool {
+	k, w := s.prevWord(q.t0)
+	if w != "to" {
+		return false
+	}
+	_, w = s.prevWord(k)
+	return decisionNouns[w]
 }

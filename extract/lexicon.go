@@ -172,7 +172,7 @@ func buildLexicon() *lexicon {
 	add(ecOfficial, "", `government|Government|governments|Governments|administration|Administration|authorities|ministry|Ministry|embassy|Embassy|consulate|Consulate|agency|agencies|
 		department|Department|police|Police|intelligence community|Intelligence Community|intelligence agencies|intelligence services|law enforcement|cabinet|Cabinet|
 		parliament|Parliament|foreign ministry|Foreign Ministry|Ministry of Foreign Affairs|mission|representative agencies|representative offices|
-		security services|Intelligence Committee|the Council|ministries|cybersecurity agency|cyber agency|regulators|investigators|allies and partners|Allies and partners|allies|partners|Five Eyes|G7|Group of Seven`)
+		security services|Intelligence Committee|the Council|ministries|cybersecurity agency|cyber agency|regulators|investigators|allies and partners|Allies and partners|allies|partners|Five Eyes|G7|Group of Seven|bureau|Bureau`)
 	add(ecMedia, "", `news|News|newspaper|website|outlet|outlets|media|broadcaster|reported|reports|report|Reuters|AFP|Associated Press|=AP|BBC|CNN|Sky News|Xinhua|
 		Global Times|TASS|RIA Novosti|Kyodo|Yonhap|Guardian|Telegraph|Times|Post|Journal|researchers|analysts|experts|company|firm|firms|vendor|vendors|
 		Microsoft|Mandiant|CrowdStrike|Google|Proofpoint|Recorded Future|Symantec|ESET|Kaspersky|Palo Alto|Unit 42|Secureworks|CTU|Volexity|Citizen Lab|
@@ -186,7 +186,7 @@ var (
 		security intelligence cyber representative top acting special joint international allied law enforcement administration official officials spokesman
 		spokesperson spokeswoman minister ministry ministries embassy government governments authorities agencies agency department prosecutors prosecutor country nation nations
 		allies partners community unit public affairs general office council services service director secretary president prime mr mrs ms dr sen gov rep
-		counterparts leaders diplomats consulate commission committee bureau centre center coordinator adviser advisor press white house assistant principal
+		counterparts leaders diplomats countries partner consulate commission committee bureau centre center coordinator adviser advisor press white house assistant principal
 		permanent mission military police investigators team officers documents filings court advisory advisories bulletin alert statement`)
 	skipWords = set(`has have had is are was were be been being will would shall should can could may might must also further formally publicly jointly strongly
 		today now again already firmly 're 've 'll 'd 'm 's repeatedly previously later earlier separately similarly additionally then just do does did ve re ll d 's ’s ' ’ — – - ,
@@ -273,7 +273,9 @@ func buildCues() map[string][]cue {
 		criticising|criticised|held accountable|hold|holding|fingered|pointed the finger|pointing the finger|points the finger|point the finger|
 		shamed|shaming|join|joining|joined`)
 	add(cPred, false, `links|link|linked|linking|tied|ties|traced|traces|tracing|implicated|responsible|behind|perpetrator|perpetrators|culprit|attribution`)
-	add(cAct, true, `expelling|expelled|expel|expels|expulsion|expulsions|summoned|summons|bounty|reward|wanted|arrested|detained|extradited`)
+	add(cAct, true, `expelling|expelled|expel|expels|expulsion|expulsions|summoned|summons|bounty|reward|wanted|arrested|detained|extradited|
+		severed diplomatic|severed ties|severs diplomatic|severs ties|sever diplomatic|sever ties|severing diplomatic|severing ties|
+		cut diplomatic|cuts diplomatic|cutting diplomatic|cut ties|cuts ties|cutting ties|broke off diplomatic|breaks off diplomatic|break off diplomatic`)
 	add(cIndict, true, `indicted|indicts|indict|indictment|indictments|charged|charges|charge|charging|criminal complaint|unsealed|prosecuted|prosecuting|
 		arrest warrant|arrest warrants|extradition`)
 	add(cSanction, true, `sanctioned|sanctions|sanction|sanctioning|designated|designates|designate|designating|designation|designations|asset freeze|
@@ -283,9 +285,10 @@ func buildCues() map[string][]cue {
 		oppose|opposed|politically motivated|political manipulation|so-called|representations|countermeasures|retaliate|hypocrisy|hypocritical|nonsense|
 		absurd|unsubstantiated|hacking empire|russophobia|russophobic|lies|false accusations|no involvement|nothing to do with|not involved|
 		groundless accusations|unwarranted|firmly opposes|strongly opposes|resolutely opposes|deplored|irresponsible accusations|counter-accused|smeared|
-		refuted|refutes|refuting|rebuffed|rebutted|no basis|without basis`)
+		refuted|refutes|refuting|rebuffed|rebutted|no basis|without basis|disinformation campaign`)
 	add(cDecline, true, `does not want|did not want|doesn't want|do not want|declined|declines|decline|refused|refuses|ruled out|rules out|no plans|
-		will not|won't|would not|not to|urged|urges|called on|calls on|call on|asked|ruling out|rule out|no intention|not plan|not planning|not intend`)
+		will not|won't|would not|not to|urged|urges|called on|calls on|call on|asked|ruling out|rule out|no intention|not plan|not planning|not intend|
+		stopped short|stops short|stop short|stopping short`)
 	add(cAccord, false, "according to")
 	// every inflection of the common reporting and accusing verbs, so that
 	// a form the lists above do not spell out ("confirming", "assessing",
@@ -296,7 +299,8 @@ func buildCues() map[string][]cue {
 		admit tweet approve observe detect reiterate highlight acknowledge indicate !suspect convey underline underscore think`))
 	add(cReport, true, `make it clear|makes it clear|made it clear|making it clear|make clear|makes clear|make plain|made plain|making plain|
 		have concluded|has concluded|had concluded|in a statement|in a joint statement|in a joint advisory|in an advisory`)
-	add(cAccuse, true, verbForms(`accuse allege attribute blame !name condemn expose criticize criticise hold finger shame denounce call-out implicate`))
+	add(cAccuse, true, verbForms(`accuse allege attribute blame !name condemn expose criticize criticise hold finger shame denounce call-out implicate
+		rebuke`))
 	return m
 }
 

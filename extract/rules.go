@@ -30,6 +30,10 @@ type sent struct {
 	entAt []int // token -> index in ents or -1
 	cues  []cueSpan
 	stop  int // where the last leftSubjectCo stopped skipping
+	// the previous sentence spoke of cyber matters: "It described how the
+	// group compromised networks. The minister said it was a pattern of
+	// behaviour by China."
+	prevCyber bool
 
 	authority uint8 // designationSanction: 0 unknown, 1 a sanctioning authority is named, 2 none
 }
@@ -220,7 +224,7 @@ func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 	if kind, sp, ok := s.frontedSubject(c); ok {
 		return kind, sp, nil
 	}
-	noun := nounCues[s.toks[c.t0].lower]
+	noun := nounCues[s.toks[c.t0].lower] && !s.nounAsVerb(c)
 	light := false
 	for n := 0; j >= 0 && n < 12; n++ {
 		l := s.toks[j].lower
@@ -228,6 +232,12 @@ func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 			// parenthetical: "— in partnership with the EU, UK —", ", alongside our allies and partners,"
 			if open := s.parenOpen(j); open >= 0 {
 				co = append(co, span{open + 1, j})
+				j = open - 1
+				continue
+			}
+			// an aside: "NATO, in its first rebuke of Beijing, condemned",
+			// "The Dutch defence minister, Ank Bijleveld, said"
+			if open := s.asideOpen(j); open >= 0 {
 				j = open - 1
 				continue
 			}
@@ -274,13 +284,104 @@ func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 		if s.entAt[j] < 0 && j < end-1 && (s.cueAt(j) || t.cap && leadStrip[t.lower] && j > 0 && s.toks[j-1].cap) {
 			break // a run-in heading: "Imposing Additional Sanctions Treasury", "... Activity Today the United States"
 		}
-		if s.entAt[j] >= 0 || npWords[t.lower] || t.word && t.cap && !(j == 0 && leadStrip[t.lower]) || t.lower == "(" || t.lower == ")" {
+		if s.entAt[j] >= 0 || npWords[t.lower] || numberWords[t.lower] || t.word && t.cap && !(j == 0 && leadStrip[t.lower]) || t.lower == "(" || t.lower == ")" {
 			j--
 			continue
 		}
 		break
 	}
+	if k := s.leadsIn(c, j+1, end); k >= 0 {
+		// "Australia leads allies in accusing China": the leader accuses
+		return s.leftSubjectCo(cueSpan{t0: k, t1: k + 1, class: c.class, verb: true, lowerKey: s.toks[k].lower})
+	}
 	return subjSpan, s.trimSubject(j+1, end), co
+}
+
+// leadVerbs: "X leads/led allies in accusing Y": the gerund's subject is X
+// ("X joined Y in condemning Z" is left alone: both condemn, and "joined" is
+// a cue of its own).
+var leadVerbs = set("leads led lead leading")
+
+// leadsIn: for a gerund cue after "in" whose noun phrase [a,end) follows a
+// leading verb, the verb's token; else -1.
+func (s *sent) leadsIn(c cueSpan, a, end int) int {
+	if !strings.HasSuffix(s.toks[c.t0].lower, "ing") || end > c.t0 || s.toks[end-1].lower != "in" || a >= end-1 {
+		return -1
+	}
+	if k, w := s.prevWord(a); k >= 0 && leadVerbs[w] && k > 0 {
+		return k
+	}
+	return -1
+}
+
+var asideLead = set("in at after on during speaking citing while when following which who whose")
+
+// asideOpen: for a comma at j that closes an aside between a subject and its
+// verb, the comma that opens it; else -1. An aside opens with a preposition
+// or relative ("in its first rebuke of Beijing", "which leads the
+// investigation"), or is a personal name after a title ("the minister, Ank
+// Bijleveld,"); a list of states ("the US, UK, and Japan") is no aside.
+func (s *sent) asideOpen(j int) int {
+	for k := j - 1; k > 0 && j-k < 20; k-- {
+		l := s.toks[k].lower
+		if l == "—" || l == "–" || l == ";" || l == ":" || l == "\"" {
+			return -1
+		}
+		if l != "," {
+			continue
+		}
+		w, lw := s.nextWord(k + 1)
+		if w < 0 || w >= j {
+			return -1
+		}
+		if pk, _ := s.prevWord(k); pk < 0 {
+			return -1
+		}
+		if asideLead[lw] && s.entAt[w] < 0 {
+			return k
+		}
+		// a name: two to four capitalised words, no entity
+		n := 0
+		for m := k + 1; m < j; m++ {
+			t := s.toks[m]
+			if !t.word || !t.cap || s.entAt[m] >= 0 {
+				return -1
+			}
+			n++
+		}
+		if n >= 2 && n <= 4 {
+			if x := s.ent(k - 1); x != nil && (x.ent.class == ecTitle || x.ent.class == ecOfficial) {
+				return k
+			}
+		}
+		return -1
+	}
+	return -1
+}
+
+// nounAsVerb: a noun cue ("sanctions", "charges") used as a verb between a
+// state or body and its object, as headlines have it: "US sanctions Russia
+// over hack", "US charges six Russian officers".
+func (s *sent) nounAsVerb(c cueSpan) bool {
+	l := s.toks[c.t0].lower
+	if l != "sanctions" && l != "charges" {
+		return false
+	}
+	pk, _ := s.prevWord(c.t0)
+	if pk < 0 || pk != c.t0-1 {
+		return false
+	}
+	if x := s.ent(pk); x == nil || x.ent.country == "" || x.ent.class == ecDemonym || x.ent.class == ecMedia || x.ent.class == ecPerp {
+		return false
+	}
+	k, w := s.nextWord(c.t1)
+	if k < 0 || k != c.t1 {
+		return false
+	}
+	if x := s.ent(k); x != nil {
+		return x.ent.country != "" && x.ent.class != ecMedia
+	}
+	return numberWords[w] || w[0] >= '0' && w[0] <= '9'
 }
 
 // frontLead: prepositions that open a fronted gerund clause ("By exposing
@@ -451,6 +552,9 @@ func (s *sent) trimSubject(a, b int) span {
 		}
 		if !s.listItem(prev, k) {
 			start = k + 1
+			if s.ofList(prev, k) {
+				start = prev // "the intelligence agencies of the US, Britain and Canada"
+			}
 			break
 		}
 	}
@@ -462,6 +566,29 @@ func (s *sent) trimSubject(a, b int) span {
 		return span{}
 	}
 	return span{a, b}
+}
+
+// ofList: tokens [a,b) are an official head and "of" before a list item
+// ("the intelligence agencies of the US"), heading a list of states.
+func (s *sent) ofList(a, b int) bool {
+	for k := b - 1; k > a; k-- {
+		if s.toks[k].lower != "of" || s.entAt[k] >= 0 {
+			continue
+		}
+		if !s.listItem(k+1, b) {
+			return false
+		}
+		official := false
+		for m := a; m < k; m++ {
+			if x := s.ent(m); x != nil && (x.ent.class == ecOfficial || x.ent.class == ecTitle || x.ent.class == ecAgency) {
+				official = true
+			} else if x == nil && !npWords[s.toks[m].lower] {
+				return false
+			}
+		}
+		return official
+	}
+	return false
 }
 
 // listItem: tokens [a,b) are only determiners/"and" and one state or body.
@@ -520,6 +647,11 @@ func (s *sent) spanCountries(sp span) []string {
 			if e.ent.country != "" && !afterPrep {
 				out = appendUniq(out, e.ent.country)
 			}
+			if ms := blocMembers[s.entLower(e)]; ms != nil && !afterPrep {
+				for _, c := range ms {
+					out = appendUniq(out, c)
+				}
+			}
 			k = e.t1 - 1
 			continue
 		}
@@ -530,6 +662,23 @@ func (s *sent) spanCountries(sp span) []string {
 		}
 	}
 	return out
+}
+
+// blocMembers: groupings without an ISO code of their own speak for their
+// members ("the Five Eyes said" -> US, GB, CA, AU, NZ); the EU and NATO have
+// codes of their own.
+var blocMembers = map[string][]string{"five eyes": {"US", "GB", "CA", "AU", "NZ"}}
+
+// entLower: the entity's words, lower case, joined by spaces.
+func (s *sent) entLower(e *entSpan) string {
+	var b strings.Builder
+	for k := e.t0; k < e.t1; k++ {
+		if k > e.t0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s.toks[k].lower)
+	}
+	return b.String()
 }
 
 func (s *sent) lastCountryBefore(i int) string {
@@ -569,7 +718,8 @@ var perpVerbs = set(`carried conducted backed sponsored directed orchestrated la
 	stole broke attacked engaged fostered responsible behind compromised exploited breached infiltrated used uses using`)
 
 var objVerbs = set(`accused accuse accuses accusing blamed blame blames blaming condemned condemns condemn condemning naming named names hold holding
-	held sanctioned sanctioning designated designating indicted charged expose exposing exposed criticizing criticising urged call called links link`)
+	held sanctioned sanctioning designated designating indicted charged expose exposing exposed criticizing criticising urged call called links link
+	rebuked rebuke rebukes rebuking`)
 
 // accused collects the actors, states and organisations a sentence accuses,
 // outside the speaker spans.
@@ -668,13 +818,16 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 	// victims: "attacks against Ukrainian banks"
 	victim := victimPreps[prev] && prev != "in" && prev != "from" || prev == "of" && (prev2 == "targeting" || prev2 == "victims")
 	switch {
-	case objVerbs[prev]:
+	case objVerbs[prev] && !s.possessive(e.t1):
 		return true
+	case prev == "of" && (prev2 == "rebuke" || prev2 == "condemnation" || prev2 == "censure"):
+		return true // "in its first public rebuke of Beijing"
+
 	case e.ent.class == ecDemonym && (numberWords[prev] || prev != "" && prev[0] >= '0' && prev[0] <= '9') && strings.HasSuffix(s.toks[e.t1-1].lower, "s"):
 		return true // "nine Iranians", "two Chinese nationals"
 	case prev == "by" && (perpVerbs[prev2] || prev2 == "out"):
 		return true
-	case prev == "by" && attackNouns[prev2] && prev2 != "use" && prev2 != "pattern" && s.cyber():
+	case prev == "by" && attackNouns[prev2] && prev2 != "use" && prev2 != "pattern" && (s.cyber() || s.prevCyber && behaviourNouns[prev2]):
 		return true // "the DDoS attacks by Russia", "espionage by China"
 	case prev == "from" && (perpVerbs[prev2] || prev2 == "carried") && s.cyber() && (e.ent.class != ecDemonym || s.territoryAfter(e.t1)):
 		return true // "activity conducted from Russia", "launched from Russian territory"
@@ -692,6 +845,9 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 		return true
 	case prev == "of" && prev2 == "out":
 		return true
+	case prev == "of" && territoryNouns[prev2] && s.fromTerritory(pk) && s.cyber():
+		return true // "conducted from the territory of China"
+
 	case prev == "to" && s.attributeBefore(pk):
 		return true
 	case prev == "at" && (prev2 == "finger" || prev2 == "fingers"):
@@ -823,7 +979,21 @@ func (s *sent) possessiveAttackAfter(i int) bool {
 	return false
 }
 
+// behaviourNouns: conduct that, right after a sentence about hacking, is
+// the hacking ("a pattern of behaviour by China").
+var behaviourNouns = set("behaviour behavior conduct activity activities")
+
 var territoryNouns = set("territory soil territories jurisdiction")
+
+// fromTerritory: "from the territory" ends at the token before k ("of").
+func (s *sent) fromTerritory(k int) bool {
+	k, _ = s.prevWord(k) // territory
+	k, w := s.prevWord(k)
+	if w == "the" || w == "its" {
+		_, w = s.prevWord(k)
+	}
+	return w == "from" || w == "within"
+}
 
 // territoryAfter: "Russian territory", "Chinese soil".
 func (s *sent) territoryAfter(i int) bool {
