@@ -24,6 +24,19 @@
 // "from the territory of X". A victim ("attacks on Ukraine's grid") is never
 // the speaker's country, and "investigators from Microsoft" speak for the
 // company.
+// Press set 2 (TestPress2, testdata/press2) added, as general rules:
+// recalling an ambassador (other); "no further punitive measures" and "would
+// not retaliate against X" (declining: other, X accused); "identified X as
+// responsible"; a list of demonyms before one head ("Russian, Chinese and
+// North Korean hackers"); "cyber" between a light verb and "sanctions";
+// "the bloc" as an official noun; "with a high degree of certainty" (highly
+// likely); organisations introduced by a demonym and an organisation noun
+// in a sanction or charge ("the North Korean firm Chosun Expo"); a subject
+// inside the clause a speaker reports ("the embassy said Britain had
+// offered no evidence") or of an infinitive after an object is not a
+// further speaker; and a news headline about hacking (no Publisher) makes
+// the whole story cyber context ("the campaign was carried out by China").
+//
 // Government CERTs and cyber agencies (CERT-UA, CERT-FR/ANSSI, BSI, CCCS,
 // ACSC, ...) are official bodies; vendors' and coordination centres' are not.
 //

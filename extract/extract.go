@@ -66,7 +66,8 @@ type docState struct {
 	// anaphor ("the hackers", "hold them accountable") reaches back at
 	// most anaphorReach sentences, except to the headline's actor
 	n, accusedAt, actorAt int
-	cyberAt               int // the last sentence that spoke of cyber matters
+	cyberAt               int  // the last sentence that spoke of cyber matters
+	titleCyber            bool // the headline speaks of cyber matters: so does the story
 
 	publisher     []string // countries of the publisher
 	pubName       string
@@ -239,6 +240,8 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 	s.prevCyber = st.cyberAt > 0 && st.n-st.cyberAt <= 1
 	if s.cyber() {
 		st.cyberAt = st.n
+		// a news headline (not a primary source's title, "Press Briefing on Cyber")
+		st.titleCyber = st.titleCyber || off < 0 && len(st.publisher) == 0
 	}
 	if len(s.cues) == 0 && !turn {
 		st.noteActor(e, text, off < 0)
@@ -269,6 +272,10 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 			}
 		}
 	}
+	// where the clause reported by the first speaker's verb begins: a
+	// subject inside it ("The embassy said Britain had offered no evidence")
+	// is reported, not a further speaker
+	reportedFrom := -1
 	for _, c := range s.cues {
 		if !c.verb && c.class != cAccord {
 			continue
@@ -354,6 +361,9 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 			if sp.t1 <= sp.t0 {
 				continue
 			}
+			if reportedFrom >= 0 && sp.t0 >= reportedFrom && !s.coordinatedBetween(reportedFrom, sp.t0) {
+				continue
+			}
 			ok, isMedia := s.official(sp)
 			if !isMedia && s.mediaAfter(sp) {
 				isMedia = true // "investigators from Microsoft", "officials at Mandiant"
@@ -372,6 +382,9 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 			}
 			addSpeaker(sp, !found)
 			found = true
+		}
+		if found && reportedFrom < 0 && c.class == cReport && kind != subjNone {
+			reportedFrom = c.t1
 		}
 	}
 	// in a transcript turn ("MS. NEUBERGER: So, Russia has used offensive
@@ -425,7 +438,8 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 	// cyber context: cyber vocabulary or a named actor; "the Russian
 	// military" or "Iranian attacks on shipping" alone are not
 	// or the sentence goes on about whom the previous statement accused
-	cyber := s.cyber() || named || st.n-st.accusedAt <= 1 && overlaps(accused, st.lastAccused) || perp && s.prevCyber && s.hasWord(behaviourNouns)
+	cyber := s.cyber() || named || st.n-st.accusedAt <= 1 && overlaps(accused, st.lastAccused) || perp && s.prevCyber && s.hasWord(behaviourNouns) ||
+		perp && st.titleCyber // a story headlined on a hack: "the campaign was carried out by China"
 	act, negSaid := false, false
 	bare := false // the act is an agentless passive ("is investigated and prosecuted")
 	for qi, q := range s.cues {
@@ -1023,4 +1037,17 @@ func (s *sent) decisionTo(q cueSpan) bool {
 	}
 	_, w = s.prevWord(k)
 	return decisionNouns[w]
+}
+
+// coordinators end a reported clause: "The FBI said X, and the NCSC said Y".
+var coordinators = set("and while whereas but ; — –")
+
+// coordinatedBetween: a coordinator among the tokens [a, b).
+func (s *sent) coordinatedBetween(a, b int) bool {
+	for k := a; k < b && k < len(s.toks); k++ {
+		if coordinators[s.toks[k].lower] {
+			return true
+		}
+	}
+	return false
 }

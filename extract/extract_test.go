@@ -167,6 +167,19 @@ func TestRules(t *testing.T) {
 		{"low confidence", "US intelligence officials said with low confidence that Russian hackers may have been involved.", "allegation", []string{"US"}, []string{"RU"}, "realistic possibility"},
 		{"not ruling out", "The United States is not ruling out further actions to hold China accountable for the hack.", "allegation", []string{"US"}, []string{"CN"}, ""},
 
+		// press set 2 (helper O): general rules, sentences written for this test
+		{"high degree of certainty", "The Polish government said it could attribute the intrusion to APT28 with a high degree of certainty.", "allegation", []string{"PL"}, []string{"APT28"}, "highly likely"},
+		{"recalled its ambassador", "The Dutch government recalled its ambassador to Moscow after the hacking of its parliament.", "other", []string{"NL"}, []string{"RU"}, ""},
+		{"no further punitive measures", "The Canadian government said it had no further punitive measures against Beijing planned over the hack.", "other", []string{"CA"}, []string{"CN"}, ""},
+		{"identified as responsible", "Estonia's foreign ministry said it had identified Russia as responsible for the cyber attacks on its state institutions.", "allegation", []string{"EE"}, []string{"RU"}, ""},
+		{"list of demonyms before hackers", "The FBI said Iranian, Chinese and Russian hackers had breached election websites.", "allegation", []string{"US"}, []string{"IR", "CN", "RU"}, ""},
+		{"cyber sanctions", "Canada imposes first cyber sanctions on Russian intelligence officers", "sanction", []string{"CA"}, []string{"RU"}, ""},
+		{"reported subject is no speaker", "The Chinese embassy in Ottawa said Canada had offered no evidence for the hacking allegations.", "response", []string{"CN"}, nil, ""},
+		{"infinitive's subject is no speaker", "Poland's foreign minister said he had summoned the Russian ambassador to make clear that the cyber attacks must stop.", "other", []string{"PL"}, []string{"RU"}, ""},
+		{"would not retaliate", "The UK government said it would not retaliate against Russia for the hack.", "other", []string{"GB"}, []string{"RU"}, ""},
+		{"organisations described by demonym", "The EU sanctioned the Russian company Vostok Cyber Solutions and the Iranian firm Parsian Data Lab for cyber attacks.", "sanction", []string{"EU"},
+			[]string{"RU", "IR", "Vostok Cyber Solutions", "Parsian Data Lab"}, ""},
+
 		// the accused side's answers
 		{"denied any involvement", "The Kremlin denied any involvement in the hacking.", "response", []string{"RU"}, nil, ""},
 		{"rejected the accusations", "China's foreign ministry rejected the accusations as groundless.", "response", []string{"CN"}, nil, ""},
@@ -450,12 +463,28 @@ func TestDocumentRules(t *testing.T) {
 		{"behaviour after a cyber sentence", "",
 			"Investigators found the group had breached government networks.\nCanada's foreign minister said it was a troubling pattern of behaviour by China.",
 			[]want{{"pattern of behaviour", "allegation", "Canada's foreign minister", []string{"CA"}, []string{"CN"}}}},
+		{"the bloc after the EU", "",
+			"The European Union condemned the cyber attack by Russia on the satellite network.\nThe bloc also imposed sanctions on three Russian officers.",
+			[]want{{"condemned", "allegation", "European Union", []string{"EU"}, []string{"RU"}},
+				{"The bloc also imposed", "sanction", "bloc", []string{"EU"}, []string{"RU"}}}},
+		{"a hacking headline makes the story cyber", "",
+			"Denmark blames Russia for hacking of water utilities\n\nThe utilities serve about a million households in Jutland.\nDanish officials said the campaign had been carried out by Russia.",
+			[]want{{"Denmark blames Russia", "allegation", "Denmark", []string{"DK"}, []string{"RU"}},
+				{"carried out by Russia", "allegation", "Danish officials", []string{"DK"}, []string{"RU"}}}},
+		{"no headline, no cyber context", "",
+			"Danish officials said the campaign had been carried out by Russia.",
+			nil},
 		{"interjection does not split", "",
 			"The FBI said — as you know, right? — that North Korean hackers stole the funds.",
 			[]want{{"North Korean hackers", "allegation", "FBI", []string{"US"}, []string{"KP"}}}},
 	}
 	for _, tt := range tests {
-		sts, err := e.Extract(Document{Body: tt.body, Publisher: tt.publisher, Published: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})
+		// a body may open with a headline and a blank line
+		title, body, ok := strings.Cut(tt.body, "\n\n")
+		if !ok {
+			title, body = "", tt.body
+		}
+		sts, err := e.Extract(Document{Title: title, Body: body, Publisher: tt.publisher, Published: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -172,7 +172,7 @@ func buildLexicon() *lexicon {
 	add(ecOfficial, "", `government|Government|governments|Governments|administration|Administration|authorities|ministry|Ministry|embassy|Embassy|consulate|Consulate|agency|agencies|
 		department|Department|police|Police|intelligence community|Intelligence Community|intelligence agencies|intelligence services|law enforcement|cabinet|Cabinet|
 		parliament|Parliament|foreign ministry|Foreign Ministry|Ministry of Foreign Affairs|mission|representative agencies|representative offices|
-		security services|Intelligence Committee|the Council|ministries|cybersecurity agency|cyber agency|regulators|investigators|allies and partners|Allies and partners|allies|partners|Five Eyes|G7|Group of Seven|bureau|Bureau`)
+		security services|Intelligence Committee|the Council|ministries|cybersecurity agency|cyber agency|regulators|investigators|allies and partners|Allies and partners|allies|partners|Five Eyes|G7|Group of Seven|bureau|Bureau|bloc|Bloc`)
 	add(ecMedia, "", `news|News|newspaper|website|outlet|outlets|media|broadcaster|reported|reports|report|Reuters|AFP|Associated Press|=AP|BBC|CNN|Sky News|Xinhua|
 		Global Times|TASS|RIA Novosti|Kyodo|Yonhap|Guardian|Telegraph|Times|Post|Journal|researchers|analysts|experts|company|firm|firms|vendor|vendors|
 		Microsoft|Mandiant|CrowdStrike|Google|Proofpoint|Recorded Future|Symantec|ESET|Kaspersky|Palo Alto|Unit 42|Secureworks|CTU|Volexity|Citizen Lab|
@@ -199,7 +199,7 @@ var (
 	locPrep       = set("in to at for from")
 	perpHeads     = set(`state state-sponsored state-backed state-affiliated state-linked government regime hackers hacker actors actor operators operatives spies spy agents
 		officers intelligence military group groups entity entities unit companies company nationals cyber cyberattack cyberattacks cyberattack attack attacks
-		hacking espionage origin services service officials diplomats threat apt sponsored backed affiliated linked directed activity activities operation operations
+		firm firms hacking espionage origin services service officials diplomats threat apt sponsored backed affiliated linked directed activity activities operation operations
 		foreign main general`)
 	attackNouns = set(`cyberattack cyberattacks cyber-attack cyber-attacks attack attacks hack hacks hacking compromise compromises intrusion intrusions campaign
 		campaigns operation operations activity activities behavior behaviour conduct use pattern malicious harmful theft espionage interference
@@ -207,7 +207,7 @@ var (
 	nounCues = set(`sanctions sanction indictment indictments charges charge designation designations bounty reward expulsion expulsions criminal complaint
 		arrest warrant attribution restrictive representations`)
 	nounSkip = set(`a an the new further additional fresh more sweeping criminal financial several tough targeted economic its their first-ever
-		first ever 5m $ with million billion m bn solemn stern strong formal diplomatic`)
+		first ever 5m $ with million billion m bn solemn stern strong formal diplomatic cyber cyber-related`)
 	cyberContext = set(`cyber cyberattack cyberattacks cyberspace hack hacked hacking hackers hacker intrusion intrusions espionage breach breached compromise
 		compromised ransomware malware malicious attack attacks attacked ddos phishing exploited exploit vulnerabilities networks spying spied infiltrated
 		stole stolen theft steal stealing data hacktivism hacktivist hacktivists
@@ -275,7 +275,9 @@ func buildCues() map[string][]cue {
 	add(cPred, false, `links|link|linked|linking|tied|ties|traced|traces|tracing|implicated|responsible|behind|perpetrator|perpetrators|culprit|attribution`)
 	add(cAct, true, `expelling|expelled|expel|expels|expulsion|expulsions|summoned|summons|bounty|reward|wanted|arrested|detained|extradited|
 		severed diplomatic|severed ties|severs diplomatic|severs ties|sever diplomatic|sever ties|severing diplomatic|severing ties|
-		cut diplomatic|cuts diplomatic|cutting diplomatic|cut ties|cuts ties|cutting ties|broke off diplomatic|breaks off diplomatic|break off diplomatic`)
+		cut diplomatic|cuts diplomatic|cutting diplomatic|cut ties|cuts ties|cutting ties|broke off diplomatic|breaks off diplomatic|break off diplomatic|
+		recalled its ambassador|recalls its ambassador|recall its ambassador|recalling its ambassador|recalled ambassador|recalls ambassador|recalling ambassador|
+		recalled the ambassador|recalled their ambassador|recalled her ambassador|recalled his ambassador|recalled its envoy|recalls its envoy|recalls envoy|recalled envoy`)
 	add(cIndict, true, `indicted|indicts|indict|indictment|indictments|charged|charges|charge|charging|criminal complaint|unsealed|prosecuted|prosecuting|
 		arrest warrant|arrest warrants|extradition`)
 	add(cSanction, true, `sanctioned|sanctions|sanction|sanctioning|designated|designates|designate|designating|designation|designations|asset freeze|
@@ -288,7 +290,8 @@ func buildCues() map[string][]cue {
 		refuted|refutes|refuting|rebuffed|rebutted|no basis|without basis|disinformation campaign`)
 	add(cDecline, true, `does not want|did not want|doesn't want|do not want|declined|declines|decline|refused|refuses|ruled out|rules out|no plans|
 		will not|won't|would not|not to|urged|urges|called on|calls on|call on|asked|ruling out|rule out|no intention|not plan|not planning|not intend|
-		stopped short|stops short|stop short|stopping short`)
+		stopped short|stops short|stop short|stopping short|no further punitive|no further measures|no further action|no further steps|
+		no new measures|no immediate plans`)
 	add(cAccord, false, "according to")
 	// every inflection of the common reporting and accusing verbs, so that
 	// a form the lists above do not spell out ("confirming", "assessing",
@@ -382,7 +385,7 @@ var confidences = func() map[string][]struct {
 		}
 	}
 	add("almost certain", "almost certainly|almost certain|almost certainty|near certain|near certainty|nearly certain|virtually certain|near-certain|all but certain")
-	add("highly likely", "highly likely|very likely|high confidence|high degree of confidence|highly probable|very probably|very probable|high level of confidence")
+	add("highly likely", "highly likely|very likely|high confidence|high degree of confidence|high degree of certainty|high level of certainty|highly probable|very probably|very probable|high level of confidence")
 	add("highly unlikely", "highly unlikely|very unlikely|extremely unlikely")
 	add("unlikely", "unlikely|improbable|probably not")
 	add("realistic possibility", "realistic possibility|low confidence|low to moderate confidence|low-to-moderate confidence|low-to-medium confidence|low degree of confidence")

@@ -757,6 +757,11 @@ func (s *sent) accused(g *actors.Gazetteer, speakers []bool, withOrgs bool) (out
 				out = appendUniq(out, org)
 			}
 		}
+		if s.hasActCue() {
+			for _, org := range s.describedOrgs(g) {
+				out = appendUniq(out, org)
+			}
+		}
 	}
 	return out, perpFound, named
 }
@@ -841,7 +846,7 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 		return true
 	case prev == "to" && (prev2 == "linked" || prev2 == "tied" || prev2 == "attributed" || prev2 == "attribution" || prev2 == "attributing" || prev2 == "attribute" || prev2 == "connected" || prev2 == "belonging"):
 		return true
-	case (prev == "against" || prev == "on") && (prev2 == "sanctions" || prev2 == "sanction" || prev2 == "measures" || prev2 == "charges"):
+	case (prev == "against" || prev == "on") && (prev2 == "sanctions" || prev2 == "sanction" || prev2 == "measures" || prev2 == "charges" || retaliationWords[prev2]):
 		return true
 	case prev == "of" && prev2 == "out":
 		return true
@@ -888,6 +893,12 @@ func (s *sent) isAccusedState(e *entSpan) bool {
 	}
 	if victim {
 		return false
+	}
+	if next == "as" && identifyVerbs[prev] && s.culpritAfter(k+1) {
+		return true // "identified China as responsible", "named Russia as the culprit"
+	}
+	if e.ent.class == ecDemonym && s.demonymListHead(e.t1) {
+		return true // "Russian, Chinese and North Korean hackers"
 	}
 	// "Chinese state-affiliated cyber entity", "the Russian government is responsible", "Russia-based"
 	for n, m := 0, e.t1; m < len(s.toks) && n < 3; m++ {
@@ -1045,6 +1056,9 @@ func (s *sent) orgAfter(g *actors.Gazetteer, i int) string {
 	}
 	if k < 0 {
 		return ""
+	}
+	if m := s.orgDescriptor(k); m > k {
+		k = m // "the Chinese company Haitai Technology Development"
 	}
 	start, end, caps := k, k, 0
 	for m := k; m < len(s.toks) && m-k < 16; m++ {
@@ -1681,3 +1695,121 @@ func (s *sent) conditions() []span {
 	}
 	return out
 }
+
+// identifyVerbs name a state as the culprit with "as": "identified China
+// as responsible".
+var identifyVerbs = set("identified identifies identify identifying named names name naming singled pinpointed pinpoints determined confirmed confirms")
+
+var culpritWords = set("responsible behind culprit culprits perpetrator perpetrators author authors sponsor source origin")
+
+// culpritAfter: a culprit word right after "as" (at i), over "the".
+func (s *sent) culpritAfter(i int) bool {
+	k, w := s.nextWord(i)
+	if w == "the" || w == "being" {
+		_, w = s.nextWord(k + 1)
+	}
+	return culpritWords[w]
+}
+
+// demonymListHead: after a demonym ending at i, a list of further demonyms
+// ("Russian, Chinese and North Korean") whose head noun is a perpetrator
+// ("hackers", "intelligence officers").
+func (s *sent) demonymListHead(i int) bool {
+	hops := 0
+	for m := i; m < len(s.toks); {
+		l := s.toks[m].lower
+		if l == "," || l == "and" || l == "or" {
+			m++
+			continue
+		}
+		x := s.ent(m)
+		if x == nil {
+			if hops == 0 {
+				return false
+			}
+			return perpHeads[l] && l != "foreign" && l != "general" && l != "main"
+		}
+		if x.ent.class != ecDemonym || m == i {
+			return false
+		}
+		hops++
+		m = x.t1
+	}
+	return false
+}
+
+// orgNouns describe an organisation before its name ("the Chinese company
+// Haitai ...", "the North Korean firm Chosun Expo").
+var orgNouns = set("company firm entity organisation organization front bank business")
+
+// orgDescriptor: for "<Demonym> company|firm ..." at k, the token after the
+// descriptor; else k.
+func (s *sent) orgDescriptor(k int) int {
+	x := s.ent(k)
+	if x == nil || x.ent.class != ecDemonym {
+		return k
+	}
+	m := x.t1
+	n := 0
+	for m < len(s.toks) && n < 2 && s.toks[m].word && orgNouns[s.toks[m].lower] {
+		m++
+		n++
+	}
+	if n == 0 {
+		return k
+	}
+	return m
+}
+
+// hasActCue: the sentence sanctions or charges.
+func (s *sent) hasActCue() bool {
+	for _, c := range s.cues {
+		if (c.class == cSanction || c.class == cIndict) && !c.negated {
+			return true
+		}
+	}
+	return false
+}
+
+// describedOrgs: organisations introduced by a demonym and an organisation
+// noun anywhere in the sentence ("and the North Korean firm Chosun Expo"),
+// named by their capitalised words.
+func (s *sent) describedOrgs(g *actors.Gazetteer) []string {
+	var out []string
+	for i := range s.ents {
+		e := &s.ents[i]
+		if e.ent.class != ecDemonym {
+			continue
+		}
+		m := s.orgDescriptor(e.t0)
+		if m == e.t0 {
+			continue
+		}
+		start, end, caps := m, m, 0
+		for ; m < len(s.toks) && m-start < 12; m++ {
+			t := s.toks[m]
+			if t.word && t.cap && s.entAt[m] < 0 {
+				caps++
+				end = m + 1
+				continue
+			}
+			if t.word && orgConnectors[t.lower] && m+1 < len(s.toks) && s.toks[m+1].cap {
+				continue
+			}
+			break
+		}
+		if caps < 2 {
+			continue
+		}
+		name := strings.TrimRight(s.text[s.toks[start].start:s.toks[end-1].end], ".,")
+		if a, ok := g.Lookup(name); ok {
+			name = a.Name
+		}
+		out = appendUniq(out, name)
+	}
+	return out
+}
+
+// retaliationWords: "retaliate against Russia", "take action against
+// China": the object is the accused.
+var retaliationWords = set("retaliate retaliated retaliating retaliation action actions countermeasures measure steps")
