@@ -1,6 +1,10 @@
 package extract
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/newsdesk/newsdesk/news"
+)
 
 // entity classes
 type eclass uint8
@@ -81,56 +85,10 @@ func buildLexicon() *lexicon {
 			l.add(n, e)
 		}
 	}
-	countries := []struct{ code, names, demonyms, capitals string }{
-		{"US", "United States|United States of America|America|U.S.|=US|USA|U.S.A.", "American|Americans|U.S.", "Washington|Washington D.C.|White House"},
-		{"GB", "United Kingdom|=UK|U.K.|Britain|Great Britain|England", "British|English|Briton|Britons", "London|Downing Street|Whitehall"},
-		{"NZ", "New Zealand", "New Zealander|New Zealanders", "Wellington"},
-		{"AU", "Australia", "Australian|Australians", "Canberra"},
-		{"CA", "Canada", "Canadian|Canadians", "Ottawa"},
-		{"JP", "Japan", "Japanese", "Tokyo"},
-		{"DE", "Germany", "German|Germans", "Berlin"},
-		{"FR", "France", "French", "Paris|Elysee|Élysée"},
-		{"NL", "Netherlands|the Netherlands|Holland", "Dutch", "The Hague"},
-		{"IT", "Italy", "Italian", "Rome"},
-		{"ES", "Spain", "Spanish", "Madrid"},
-		{"PL", "Poland", "Polish", "Warsaw"},
-		{"UA", "Ukraine", "Ukrainian|Ukrainians", "Kyiv|Kiev"},
-		{"AL", "Albania", "Albanian|Albanians", "Tirana"},
-		{"EE", "Estonia", "Estonian", "Tallinn"},
-		{"LV", "Latvia", "Latvian", "Riga"},
-		{"LT", "Lithuania", "Lithuanian", "Vilnius"},
-		{"CZ", "Czech Republic|Czechia", "Czech", "Prague"},
-		{"SE", "Sweden", "Swedish", "Stockholm"},
-		{"NO", "Norway", "Norwegian", "Oslo"},
-		{"FI", "Finland", "Finnish", "Helsinki"},
-		{"DK", "Denmark", "Danish", "Copenhagen"},
-		{"BE", "Belgium", "Belgian", ""},
-		{"IE", "Ireland", "Irish", "Dublin"},
-		{"CH", "Switzerland", "Swiss", "Bern"},
-		{"AT", "Austria", "Austrian", "Vienna"},
-		{"KR", "South Korea|Republic of Korea", "South Korean|South Koreans", "Seoul"},
-		{"TW", "Taiwan", "Taiwanese", "Taipei"},
-		{"IN", "India", "Indian", "New Delhi"},
-		{"IL", "Israel", "Israeli|Israelis", "Jerusalem"},
-		{"SG", "Singapore", "Singaporean", ""},
-		{"PH", "Philippines|the Philippines", "Philippine|Filipino", "Manila"},
-		{"VN", "Vietnam|Viet Nam", "Vietnamese", "Hanoi"},
-		{"MY", "Malaysia", "Malaysian", "Kuala Lumpur"},
-		{"CN", "China|=PRC|People's Republic of China|People’s Republic of China|Mainland China", "Chinese", "Beijing|Zhongnanhai"},
-		{"RU", "Russia|Russian Federation", "Russian|Russians", "Moscow|Kremlin"},
-		{"IR", "Iran|Islamic Republic of Iran", "Iranian|Iranians", "Tehran"},
-		{"KP", "North Korea|=DPRK|Democratic People's Republic of Korea|Democratic People’s Republic of Korea", "North Korean|North Koreans", "Pyongyang"},
-		{"BY", "Belarus", "Belarusian|Belarusians", "Minsk"},
-		{"PK", "Pakistan", "Pakistani", "Islamabad"},
-		{"TR", "Turkey|Türkiye", "Turkish", "Ankara"},
-		{"SY", "Syria", "Syrian", "Damascus"},
-		{"EU", "European Union|=EU|E.U.", "European", "Brussels|European Commission|European Council|Council of the European Union|Council of the EU|EU High Representative|Europol|ENISA"},
-		{"NATO", "NATO|=Nato|North Atlantic Treaty Organization|North Atlantic Council", "", ""},
-	}
-	for _, c := range countries {
-		add(ecCountry, c.code, c.names)
-		add(ecDemonym, c.code, c.demonyms)
-		add(ecCapital, c.code, c.capitals)
+	for _, c := range news.Countries {
+		add(ecCountry, c.Code, c.Names)
+		add(ecDemonym, c.Code, c.Demonyms)
+		add(ecCapital, c.Code, c.Capitals)
 	}
 	add(ecAgency, "US", `FBI|Federal Bureau of Investigation|CISA|Cybersecurity and Infrastructure Security Agency|Cybersecurity & Infrastructure Security Agency|
 		Cybersecurity and Infrastructure Agency|=NSA|National Security Agency|=DOJ|Department of Justice|Justice Department|State Department|Department of State|

@@ -1,14 +1,9 @@
 package extract
 
 import (
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/newsdesk/newsdesk/news"
 )
 
 // press2Floor is the number of expected statements of TestPress2 the
@@ -19,21 +14,6 @@ const (
 	press2Floor    = 47
 	press2MaxFalse = 0
 )
-
-// press2Doc reads a fixture of testdata/press2 (headline line, then one
-// paragraph per line).
-func press2Doc(t *testing.T, name string, published time.Time) Document {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "press2", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	title, body, ok := strings.Cut(strings.TrimRight(string(b), "\n"), "\n")
-	if !ok {
-		t.Fatalf("%s: want a headline line and a body", name)
-	}
-	return Document{Title: title, Body: body, Published: published}
-}
 
 // TestPress2 is a second press set (testdata/press2), written by a helper
 // who had not read the extractor's rules; every expectation below was
@@ -131,49 +111,25 @@ func TestPress2(t *testing.T) {
 			{"the US allegations were disinformation", "response", cn, "", ""},
 		}, []string{"A senior FBI official told reporters", "Among the companies affected", "The intrusions have prompted"}},
 	}
-	accusedOK := func(got []string, alts string) bool {
-		for _, alt := range strings.Split(alts, "|") {
-			var set []string
-			if alt != "" {
-				set = strings.Split(alt, ",")
-			}
-			if sameSet(got, set) {
-				return true
-			}
-		}
-		return false
-	}
-	e := New(nil)
-	var expected, found, falses int
+	var stories []pressStory
 	for _, tt := range tests {
-		doc := press2Doc(t, tt.file, tt.published)
-		sts, err := e.Extract(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := pressStory{file: tt.file, published: tt.published, not: tt.not}
 		for _, w := range tt.want {
-			expected++
-			i := slices.IndexFunc(sts, func(s news.Statement) bool { return strings.Contains(s.Sentence, w.sub) })
-			if i < 0 {
-				t.Logf("MISS %s: no statement for %q", tt.file, w.sub)
-				continue
-			}
-			s := sts[i]
-			if !slices.Contains(strings.Split(w.kind, "|"), string(s.Kind)) || !sameSet(s.SpeakerCountry, w.countries) || !accusedOK(s.Accused, w.accused) || s.Confidence != w.confidence {
-				t.Logf("MISS %s: %q: got %s %q %v -> %v %q, want %s %v -> %v %q", tt.file, w.sub, s.Kind, s.Speaker, s.SpeakerCountry, s.Accused, s.Confidence,
-					w.kind, w.countries, w.accused, w.confidence)
-				continue
-			}
-			found++
-		}
-		for _, s := range sts {
-			for _, bad := range tt.not {
-				if strings.Contains(s.Sentence, bad) {
-					falses++
-					t.Logf("FALSE %s: context sentence taken as a statement: %s %q %v -> %v in %q", tt.file, s.Kind, s.Speaker, s.SpeakerCountry, s.Accused, s.Sentence)
+			var sets [][]string
+			for _, alt := range strings.Split(w.accused, "|") {
+				var set []string
+				if alt != "" {
+					set = strings.Split(alt, ",")
 				}
+				sets = append(sets, set)
 			}
+			st.want = append(st.want, pressWant{w.sub, w.kind, w.countries, sets, w.confidence})
 		}
+		stories = append(stories, st)
+	}
+	found, expected, falses, problems := scorePress(t, "press2", stories)
+	for _, p := range problems {
+		t.Log("MISS " + p) // known misses are logged; the floors below fail a regression
 	}
 	t.Logf("press2: %d of %d expected statements right, %d context sentences taken as statements", found, expected, falses)
 	if found < press2Floor {

@@ -164,13 +164,9 @@ func (s *Store) BeginSlot(ctx context.Context, sl Slot, handled bool) error {
 func (s *Store) CommitSlot(ctx context.Context, key, messageID string, at time.Time) error {
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketLedger)
-		var sl Slot
-		ok, err := getJSON(b, key, &sl)
+		sl, err := loadSlot(b, key)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return fmt.Errorf("no such slot")
 		}
 		if sl.State == Posted {
 			return nil
@@ -182,7 +178,7 @@ func (s *Store) CommitSlot(ctx context.Context, key, messageID string, at time.T
 		}
 		subs := tx.Bucket(bucketSubs)
 		var sub Subscription
-		ok, err = getJSON(subs, sl.Channel, &sub)
+		ok, err := getJSON(subs, sl.Channel, &sub)
 		if err != nil || !ok {
 			return err // unsubscribed meanwhile: the ledger still says posted
 		}
@@ -230,16 +226,25 @@ func (s *Store) GiveUpSlot(ctx context.Context, key string, at time.Time, cause 
 	})
 }
 
+// loadSlot reads one ledger entry; a missing one is an error.
+func loadSlot(b *bolt.Bucket, key string) (Slot, error) {
+	var sl Slot
+	ok, err := getJSON(b, key, &sl)
+	if err != nil {
+		return sl, err
+	}
+	if !ok {
+		return sl, fmt.Errorf("no such slot")
+	}
+	return sl, nil
+}
+
 func (s *Store) modifyPending(ctx context.Context, key, what string, fn func(*Slot)) error {
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketLedger)
-		var sl Slot
-		ok, err := getJSON(b, key, &sl)
+		sl, err := loadSlot(b, key)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return fmt.Errorf("no such slot")
 		}
 		if sl.State != Pending {
 			return fmt.Errorf("slot is %s, not pending", sl.State)

@@ -584,15 +584,22 @@ func (f *Fake) PushCommand(p PushedCommand) (token string, err error) {
 	return token, f.Dispatch("INTERACTION_CREATE", d)
 }
 
-// newInteraction registers an interaction and returns its token and its
-// payload (the same object on the gateway and over HTTP).
-func (f *Fake) newInteraction(p PushedCommand) (token string, d map[string]any) {
+// registerInteraction records a new interaction and returns its id and
+// token.
+func (f *Fake) registerInteraction() (id, token string) {
 	f.mu.Lock()
-	id := f.newID()
+	defer f.mu.Unlock()
+	id = f.newID()
 	token = "itoken-" + id
 	f.interactions[token] = &Interaction{ID: id, Token: token}
 	f.notify()
-	f.mu.Unlock()
+	return id, token
+}
+
+// newInteraction registers an interaction and returns its token and its
+// payload (the same object on the gateway and over HTTP).
+func (f *Fake) newInteraction(p PushedCommand) (token string, d map[string]any) {
+	id, token := f.registerInteraction()
 	typ := 2
 	opt := map[string]any{"name": "query", "type": 3, "value": p.Query}
 	if p.Autocomplete {

@@ -37,12 +37,7 @@ func (f *Fake) CommandPayload(p PushedCommand) (token string, payload []byte) {
 // PingPayload registers a PING (type 1), which Discord sends when the
 // Interactions Endpoint URL is saved, and returns its token and JSON.
 func (f *Fake) PingPayload() (token string, payload []byte) {
-	f.mu.Lock()
-	id := f.newID()
-	token = "itoken-" + id
-	f.interactions[token] = &Interaction{ID: id, Token: token}
-	f.notify()
-	f.mu.Unlock()
+	id, token := f.registerInteraction()
 	payload, _ = json.Marshal(map[string]any{
 		"id": id, "application_id": f.AppID, "type": 1, "token": token, "version": 1,
 		"user": map[string]any{"id": "0", "username": "discord"},
