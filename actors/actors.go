@@ -54,6 +54,7 @@ type Gazetteer struct {
 }
 
 type pattern struct {
+	exact  string   // if set, the text must be exactly this (case-sensitive)
 	tokens []string // lower-case tokens after the first... all tokens, lower case
 	actor  int
 }
@@ -113,6 +114,12 @@ func Parse(data []byte) (*Gazetteer, error) {
 			for _, v := range scanForms(n) {
 				toks := tokens(v)
 				g.scan[toks[0]] = append(g.scan[toks[0]], pattern{tokens: toks, actor: i})
+			}
+			if isAcronym(n) && isAgency(a.Actor) {
+				// "GRU", "MSS": too short to scan case-blind, but as
+				// written in capitals they name the agency
+				toks := tokens(n)
+				g.scan[toks[0]] = append(g.scan[toks[0]], pattern{tokens: toks, actor: i, exact: n})
 			}
 		}
 	}
@@ -229,8 +236,8 @@ func (g *Gazetteer) Find(text string) []Mention {
 			if len(p.tokens) <= bestLen || i+len(p.tokens) > len(toks) {
 				continue
 			}
-			ok := true
-			for j := 1; j < len(p.tokens); j++ {
+			ok := p.exact == "" || text[toks[i].start:toks[i+len(p.tokens)-1].end] == p.exact
+			for j := 1; ok && j < len(p.tokens); j++ {
 				if !equalFoldLower(text[toks[i+j].start:toks[i+j].end], p.tokens[j]) {
 					ok = false
 					break
@@ -340,6 +347,24 @@ func key(s string) string {
 
 // scanForms returns the spellings of a name to look for in prose: none for
 // unsafe names, and "APT 31" besides "APT31".
+// AgencySource marks the gazetteer's state agencies (GRU, MSS, ...).
+const AgencySource = "newsdesk state agencies (actors/internal/build.StateAgencies)"
+
+func isAgency(a news.Actor) bool { return slices.Contains(a.Sources, AgencySource) }
+
+// isAcronym: two to five capital letters, nothing else.
+func isAcronym(s string) bool {
+	if len(s) < 2 || len(s) > 5 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 func scanForms(name string) []string {
 	k := key(name)
 	if utf8.RuneCountInString(k) < 4 || stoplist[k] || len(tokens(name)) == 0 {

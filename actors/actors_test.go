@@ -132,10 +132,10 @@ func TestFind(t *testing.T) {
 		t.Fatal(err)
 	}
 	ms := g.Find(string(seed))
-	if len(ms) != 2 {
-		t.Fatalf("Find(seed) = %v, want the two APT31 mentions", ms)
+	if len(ms) != 3 || ms[2].Actor.Name != "MSS" || ms[2].Actor.Country != "CN" || ms[2].Text != "China's Ministry of State Security" {
+		t.Fatalf("Find(seed) = %v, want the two APT31 mentions and China's Ministry of State Security as MSS", ms)
 	}
-	for _, m := range ms {
+	for _, m := range ms[:2] {
 		if m.Actor.Name != "APT31" || m.Text != "APT31" || string(seed[m.Start:m.End]) != "APT31" {
 			t.Errorf("mention %+v", m)
 		}
@@ -240,6 +240,32 @@ func TestGenerated(t *testing.T) {
 	}
 	if string(notice) != Notice {
 		t.Error("NOTICE differs; run go generate ./actors")
+	}
+}
+
+// TestStateAgencies: agencies are accused by any of their names, with their
+// state, and never take a name a group owns.
+func TestStateAgencies(t *testing.T) {
+	g := Default()
+	for _, tt := range []struct{ text, want, country string }{
+		{"officers of Russia's military intelligence", "GRU", "RU"},
+		{"the GRU had carried out the attack", "GRU", "RU"},
+		{"MSS officers", "MSS", "CN"},
+		{"the Main Intelligence Directorate", "GRU", "RU"},
+		{"hackers of the Hainan State Security Department", "MSS", "CN"},
+		{"the Islamic Revolutionary Guard Corps", "IRGC", "IR"},
+		{"North Korea's Reconnaissance General Bureau", "RGB", "KP"},
+		{"Iran's intelligence ministry", "MOIS", "IR"},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			ms := g.Find(tt.text)
+			if len(ms) != 1 || ms[0].Actor.Name != tt.want || ms[0].Actor.Country != tt.country {
+				t.Errorf("Find(%q) = %v, want %s (%s)", tt.text, ms, tt.want, tt.country)
+			}
+		})
+	}
+	if a, ok := g.Lookup("PLA Unit 61398"); !ok || a.Name != "APT1" {
+		t.Errorf("PLA Unit 61398 = %v, want APT1 (a group's alias stays the group's)", a.Name)
 	}
 }
 

@@ -2,11 +2,9 @@ package extract
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -16,42 +14,6 @@ const MaxBody = 2 << 20
 // ErrTooLarge is returned (wrapped, with the size) for a body or title over
 // MaxBody. Split the document or ingest it as several articles.
 var ErrTooLarge = errors.New("extract: document too large")
-
-// Document is the text of one article. Body is the text after the headline
-// (and caption); Offsets in the statements are byte offsets into Body.
-type Document struct {
-	Title, Body string
-	Published   time.Time // resolves dates without a year ("On March 25") and weekdays
-	// Publisher names the issuing body when the document is a primary source
-	// ("The White House", "NCSC"); first-person statements ("We have
-	// concluded ...") are attributed to it. Optional.
-	Publisher string
-}
-
-// Extractor finds statements in articles. It is safe for concurrent use.
-type Extractor struct {
-	g *actors.Gazetteer
-}
-
-// New returns an Extractor resolving actor names through g (nil: the
-// embedded gazetteer).
-func New(g *actors.Gazetteer) *Extractor {
-	if g == nil {
-		g = actors.Default()
-	}
-	return &Extractor{g: g}
-}
-
-// candidate is a statement before the document-level pass.
-type candidate struct {
-	st         news.Statement
-	respondCue bool
-	declined   bool
-	accuseVerb bool
-	// attribution context: the sentence speaks of cyber matters or of
-	// accusations ("the allegations", "the claims", "smear")
-	context bool
-}
 
 // docState carries what earlier sentences established.
 type docState struct {
@@ -69,6 +31,10 @@ type docState struct {
 	cyberAt               int  // the last sentence that spoke of cyber matters
 	titleCyber            bool // the headline speaks of cyber matters: so does the story
 
+	accusedCount  map[string]int // states the rules saw accused, and how often
+	lastCountries []string       // the last official speaker's countries, whatever was decided
+	spokeAt       int            // the sentence of lastSpeaker
+
 	publisher     []string // countries of the publisher
 	pubName       string
 	published     time.Time
@@ -79,68 +45,6 @@ type docState struct {
 type person struct {
 	name    string
 	country []string
-}
-
-// Extract returns the official statements in doc, in text order (title
-// first). It refuses only documents over MaxBody.
-func (e *Extractor) Extract(doc Document) ([]news.Statement, error) {
-	if len(doc.Body) > MaxBody {
-		return nil, fmt.Errorf("%w: body is %d bytes, the limit is %d (MaxBody); split the article", ErrTooLarge, len(doc.Body), MaxBody)
-	}
-	if len(doc.Title) > MaxBody {
-		return nil, fmt.Errorf("%w: title is %d bytes, the limit is %d (MaxBody)", ErrTooLarge, len(doc.Title), MaxBody)
-	}
-	st := &docState{persons: map[string]person{}, published: doc.Published}
-	if doc.Publisher != "" {
-		ps := analyse(doc.Publisher)
-		if ok, _ := ps.official(span{0, len(ps.toks)}); ok && len(ps.toks) > 0 {
-			st.publisher = ps.spanCountries(span{0, len(ps.toks)})
-			st.pubName = strings.TrimPrefix(doc.Publisher, "The ")
-		}
-	}
-	var cands []candidate
-	for _, r := range sentences(doc.Title) {
-		if c, ok := e.sentence(st, doc.Title[r[0]:r[1]], -1); ok {
-			cands = append(cands, c)
-		}
-	}
-	hasLabels := false
-	paras := splitLines(doc.Body)
-	for _, p := range paras {
-		if lbl, _ := transcriptLabel(doc.Body[p[0]:p[1]]); lbl != "" {
-			hasLabels = true
-			break
-		}
-	}
-	question := false
-	for _, p := range paras {
-		text := doc.Body[p[0]:p[1]]
-		base := p[0]
-		if lbl, n := transcriptLabel(text); lbl != "" {
-			question = false
-			st.label = lbl
-			st.labelOfficial = true
-			text, base = text[n:], base+n
-		} else if q := text == "Q" || (strings.HasPrefix(text, "Q ") || strings.HasPrefix(text, "Q:")) && (len(text) < 3 || text[2] >= 'A' && text[2] <= 'Z' || text[2] == ' '); q {
-			if !hasLabels {
-				continue // a reporter's question in a transcript excerpt
-			}
-			question = true
-		}
-		if question {
-			continue
-		}
-		rs := sentences(text)
-		if len(rs) > 1 && strings.HasSuffix(strings.TrimRight(text[rs[0][0]:rs[0][1]], " \"'”’)"), "?") {
-			continue // a paragraph that opens with a question is a questioner's
-		}
-		for _, r := range rs {
-			if c, ok := e.sentence(st, text[r[0]:r[1]], base+r[0]); ok {
-				cands = append(cands, c)
-			}
-		}
-	}
-	return e.resolve(cands), nil
 }
 
 // splitLines returns the non-empty lines of s as byte ranges.
@@ -226,16 +130,20 @@ var knownPeople = map[string]string{
 
 // sentence analyses one sentence; off is its byte offset in the body (-1 in
 // the title).
-func (e *Extractor) sentence(st *docState, text string, off int) (candidate, bool) {
+func (e *Extractor) sentence(st *docState, text string, off int) *analysis {
 	st.n++
-	if len(text) < 12 {
-		return candidate{}, false
-	}
+	a := &analysis{text: text, off: off}
+	a.short = len(text) < 12
 	trim := strings.TrimRight(text, " \"'”’)")
-	if strings.HasSuffix(trim, "?") {
-		return candidate{}, false // a question is not a statement
-	}
+	a.question = strings.HasSuffix(trim, "?")
 	s := analyse(text)
+	a.s = s
+	a.actorTok = map[int]bool{}
+	for _, m := range e.g.Find(text) {
+		for k := s.tokenAt(m.Start); k >= 0 && k < len(s.toks) && s.toks[k].start < m.End; k++ {
+			a.actorTok[k] = true
+		}
+	}
 	turn := st.labelOfficial && st.label != "" && s.hasPerpVerb(e.g)
 	s.prevCyber = st.cyberAt > 0 && st.n-st.cyberAt <= 1
 	if s.cyber() {
@@ -243,11 +151,19 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 		// a news headline (not a primary source's title, "Press Briefing on Cyber")
 		st.titleCyber = st.titleCyber || off < 0 && len(st.publisher) == 0
 	}
-	if len(s.cues) == 0 && !turn {
-		st.noteActor(e, text, off < 0)
-		return candidate{}, false
-	}
+	a.turn = turn
+	a.cyber = s.cyber()
 	defer st.noteActor(e, text, off < 0)
+	if len(s.cues) == 0 && !turn || a.short {
+		// no cue: the rules see no statement, but the model may; the
+		// fields are what the sentence names
+		a.accused, a.perp, a.named = s.accused(e.g, mask(len(s.toks), s.conditions()), true)
+		a.countries = st.fallbackCountries(s, a.accused, nil)
+		a.accused = removeAll(a.accused, a.countries)
+		e.fillAnaphor(st, a)
+		a.fillFields(st)
+		return a
+	}
 	// speaker candidates: subjects of verb cues, "according to X"
 	var (
 		speakerSpans []span
@@ -400,40 +316,23 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 		speakerText = st.pubName
 		countries = mergeUniq(countries, st.publisher)
 	}
-	_ = media
-	if !found {
-		return candidate{}, false
-	}
+	a.media = media
+	a.found = found
 	// what is inside a quoted question ("“Do you believe ... the Salt
 	// Typhoon attack,” ...") is asked, not asserted: mask it with the speakers
 	// and so is a condition ("if Russia conducts disruptive cyberattacks, we
 	// will respond")
 	inSpeaker := mask(len(s.toks), append(append(speakerSpans, s.quotedQuestions()...), s.conditions()...))
 	accused, perp, named := s.accused(e.g, inSpeaker, true)
-	// speaker country fallback: official bodies named elsewhere in the sentence
 	if len(countries) == 0 {
-		for _, es := range s.ents {
-			if es.ent.country == "" || inSpeaker[es.t0] || es.ent.class == ecPerp || containsStr(accused, es.ent.country) {
-				continue
-			}
-			if _, pw := s.prevWord(es.t0); (victimPreps[pw] && pw != "from" && pw != "in" || perpVerbs[pw] || perpVerbsActive[pw] || pw == "attacked") && es.ent.class != ecAgency {
-				continue // "attacks on Ukraine's power grid": a victim, not a speaker
-			}
-			if es.ent.class == ecAgency || es.ent.class == ecCapital || s.possessive(es.t1) {
-				countries = appendUniq(countries, es.ent.country)
-			}
-		}
-		if len(countries) == 0 && len(st.publisher) > 0 {
-			countries = st.publisher
-		}
-		if len(countries) == 0 && st.lastSpeaker != nil {
-			countries = st.lastSpeaker.SpeakerCountry // same story, same government
-		}
+		countries = st.fallbackCountries(s, accused, inSpeaker)
 	}
+	a.accusedRaw = accused
+	a.speakerCountries = len(countries) > 0 && found
 	// a state does not accuse itself
 	accused = removeAll(accused, countries)
 
-	c := candidate{}
+	c := a
 	var kind news.Kind
 	// cyber context: cyber vocabulary or a named actor; "the Russian
 	// military" or "Iranian attacks on shipping" alone are not
@@ -507,11 +406,16 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 	} else if lastActor != "" && s.hasAnaphor() && !containsStr(accused, lastActor) && len(lastAccused) == 0 {
 		accused = append([]string{lastActor}, accused...)
 	}
+	a.accused, a.countries, a.perp, a.named, a.cyber = accused, countries, perp, named, cyber
+	a.act, a.negSaid, a.bare = act, negSaid, bare
+	a.speaker = speakerText
 	switch {
 	case kind != "" && bare && len(accused) == 0:
 		// "that malicious cyberactivity is investigated and prosecuted":
 		// no one acts on anyone
-		return candidate{}, false
+		kind = ""
+	case !found:
+		kind = ""
 	case kind != "":
 	case act && len(accused) > 0:
 		kind = news.Other
@@ -530,26 +434,11 @@ func (e *Extractor) sentence(st *docState, text string, off int) (candidate, boo
 	case len(accused) > 0 && cyber:
 		kind = news.Other
 	default:
-		return candidate{}, false
+		kind = ""
 	}
-	c.context = s.hasWord(cyberContext) || s.hasWord(accusationWords) || named
-	c.st = news.Statement{
-		Kind:           kind,
-		Speaker:        speakerText,
-		SpeakerCountry: nonNil(countries),
-		Accused:        nonNil(accused),
-		Targets:        nonNil(s.targets(accused)),
-		Confidence:     s.confidence(),
-		EventDate:      st.date(text),
-		Sentence:       strings.ToValidUTF8(text, "\uFFFD"),
-		Offset:         off,
-	}
-	if kind != news.Response && len(accused) > 0 {
-		st.lastAccused, st.accusedAt = accused, st.n
-	}
-	stc := c.st
-	st.lastSpeaker = &stc
-	return c, true
+	a.ruleKind = kind
+	a.fillFields(st)
+	return a
 }
 
 func (st *docState) noteActor(e *Extractor, text string, title bool) {
@@ -835,76 +724,6 @@ func (s *sent) cleanSpeaker(sp span) string {
 
 // resolve is the document-level pass: statements by the accused side are
 // responses; response-cue statements by accusers are not.
-func (e *Extractor) resolve(cands []candidate) []news.Statement {
-	// which side is each state on? count how often it accuses and is accused
-	accuses, accused := map[string]int{}, map[string]int{}
-	for _, c := range cands {
-		switch c.st.Kind {
-		case news.Allegation, news.Indictment, news.Sanction:
-			for _, sc := range c.st.SpeakerCountry {
-				accuses[sc]++
-			}
-			for _, a := range c.st.Accused {
-				if isCountryCode(a) {
-					accused[a]++
-				} else if act, ok := e.g.Lookup(a); ok && act.Country != "" {
-					accused[act.Country]++
-				}
-			}
-		}
-	}
-	accusedSide := func(c string) bool { return accused[c] > accuses[c] }
-	out := make([]news.Statement, 0, len(cands))
-	for _, c := range cands {
-		st := c.st
-		all := len(st.SpeakerCountry) > 0
-		for _, sc := range st.SpeakerCountry {
-			if !accusedSide(sc) {
-				all = false
-			}
-		}
-		if st.Kind == news.Response && len(st.Accused) == 0 && !c.context && !anyAccused(st.SpeakerCountry, accused) {
-			// "who oppose the decision made in Beijing": a denial word,
-			// but no one here accuses the speaker and nothing is denied
-			continue
-		}
-		switch {
-		case all:
-			st.Kind = news.Response
-		case st.Kind == news.Response && accuserSide(st.SpeakerCountry, accuses, accused):
-			// a denial word in an accuser's mouth ("rejected China's claims")
-			if len(st.Accused) == 0 {
-				continue
-			}
-			st.Kind = news.Other
-		}
-		out = append(out, st)
-	}
-	return out
-}
-
-func anyAccused(cs []string, accused map[string]int) bool {
-	for _, c := range cs {
-		if accused[c] > 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// accusationWords: a response speaks of the accusations it answers.
-var accusationWords = set(`allegation allegations accusation accusations accused accuse claims claim charges indictment indictments sanctions attribution smear smears slander
-	slanderous baseless groundless unfounded fabricated fabrication hacking hacker hackers cyber`)
-
-func accuserSide(cs []string, accuses, accused map[string]int) bool {
-	for _, c := range cs {
-		if accuses[c] > accused[c] {
-			return true
-		}
-	}
-	return false
-}
-
 func isCountryCode(s string) bool {
 	if s == "EU" || s == "NATO" {
 		return true
@@ -1051,3 +870,7 @@ func (s *sent) coordinatedBetween(a, b int) bool {
 	}
 	return false
 }
+
+// accusationWords: a response speaks of the accusations it answers.
+var accusationWords = set(`allegation allegations accusation accusations accused accuse claims claim charges indictment indictments sanctions attribution smear smears slander
+	slanderous baseless groundless unfounded fabricated fabrication hacking hacker hackers cyber`)

@@ -172,7 +172,8 @@ var (
 		interference election sanctions sanctioned indicted charged indictment`)
 	anaphors = set(`the-cyberattack the-attack the-attacks the-hackers the-group the-campaign the-incident this-incident the-intrusion the-breach the-operation
 		these-hackers the-defendants the-actors this-activity the-activity the-compromise these-actors the-perpetrators
-		the-individuals these-individuals those-individuals the-suspects these-suspects the-accused these-men the-men`)
+		the-individuals these-individuals those-individuals the-suspects these-suspects the-accused these-men the-men
+		the-officers these-officers those-officers the-agents the-spies the-operatives the-unit the-hacking the-intrusions`)
 )
 
 func set(s string) map[string]bool {

@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -25,16 +24,13 @@ type Store interface {
 	MaxSeq(ctx context.Context) (uint64, error)
 }
 
-// Extractor finds the statements in an article.
+// Extractor finds the statements in a batch of documents (see
+// news.Article.Document): one slice per document, in order. A document it
+// refuses is named by a *news.DocumentError in the returned error. Version
+// names what produced the statements; it is stored with each article.
 type Extractor interface {
-	Extract(doc extract.Document) ([]news.Statement, error)
-}
-
-// Document is what the extractor reads of an article; the source's name is
-// the publisher, which the extractor credits with first-person statements
-// when it is an official body.
-func Document(a news.Article) extract.Document {
-	return extract.Document{Title: a.Title, Body: a.Body, Published: a.Published, Publisher: a.Source.Name}
+	Extract(ctx context.Context, docs []news.Document) ([][]news.Statement, error)
+	Version() string
 }
 
 // BatchSize is how many articles go into one index batch.
@@ -91,6 +87,22 @@ func (r Result) String() string {
 // not acknowledged.
 func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Article) (Result, error) {
 	var res Result
+	// the last copy of an id in one call wins
+	last := make(map[string]int, len(arts))
+	for i, a := range arts {
+		last[a.ID] = i
+	}
+	var todo []news.Article
+	for i, a := range arts {
+		if last[a.ID] == i {
+			todo = append(todo, a)
+		}
+	}
+	// extraction runs on all cores, outside the critical section
+	refused, err := extractAll(ctx, in.ex, todo)
+	if err != nil {
+		return res, fmt.Errorf("extract %s: %w", source, err)
+	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	var batch []news.Article
@@ -109,23 +121,12 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 		batch, added, updated = batch[:0], nil, nil
 		return nil
 	}
-	// the last copy of an id in one call wins
-	last := make(map[string]int, len(arts))
-	for i, a := range arts {
-		last[a.ID] = i
-	}
-	for i := range arts {
-		a := arts[i]
-		if last[a.ID] != i {
-			continue
-		}
-		sts, err := in.ex.Extract(Document(a))
-		if err != nil {
+	for i := range todo {
+		a := todo[i]
+		if err := refused[i]; err != nil {
 			res.Errors = append(res.Errors, &ItemError{Source: source + " (" + a.Title + ")", Err: err})
 			continue
 		}
-		a.Statements = sts
-		a.Summarize()
 		old, err := in.store.Article(ctx, a.ID)
 		isNew := errors.Is(err, news.ErrNotFound)
 		if err != nil && !isNew {
@@ -164,6 +165,77 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 		return res, err
 	}
 	return res, nil
+}
+
+// extractAll extracts every article in place (statements, unions and the
+// extractor's version) and returns, per article, the extractor's refusal.
+func extractAll(ctx context.Context, ex Extractor, arts []news.Article) ([]error, error) {
+	docs := make([]news.Document, len(arts))
+	for i, a := range arts {
+		docs[i] = a.Document()
+	}
+	sts, err := ex.Extract(ctx, docs)
+	refused := make([]error, len(arts))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		var de *news.DocumentError
+		for _, e := range unjoin(err) {
+			if errors.As(e, &de) && de.Index >= 0 && de.Index < len(arts) {
+				refused[de.Index] = de.Err
+				continue
+			}
+			return nil, err
+		}
+	}
+	if len(sts) != len(arts) {
+		return nil, fmt.Errorf("the extractor returned %d results for %d documents", len(sts), len(arts))
+	}
+	for i := range arts {
+		if refused[i] != nil {
+			continue
+		}
+		arts[i].Statements = sts[i]
+		arts[i].Extractor = ex.Version()
+		arts[i].Summarize()
+	}
+	return refused, nil
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// Reextract re-extracts a stored article whose statements an older
+// extractor produced (reindex, repair): statements it already had keep their
+// seq; statements the new extractor finds for the first time take the
+// article's seq, so a digest does not bring back an old article. An article
+// already extracted by ex's version is returned unchanged.
+func Reextract(ctx context.Context, ex Extractor, a news.Article) (news.Article, error) {
+	if a.Extractor == ex.Version() {
+		return a, nil
+	}
+	old := a
+	one := []news.Article{a}
+	refused, err := extractAll(ctx, ex, one)
+	if err != nil {
+		return old, err
+	}
+	if refused[0] != nil {
+		return old, refused[0]
+	}
+	a = one[0]
+	carrySeqs(old, a.Statements)
+	for i := range a.Statements {
+		if a.Statements[i].Seq == 0 {
+			a.Statements[i].Seq = old.Seq
+		}
+	}
+	return a, nil
 }
 
 // carrySeqs gives each statement that the old version of the article

@@ -338,3 +338,74 @@ func TestDuplicateIDInOneCallLastWins(t *testing.T) {
 		t.Errorf("stored %q, want the last copy", got.Title)
 	}
 }
+
+// TestExtractorVersionAndReextract: ingest stores the extractor's version
+// with each article; Reextract (reindex) re-extracts only what an older
+// version produced, and keeps each statement's seq, so a rebuild never
+// brings an old statement back into a digest.
+func TestExtractorVersionAndReextract(t *testing.T) {
+	ctx := context.Background()
+	in, ix := newIngester(t, t.TempDir())
+	defer ix.Close()
+	ex := extract.New(actors.Default())
+	arts := []news.Article{
+		{ID: "c3c3c3c3c3c3", Title: "UK accuses China", Body: "The NCSC said APT31 hacked the Electoral Commission."},
+		{ID: "d4d4d4d4d4d4", Title: "Later", Body: "The FBI said APT40 hacked a university."},
+	}
+	if _, err := in.Ingest(ctx, "t", arts); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := ix.Article(ctx, "c3c3c3c3c3c3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Extractor != ex.Version() {
+		t.Fatalf("stored extractor version %q, want %q", stored.Extractor, ex.Version())
+	}
+	if len(stored.Statements) == 0 {
+		t.Fatal("the article has no statement to carry")
+	}
+	same, err := ingest.Reextract(ctx, ex, stored)
+	if err != nil || same.Extractor != stored.Extractor || len(same.Statements) != len(stored.Statements) {
+		t.Fatalf("Reextract of a current article changed it: %v %+v", err, same)
+	}
+	// as if an older extractor had produced it, with a statement it no longer finds
+	old := stored
+	old.Extractor = "features-0+model-old"
+	old.Statements = append([]news.Statement{{Kind: news.Other, Sentence: "gone", Seq: 1}}, stored.Statements...)
+	old.Statements[1].Seq = 1
+	old.Seq = 1
+	b, err := ingest.Reextract(ctx, ex, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Extractor != ex.Version() {
+		t.Errorf("re-extracted version %q, want %q", b.Extractor, ex.Version())
+	}
+	for _, s := range b.Statements {
+		if s.Sentence == "gone" {
+			t.Error("a statement the current extractor does not find survived")
+		}
+		if s.Seq != 1 {
+			t.Errorf("statement %q has seq %d after re-extraction, want the article's first seq 1", s.Sentence, s.Seq)
+		}
+	}
+}
+
+// TestExtractionRefusalIsNamed: an article the extractor refuses is an
+// error naming it; the rest of the batch goes in.
+func TestExtractionRefusalIsNamed(t *testing.T) {
+	ctx := context.Background()
+	in, ix := newIngester(t, t.TempDir())
+	defer ix.Close()
+	res, err := in.Ingest(ctx, "batch", []news.Article{
+		{ID: "e5e5e5e5e5e5", Title: "Huge", Body: strings.Repeat("a", extract.MaxBody+1)},
+		{ID: "f6f6f6f6f6f6", Title: "Fine", Body: "The FBI said APT40 hacked a university."},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Added) != 1 || res.Added[0] != "f6f6f6f6f6f6" || len(res.Errors) != 1 || !errors.Is(res.Errors[0], extract.ErrTooLarge) || !strings.Contains(res.Errors[0].Error(), "Huge") {
+		t.Errorf("got %s, errors %v; want the fine article added and the huge one refused by name", res, res.Errors)
+	}
+}

@@ -48,6 +48,8 @@ type Statement struct {
 	EventDate      string   `json:"event_date"` // YYYY-MM-DD, YYYY-MM or YYYY; empty when the text gives none
 	Sentence       string   `json:"sentence"`
 	Offset         int      `json:"offset"` // byte offset of Sentence in the article body; -1 in the headline
+	// Probability is the extraction model's probability of Kind (0 to 1).
+	Probability float64 `json:"probability,omitempty"`
 	// Seq is the ingestion sequence at which this statement first appeared.
 	// It is the article's Seq unless an update of the article kept the
 	// statement from an earlier version (0 means "the article's").
@@ -72,6 +74,9 @@ type Article struct {
 	IngestedAt time.Time   `json:"ingested_at"`
 	Seq        uint64      `json:"seq"` // ingestion sequence: the digest watermark
 	Statements []Statement `json:"statements"`
+	// Extractor is the Version of the extractor that produced Statements;
+	// reindex re-extracts articles whose version is older.
+	Extractor string `json:"extractor,omitempty"`
 
 	// Unions of the statements' fields, for filtering and facets.
 	Actors    []string `json:"actors"`
@@ -169,3 +174,37 @@ type Mention struct {
 	Start, End int
 	Text       string
 }
+
+// Document is what an extractor reads of an article.
+type Document struct {
+	ID        string    // names the document in errors; optional
+	Title     string    // the headline; statements in it have Offset -1
+	Body      string    // the text after the headline; Offsets index it
+	Published time.Time // resolves dates without a year and weekdays
+	// Publisher names the issuing body when the document is a primary
+	// source ("The White House", "NCSC"); first-person statements are
+	// attributed to it. Optional.
+	Publisher string
+}
+
+// Document returns what an extractor reads of a: its source's name is the
+// publisher, credited with first-person statements when it is official.
+func (a Article) Document() Document {
+	return Document{ID: a.ID, Title: a.Title, Body: a.Body, Published: a.Published, Publisher: a.Source.Name}
+}
+
+// DocumentError is an extractor's refusal of one document of a batch.
+type DocumentError struct {
+	Index int    // position in the batch
+	ID    string // the document's ID
+	Err   error
+}
+
+func (e *DocumentError) Error() string {
+	if e.ID != "" {
+		return "document " + e.ID + ": " + e.Err.Error()
+	}
+	return e.Err.Error()
+}
+
+func (e *DocumentError) Unwrap() error { return e.Err }

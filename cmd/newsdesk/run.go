@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,7 +19,6 @@ import (
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/internal/sample"
-	"github.com/newsdesk/newsdesk/news"
 )
 
 // Exit codes.
@@ -37,7 +35,8 @@ Usage:
   newsdesk ask "<command>" [--json] answer one command, e.g. ask "search APT31"
   newsdesk ingest PATH...           ingest .txt/.md articles, .jsonl records, .xml/.rss/.atom feeds, or directories
   newsdesk extract FILE [--json]    print the statements found in one article
-  newsdesk extract --eval FILE [--misses]   precision, recall and F1 of extraction on a labelled set
+  newsdesk extract FILE --explain   each sentence's kind probabilities and the features that weighed most
+  newsdesk extract --eval FILE[,FILE] [--misses]   precision, recall and F1 per kind and field on labelled sets
   newsdesk serve                    run the Slack, Discord and HTTP fronts the config enables
   newsdesk digest --channel PLATFORM:ID --preview   print a channel's next digest
   newsdesk reindex                  re-extract and re-index every stored article
@@ -84,6 +83,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	asJSON := fs.Bool("json", false, "print JSON")
 	eval := fs.String("eval", "", "labelled evaluation set (extract)")
 	misses := fs.Bool("misses", false, "with --eval: list each disagreement")
+	explain := fs.Bool("explain", false, "extract: show each sentence's kind probabilities and the features that weighed most")
 	channel := fs.String("channel", "", "platform:channel-id (digest)")
 	preview := fs.Bool("preview", false, "print without posting (digest)")
 	pos, err := splitFlags(fs, args)
@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return cmdIngest(ctx, g, pos, stdout, stderr)
 	case "extract":
-		return cmdExtract(pos, *eval, *misses, *asJSON, stdout, stderr)
+		return cmdExtract(ctx, pos, *eval, *misses, *asJSON, *explain, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, g, stderr)
 	case "digest":
@@ -309,81 +309,4 @@ func cmdIngest(ctx context.Context, g globals, paths []string, stdout, stderr io
 		return exitError
 	}
 	return exitOK
-}
-
-func cmdExtract(pos []string, eval string, misses, asJSON bool, stdout, stderr io.Writer) int {
-	ex := extract.New(actors.Default())
-	if eval != "" {
-		f, err := os.Open(eval)
-		if err != nil {
-			fmt.Fprintln(stderr, "newsdesk:", err)
-			return exitError
-		}
-		defer f.Close()
-		rep, err := extract.Evaluate(ex, f)
-		if err != nil {
-			fmt.Fprintln(stderr, "newsdesk: evaluate", eval+":", err)
-			return exitError
-		}
-		fmt.Fprint(stdout, rep.String())
-		if misses {
-			for _, m := range rep.Misses {
-				fmt.Fprintln(stdout, console.Clean(m))
-			}
-		}
-		return exitOK
-	}
-	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: newsdesk extract FILE [--json] | newsdesk extract --eval FILE")
-		return exitUsage
-	}
-	arts, errs := ingest.ParseFile(pos[0])
-	for _, e := range errs {
-		fmt.Fprintln(stderr, "newsdesk:", e)
-	}
-	if len(errs) > 0 && len(arts) == 0 {
-		return exitError
-	}
-	type out struct {
-		ID         string           `json:"id,omitempty"`
-		Title      string           `json:"title,omitempty"`
-		Statements []news.Statement `json:"statements"`
-	}
-	code := exitOK
-	for _, art := range arts {
-		sts, err := ex.Extract(ingest.Document(art))
-		if err != nil {
-			fmt.Fprintf(stderr, "newsdesk: %s: %v\n", pos[0], err)
-			code = exitError
-			continue
-		}
-		if sts == nil {
-			sts = []news.Statement{}
-		}
-		if asJSON {
-			enc := json.NewEncoder(stdout)
-			enc.SetEscapeHTML(false)
-			if !isRecords(pos[0]) {
-				_ = enc.Encode(struct {
-					Statements []news.Statement `json:"statements"`
-				}{sts})
-			} else {
-				_ = enc.Encode(out{ID: art.ID, Title: art.Title, Statements: sts})
-			}
-			continue
-		}
-		fmt.Fprintf(stdout, "== %s ==\n", console.Clean(art.Title))
-		for i, s := range sts {
-			it := bot.Item{Kind: s.Kind, Speaker: s.Speaker, SpeakerCountry: s.SpeakerCountry, Accused: s.Accused, Confidence: s.Confidence}
-			fmt.Fprintf(stdout, "%d. [%s] %s", i+1, strings.ToUpper(string(s.Kind)), console.Clean(console.Who(it)))
-			if s.Confidence != "" {
-				fmt.Fprintf(stdout, " · %s", s.Confidence)
-			}
-			if s.EventDate != "" {
-				fmt.Fprintf(stdout, " · %s", s.EventDate)
-			}
-			fmt.Fprintf(stdout, "\n   %q (offset %d)\n", console.Clean(s.Sentence), s.Offset)
-		}
-	}
-	return code
 }

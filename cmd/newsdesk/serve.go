@@ -313,13 +313,12 @@ func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
 	log := newLogger(stderr, cfg.LogLevel)
 	ex := extract.New(actors.Default())
 	info, err := index.Rebuild(ctx, filepath.Join(cfg.Data, "index"), func(a news.Article) (news.Article, error) {
-		sts, err := ex.Extract(ingest.Document(a))
+		b, err := ingest.Reextract(ctx, ex, a)
 		if err != nil {
 			log.Warn("reindex: extraction refused a stored article; keeping its old statements", "id", a.ID, "err", err)
 			return a, nil
 		}
-		a.Statements = sts
-		return a, nil
+		return b, nil
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: reindex:", err)

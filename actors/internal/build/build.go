@@ -80,10 +80,78 @@ var PressNames = map[string]string{
 	"G0016": "APT29", // Cozy Bear
 }
 
+// StateAgencies are the state organs reporters name as the accused (and a
+// few as accusers in counter-accusations): intelligence and security
+// services and military units that conduct cyber operations. They are not in
+// ATT&CK or MISP as groups; newsdesk adds them to the gazetteer so that "the
+// GRU", "Russia's military intelligence" and "GU" are one accused, with its
+// state. An alias that a group already owns ("Unit 74455" is Sandworm,
+// "Unit 8200" has an entry of its own) stays the group's.
+var StateAgencies = []Actor{
+	{Name: "GRU", Country: "RU", Aliases: []string{"Main Intelligence Directorate", "GRU military intelligence", "Russian military intelligence", "Russia's military intelligence", "General Staff Main Intelligence Directorate", "Main Directorate of the General Staff", "85th Main Special Service Centre", "GTsSS", "GTsST"},
+		Description: "Russia's military intelligence service (Main Directorate of the General Staff of the Armed Forces)."},
+	{Name: "SVR", Country: "RU", Aliases: []string{"Foreign Intelligence Service of the Russian Federation", "Russian Foreign Intelligence Service", "Russia's Foreign Intelligence Service", "Russian foreign intelligence"},
+		Description: "Russia's Foreign Intelligence Service."},
+	{Name: "FSB", Country: "RU", Aliases: []string{"Federal Security Service", "Russian Federal Security Service", "Russia's Federal Security Service", "FSB Center 16", "FSB Centre 16", "FSB Center 18", "FSB Centre 18", "Center 16", "Centre 18"},
+		Description: "Russia's Federal Security Service."},
+	{Name: "MSS", Country: "CN", Aliases: []string{"Ministry of State Security", "China's Ministry of State Security", "Chinese Ministry of State Security", "PRC Ministry of State Security", "Hainan State Security Department", "Guangdong State Security Department", "Jiangsu State Security Department", "Tianjin State Security Bureau", "Hubei State Security Department", "Chinese state security"},
+		Description: "China's Ministry of State Security, the civilian intelligence service, and its provincial departments."},
+	{Name: "PLA", Country: "CN", Aliases: []string{"People's Liberation Army", "People’s Liberation Army", "Chinese People's Liberation Army", "PLA Strategic Support Force", "Strategic Support Force", "Unit 61398", "Unit 61486"},
+		Description: "China's People's Liberation Army and its cyber units."},
+	{Name: "MPS", Country: "CN", Aliases: []string{"Ministry of Public Security", "China's Ministry of Public Security"},
+		Description: "China's Ministry of Public Security."},
+	{Name: "RGB", Country: "KP", Aliases: []string{"Reconnaissance General Bureau", "North Korea's Reconnaissance General Bureau", "General Reconnaissance Bureau"},
+		Description: "North Korea's primary intelligence agency."},
+	{Name: "IRGC", Country: "IR", Aliases: []string{"Islamic Revolutionary Guard Corps", "Iran's Revolutionary Guards", "Revolutionary Guard", "Revolutionary Guards", "IRGC Cyber Electronic Command", "IRGC-CEC", "IRGC Intelligence Organization"},
+		Description: "Iran's Islamic Revolutionary Guard Corps and its cyber units."},
+	{Name: "MOIS", Country: "IR", Aliases: []string{"Ministry of Intelligence and Security", "Iran's Ministry of Intelligence and Security", "Iranian Ministry of Intelligence", "Iran's intelligence ministry", "Ministry of Intelligence of Iran", "VAJA"},
+		Description: "Iran's Ministry of Intelligence and Security."},
+	{Name: "NSA", Country: "US", Aliases: []string{"National Security Agency", "US National Security Agency", "Tailored Access Operations"},
+		Description: "The US National Security Agency."},
+	{Name: "CIA", Country: "US", Aliases: []string{"Central Intelligence Agency"},
+		Description: "The US Central Intelligence Agency."},
+	{Name: "GCHQ", Country: "GB", Aliases: []string{"Government Communications Headquarters"},
+		Description: "The UK's signals intelligence agency."},
+}
+
+// addAgencies appends StateAgencies to out, each alias only where no group
+// owns its key. A canonical agency name a group owns is an error.
+func addAgencies(out []Actor) ([]Actor, error) {
+	owned := map[string]string{}
+	for _, a := range out {
+		owned[Key(a.Name)] = a.Name
+		for _, al := range a.Aliases {
+			owned[Key(al)] = a.Name
+		}
+	}
+	for _, ag := range StateAgencies {
+		if o, ok := owned[Key(ag.Name)]; ok {
+			return nil, fmt.Errorf("state agency %s: the name belongs to %s; fix build.StateAgencies", ag.Name, o)
+		}
+		a := Actor{Name: ag.Name, Country: ag.Country, Description: ag.Description, Sources: []string{"newsdesk state agencies (actors/internal/build.StateAgencies)"} /* = actors.AgencySource */}
+		owned[Key(ag.Name)] = ag.Name
+		for _, al := range ag.Aliases {
+			if _, taken := owned[Key(al)]; taken {
+				continue
+			}
+			owned[Key(al)] = ag.Name
+			a.Aliases = append(a.Aliases, al)
+		}
+		slices.SortFunc(a.Aliases, func(x, y string) int {
+			return cmp.Or(cmp.Compare(strings.ToLower(x), strings.ToLower(y)), cmp.Compare(x, y))
+		})
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(x, y Actor) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name)), cmp.Compare(x.Name, y.Name))
+	})
+	return out, nil
+}
+
 // Rule documents how the canonical name is chosen.
 const Rule = "canonical name: the press name of a few best-known groups (Sandworm, Kimsuky, Lazarus Group, Volt Typhoon, Salt Typhoon, APT28, APT29; build.PressNames), else " +
 	"an alias of the form APT<digits> owned by the entry (lowest-numbered among the most authoritative), " +
-	"else the MITRE ATT&CK group name, else the MISP name; an ATT&CK name ending in Group or Team also answers to its first words (Lazarus); every name or alias (compared case-, space- and punctuation-insensitively) " +
+	"else the MITRE ATT&CK group name, else the MISP name; state agencies (GRU, MSS, IRGC, ...) from build.StateAgencies; an ATT&CK name ending in Group or Team also answers to its first words (Lazarus); every name or alias (compared case-, space- and punctuation-insensitively) " +
 	"belongs to exactly one entry: a MITRE name beats a MITRE alias, which beats a revoked MITRE name, a MISP name, a MISP alias; ties go to the lower ATT&CK id, then the earlier name"
 
 // Actor is one gazetteer entry in the data file.
@@ -222,6 +290,9 @@ func Build(corpus string) (data []byte, notice []byte, err error) {
 	}
 	actors, err := merge(groups, campaigns, misps)
 	if err != nil {
+		return nil, nil, err
+	}
+	if actors, err = addAgencies(actors); err != nil {
 		return nil, nil, err
 	}
 	f := File{Notice: Notice, Attribution: Attribution, Provenance: Provenance, Rule: Rule, Actors: actors}

@@ -1,0 +1,122 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func toy() ([]string, []Example) {
+	classes := []string{"none", "yes"}
+	var exs []Example
+	for i := range 40 {
+		if i%2 == 0 {
+			exs = append(exs, Example{Features: []string{"w:accused", "w:said", "rule:x"}, Class: 1})
+		} else {
+			exs = append(exs, Example{Features: []string{"w:weather", "w:said"}, Class: 0})
+		}
+	}
+	return classes, exs
+}
+
+func TestTrainLearnsAndIsDeterministic(t *testing.T) {
+	classes, exs := toy()
+	m, err := Train(classes, exs, DefaultOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := m.Probabilities([]string{"w:accused", "w:said"}); p[1] < 0.8 {
+		t.Errorf("P(yes | accused) = %.3f, want > 0.8", p[1])
+	}
+	if p := m.Probabilities([]string{"w:weather"}); p[0] < 0.9 {
+		t.Errorf("P(none | weather) = %.3f, want > 0.9", p[0])
+	}
+	var a, b bytes.Buffer
+	if _, err := m.WriteTo(&a); err != nil {
+		t.Fatal(err)
+	}
+	m2, _ := Train(classes, exs, DefaultOptions)
+	m2.WriteTo(&b)
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Fatal("two trainings on the same data wrote different models")
+	}
+	// round trip
+	r, err := Read(bytes.NewReader(a.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c bytes.Buffer
+	r.WriteTo(&c)
+	if !bytes.Equal(a.Bytes(), c.Bytes()) {
+		t.Fatal("read then write changed the model")
+	}
+	if got := r.Probabilities([]string{"w:accused"}); got[1] != m.Probabilities([]string{"w:accused"})[1] {
+		t.Errorf("read model scores %.6f, trained %.6f", got[1], m.Probabilities([]string{"w:accused"})[1])
+	}
+}
+
+func TestMinCountDropsRareFeatures(t *testing.T) {
+	classes, exs := toy()
+	exs = append(exs, Example{Features: []string{"w:once"}, Class: 1})
+	m, _ := Train(classes, exs, DefaultOptions)
+	if _, ok := m.index["w:once"]; ok {
+		t.Error("a feature seen once was kept")
+	}
+}
+
+func TestExplain(t *testing.T) {
+	classes, exs := toy()
+	m, _ := Train(classes, exs, DefaultOptions)
+	ex := m.Explain([]string{"w:said", "w:accused", "w:unknown"}, 1, 1)
+	if len(ex) != 1 || ex[0].Feature != "w:accused" || ex[0].Weight <= 0 {
+		t.Errorf("Explain = %+v, want w:accused first with a positive weight", ex)
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	for name, in := range map[string]string{
+		"empty":       "",
+		"magic":       "not a model\n",
+		"classes":     magic + "\nbias\t1\t2\n",
+		"weights":     magic + "\nclasses\tnone\tyes\nbias\t0\t0\nw:x\t1\n",
+		"not number":  magic + "\nclasses\tnone\tyes\nbias\t0\t0\nw:x\t1\tNaN\n",
+		"dup feature": magic + "\nclasses\tnone\tyes\nbias\t0\t0\nw:x\t1\t2\nw:x\t1\t2\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(in))
+			if !errors.Is(err, ErrFormat) {
+				t.Errorf("Read = %v, want ErrFormat", err)
+			}
+		})
+	}
+}
+
+func TestTrainRefusesBadInput(t *testing.T) {
+	if _, err := Train([]string{"none", "yes"}, nil, DefaultOptions); !errors.Is(err, ErrNoData) {
+		t.Errorf("no data: %v", err)
+	}
+	if _, err := Train([]string{"none", "yes"}, []Example{{Class: 5}}, DefaultOptions); err == nil {
+		t.Error("a class out of range was accepted")
+	}
+}
+
+// BenchmarkLoad reads the embedded model and reports the heap it holds
+// (heap-MB): the model must stay well under 100 MB.
+func BenchmarkLoad(b *testing.B) {
+	var m *Model
+	var before, after runtime.MemStats
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		var err error
+		if m, err = Read(bytes.NewReader(Embedded())); err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+	}
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(m.Features()), "features")
+}
