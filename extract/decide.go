@@ -158,14 +158,20 @@ func (st *docState) noteSpeaker(a *analysis) {
 func (st *docState) note(s news.Statement) {
 	if s.Kind != news.Response && len(s.Accused) > 0 {
 		st.lastAccused, st.accusedAt = s.Accused, st.n
-		for _, a := range s.Accused {
-			if isCountryCode(a) {
-				st.accusedCount[a]++
-			}
-		}
+		st.countAccused(s.Accused)
 	}
 	c := s
 	st.lastSpeaker = &c
+}
+
+// countAccused counts the states among accused (a state's agency or group
+// counts for the state).
+func (st *docState) countAccused(accused []string) {
+	for _, a := range accused {
+		if isCountryCode(a) {
+			st.accusedCount[a]++
+		}
+	}
 }
 
 // mostAccused is the state the document has accused most often so far.

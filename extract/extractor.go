@@ -222,8 +222,10 @@ func (e *Extractor) walk(doc news.Document, fn func(*analysis, []string, *docSta
 		fn(a, feats, st)
 		st.noteSpeaker(a)
 		if a.ruleKind == "" && a.perp && len(a.accused) > 0 {
-			// who did it, whatever was decided: for "they", "the officers"
+			// who did it, whatever was decided: for "they", "the officers",
+			// and the side that answers
 			st.lastAccused, st.accusedAt = a.accused, st.n
+			st.countAccused(a.accused)
 		}
 		if a.ruleKind != "" {
 			// the document state follows the rules, not the model, so

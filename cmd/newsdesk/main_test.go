@@ -107,6 +107,47 @@ func TestIngestAndExtractCommands(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &ex) != nil || len(ex.Statements) < 5 {
 		t.Errorf("extract --json: exit %d err %q out %.200q", code, errs, out)
 	}
+	for _, s := range ex.Statements {
+		if p, ok := s["probability"].(float64); !ok || p <= 0 || p > 1 {
+			t.Errorf("statement without a probability in (0, 1]: %v", s)
+		}
+	}
+	// --explain: every sentence, its probabilities and what weighed
+	out, errs, code = newsdesk(t, data, "extract", "../../internal/sample/data/apt31-accusations-2024-03.txt", "--explain", "--json")
+	var exp struct {
+		Sentences []struct {
+			Sentence      string             `json:"sentence"`
+			Kind          string             `json:"kind"`
+			Probabilities map[string]float64 `json:"probabilities"`
+			Weighed       []struct {
+				Feature string  `json:"feature"`
+				Weight  float64 `json:"weight"`
+			} `json:"weighed"`
+		} `json:"sentences"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &exp) != nil || len(exp.Sentences) < len(ex.Statements) {
+		t.Fatalf("extract --explain --json: exit %d err %q out %.300q", code, errs, out)
+	}
+	kinds := 0
+	for _, s := range exp.Sentences {
+		sum := 0.0
+		for _, p := range s.Probabilities {
+			sum += p
+		}
+		if len(s.Probabilities) != 6 || sum < 0.99 || sum > 1.01 || len(s.Weighed) == 0 {
+			t.Errorf("explained sentence %q: probabilities %v (sum %.3f), %d features", s.Sentence, s.Probabilities, sum, len(s.Weighed))
+		}
+		if s.Kind != "none" {
+			kinds++
+		}
+	}
+	if kinds != len(ex.Statements) {
+		t.Errorf("--explain decides %d statements, extract gives %d", kinds, len(ex.Statements))
+	}
+	out, _, code = newsdesk(t, data, "extract", "../../internal/sample/data/apt31-accusations-2024-03.txt", "--explain")
+	if code != 0 || !strings.Contains(out, "weighed:") || !strings.Contains(out, "RESPONSE") {
+		t.Errorf("extract --explain: exit %d out %.300q", code, out)
+	}
 }
 
 func TestUnknownCommandAndConfigTypo(t *testing.T) {
