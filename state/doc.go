@@ -1,8 +1,10 @@
 // Package state is newsdesk's durable small state, kept in one bbolt file
 // beside the index: digest subscriptions (with each channel's delivered
 // watermark), the digest ledger (one record per channel and slot: pending
-// before a post, posted with the message id after), and feed cursors for the
-// feed poller.
+// before a post, posted with the message id after), feed cursors for the
+// feed poller, and the deliveries the chat fronts have seen (FirstSeen:
+// request signatures, event and interaction ids, each until its window
+// ends), so that a replay is executed once even after a restart.
 //
 // Every write is one bbolt Update transaction, fsynced before it returns
 // (bbolt's default), so a record that a caller saw written survives a crash.

@@ -25,7 +25,11 @@ var (
 	bucketSubs   = []byte("subscriptions")
 	bucketLedger = []byte("digest_ledger")
 	bucketFeeds  = []byte("feed_cursors")
-	keySchema    = []byte("schema")
+	// bucketSeen maps a delivery key to its expiry; bucketSeenExp holds
+	// expiry+key, in time order, for pruning (FirstSeen).
+	bucketSeen    = []byte("seen_deliveries")
+	bucketSeenExp = []byte("seen_by_expiry")
+	keySchema     = []byte("schema")
 )
 
 const schemaVersion = "1"
@@ -62,7 +66,7 @@ func OpenWith(path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketSubs, bucketLedger, bucketFeeds} {
+		for _, b := range [][]byte{bucketMeta, bucketSubs, bucketLedger, bucketFeeds, bucketSeen, bucketSeenExp} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
