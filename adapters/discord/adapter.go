@@ -16,6 +16,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/internal/seen"
 )
 
 // Handler answers one command. *bot.Bot satisfies it.
@@ -26,6 +27,14 @@ type Handler interface {
 // Suggester proposes actor names for autocomplete. The gazetteer satisfies it.
 type Suggester interface {
 	Suggest(prefix string, n int) []string
+}
+
+// Deliveries remembers which interactions were already delivered, so that
+// a replay (the same signed request sent again, an event the gateway
+// delivers twice) is executed once. *state.Store satisfies it, durably
+// across restarts; without one the adapter remembers in memory.
+type Deliveries interface {
+	FirstSeen(ctx context.Context, key string, now time.Time, keep time.Duration) (bool, error)
 }
 
 // Config configures the adapter. Token is the bot token (with or without
@@ -53,6 +62,9 @@ type Config struct {
 	// ShutdownGrace is how long Run waits on cancellation for answers in
 	// progress (default 10s).
 	ShutdownGrace time.Duration
+	// Deliveries records each interaction id (default: in memory,
+	// forgotten on restart; serve passes the state store).
+	Deliveries Deliveries
 }
 
 // Platform is the platform name in bot.Request.
@@ -73,7 +85,6 @@ type Adapter struct {
 	s   *discordgo.Session
 
 	pubKey ed25519.PublicKey // nil: no HTTP interactions endpoint
-	seen   replayGuard       // interaction ids delivered over HTTP
 
 	running      atomic.Bool
 	disconnected chan struct{}
@@ -130,6 +141,9 @@ func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error)
 	}
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = 10 * time.Second
+	}
+	if cfg.Deliveries == nil {
+		cfg.Deliveries = &seen.Memory{}
 	}
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -22,8 +22,12 @@
 // an empty allowed_mentions ("parse": []), and all outside text is escaped
 // (Escape), so nothing an article says can ping anyone or break formatting.
 //
-// It imports bot (Request, Reply, Item), news (statement kinds) and
-// discordgo; it must not
+// Interaction ids (HTTP and gateway alike) go to Config.Deliveries (the
+// state store in serve), so a replay is executed once even after a
+// restart; an interaction without an id is refused.
+//
+// It imports bot (Request, Reply, Item), news (statement kinds),
+// internal/seen (the in-memory Deliveries default) and discordgo; it must not
 // import index, state, another adapter, or the digest package (which
 // declares its own interface with Post and FindSlot). discordfake, its
 // subpackage, is a fake Discord for tests.

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
@@ -9,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -108,8 +108,17 @@ func (a *Adapter) ServeInteraction(w http.ResponseWriter, r *http.Request) {
 		a.refuse(w, r, http.StatusBadRequest, "signed body is not an interaction")
 		return
 	}
-	if !a.seen.first(i.ID, start) {
-		a.refuse(w, r, http.StatusUnauthorized, "interaction "+i.ID+" already delivered (a replay)")
+	if i.ID == "" {
+		a.refuse(w, r, http.StatusBadRequest, "signed interaction without an id")
+		return
+	}
+	switch first, err := a.firstDelivery(r.Context(), i.ID, start); {
+	case err != nil:
+		a.log.Error("discord: interaction not executed: cannot record its delivery", "interaction", i.ID, "err", err)
+		http.Error(w, "newsdesk cannot record this interaction; try again", http.StatusServiceUnavailable)
+		return
+	case !first:
+		a.refuse(w, r, http.StatusUnauthorized, "interaction "+i.ID+" already delivered: a replay, ignored")
 		return
 	}
 	switch i.Type {
@@ -148,6 +157,17 @@ func (a *Adapter) ServeInteraction(w http.ResponseWriter, r *http.Request) {
 		a.log.Warn("discord: interaction type newsdesk does not serve", "type", i.Type.String(), "interaction", i.ID)
 		http.Error(w, "unsupported interaction type", http.StatusBadRequest)
 	}
+}
+
+// interactionKeep is how long an interaction id is remembered: a signature
+// timestamp may be up to 5 minutes either side of now, so 10 minutes covers
+// every moment at which a captured request could still be accepted.
+const interactionKeep = 2 * maxSignatureAge
+
+// firstDelivery records an interaction id (from HTTP or the gateway, one
+// key for both) and reports whether it is new.
+func (a *Adapter) firstDelivery(ctx context.Context, id string, now time.Time) (bool, error) {
+	return a.cfg.Deliveries.FirstSeen(ctx, "discord:interaction:"+id, now, interactionKeep)
 }
 
 // staleness says why a signature timestamp is refused ("" if it is fresh).
@@ -202,41 +222,4 @@ func writeInteractionResponse(w http.ResponseWriter, resp httpResponse) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
-}
-
-// replayGuard remembers the interaction ids delivered within the window in
-// which their signatures stay acceptable (a timestamp may be up to 5
-// minutes either side of now, so 10 minutes), and accepts each id once.
-type replayGuard struct {
-	mu    sync.Mutex
-	seen  map[string]struct{}
-	order []seenID // by expiry, oldest first
-}
-
-type seenID struct {
-	id  string
-	exp time.Time
-}
-
-func (g *replayGuard) first(id string, now time.Time) bool {
-	if id == "" {
-		return true
-	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.seen == nil {
-		g.seen = map[string]struct{}{}
-	}
-	n := 0
-	for n < len(g.order) && now.After(g.order[n].exp) {
-		delete(g.seen, g.order[n].id)
-		n++
-	}
-	g.order = g.order[n:]
-	if _, dup := g.seen[id]; dup {
-		return false
-	}
-	g.seen[id] = struct{}{}
-	g.order = append(g.order, seenID{id: id, exp: now.Add(2 * maxSignatureAge)})
-	return true
 }

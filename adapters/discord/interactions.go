@@ -29,6 +29,9 @@ func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionC
 		if ic.ApplicationCommandData().Name != a.cfg.Command {
 			return
 		}
+		if !a.firstGateway(ic.Interaction) {
+			return
+		}
 		if !a.begin() {
 			return
 		}
@@ -44,6 +47,28 @@ func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionC
 		defer a.inflight.Done()
 		a.autocomplete(ic.Interaction)
 	}
+}
+
+// firstGateway reports whether an application command from the gateway
+// is delivered for the first time (the gateway may deliver an event again
+// after a RESUME, and the same interaction may come over HTTP). An
+// interaction without an id, or whose delivery cannot be recorded, is not
+// executed.
+func (a *Adapter) firstGateway(i *discordgo.Interaction) bool {
+	if i.ID == "" {
+		a.log.Warn("discord: gateway interaction without an id ignored")
+		return false
+	}
+	first, err := a.firstDelivery(context.Background(), i.ID, time.Now())
+	switch {
+	case err != nil:
+		a.log.Error("discord: interaction not executed: cannot record its delivery", "interaction", i.ID, "err", err)
+		return false
+	case !first:
+		a.log.Warn("discord: interaction already delivered: a replay, ignored", "interaction", i.ID)
+		return false
+	}
+	return true
 }
 
 func queryOption(i *discordgo.Interaction) (value string, focused bool) {

@@ -15,11 +15,21 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/internal/seen"
 )
 
 // Handler answers one command. *bot.Bot satisfies it.
 type Handler interface {
 	Handle(ctx context.Context, req bot.Request) bot.Reply
+}
+
+// Deliveries remembers which requests were already delivered, so that a
+// replay (the same signed request sent again within Slack's five-minute
+// window, or an event Slack retries) is executed once. *state.Store
+// satisfies it, durably across restarts; without one the adapter remembers
+// in memory.
+type Deliveries interface {
+	FirstSeen(ctx context.Context, key string, now time.Time, keep time.Duration) (bool, error)
 }
 
 // Config configures the adapter. Secrets come from the environment; they
@@ -49,6 +59,10 @@ type Config struct {
 	// HTTPClient is used for the Web API and response_url (default: a client
 	// with a 15s timeout).
 	HTTPClient *http.Client
+	// Deliveries records each request's signature and each event's id
+	// (default: in memory, forgotten on restart; serve passes the state
+	// store).
+	Deliveries Deliveries
 }
 
 // Defaults.
@@ -72,9 +86,6 @@ type Adapter struct {
 	bg     context.Context // parent of background work; cancelled by Shutdown
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
-
-	seenMu sync.Mutex
-	seen   map[string]time.Time // Events API event_id → first seen
 }
 
 // New validates cfg and returns an adapter. It does no network I/O.
@@ -129,6 +140,9 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Adapter, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
+	if cfg.Deliveries == nil {
+		cfg.Deliveries = &seen.Memory{}
+	}
 	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
@@ -141,7 +155,6 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Adapter, error) {
 		api:    slack.New(cfg.BotToken, opts...),
 		bg:     bg,
 		cancel: cancel,
-		seen:   map[string]time.Time{},
 	}, nil
 }
 
@@ -284,6 +297,39 @@ func (a *Adapter) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool
 		return refuse(http.StatusUnauthorized, "signature mismatch", err)
 	}
 	return body, true
+}
+
+// Replay windows. A signature is acceptable while its timestamp is within
+// five minutes of now (either side), so it is remembered for ten; Slack
+// retries an event for about five minutes, and its id is remembered for an
+// hour.
+const (
+	signatureKeep = 10 * time.Minute
+	eventKeep     = time.Hour
+)
+
+// replayed reports whether the request (already verified) was delivered
+// before, remembering it if not. A replay is answered 200 with nothing done
+// (so that Slack does not retry) and logged once; when the record cannot be
+// written the request is answered 503 and not executed. Either way the
+// caller returns when replayed says true.
+func (a *Adapter) replayed(w http.ResponseWriter, r *http.Request) bool {
+	return a.seenBefore(w, r, "slack:sig:"+r.Header.Get("X-Slack-Signature"), signatureKeep, "request")
+}
+
+func (a *Adapter) seenBefore(w http.ResponseWriter, r *http.Request, key string, keep time.Duration, what string, logArgs ...any) bool {
+	first, err := a.cfg.Deliveries.FirstSeen(r.Context(), key, time.Now(), keep)
+	if err != nil {
+		a.log.Error("slack request not executed: cannot record its delivery", append([]any{"path", r.URL.Path, "error", err}, logArgs...)...)
+		http.Error(w, "newsdesk cannot record this request; try again", http.StatusServiceUnavailable)
+		return true
+	}
+	if !first {
+		a.log.Warn("slack "+what+" already delivered: a replay, ignored", append([]any{"path", r.URL.Path, "remote", r.RemoteAddr}, logArgs...)...)
+		w.WriteHeader(http.StatusOK)
+		return true
+	}
+	return false
 }
 
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {

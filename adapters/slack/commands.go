@@ -72,7 +72,7 @@ func (a *Adapter) answerMessages(r bot.Reply, text string) []commandAnswer {
 // serveCommand answers POST /slack/commands.
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 	body, ok := a.verified(w, r)
-	if !ok {
+	if !ok || a.replayed(w, r) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -174,7 +174,7 @@ func (a *Adapter) share(ctx context.Context, cb slack.InteractionCallback) {
 // serveInteraction answers POST /slack/interactions (block_actions).
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	body, ok := a.verified(w, r)
-	if !ok {
+	if !ok || a.replayed(w, r) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))

@@ -8,10 +8,12 @@
 //
 // Every HTTP request is verified (v0 HMAC signature over the raw body, five
 // minute window) before anything in it is parsed; a refused request gets 401
-// and is logged without its body. Text from articles is escaped for mrkdwn so
+// and is logged without its body. A verified request is executed once:
+// its signature (and an event's event_id) goes to Config.Deliveries (the
+// state store in serve), and a replay gets 200 with nothing done. Text from articles is escaped for mrkdwn so
 // it can never mention anyone or break the layout.
 //
-// It imports bot (for Request, Reply, Item), news (for statement kinds) and
-// slack-go only: never index, state, bot/digest or another adapter. Its
+// It imports bot (for Request, Reply, Item), news (for statement kinds),
+// internal/seen (the in-memory Deliveries default) and slack-go only: never index, state, bot/digest or another adapter. Its
 // subpackage slackfake is a fake Slack for tests.
 package slack

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -14,43 +13,12 @@ import (
 	"github.com/newsdesk/newsdesk/bot"
 )
 
-const (
-	seenTTL = time.Hour
-	seenMax = 10000
-)
-
-// firstSeen records an Events API event id and reports whether it is new.
-// Slack retries an event it thinks went unanswered (X-Slack-Retry-Num); an
-// event already handled is not handled again.
-func (a *Adapter) firstSeen(eventID string) bool {
-	if eventID == "" {
-		return true
+// eventID is an event_callback's event_id ("" when it has none).
+func eventID(ev slackevents.EventsAPIEvent) string {
+	if cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent); cb != nil {
+		return cb.EventID
 	}
-	now := time.Now()
-	a.seenMu.Lock()
-	defer a.seenMu.Unlock()
-	if _, dup := a.seen[eventID]; dup {
-		return false
-	}
-	if len(a.seen) >= seenMax {
-		for id, t := range a.seen {
-			if now.Sub(t) > seenTTL {
-				delete(a.seen, id)
-			}
-		}
-		if len(a.seen) >= seenMax { // all recent: drop arbitrary half
-			n := 0
-			for id := range a.seen {
-				if n >= seenMax/2 {
-					break
-				}
-				delete(a.seen, id)
-				n++
-			}
-		}
-	}
-	a.seen[eventID] = now
-	return true
+	return ""
 }
 
 // serveEvents answers POST /slack/events: url_verification, and
@@ -78,31 +46,29 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte(v.Challenge))
 	case slackevents.CallbackEvent:
+		// Slack retries an event it thinks went unanswered
+		// (X-Slack-Retry-Num), and a captured one may be sent again: each
+		// event id is handled once, across restarts.
+		retry := r.Header.Get("X-Slack-Retry-Num")
+		if id := eventID(ev); id != "" && a.seenBefore(w, r, "slack:event:"+id, eventKeep, "event", "event_id", id, "retry", retry) {
+			return
+		}
 		w.WriteHeader(http.StatusOK)
-		a.callback(ev, r.Header.Get("X-Slack-Retry-Num"))
+		a.callback(ev)
 	default:
 		w.WriteHeader(http.StatusOK)
 	}
 }
 
 // callback handles an event_callback (HTTP or Socket Mode); the caller has
-// already acknowledged it.
-func (a *Adapter) callback(ev slackevents.EventsAPIEvent, retryNum string) {
-	cb, _ := ev.Data.(*slackevents.EventsAPICallbackEvent)
-	eventID := ""
-	if cb != nil {
-		eventID = cb.EventID
-	}
+// already acknowledged it and checked that it is not a replay.
+func (a *Adapter) callback(ev slackevents.EventsAPIEvent) {
 	m, ok := ev.InnerEvent.Data.(*slackevents.AppMentionEvent)
 	if !ok {
 		return
 	}
 	if m.BotID != "" {
 		return // never answer a bot, ourselves included
-	}
-	if !a.firstSeen(eventID) {
-		a.log.Info("duplicate event ignored", "event_id", eventID, "retry", retryNum)
-		return
 	}
 	a.goLate(func(ctx context.Context) { a.mention(ctx, m) })
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -74,11 +75,18 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		if !ok || ev.Type != slackevents.CallbackEvent {
 			return
 		}
-		retry := ""
-		if evt.Request.RetryAttempt > 0 {
-			retry = fmt.Sprint(evt.Request.RetryAttempt)
+		if id := eventID(ev); id != "" {
+			first, err := a.cfg.Deliveries.FirstSeen(ctx, "slack:event:"+id, time.Now(), eventKeep)
+			switch {
+			case err != nil:
+				a.log.Error("slack event not executed: cannot record its delivery", "event_id", id, "error", err)
+				return
+			case !first:
+				a.log.Warn("slack event already delivered: a replay, ignored", "event_id", id, "retry", evt.Request.RetryAttempt)
+				return
+			}
 		}
-		a.callback(ev, retry)
+		a.callback(ev)
 	case socketmode.EventTypeInteractive:
 		if evt.Request == nil {
 			return

@@ -45,14 +45,15 @@ func (p *consolePoster) FindSlot(context.Context, string, string) (string, bool,
 	return "", false, nil
 }
 
-// openDigests opens the state store and the digest service with the given
-// posters. The caller closes the store.
-func (a *app) openDigests(posters map[string]digest.Poster) (*digest.Service, *state.Store, error) {
-	st, err := state.Open(filepath.Join(a.data, "state.db"))
-	if err != nil {
-		return nil, nil, err
-	}
-	svc, err := digest.New(digest.Config{
+// openState opens the state store in the data directory. The caller closes
+// it.
+func (a *app) openState() (*state.Store, error) {
+	return state.Open(filepath.Join(a.data, "state.db"))
+}
+
+// openDigests builds the digest service over st with the given posters.
+func (a *app) openDigests(st *state.Store, posters map[string]digest.Poster) (*digest.Service, error) {
+	return digest.New(digest.Config{
 		Store:        st,
 		Source:       a.ix,
 		Posters:      posters,
@@ -62,18 +63,19 @@ func (a *app) openDigests(posters map[string]digest.Poster) (*digest.Service, *s
 		DefaultQuiet: a.cfg.Digest.Quiet,
 		Grace:        a.cfg.Digest.Grace.D(),
 	})
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	return svc, st, nil
 }
 
 // consoleDigests gives the console and ask their digest commands; a failure
 // to open the state leaves digests off with a warning.
 func (a *app) consoleDigests(w io.Writer) bot.Digests {
-	svc, st, err := a.openDigests(map[string]digest.Poster{"console": &consolePoster{w: w}})
+	st, err := a.openState()
 	if err != nil {
+		a.log.Warn("digests are off in this session", "err", err)
+		return nil
+	}
+	svc, err := a.openDigests(st, map[string]digest.Poster{"console": &consolePoster{w: w}})
+	if err != nil {
+		st.Close()
 		a.log.Warn("digests are off in this session", "err", err)
 		return nil
 	}
@@ -111,10 +113,23 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	// listener and runners end and before the state store closes.
 	var stops []func(context.Context) error
 
+	// The state store holds the digest ledger and, for the fronts, every
+	// delivery seen (so that a replayed request is executed once, even
+	// after a restart).
+	var st *state.Store
+	if cfg.Secrets.SlackBotToken != "" || cfg.Secrets.DiscordBotToken != "" {
+		var err error
+		if st, err = a.openState(); err != nil {
+			return err
+		}
+		defer st.Close()
+	}
+
 	if cfg.Secrets.SlackBotToken != "" {
 		sa, err := slack.New(slack.Config{
 			BotToken: cfg.Secrets.SlackBotToken, SigningSecret: cfg.Secrets.SlackSigningSecret, AppToken: cfg.Secrets.SlackAppToken,
 			APIURL: cfg.Slack.APIURL, Command: cfg.Slack.Command, AckBudget: cfg.Slack.AckBudget.D(),
+			Deliveries: st,
 		}, a.bot, log)
 		if err != nil {
 			return err
@@ -130,7 +145,8 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		log.Info("slack enabled", "http", cfg.Secrets.SlackSigningSecret != "", "socket_mode", cfg.Secrets.SlackAppToken != "")
 	}
 	if cfg.Secrets.DiscordBotToken != "" {
-		da, err := discord.New(discord.Config{Token: cfg.Secrets.DiscordBotToken, GuildID: cfg.Discord.GuildID, Command: cfg.Discord.Command, PublicKey: cfg.Discord.PublicKey},
+		da, err := discord.New(discord.Config{Token: cfg.Secrets.DiscordBotToken, GuildID: cfg.Discord.GuildID, Command: cfg.Discord.Command, PublicKey: cfg.Discord.PublicKey,
+			Deliveries: st},
 			a.bot, a.gaz, log.With("adapter", "discord"))
 		if err != nil {
 			return err
@@ -154,11 +170,10 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		log.Info("discord enabled", "guild", cfg.Discord.GuildID)
 	}
 	if len(posters) > 0 {
-		svc, st, err := a.openDigests(posters)
+		svc, err := a.openDigests(st, posters)
 		if err != nil {
 			return err
 		}
-		defer st.Close()
 		a.bot.Digests = svc
 		runners = append(runners, svc.Run)
 		for _, f := range cfg.Feeds {
@@ -281,12 +296,17 @@ func cmdDigest(ctx context.Context, g globals, channel string, preview bool, std
 		return exitError
 	}
 	defer a.Close()
-	svc, st, err := a.openDigests(map[string]digest.Poster{"console": &consolePoster{w: stdout}})
+	st, err := a.openState()
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
 		return exitError
 	}
 	defer st.Close()
+	svc, err := a.openDigests(st, map[string]digest.Poster{"console": &consolePoster{w: stdout}})
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk:", err)
+		return exitError
+	}
 	r, err := svc.Preview(ctx, channel)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: digest preview:", err)
