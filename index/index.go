@@ -56,7 +56,11 @@ const (
 )
 
 // Open opens the index at path, creating it when the path does not exist
-// (or is an empty directory). Only one process may have an index open: a
+// (or is an empty directory). A damaged index is refused with a
+// *DamagedError naming the file (errors.Is(err, ErrDamaged)), never
+// recreated: its files, including the checksum of every segment it will
+// load (one streamed read of each), are checked before Bleve maps them, and
+// a panic of Bleve while opening is recovered. Only one process may have an index open: a
 // second one gets an error saying so after about a second.
 //
 // An index written with another mapping version is refused with an error
@@ -68,8 +72,11 @@ func Open(path string) (*Index, error) {
 	if _, err := finishInterruptedRebuild(path); err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
+	if err := precheck(path); err != nil {
+		return nil, err
+	}
 	cfg := map[string]any{"bolt_timeout": lockTimeout}
-	bi, err := bleve.OpenUsing(path, cfg)
+	bi, err := openBleve(path, cfg)
 	switch {
 	case err == nil:
 		if verr := checkMappingVersion(bi); verr != nil {
@@ -99,6 +106,9 @@ func Open(path string) (*Index, error) {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, fmt.Errorf("index %s is in use by another newsdesk process: stop it or use another data directory: %w", path, err)
 	default:
+		if d := diagnose(path, err); d != nil {
+			return nil, d
+		}
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
 	return newIndex(path, bi), nil

@@ -11,6 +11,11 @@
 // Only one process may hold the file: Open waits a bounded time for the lock
 // and then fails with an error that says so.
 //
+// A damaged file (empty, truncated, garbled, failing bbolt's consistency
+// check) is refused with a *DamagedError and never recreated; Quarantine
+// moves it aside for newsdesk repair.
+//
 // state stores plain values and knows nothing of chat platforms, the index or
-// the bot. It must import nothing but the standard library and bbolt.
+// the bot. It must import nothing but the standard library, bbolt and
+// internal/boltfile.
 package state

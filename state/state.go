@@ -47,7 +47,10 @@ type Options struct {
 	LockTimeout time.Duration
 }
 
-// Open opens (creating if needed) the state file at path.
+// Open opens (creating if needed) the state file at path. A file that
+// exists but is damaged (empty, truncated, garbled, or failing bbolt's
+// consistency check) is refused with a *DamagedError naming it and the fix
+// (errors.Is(err, ErrDamaged)); it is never recreated or overwritten.
 func Open(path string) (*Store, error) { return OpenWith(path, Options{}) }
 
 // OpenWith is Open with options.
@@ -58,12 +61,23 @@ func OpenWith(path string, o Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("open state %s: create directory: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout})
+	if err := precheck(path); err != nil {
+		return nil, err
+	}
+	db, err := openBolt(path, &bolt.Options{Timeout: o.LockTimeout})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open state %s: %w (waited %s for its lock): stop the other newsdesk or use another data directory", path, ErrLocked, o.LockTimeout)
 	}
+	var damaged *DamagedError
+	if errors.As(err, &damaged) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
+	}
+	if err := consistent(db, path); err != nil {
+		db.Close()
+		return nil, err
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketMeta, bucketSubs, bucketLedger, bucketFeeds, bucketSeen, bucketSeenExp} {

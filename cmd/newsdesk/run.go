@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/adapters/console"
@@ -40,6 +41,7 @@ Usage:
   newsdesk serve                    run the Slack, Discord and HTTP fronts the config enables
   newsdesk digest --channel PLATFORM:ID --preview   print a channel's next digest
   newsdesk reindex                  re-extract and re-index every stored article
+  newsdesk repair                   check state.db and the index (serve stopped): move a damaged state.db aside, say how to recover a damaged index
   newsdesk config check             validate the configuration and print it (secrets hidden)
 
 Global flags (before or after the command):
@@ -118,6 +120,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdHealthcheck(ctx, g, stderr)
 	case "reindex":
 		return cmdReindex(ctx, g, stdout, stderr)
+	case "repair":
+		return cmdRepair(ctx, g, time.Now(), stdout, stderr)
 	case "config":
 		if len(pos) != 1 || pos[0] != "check" {
 			fmt.Fprintln(stderr, "usage: newsdesk config check")
