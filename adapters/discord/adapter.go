@@ -65,6 +65,9 @@ type Config struct {
 	// Deliveries records each interaction id (default: in memory,
 	// forgotten on restart; serve passes the state store).
 	Deliveries Deliveries
+	// After is the clock behind the gateway's reconnection backoff
+	// (default time.After; tests inject their own).
+	After func(time.Duration) <-chan time.Time
 }
 
 // Platform is the platform name in bot.Request.
@@ -87,6 +90,7 @@ type Adapter struct {
 	pubKey ed25519.PublicKey // nil: no HTTP interactions endpoint
 
 	running      atomic.Bool
+	ready        atomic.Bool // the gateway is connected and the command registered
 	disconnected chan struct{}
 
 	idMu  sync.RWMutex
@@ -144,6 +148,9 @@ func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error)
 	}
 	if cfg.Deliveries == nil {
 		cfg.Deliveries = &seen.Memory{}
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
 	}
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -219,10 +226,62 @@ func (a *Adapter) identity() (botID, appID string) {
 // disconnect (read error, missed heartbeat ACKs, op 7) discordgo closes the
 // session and emits Disconnect; Run then reopens it (RESUME with the same
 // session) at once, then with backoff from 1s to 1 minute, until ctx ends.
+//
+// A gateway that cannot be reached (or a registration that fails) at
+// start-up is retried the same way: Run does not return an error for it, so
+// that one platform's outage never stops the rest of serve; Ready reports
+// false meanwhile, and each failed attempt is logged.
 func (a *Adapter) Run(ctx context.Context) error {
 	if !a.running.CompareAndSwap(false, true) {
 		return errors.New("discord: Run called twice")
 	}
+	wait := time.Duration(0)
+	for attempt := 1; ; attempt++ {
+		err := a.connect(ctx)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			a.shutdown()
+			return nil // cancelled while connecting
+		}
+		wait = nextBackoff(wait)
+		a.log.Warn("discord: cannot connect; retrying", "attempt", attempt, "in", wait, "err", err)
+		select {
+		case <-ctx.Done():
+			a.shutdown()
+			return nil
+		case <-a.cfg.After(wait):
+		}
+	}
+	a.ready.Store(true)
+	botID, _ := a.identity()
+	a.log.Info("discord: connected", "bot_id", botID, "command", "/"+a.cfg.Command, "guild", a.cfg.GuildID)
+	for {
+		select {
+		case <-ctx.Done():
+			a.ready.Store(false)
+			a.shutdown()
+			a.log.Info("discord: closed")
+			return nil
+		case <-a.disconnected:
+			a.ready.Store(false)
+			a.reconnect(ctx)
+		}
+	}
+}
+
+// Ready reports whether the gateway is connected (for /readyz).
+func (a *Adapter) Ready() bool { return a.ready.Load() }
+
+// nextBackoff is 1s, doubling to at most a minute.
+func nextBackoff(wait time.Duration) time.Duration {
+	return min(max(2*wait, time.Second), time.Minute)
+}
+
+// connect opens the gateway and registers the application command; on
+// failure the gateway is left closed.
+func (a *Adapter) connect(ctx context.Context) error {
 	if err := a.s.Open(); err != nil {
 		return fmt.Errorf("discord: open gateway: %w", err)
 	}
@@ -231,41 +290,32 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.s.State.RUnlock()
 	a.setIdentity(user, app)
 	if err := a.register(ctx); err != nil {
-		a.shutdown()
-		if ctx.Err() != nil {
-			return nil // cancelled while registering
-		}
+		_ = a.s.Close()
 		return err
 	}
-	botID, _ := a.identity()
-	a.log.Info("discord: connected", "bot_id", botID, "command", "/"+a.cfg.Command, "guild", a.cfg.GuildID)
-	for {
-		select {
-		case <-ctx.Done():
-			a.shutdown()
-			a.log.Info("discord: closed")
-			return nil
-		case <-a.disconnected:
-			a.reconnect(ctx)
-		}
-	}
+	return nil
 }
 
 func (a *Adapter) reconnect(ctx context.Context) {
 	wait := time.Duration(0)
 	for attempt := 1; ; attempt++ {
-		select {
-		case <-ctx.Done():
+		if wait > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-a.cfg.After(wait):
+			}
+		} else if ctx.Err() != nil {
 			return
-		case <-time.After(wait):
 		}
 		err := a.s.Open()
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+			a.ready.Store(true)
 			a.log.Info("discord: gateway reconnected", "attempt", attempt)
 			return
 		}
 		a.log.Warn("discord: gateway reconnect failed", "attempt", attempt, "err", err)
-		wait = min(max(2*wait, time.Second), time.Minute)
+		wait = nextBackoff(wait)
 	}
 }
 

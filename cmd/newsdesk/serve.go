@@ -112,6 +112,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	// stops wait for background work (late Slack answers) after the
 	// listener and runners end and before the state store closes.
 	var stops []func(context.Context) error
+	var parts []readyPart // what /readyz reports
 
 	// The state store holds the digest ledger and, for the fronts, every
 	// delivery seen (so that a replayed request is executed once, even
@@ -165,7 +166,10 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 			dlog.Log(context.Background(), l, fmt.Sprintf(format, args...))
 		}
 		posters["discord"] = da
-		runners = append(runners, da.Run) // mentions need the gateway even when interactions come over HTTP
+		// mentions need the gateway even when interactions come over HTTP;
+		// Run retries an unreachable gateway itself, and /readyz says so
+		runners = append(runners, da.Run)
+		parts = append(parts, readyPart{name: "discord_gateway", ready: func(context.Context) bool { return da.Ready() }})
 		da.Routes(mux)
 		log.Info("discord enabled", "guild", cfg.Discord.GuildID)
 	}
@@ -186,13 +190,17 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		mux.Handle("POST /api/v1/articles", &ingest.API{In: a.in, Token: cfg.Secrets.APIToken, Log: log.With("api", "ingest")})
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := a.ix.Count(r.Context()); err != nil {
-			http.Error(w, "index not ready", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ready")
-	})
+	parts = append(parts, readyPart{name: "index", vital: true, ready: func(ctx context.Context) bool {
+		_, err := a.ix.Count(ctx)
+		return err == nil
+	}})
+	if st != nil {
+		parts = append(parts, readyPart{name: "state", vital: true, ready: func(ctx context.Context) bool {
+			_, err := st.SeenCount(ctx)
+			return err == nil
+		}})
+	}
+	mux.HandleFunc("GET /readyz", readiness(parts))
 	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
 		n, _ := a.ix.Count(r.Context())
 		seq, _ := a.ix.MaxSeq(r.Context())
