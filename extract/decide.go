@@ -1,8 +1,11 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/newsdesk/newsdesk/actors"
 
 	"github.com/newsdesk/newsdesk/news"
 )
@@ -130,10 +133,12 @@ func (a *analysis) statement(st *docState, k news.Kind) news.Statement {
 	if k == news.Indictment || k == news.Sanction {
 		// the people and organisations charged or designated, as written
 		for _, p := range a.s.namedPeople(st, a.actorTok) {
-			accused = appendUniq(accused, p)
+			if !containsStr(a.targets, p) {
+				accused = appendUniq(accused, p)
+			}
 		}
 	}
-	accused = dropPrefixes(accused)
+	accused = dropPrefixes(st.notOwnAgencies(accused, countries))
 	return news.Statement{
 		Kind:           k,
 		Speaker:        speaker,
@@ -234,7 +239,13 @@ func (s *sent) namedPeople(st *docState, skip map[int]bool) []string {
 		for k := i; k < j; k++ {
 			actor = actor || skip[k]
 		}
-		if n >= 2 && n <= 5 && !actor {
+		_, pw := s.prevWord(i)
+		common := false
+		for k := i; k < j; k++ {
+			l := s.toks[k].lower
+			common = common || len(cues[l]) > 0 || cyberContext[l] || strings.HasSuffix(l, "ing") || nameNouns[l]
+		}
+		if n >= 2 && n <= 5 && !actor && !victimWords[pw] && !common {
 			name := s.text[s.toks[i].start:s.toks[j-1].end]
 			words := strings.Fields(name)
 			if _, spoke := st.persons[strings.ToLower(words[len(words)-1])]; !spoke {
@@ -245,6 +256,16 @@ func (s *sent) namedPeople(st *docState, skip map[int]bool) []string {
 	}
 	return out
 }
+
+// victimWords before a name make it a victim or a place, not the accused.
+var victimWords = set(`into at against targeting targeted hacked hacking breached breaching attacked attacking compromised of from in to with by for
+	including include includes like as`)
+
+// nameNouns in a capitalised run make it a title or an institution, not
+// a person or company charged.
+var nameNouns = set(`additional new national state states united republic party committee laboratory agency
+	organization organisation association olympic olympics games university institute hospital election elections campaign
+	house senate congress parliament court council commission`)
 
 var monthWords = set(`january february march april may june july august september october november december monday tuesday wednesday thursday friday saturday sunday`)
 
@@ -264,6 +285,23 @@ func dropPrefixes(names []string) []string {
 		if !longer {
 			out = append(out, n)
 		}
+	}
+	return out
+}
+
+// notOwnAgencies leaves out of accused the agencies of the speaker's own
+// state ("the National Security Agency and CISA said ..."): a state does
+// not accuse itself.
+func (st *docState) notOwnAgencies(accused, countries []string) []string {
+	if st.g == nil || len(countries) == 0 {
+		return accused
+	}
+	out := accused[:0:0]
+	for _, a := range accused {
+		if act, ok := st.g.Lookup(a); ok && act.Country != "" && containsStr(countries, act.Country) && slices.Contains(act.Sources, actors.AgencySource) {
+			continue
+		}
+		out = append(out, a)
 	}
 	return out
 }

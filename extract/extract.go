@@ -2,6 +2,7 @@ package extract
 
 import (
 	"errors"
+	"github.com/newsdesk/newsdesk/actors"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ type docState struct {
 	cyberAt               int  // the last sentence that spoke of cyber matters
 	titleCyber            bool // the headline speaks of cyber matters: so does the story
 
+	g             *actors.Gazetteer
 	accusedCount  map[string]int // states the rules saw accused, and how often
 	lastCountries []string       // the last official speaker's countries, whatever was decided
 	spokeAt       int            // the sentence of lastSpeaker

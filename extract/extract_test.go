@@ -425,12 +425,13 @@ func TestDeterministic(t *testing.T) {
 }
 
 func TestSentences(t *testing.T) {
-	p := `Mr. Dowden said the U.S. Department of Justice agreed. The FBI's Maksim V. Yakubets case is "closed." He left. In Jan. 2024 they met — as you know, right? — twice`
+	p := `Mr. Dowden said the U.S. Department of Justice agreed. The FBI's Maksim V. Yakubets case is "closed." He left. In Jan. 2024 they met — as you know, right? — twice. Treasury named Evil Corp. The U.S. Department of Justice charged Hainan Co. staff`
 	var got []string
 	for _, r := range sentences(p) {
 		got = append(got, p[r[0]:r[1]])
 	}
-	want := []string{"Mr. Dowden said the U.S. Department of Justice agreed.", `The FBI's Maksim V. Yakubets case is "closed."`, "He left.", "In Jan. 2024 they met — as you know, right? — twice"}
+	want := []string{"Mr. Dowden said the U.S. Department of Justice agreed.", `The FBI's Maksim V. Yakubets case is "closed."`, "He left.", "In Jan. 2024 they met — as you know, right? — twice.",
+		"Treasury named Evil Corp.", "The U.S. Department of Justice charged Hainan Co. staff"}
 	if !slices.Equal(got, want) {
 		t.Errorf("sentences = %q, want %q", got, want)
 	}

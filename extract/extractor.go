@@ -207,7 +207,7 @@ func (e *Extractor) walk(doc news.Document, fn func(*analysis, []string, *docSta
 	if len(doc.Title) > MaxBody {
 		return fmt.Errorf("%w: title is %d bytes, the limit is %d (MaxBody)", ErrTooLarge, len(doc.Title), MaxBody)
 	}
-	st := &docState{persons: map[string]person{}, accusedCount: map[string]int{}, published: doc.Published}
+	st := &docState{g: e.g, persons: map[string]person{}, accusedCount: map[string]int{}, published: doc.Published}
 	if doc.Publisher != "" {
 		ps := analyse(doc.Publisher)
 		if ok, _ := ps.official(span{0, len(ps.toks)}); ok && len(ps.toks) > 0 {

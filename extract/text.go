@@ -119,6 +119,18 @@ func lowerASCII(s string) string {
 var abbreviations = set(`mr mrs ms dr st gen lt col sgt sen rep gov jan feb mar apr jun jul aug sep sept oct nov dec no vs inc co corp ltd jr sr
 	e.g i.e al fig approx dept univ adm capt prof rev gen maj cmdr fr messrs mt ft est`)
 
+// endingAbbreviations end a name that may end a sentence too: "linked to
+// Evil Corp. The Treasury said ..." splits before a typical opener.
+var endingAbbreviations = set(`inc co corp ltd jr sr`)
+
+func startsSentence(p string, k int) bool {
+	e := k
+	for e < len(p) && isLetterDigit(rune(p[e])) {
+		e++
+	}
+	return sentenceStarters[p[k:e]]
+}
+
 var sentenceStarters = set(`The We In It This He She They On At A An As But And However Meanwhile Officials Today`)
 
 // sentences splits a paragraph into sentence byte ranges [start, end),
@@ -187,7 +199,7 @@ func sentences(p string) [][2]int {
 				w -= sz
 			}
 			word := strings.ToLower(p[w:i])
-			if abbreviations[strings.TrimSuffix(word, ".")] {
+			if abbreviations[strings.TrimSuffix(word, ".")] && !(endingAbbreviations[word] && startsSentence(p, k)) {
 				i = j
 				continue
 			}
