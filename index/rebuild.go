@@ -236,86 +236,184 @@ func openReadOnly(path string) (bleve.Index, error) {
 }
 
 // copyArticles streams every article stored in src into dst, transformed.
-// It walks all documents of src in internal order, so it needs neither the
-// source mapping's fields nor a search window.
 func copyArticles(ctx context.Context, src bleve.Index, dst *Index, transform func(news.Article) (news.Article, error)) (arts, stmts int, err error) {
+	w := &copier{ctx: ctx, dst: dst, transform: transform}
+	if err := eachStored(ctx, src, w.add); err != nil {
+		return w.arts, w.stmts, err
+	}
+	return w.arts, w.stmts, w.flush()
+}
+
+// copier writes articles into a new index in batches, transformed.
+type copier struct {
+	ctx         context.Context
+	dst         *Index
+	transform   func(news.Article) (news.Article, error)
+	batch       []news.Article
+	arts, stmts int
+}
+
+func (w *copier) add(a news.Article) error {
+	if w.transform != nil {
+		orig := a
+		var err error
+		a, err = w.transform(orig)
+		if err != nil {
+			return fmt.Errorf("transform article %s: %w", orig.ID, err)
+		}
+		if a.ID != orig.ID {
+			return fmt.Errorf("transform article %s: it changed the id to %q; a rebuild must keep ids", orig.ID, a.ID)
+		}
+		a.Seq, a.IngestedAt = orig.Seq, orig.IngestedAt
+		a.Summarize()
+	}
+	w.batch = append(w.batch, a)
+	if len(w.batch) == BatchSize {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *copier) flush() error {
+	if len(w.batch) == 0 {
+		return nil
+	}
+	if err := w.dst.Put(w.ctx, w.batch); err != nil {
+		return fmt.Errorf("write new index: %w", err)
+	}
+	w.arts += len(w.batch)
+	for _, a := range w.batch {
+		w.stmts += len(a.Statements)
+	}
+	w.batch = w.batch[:0]
+	return nil
+}
+
+// Each calls fn with every article stored in the index, in internal order
+// (the article store's migration reads an index that predates it).
+func (ix *Index) Each(ctx context.Context, fn func(news.Article) error) error {
+	return eachStored(ctx, ix.idx, fn)
+}
+
+// eachStored calls fn with every article document's stored article, in
+// internal order, without a search (so without a result window).
+func eachStored(ctx context.Context, src bleve.Index, fn func(news.Article) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("bleve panicked while reading the old index: %v", r)
+			err = fmt.Errorf("bleve panicked while reading the index: %v", r)
 		}
 	}()
 	adv, err := src.Advanced()
 	if err != nil {
-		return 0, 0, fmt.Errorf("read old index: %w", err)
+		return fmt.Errorf("read index: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return 0, 0, fmt.Errorf("read old index: %w", err)
+		return fmt.Errorf("read index: %w", err)
 	}
 	defer func() { _ = r.Close() }()
 	ids, err := r.DocIDReaderAll()
 	if err != nil {
-		return 0, 0, fmt.Errorf("read old index: list documents: %w", err)
+		return fmt.Errorf("read index: list documents: %w", err)
 	}
 	defer func() { _ = ids.Close() }()
-
-	batch := make([]news.Article, 0, BatchSize)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := dst.Put(ctx, batch); err != nil {
-			return fmt.Errorf("write new index: %w", err)
-		}
-		arts += len(batch)
-		for _, a := range batch {
-			stmts += len(a.Statements)
-		}
-		batch = batch[:0]
-		return nil
-	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return arts, stmts, err
+			return err
 		}
 		iid, err := ids.Next()
 		if err != nil {
-			return arts, stmts, fmt.Errorf("read old index: next document: %w", err)
+			return fmt.Errorf("read index: next document: %w", err)
 		}
 		if iid == nil {
-			break
+			return nil
 		}
 		id, err := r.ExternalID(iid)
 		if err != nil {
-			return arts, stmts, fmt.Errorf("read old index: document id: %w", err)
+			return fmt.Errorf("read index: document id: %w", err)
 		}
 		if strings.Contains(id, "#") {
 			continue // a statement document: rebuilt from its article
 		}
 		a, err := storedArticle(r, id)
 		if err != nil {
-			return arts, stmts, err
+			return err
 		}
-		if transform != nil {
-			orig := a
-			a, err = transform(orig)
-			if err != nil {
-				return arts, stmts, fmt.Errorf("transform article %s: %w", orig.ID, err)
-			}
-			if a.ID != orig.ID {
-				return arts, stmts, fmt.Errorf("transform article %s: it changed the id to %q; a rebuild must keep ids", orig.ID, a.ID)
-			}
-			a.Seq, a.IngestedAt = orig.Seq, orig.IngestedAt
-			a.Summarize()
-		}
-		batch = append(batch, a)
-		if len(batch) == BatchSize {
-			if err := flush(); err != nil {
-				return arts, stmts, err
-			}
+		if err := fn(a); err != nil {
+			return err
 		}
 	}
-	return arts, stmts, flush()
+}
+
+// Source yields the articles a rebuild writes: the article store's Each.
+type Source func(ctx context.Context, fn func(news.Article) error) error
+
+// RebuildFrom builds the index at path afresh, with the current mapping,
+// from src (the article store, the system of record), transformed as in
+// Rebuild. Unlike Rebuild it does not read the old index, so it works on an
+// index that is damaged or gone (`newsdesk repair`). The new index is built
+// beside the old one and swapped in only when complete; an old index at path
+// is kept at path+".old-<UTC timestamp>" (RebuildInfo.OldPath), never
+// deleted. The caller must hold the article store, which keeps any other
+// newsdesk from running on this data directory.
+func RebuildFrom(ctx context.Context, path string, src Source, transform func(news.Article) (news.Article, error)) (info RebuildInfo, err error) {
+	info.NewVersion = mappingVersion
+	info.OldVersion = "not read"
+	if finished, err := finishInterruptedRebuild(path); err != nil {
+		return info, err
+	} else if finished {
+		info.Recovered = append(info.Recovered, "finished an interrupted swap: moved "+path+rebuiltSuffix+" to "+path)
+	}
+	rebuildPath, rebuiltPath := path+rebuildSuffix, path+rebuiltSuffix
+	for _, p := range []string{rebuildPath, rebuiltPath} {
+		removed, err := removeLeftover(p)
+		if err != nil {
+			return info, fmt.Errorf("rebuild index %s: %w", path, err)
+		}
+		if removed {
+			info.Recovered = append(info.Recovered, "removed "+p+" left by an interrupted rebuild")
+		}
+	}
+	nw, err := Open(rebuildPath)
+	if err != nil {
+		return info, fmt.Errorf("rebuild index %s: create new index: %w", path, err)
+	}
+	discard := func() {
+		_ = nw.Close()
+		_ = os.RemoveAll(rebuildPath)
+	}
+	w := &copier{ctx: ctx, dst: nw, transform: transform}
+	if err := src(ctx, w.add); err != nil {
+		discard()
+		return info, fmt.Errorf("rebuild index %s from the article store: %w (the index is unchanged)", path, err)
+	}
+	if err := w.flush(); err != nil {
+		discard()
+		return info, fmt.Errorf("rebuild index %s from the article store: %w (the index is unchanged)", path, err)
+	}
+	info.Articles, info.Statements = w.arts, w.stmts
+	if err := nw.Close(); err != nil {
+		_ = os.RemoveAll(rebuildPath)
+		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
+	}
+	if err := os.Rename(rebuildPath, rebuiltPath); err != nil {
+		_ = os.RemoveAll(rebuildPath)
+		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		if info.OldPath, err = freeOldName(path, time.Now()); err != nil {
+			return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged; the rebuilt one is in %s)", path, err, rebuiltPath)
+		}
+		if err := os.Rename(path, info.OldPath); err != nil {
+			info.OldPath = ""
+			return info, fmt.Errorf("rebuild index %s: move the old index aside: %w (the index is unchanged; the rebuilt one is in %s)", path, err, rebuiltPath)
+		}
+	}
+	if err := os.Rename(rebuiltPath, path); err != nil {
+		return info, fmt.Errorf("rebuild index %s: move the rebuilt index into place: %w (the rebuilt one is in %s: rename it to %s)", path, err, rebuiltPath, path)
+	}
+	slog.Default().Info("rebuild: index rebuilt from the article store", "path", path, "articles", info.Articles, "statements", info.Statements, "old_path", info.OldPath)
+	return info, nil
 }
 
 // storedArticle decodes the article JSON stored in article document id.

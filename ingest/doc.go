@@ -1,12 +1,18 @@
-// Package ingest turns sources into indexed articles: plain-text and
-// Markdown articles (the shape of the bundled seed article), JSON Lines
+// Package ingest turns sources into stored and indexed articles: plain-text
+// and Markdown articles (the shape of the bundled seed article), JSON Lines
 // records, RSS/Atom feeds and the authenticated HTTP ingestion API.
 //
-// It gives each article a stable id, runs extraction, assigns the ingestion
+// It gives each article a stable id, runs extraction (one batch at a time,
+// on all cores, outside the critical section), assigns the ingestion
 // sequence number, skips articles it already holds unchanged, and
 // acknowledges an article only after the batch holding it is durable in the
-// index. A bad file or line gets an error naming it; the rest still goes in.
+// records (the article store, the system of record) and written to the
+// index. An index that falls behind the records is caught up; Reindex and
+// Reextract rebuild the index from the records with the current extractor,
+// keeping every statement's seq. A bad file or line gets an error naming it;
+// the rest still goes in.
 //
-// It may import news, extract and the standard library (plus gofeed); it
-// declares the Store it writes to and must not import adapters or bot.
+// It may import news, index (for Reindex) and the standard library (plus
+// gofeed); it declares the Records, Index and Extractor it uses and must
+// not import adapters or bot.
 package ingest

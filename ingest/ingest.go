@@ -17,11 +17,20 @@ import (
 	"github.com/newsdesk/newsdesk/news"
 )
 
-// Store is where ingested articles go: the index.
-type Store interface {
+// Records is the system of record (package articles): every article,
+// durable before it is acknowledged, and the source of sequence numbers.
+type Records interface {
 	Put(ctx context.Context, arts []news.Article) error
 	Article(ctx context.Context, id string) (news.Article, error)
 	MaxSeq(ctx context.Context) (uint64, error)
+	Each(ctx context.Context, after uint64, fn func(news.Article) error) error
+}
+
+// Index is the search index, derived from the records.
+type Index interface {
+	Put(ctx context.Context, arts []news.Article) error
+	MaxSeq(ctx context.Context) (uint64, error)
+	Each(ctx context.Context, fn func(news.Article) error) error
 }
 
 // Extractor finds the statements in a batch of documents (see
@@ -40,25 +49,115 @@ const BatchSize = 500
 // use: sequence numbers are assigned and made durable in one critical
 // section, so the digest watermark never skips an article.
 type Ingester struct {
-	store Store
-	ex    Extractor
-	log   *slog.Logger
-	now   func() time.Time
+	records Records
+	index   Index
+	ex      Extractor
+	log     *slog.Logger
+	now     func() time.Time
 
-	mu  sync.Mutex
-	seq uint64
+	mu     sync.Mutex
+	seq    uint64
+	behind bool // an index write failed after the records were stored
 }
 
-// New returns an Ingester that continues the store's sequence.
-func New(ctx context.Context, store Store, ex Extractor, log *slog.Logger) (*Ingester, error) {
-	seq, err := store.MaxSeq(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read ingestion sequence: %w", err)
-	}
+// New returns an Ingester that continues the records' sequence. An index
+// that holds articles the records do not (one that predates the article
+// store) is copied into the records first; an index behind the records (an
+// index write that failed after the records were stored) is caught up.
+func New(ctx context.Context, records Records, index Index, ex Extractor, log *slog.Logger) (*Ingester, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Ingester{store: store, ex: ex, log: log, now: time.Now, seq: seq}, nil
+	in := &Ingester{records: records, index: index, ex: ex, log: log, now: time.Now}
+	seq, err := records.MaxSeq(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read ingestion sequence: %w", err)
+	}
+	if seq == 0 {
+		if n, err := in.migrate(ctx); err != nil {
+			return nil, err
+		} else if n > 0 {
+			log.Info("ingest: copied the index's articles into the article store, the system of record from now on", "articles", n)
+			if seq, err = records.MaxSeq(ctx); err != nil {
+				return nil, fmt.Errorf("read ingestion sequence: %w", err)
+			}
+		}
+	}
+	in.seq = seq
+	if err := in.catchUp(ctx); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// migrate copies every article of the index into the empty records.
+func (in *Ingester) migrate(ctx context.Context) (int, error) {
+	var batch []news.Article
+	n := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := in.records.Put(ctx, batch); err != nil {
+			return fmt.Errorf("copy the index into the article store: %w", err)
+		}
+		n += len(batch)
+		batch = batch[:0]
+		return nil
+	}
+	err := in.index.Each(ctx, func(a news.Article) error {
+		batch = append(batch, a)
+		if len(batch) == BatchSize {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return n, fmt.Errorf("copy the index into the article store: %w", err)
+	}
+	return n, flush()
+}
+
+// catchUp indexes the records the index does not hold yet (by seq).
+func (in *Ingester) catchUp(ctx context.Context) error {
+	have, err := in.index.MaxSeq(ctx)
+	if err != nil {
+		return fmt.Errorf("read the index's sequence: %w", err)
+	}
+	if have >= in.seq {
+		in.behind = false
+		return nil
+	}
+	var batch []news.Article
+	n := 0
+	put := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := in.index.Put(ctx, batch); err != nil {
+			return fmt.Errorf("index %d stored articles: %w", len(batch), err)
+		}
+		n += len(batch)
+		batch = batch[:0]
+		return nil
+	}
+	err = in.records.Each(ctx, have, func(a news.Article) error {
+		batch = append(batch, a)
+		if len(batch) == BatchSize {
+			return put()
+		}
+		return nil
+	})
+	if err == nil {
+		err = put()
+	}
+	if err != nil {
+		in.behind = true
+		return fmt.Errorf("catch the index up with the article store: %w", err)
+	}
+	in.behind = false
+	in.log.Info("ingest: indexed stored articles the index did not hold", "articles", n, "after_seq", have)
+	return nil
 }
 
 // Result says what happened to a batch.
@@ -105,16 +204,28 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	if in.behind {
+		if err := in.catchUp(ctx); err != nil {
+			return res, err
+		}
+	}
 	var batch []news.Article
 	var added, updated []string
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := in.store.Put(ctx, batch); err != nil {
+		// the records first: once they hold the batch it is durable
+		if err := in.records.Put(ctx, batch); err != nil {
 			// the seqs given out stay used: a gap is harmless to digest
 			// windows, a reused number is not
 			return fmt.Errorf("store %d articles from %s: %w", len(batch), source, err)
+		}
+		if err := in.index.Put(ctx, batch); err != nil {
+			// stored but not searchable: the next call catches the
+			// index up before anything else
+			in.behind = true
+			return fmt.Errorf("index %d stored articles from %s: %w", len(batch), source, err)
 		}
 		res.Added = append(res.Added, added...)
 		res.Updated = append(res.Updated, updated...)
@@ -127,7 +238,7 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 			res.Errors = append(res.Errors, &ItemError{Source: source + " (" + a.Title + ")", Err: err})
 			continue
 		}
-		old, err := in.store.Article(ctx, a.ID)
+		old, err := in.records.Article(ctx, a.ID)
 		isNew := errors.Is(err, news.ErrNotFound)
 		if err != nil && !isNew {
 			return res, fmt.Errorf("look up article %s: %w", a.ID, err)

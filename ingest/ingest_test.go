@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/actors"
+	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
@@ -154,21 +155,34 @@ func TestParseFeed(t *testing.T) {
 
 func newIngester(t *testing.T, dir string) (*ingest.Ingester, *index.Index) {
 	t.Helper()
+	in, ix, rs := newIngesterRecords(t, dir)
+	t.Cleanup(func() { rs.Close() })
+	return in, ix
+}
+
+// newIngesterRecords is newIngester that also returns the article store,
+// for the caller to close.
+func newIngesterRecords(t *testing.T, dir string) (*ingest.Ingester, *index.Index, *articles.Store) {
+	t.Helper()
+	rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ix, err := index.Open(filepath.Join(dir, "index"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := ingest.New(context.Background(), ix, extract.New(actors.Default()), nil)
+	in, err := ingest.New(context.Background(), rs, ix, extract.New(actors.Default()), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return in, ix
+	return in, ix, rs
 }
 
 func TestIngestIdempotentAndDurable(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	in, ix := newIngester(t, dir)
+	in, ix, rs := newIngesterRecords(t, dir)
 	res, err := in.Paths(ctx, "testdata")
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +206,9 @@ func TestIngestIdempotentAndDurable(t *testing.T) {
 		t.Errorf("max seq moved from %d to %d on a re-ingest", seq, seq2)
 	}
 	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rs.Close(); err != nil {
 		t.Fatal(err)
 	}
 	// acknowledged means durable: a new process sees every added article
@@ -407,5 +424,56 @@ func TestExtractionRefusalIsNamed(t *testing.T) {
 	}
 	if len(res.Added) != 1 || res.Added[0] != "f6f6f6f6f6f6" || len(res.Errors) != 1 || !errors.Is(res.Errors[0], extract.ErrTooLarge) || !strings.Contains(res.Errors[0].Error(), "Huge") {
 		t.Errorf("got %s, errors %v; want the fine article added and the huge one refused by name", res, res.Errors)
+	}
+}
+
+// TestRecordsAreTheSystemOfRecord: an index that predates the article
+// store is copied into it at start; an index that fell behind the records
+// (an index write lost after the records were stored) is caught up; and the
+// sequence continues from the records.
+func TestRecordsAreTheSystemOfRecord(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// an old data directory: articles in the index only
+	old := []news.Article{{ID: "aaaaaaaaaaa1", Title: "Old", Body: "The FBI said APT40 hacked a university.", Seq: 1}, {ID: "aaaaaaaaaaa2", Title: "Older", Body: "x", Seq: 2}}
+	if err := ix.Put(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	in, err := ingest.New(ctx, rs, ix, extract.New(actors.Default()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := rs.Len(ctx); n != 2 {
+		t.Fatalf("article store holds %d articles after the migration, want 2", n)
+	}
+	// a record the index lost: stored, then the index restarts behind it
+	if err := rs.Put(ctx, []news.Article{{ID: "aaaaaaaaaaa3", Title: "Lost", Body: "The NCSC said the GRU hacked the ministry.", Seq: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	in, err = ingest.New(ctx, rs, ix, extract.New(actors.Default()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Article(ctx, "aaaaaaaaaaa3"); err != nil {
+		t.Errorf("the index was not caught up with the record it lacked: %v", err)
+	}
+	res, err := in.Ingest(ctx, "new", []news.Article{{ID: "aaaaaaaaaaa4", Title: "New", Body: "The FBI said APT31 did it."}})
+	if err != nil || len(res.Added) != 1 {
+		t.Fatalf("ingest: %v %s", err, res)
+	}
+	for _, get := range []func(context.Context, string) (news.Article, error){rs.Article, ix.Article} {
+		if a, err := get(ctx, "aaaaaaaaaaa4"); err != nil || a.Seq != 4 {
+			t.Errorf("new article: seq %d, %v; want 4 in both the records and the index", a.Seq, err)
+		}
 	}
 }

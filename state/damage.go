@@ -11,7 +11,6 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/newsdesk/newsdesk/internal/boltfile"
 )
@@ -35,67 +34,14 @@ func (e *DamagedError) Error() string {
 // Is makes errors.Is(err, ErrDamaged) true.
 func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
 
-// precheck looks at the file's header before bbolt maps it: bbolt would
-// silently initialise an empty file, and a truncated one makes an access
-// past its end a SIGBUS. A missing file is fine (Open creates it).
-func precheck(path string) error {
-	err := boltfile.Check(path)
-	switch {
-	case err == nil, errors.Is(err, fs.ErrNotExist):
-		return nil
-	case boltfile.IsProblem(err):
-		return &DamagedError{Path: path, Reason: err.Error()}
-	default:
-		return fmt.Errorf("open state %s: %w", path, err)
-	}
-}
-
-// openBolt is bolt.Open with a garbled file's panic (or a memory fault in
-// its mapping) turned into a DamagedError, as are bbolt's own errors for a
-// file that is not a valid database.
-func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if p := recover(); p != nil {
-			db, err = nil, &DamagedError{Path: path, Reason: fmt.Sprintf("bbolt cannot read it (%v)", p)}
-		}
-	}()
-	db, err = bolt.Open(path, 0o600, o)
-	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
-		return nil, &DamagedError{Path: path, Reason: fmt.Sprintf("bbolt refuses it (%v)", err)}
+// openChecked opens the state file through boltfile.Open: a damaged file
+// is a DamagedError, never recreated.
+func openChecked(path string, o *bolt.Options) (*bolt.DB, error) {
+	db, err := boltfile.Open(path, o)
+	if boltfile.IsProblem(err) {
+		return nil, &DamagedError{Path: path, Reason: err.Error()}
 	}
 	return db, err
-}
-
-// maxCheckProblems bounds the consistency problems quoted in the error.
-const maxCheckProblems = 3
-
-// consistent runs bbolt's consistency check over every page (the state
-// file is small: a few hundred kilobytes).
-func consistent(db *bolt.DB, path string) (err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if p := recover(); p != nil {
-			err = &DamagedError{Path: path, Reason: fmt.Sprintf("bbolt's consistency check cannot read it (%v)", p)}
-		}
-	}()
-	var problems []string
-	n := 0
-	verr := db.View(func(tx *bolt.Tx) error {
-		for e := range tx.Check() {
-			if n++; len(problems) < maxCheckProblems {
-				problems = append(problems, e.Error())
-			}
-		}
-		return nil
-	})
-	if verr != nil {
-		return fmt.Errorf("check state %s: %w", path, verr)
-	}
-	if n > 0 {
-		return &DamagedError{Path: path, Reason: fmt.Sprintf("bbolt's consistency check found %d problems (%s)", n, strings.Join(problems, "; "))}
-	}
-	return nil
 }
 
 // Inventory is what a damaged state file held, as far as it can still be

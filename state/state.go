@@ -61,10 +61,7 @@ func OpenWith(path string, o Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("open state %s: create directory: %w", path, err)
 	}
-	if err := precheck(path); err != nil {
-		return nil, err
-	}
-	db, err := openBolt(path, &bolt.Options{Timeout: o.LockTimeout})
+	db, err := openChecked(path, &bolt.Options{Timeout: o.LockTimeout})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open state %s: %w (waited %s for its lock): stop the other newsdesk or use another data directory", path, ErrLocked, o.LockTimeout)
 	}
@@ -74,10 +71,6 @@ func OpenWith(path string, o Options) (*Store, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
-	}
-	if err := consistent(db, path); err != nil {
-		db.Close()
-		return nil, err
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketMeta, bucketSubs, bucketLedger, bucketFeeds, bucketSeen, bucketSeenExp} {

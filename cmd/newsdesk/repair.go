@@ -10,15 +10,19 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/index"
+	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/state"
 )
 
 // cmdRepair checks the data directory's files with serve stopped: a damaged
 // state.db is moved aside (never deleted) and what it held is reported; a
-// damaged index is named, with the way back. It exits 0 when everything can
+// damaged article store is moved aside (the next start copies the index's
+// articles into a new one); a damaged index, or one of an older mapping, is
+// rebuilt from the article store, the old one kept. It exits 0 when everything can
 // now be opened, 1 when something still needs the operator.
-func cmdRepair(_ context.Context, g globals, now time.Time, stdout, stderr io.Writer) int {
+func cmdRepair(ctx context.Context, g globals, now time.Time, stdout, stderr io.Writer) int {
 	cfg, err := loadConfig(g)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
@@ -44,6 +48,27 @@ func cmdRepair(_ context.Context, g globals, now time.Time, stdout, stderr io.Wr
 		code = exitError
 	}
 
+	recPath := filepath.Join(cfg.Data, articles.FileName)
+	rs, err := articles.Open(recPath, 0)
+	switch {
+	case err == nil:
+		defer rs.Close()
+		n, _ := rs.Len(ctx)
+		fmt.Fprintf(stdout, "articles: %s is sound (%d articles)\n", recPath, n)
+	case errors.Is(err, articles.ErrDamaged):
+		fmt.Fprintln(stdout, "articles:", err)
+		moved := fmt.Sprintf("%s.damaged-%s", recPath, now.UTC().Format("20060102T150405Z"))
+		if rerr := os.Rename(recPath, moved); rerr != nil {
+			fmt.Fprintln(stderr, "newsdesk: repair:", rerr)
+			return exitError
+		}
+		fmt.Fprintf(stdout, "articles: moved the damaged file to %s (kept, not deleted); the next start copies the articles the index holds into a new %s\n", moved, articles.FileName)
+		return code
+	default:
+		fmt.Fprintln(stderr, "newsdesk: repair:", err, "(stop newsdesk serve before repairing)")
+		return exitError
+	}
+
 	ixPath := filepath.Join(cfg.Data, "index")
 	if _, err := os.Stat(ixPath); errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintln(stdout, "index: none yet at", ixPath, "(newsdesk makes one at start)")
@@ -54,17 +79,22 @@ func cmdRepair(_ context.Context, g globals, now time.Time, stdout, stderr io.Wr
 	case err == nil:
 		ix.Close()
 		fmt.Fprintln(stdout, "index:", ixPath, "is sound")
-	case errors.Is(err, index.ErrDamaged):
+		return code
+	case errors.Is(err, index.ErrDamaged), errors.Is(err, index.ErrMappingVersion):
 		fmt.Fprintln(stdout, "index:", err)
-		fmt.Fprintf(stdout, "index: the way back: stop newsdesk, move the index aside (mv %[1]s %[1]s.damaged: keep it, it may be readable by a later newsdesk), start newsdesk again (it makes a new index, with the sample corpus when sample: is on), and ingest your sources again (newsdesk ingest PATH…; the ingestion API's clients resend). Articles that were only in the damaged index are not in the new one: newsdesk keeps no other copy yet.\n", ixPath)
-		code = exitError
-	case errors.Is(err, index.ErrMappingVersion):
-		fmt.Fprintln(stdout, "index:", err)
-		fmt.Fprintln(stdout, "index: the way back: newsdesk reindex (rebuilds it from its stored articles; the old index is kept)")
-		code = exitError
 	default:
 		fmt.Fprintln(stderr, "newsdesk: repair:", err)
-		code = exitError
+		return exitError
 	}
+	if n, _ := rs.Len(ctx); n == 0 {
+		fmt.Fprintf(stdout, "index: the article store is empty, so there is nothing to rebuild from: move the index aside (mv %[1]s %[1]s.damaged), start newsdesk and ingest your sources again\n", ixPath)
+		return exitError
+	}
+	info, _, err := ingest.Reindex(ctx, rs, ixPath, nil, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk: repair: rebuild the index from the article store:", err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "index: rebuilt from the article store: %d articles, %d statements; the damaged index is kept at %s (delete it once newsdesk works)\n", info.Articles, info.Statements, info.OldPath)
 	return code
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/adapters/console"
+	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/config"
 	"github.com/newsdesk/newsdesk/extract"
@@ -165,6 +166,7 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 type app struct {
 	cfg  config.Config
 	log  *slog.Logger
+	rs   *articles.Store // the system of record
 	ix   *index.Index
 	in   *ingest.Ingester
 	gaz  *actors.Gazetteer
@@ -189,23 +191,30 @@ func open(ctx context.Context, g globals, stderr io.Writer, quiet bool) (*app, e
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory %s: %w (set --data or NEWSDESK_DATA)", cfg.Data, err)
 	}
+	rs, err := articles.Open(filepath.Join(cfg.Data, articles.FileName), 0)
+	if err != nil {
+		return nil, err
+	}
 	ix, err := index.Open(filepath.Join(cfg.Data, "index"))
 	if err != nil {
+		rs.Close()
 		return nil, err
 	}
 	gaz := actors.Default()
-	in, err := ingest.New(ctx, ix, extract.New(gaz), log)
+	in, err := ingest.New(ctx, rs, ix, extract.New(gaz), log)
 	if err != nil {
 		ix.Close()
+		rs.Close()
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, ix: ix, in: in, gaz: gaz, data: cfg.Data}
+	a := &app{cfg: cfg, log: log, rs: rs, ix: ix, in: in, gaz: gaz, data: cfg.Data}
 	a.bot = &bot.Bot{Index: ix, Actors: gaz, Log: log, Timeout: cfg.Search.Timeout.D(), Admins: map[string]bool{}}
 	for _, u := range cfg.Admins {
 		a.bot.Admins[u] = true
 	}
 	if n, err := ix.Count(ctx); err != nil {
 		ix.Close()
+		rs.Close()
 		return nil, err
 	} else if n == 0 && cfg.SampleOn() {
 		if !quiet {
@@ -214,6 +223,7 @@ func open(ctx context.Context, g globals, stderr io.Writer, quiet bool) (*app, e
 		res, err := in.FS(ctx, sample.FS())
 		if err != nil {
 			ix.Close()
+			rs.Close()
 			return nil, fmt.Errorf("index the sample corpus: %w", err)
 		}
 		for _, e := range res.Errors {
@@ -227,7 +237,11 @@ func (a *app) Close() error {
 	for i := len(a.closers) - 1; i >= 0; i-- {
 		_ = a.closers[i]()
 	}
-	return a.ix.Close()
+	err := a.ix.Close()
+	if rerr := a.rs.Close(); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 func cmdConsole(ctx context.Context, g globals, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -19,6 +19,7 @@ import (
 	"github.com/newsdesk/newsdesk/adapters/console"
 	"github.com/newsdesk/newsdesk/adapters/discord"
 	"github.com/newsdesk/newsdesk/adapters/slack"
+	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/bot/digest"
 	"github.com/newsdesk/newsdesk/extract"
@@ -340,20 +341,47 @@ func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
 	}
 	log := newLogger(stderr, cfg.LogLevel)
 	ex := extract.New(actors.Default())
-	info, err := index.Rebuild(ctx, filepath.Join(cfg.Data, "index"), func(a news.Article) (news.Article, error) {
-		b, err := ingest.Reextract(ctx, ex, a)
-		if err != nil {
-			log.Warn("reindex: extraction refused a stored article; keeping its old statements", "id", a.ID, "err", err)
-			return a, nil
-		}
-		return b, nil
-	})
+	ixPath := filepath.Join(cfg.Data, "index")
+	rs, err := articles.Open(filepath.Join(cfg.Data, articles.FileName), 0)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
 		return exitError
 	}
-	fmt.Fprintf(stdout, "reindexed %d articles (%d statements, mapping %s → %s); the old index is kept at %s: delete it once newsdesk works\n",
-		info.Articles, info.Statements, info.OldVersion, info.NewVersion, info.OldPath)
+	defer rs.Close()
+	if n, err := rs.Len(ctx); err != nil {
+		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
+		return exitError
+	} else if n == 0 {
+		// a data directory older than the article store: rebuild from the
+		// index itself; the next start copies it into the store
+		rs.Close()
+		info, err := index.Rebuild(ctx, ixPath, func(a news.Article) (news.Article, error) {
+			b, err := ingest.Reextract(ctx, ex, a)
+			if err != nil {
+				log.Warn("reindex: extraction refused a stored article; keeping its old statements", "id", a.ID, "err", err)
+				return a, nil
+			}
+			return b, nil
+		})
+		if err != nil {
+			fmt.Fprintln(stderr, "newsdesk: reindex:", err)
+			return exitError
+		}
+		fmt.Fprintf(stdout, "reindexed %d articles from the index itself (%d statements, mapping %s → %s); the old index is kept at %s: delete it once newsdesk works\n",
+			info.Articles, info.Statements, info.OldVersion, info.NewVersion, info.OldPath)
+		return exitOK
+	}
+	info, redone, err := ingest.Reindex(ctx, rs, ixPath, ex, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
+		return exitError
+	}
+	kept := "there was no old index"
+	if info.OldPath != "" {
+		kept = "the old index is kept at " + info.OldPath + ": delete it once newsdesk works"
+	}
+	fmt.Fprintf(stdout, "reindexed %d articles from the article store (%d statements, %d re-extracted with %s); %s\n",
+		info.Articles, info.Statements, redone, ex.Version(), kept)
 	return exitOK
 }
 

@@ -3,7 +3,9 @@
 // bbolt silently initialises a zero-length file (losing whatever it was
 // meant to hold), and a file shorter than its own high-water mark makes
 // every access past the end a SIGBUS. The state store and the index (whose
-// root.bolt is a bbolt file) use it. It imports only the standard library.
+// root.bolt is a bbolt file) and the article store use it; Open also turns
+// bbolt's panics on a garbled file into a Problem and runs its consistency
+// check. It imports the standard library and bbolt only.
 package boltfile
 
 import (
@@ -12,7 +14,13 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"os"
+	"runtime/debug"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // The bbolt format (go.etcd.io/bbolt internal/common): two meta pages at
@@ -116,4 +124,69 @@ func readMeta(r io.ReaderAt, off int64) (*meta, error) {
 func IsProblem(err error) bool {
 	var p *Problem
 	return errors.As(err, &p)
+}
+
+// Open opens the bbolt file at path for a store that must never lose it
+// silently: Check first (a missing file is created), then bolt.Open with a
+// garbled file's panic or memory fault and bbolt's format errors turned into
+// a *Problem, then bbolt's consistency check over every page. Lock timeouts
+// and other I/O errors are returned as bbolt gives them.
+func Open(path string, o *bolt.Options) (*bolt.DB, error) {
+	if err := Check(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	db, err := open(path, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := Consistent(db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func open(path string, o *bolt.Options) (db *bolt.DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			db, err = nil, &Problem{fmt.Sprintf("bbolt cannot read it (%v)", p)}
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, o)
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+		return nil, &Problem{fmt.Sprintf("bbolt refuses it (%v)", err)}
+	}
+	return db, err
+}
+
+// maxCheckProblems bounds the consistency problems quoted in a Problem.
+const maxCheckProblems = 3
+
+// Consistent runs bbolt's consistency check over every page and reports a
+// *Problem when it finds any (or cannot read a page).
+func Consistent(db *bolt.DB) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if p := recover(); p != nil {
+			err = &Problem{fmt.Sprintf("bbolt's consistency check cannot read it (%v)", p)}
+		}
+	}()
+	var problems []string
+	n := 0
+	verr := db.View(func(tx *bolt.Tx) error {
+		for e := range tx.Check() {
+			if n++; len(problems) < maxCheckProblems {
+				problems = append(problems, e.Error())
+			}
+		}
+		return nil
+	})
+	if verr != nil {
+		return fmt.Errorf("consistency check: %w", verr)
+	}
+	if n > 0 {
+		return &Problem{fmt.Sprintf("bbolt's consistency check found %d problems (%s)", n, strings.Join(problems, "; "))}
+	}
+	return nil
 }

@@ -9,11 +9,13 @@ package testenv
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/newsdesk/newsdesk/actors"
+	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/index"
@@ -24,6 +26,7 @@ import (
 // Env is a bot with the parts under it.
 type Env struct {
 	Bot      *bot.Bot
+	Records  *articles.Store
 	Index    *index.Index
 	Ingester *ingest.Ingester
 	Actors   *actors.Gazetteer
@@ -58,18 +61,24 @@ func NewBot(tb testing.TB) *bot.Bot {
 func build(tb testing.TB, ix *index.Index) *Env {
 	tb.Helper()
 	tb.Cleanup(func() { ix.Close() })
-	e, err := load(ix)
+	rs, err := articles.Open(filepath.Join(tb.TempDir(), articles.FileName), 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { rs.Close() })
+	e, err := load(ix, rs)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return e
 }
 
-// load fills ix with the sample corpus and builds the bot over it.
-func load(ix *index.Index) (*Env, error) {
+// load fills the records and ix with the sample corpus and builds the bot
+// over them.
+func load(ix *index.Index, rs *articles.Store) (*Env, error) {
 	ctx := context.Background()
 	gaz := actors.Default()
-	in, err := ingest.New(ctx, ix, extract.New(gaz), nil)
+	in, err := ingest.New(ctx, rs, ix, extract.New(gaz), nil)
 	if err != nil {
 		return nil, fmt.Errorf("ingester: %w", err)
 	}
@@ -80,7 +89,7 @@ func load(ix *index.Index) (*Env, error) {
 	if len(res.Errors) > 0 {
 		return nil, fmt.Errorf("sample corpus refused items: %v", res.Errors)
 	}
-	return &Env{Bot: &bot.Bot{Index: ix, Actors: gaz}, Index: ix, Ingester: in, Actors: gaz}, nil
+	return &Env{Bot: &bot.Bot{Index: ix, Actors: gaz}, Records: rs, Index: ix, Ingester: in, Actors: gaz}, nil
 }
 
 var (
@@ -100,7 +109,17 @@ func Shared(tb testing.TB) *Env {
 			sharedErr = err
 			return
 		}
-		shared, sharedErr = load(ix)
+		dir, err := os.MkdirTemp("", "newsdesk-testenv-")
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		shared, sharedErr = load(ix, rs)
 	})
 	if sharedErr != nil {
 		tb.Fatalf("shared test env: %v", sharedErr)

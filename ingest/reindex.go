@@ -1,0 +1,63 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/newsdesk/newsdesk/index"
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// Reindex rebuilds the index at path from the records (the system of
+// record), with the current mapping: `newsdesk reindex` and, with ex nil,
+// `newsdesk repair`. With an extractor, every article an older extractor
+// version produced is re-extracted first (Reextract: statements keep their
+// seqs) and written back to the records. The index may be damaged or
+// missing; the old one is kept (RebuildInfo.OldPath). It returns how many
+// articles were re-extracted. The records must be held by the caller and
+// no newsdesk may be running on the index.
+func Reindex(ctx context.Context, records Records, path string, ex Extractor, log *slog.Logger) (index.RebuildInfo, int, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	var pending []news.Article
+	redone := 0
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		if err := records.Put(ctx, pending); err != nil {
+			return fmt.Errorf("store re-extracted articles: %w", err)
+		}
+		redone += len(pending)
+		pending = pending[:0]
+		return nil
+	}
+	var transform func(news.Article) (news.Article, error)
+	if ex != nil {
+		transform = func(a news.Article) (news.Article, error) {
+			if a.Extractor == ex.Version() {
+				return a, nil
+			}
+			b, err := Reextract(ctx, ex, a)
+			if err != nil {
+				log.Warn("reindex: extraction refused a stored article; keeping its old statements", "id", a.ID, "err", err)
+				return a, nil
+			}
+			pending = append(pending, b)
+			if len(pending) == BatchSize {
+				if err := flush(); err != nil {
+					return a, err
+				}
+			}
+			return b, nil
+		}
+	}
+	src := func(ctx context.Context, fn func(news.Article) error) error { return records.Each(ctx, 0, fn) }
+	info, err := index.RebuildFrom(ctx, path, src, transform)
+	if ferr := flush(); err == nil {
+		err = ferr
+	}
+	return info, redone, err
+}
