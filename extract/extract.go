@@ -194,7 +194,7 @@ func (e *Extractor) sentence(st *docState, text string, off int) *analysis {
 	// subject inside it ("The embassy said Britain had offered no evidence")
 	// is reported, not a further speaker
 	reportedFrom := -1
-	for _, c := range s.cues {
+	for _, c := range s.speakerCueOrder() {
 		if !c.verb && c.class != cAccord {
 			continue
 		}
@@ -585,6 +585,37 @@ func (s *sent) pronounBefore(j int) int {
 		}
 	}
 	return -1
+}
+
+// speakerCueOrder lists the cues with those outside quotation marks first:
+// in '"Iran has nothing to do with these attacks," the spokesman told
+// reporters' the speaker is the subject of "told", not of the quoted verb.
+func (s *sent) speakerCueOrder() []cueSpan {
+	inQuote := make([]bool, len(s.toks))
+	open := false
+	for i, t := range s.toks {
+		switch t.lower {
+		case "“":
+			open = true
+		case "”":
+			open = false
+		case "\"":
+			open = !open
+		}
+		inQuote[i] = open
+	}
+	out := make([]cueSpan, 0, len(s.cues))
+	for _, c := range s.cues {
+		if !inQuote[c.t0] {
+			out = append(out, c)
+		}
+	}
+	for _, c := range s.cues {
+		if inQuote[c.t0] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func isQuote(s string) bool {

@@ -459,6 +459,12 @@ func FuzzExtract(f *testing.F) {
 			if s.Offset >= 0 && (s.Offset+len(s.Sentence) > len(body)) {
 				t.Fatalf("offset out of range: %+v", s)
 			}
+			if s.Offset >= 0 && repairUTF8(body[s.Offset:s.Offset+len(s.Sentence)]) != s.Sentence {
+				t.Fatalf("sentence %q is not the body at its offset %d", s.Sentence, s.Offset)
+			}
+			if s.Probability <= 0 || s.Probability > 1 {
+				t.Fatalf("probability %v out of (0, 1]", s.Probability)
+			}
 		}
 	})
 }

@@ -159,6 +159,7 @@ type Report struct {
 	Statement                    Score // a statement found where one is labelled, any kind
 	Kind                         Score // statement + kind
 	PerKind                      map[news.Kind]Score
+	Speaker                      Score // on matched statements with a labelled speaker: the same words, or one containing the other
 	SpeakerCountry               Score // on matched statements
 	Accused                      Score // on matched statements
 	Confidence                   Score // statements with a stated confidence
@@ -186,7 +187,7 @@ func (r Report) Fields() []struct {
 	out = append(out, []struct {
 		Name  string
 		Score Score
-	}{{"speaker country", r.SpeakerCountry}, {"accused", r.Accused}, {"confidence", r.Confidence}, {"targets", r.Targets}}...)
+	}{{"speaker", r.Speaker}, {"speaker country", r.SpeakerCountry}, {"accused", r.Accused}, {"confidence", r.Confidence}, {"targets", r.Targets}}...)
 	return out
 }
 
@@ -261,6 +262,15 @@ func (rep *Report) add(rec Record, pred []news.Statement) {
 		if p.Kind == l.Kind {
 			rep.Kind.TP++
 			bump(l.Kind, func(s *Score) { s.TP++ })
+		}
+		if l.Speaker != "" {
+			rep.Speaker.Gold++
+			if p.Speaker != "" {
+				rep.Speaker.Predicted++
+				if sameName(strings.TrimPrefix(p.Speaker, "The "), strings.TrimPrefix(l.Speaker, "The ")) {
+					rep.Speaker.TP++
+				}
+			}
 		}
 		rep.SpeakerCountry.Gold += len(l.SpeakerCountry)
 		rep.SpeakerCountry.Predicted += len(p.SpeakerCountry)
