@@ -127,6 +127,16 @@ func (a *analysis) statement(st *docState, k news.Kind) news.Statement {
 		if c := st.mostAccused(); c != "" && (!a.speakerCountries || len(countries) == 0) && !containsStr(countries, c) {
 			countries = []string{c}
 		}
+		// the answering side only: "Russia's embassy in Washington" is RU
+		var side []string
+		for _, c := range countries {
+			if st.accusedCount[c] > 0 {
+				side = append(side, c)
+			}
+		}
+		if len(side) > 0 {
+			countries = side
+		}
 		// it accuses only whom it counter-accuses: not itself
 		accused = removeAll(mergeUniq(nil, append(append([]string(nil), a.accusedRaw...), a.accused...)), countries)
 	}
