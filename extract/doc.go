@@ -19,8 +19,9 @@
 //
 // Labelled data lives beside the code: data/GUIDELINE.md (how a statement
 // is labelled), data/train (training data, each record with its source and
-// licence), data/test (the frozen test set, never used to choose anything)
-// and testdata/dev (development sets that have guided changes).
+// licence) and testdata/dev (development sets that have guided changes,
+// among them the former frozen test set, whose first run is recorded in
+// testdata/dev/dev-was-frozen.md). A new frozen test set goes in data/test.
 //
 // Extraction is deterministic and pure: no I/O, no network. Offsets are byte
 // offsets into Document.Body; statements in the headline have Offset -1.

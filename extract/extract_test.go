@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // Floors of the development sets in this file, set below the model's first
 // run on them (rules 103 of 116, documents 14 of 18): a regression fails, an
 // improvement is logged. They are development sets: a change that only
-// moves them proves little; the frozen test set (data/test) is the measure.
+// moves them proves little; only a frozen test set (data/test) measures.
 const (
 	rulesFloor         = 95
 	documentRulesFloor = 12
