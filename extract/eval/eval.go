@@ -311,6 +311,30 @@ func titleLabelled(rec Record) bool {
 	return false
 }
 
+// Add pools o into r (cross-validation folds).
+func (r *Report) Add(o Report) {
+	r.Records += o.Records
+	r.Labelled += o.Labelled
+	r.Predicted += o.Predicted
+	add := func(a *Score, b Score) { a.TP += b.TP; a.Predicted += b.Predicted; a.Gold += b.Gold }
+	add(&r.Statement, o.Statement)
+	add(&r.Kind, o.Kind)
+	add(&r.Speaker, o.Speaker)
+	add(&r.SpeakerCountry, o.SpeakerCountry)
+	add(&r.Accused, o.Accused)
+	add(&r.Confidence, o.Confidence)
+	add(&r.Targets, o.Targets)
+	if r.PerKind == nil {
+		r.PerKind = map[news.Kind]Score{}
+	}
+	for k, s := range o.PerKind {
+		t := r.PerKind[k]
+		add(&t, s)
+		r.PerKind[k] = t
+	}
+	r.Misses = append(r.Misses, o.Misses...)
+}
+
 // Counts returns how many records, sentences-with-statements and statements
 // of each kind a set holds.
 func Counts(recs []Record) (records, statements int, kinds map[news.Kind]int) {

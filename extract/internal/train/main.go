@@ -5,9 +5,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"fmt"
+	"hash/fnv"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/newsdesk/newsdesk/extract"
@@ -18,6 +21,7 @@ import (
 func main() {
 	data := flag.String("data", extract.TrainDir, "directory of *.jsonl training files")
 	out := flag.String("out", "model/statement.model", "model file to write")
+	folds := flag.Int("cv", 0, "instead of writing the model, print an N-fold cross-validation over the training documents (by origin)")
 	flag.Parse()
 	t0 := time.Now()
 	files, err := extract.TrainFiles(*data)
@@ -29,6 +33,10 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "train:", err)
 		os.Exit(1)
+	}
+	if *folds > 1 {
+		crossValidate(recs, *folds)
+		return
 	}
 	m, st, err := extract.Train(nil, recs, model.DefaultOptions)
 	if err != nil {
@@ -48,5 +56,58 @@ func main() {
 		st.Records, st.Sentences, st.ByClass, m.Features(), len(st.Unplaced), time.Since(t0).Round(time.Millisecond), *out)
 	for _, u := range st.Unplaced {
 		fmt.Fprintln(os.Stderr, "  not placed:", u)
+	}
+}
+
+// crossValidate trains on all folds but one and scores the held-out fold,
+// for each fold, splitting by document (paragraphs of one document stay
+// together), and prints the pooled scores per origin (written, real).
+func crossValidate(recs []eval.Record, folds int) {
+	doc := func(id string) string {
+		if i := strings.Index(id, "#"); i >= 0 {
+			return id[:i]
+		}
+		return id
+	}
+	pooled := map[string]*eval.Report{}
+	for f := 0; f < folds; f++ {
+		var tr, te []eval.Record
+		for _, r := range recs {
+			h := fnv.New32a()
+			h.Write([]byte(doc(r.ID)))
+			if int(h.Sum32()%uint32(folds)) == f {
+				te = append(te, r)
+			} else {
+				tr = append(tr, r)
+			}
+		}
+		m, _, err := extract.Train(nil, tr, model.DefaultOptions)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "train:", err)
+			os.Exit(1)
+		}
+		var b bytes.Buffer
+		m.WriteTo(&b)
+		ex := extract.NewWithModel(nil, m, b.Bytes())
+		byOrigin := map[string][]eval.Record{}
+		for _, r := range te {
+			byOrigin[r.Origin] = append(byOrigin[r.Origin], r)
+		}
+		for origin, sub := range byOrigin {
+			rep, err := eval.Evaluate(context.Background(), ex, sub)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "train:", err)
+				os.Exit(1)
+			}
+			if pooled[origin] == nil {
+				pooled[origin] = &eval.Report{}
+			}
+			pooled[origin].Add(rep)
+		}
+	}
+	for _, origin := range []string{"written", "real"} {
+		if r := pooled[origin]; r != nil {
+			fmt.Printf("%d-fold cross-validation, %s training records:\n%s\n", folds, origin, r)
+		}
 	}
 }
