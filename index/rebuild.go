@@ -142,47 +142,12 @@ func Rebuild(ctx context.Context, path string, transform func(news.Article) (new
 
 	// path exists and is locked by us, so it is the source of truth: any
 	// leftover of an earlier rebuild is stale.
-	rebuildPath, rebuiltPath := path+rebuildSuffix, path+rebuiltSuffix
-	for _, p := range []string{rebuildPath, rebuiltPath} {
-		removed, err := removeLeftover(p)
-		if err != nil {
-			return info, fmt.Errorf("rebuild index %s: %w", path, err)
-		}
-		if removed {
-			info.Recovered = append(info.Recovered, "removed "+p+" left by an interrupted rebuild")
-			log.Warn("rebuild: removed the leftover of an interrupted rebuild; starting again", "dir", p)
-		}
+	if err := removeLeftovers(path, &info); err != nil {
+		return info, err
 	}
-
-	nw, err := Open(rebuildPath)
-	if err != nil {
-		return info, fmt.Errorf("rebuild index %s: create new index: %w", path, err)
-	}
-	discard := func() {
-		_ = nw.Close()
-		_ = os.RemoveAll(rebuildPath)
-	}
-	info.Articles, info.Statements, err = copyArticles(ctx, old, nw, transform)
-	if err != nil {
-		discard()
-		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
-	}
-	got, err := nw.Count(ctx)
-	if err != nil {
-		discard()
-		return info, fmt.Errorf("rebuild index %s: count new index: %w (the index is unchanged)", path, err)
-	}
-	if got != uint64(info.Articles) {
-		discard()
-		return info, fmt.Errorf("rebuild index %s: new index holds %d articles but %d were copied (the index is unchanged)", path, got, info.Articles)
-	}
-	if err := nw.Close(); err != nil {
-		_ = os.RemoveAll(rebuildPath)
-		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
-	}
-	if err := os.Rename(rebuildPath, rebuiltPath); err != nil {
-		_ = os.RemoveAll(rebuildPath)
-		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
+	rebuiltPath := path + rebuiltSuffix
+	if err := buildNew(ctx, path, &info, func(w *copier) error { return eachStored(ctx, old, w.add) }, transform); err != nil {
+		return info, err
 	}
 
 	// The swap. The old index stays open read-only across the renames so
@@ -235,13 +200,61 @@ func openReadOnly(path string) (bleve.Index, error) {
 	}
 }
 
-// copyArticles streams every article stored in src into dst, transformed.
-func copyArticles(ctx context.Context, src bleve.Index, dst *Index, transform func(news.Article) (news.Article, error)) (arts, stmts int, err error) {
-	w := &copier{ctx: ctx, dst: dst, transform: transform}
-	if err := eachStored(ctx, src, w.add); err != nil {
-		return w.arts, w.stmts, err
+// removeLeftovers removes what an interrupted rebuild of path left, noting
+// it in info.
+func removeLeftovers(path string, info *RebuildInfo) error {
+	for _, p := range []string{path + rebuildSuffix, path + rebuiltSuffix} {
+		removed, err := removeLeftover(p)
+		if err != nil {
+			return fmt.Errorf("rebuild index %s: %w", path, err)
+		}
+		if removed {
+			info.Recovered = append(info.Recovered, "removed "+p+" left by an interrupted rebuild")
+			slog.Default().Warn("rebuild: removed the leftover of an interrupted rebuild; starting again", "dir", p)
+		}
 	}
-	return w.arts, w.stmts, w.flush()
+	return nil
+}
+
+// buildNew writes a new index at path+".rebuild" from what fill gives the
+// copier, checks it holds every article, and renames it path+".rebuilt".
+// On any error the partial index is removed and the index at path is
+// untouched.
+func buildNew(ctx context.Context, path string, info *RebuildInfo, fill func(*copier) error, transform func(news.Article) (news.Article, error)) error {
+	rebuildPath := path + rebuildSuffix
+	nw, err := Open(rebuildPath)
+	if err != nil {
+		return fmt.Errorf("rebuild index %s: create new index: %w", path, err)
+	}
+	fail := func(err error) error {
+		_ = nw.Close()
+		_ = os.RemoveAll(rebuildPath)
+		return fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
+	}
+	w := &copier{ctx: ctx, dst: nw, transform: transform}
+	if err := fill(w); err != nil {
+		return fail(err)
+	}
+	if err := w.flush(); err != nil {
+		return fail(err)
+	}
+	info.Articles, info.Statements = w.arts, w.stmts
+	got, err := nw.Count(ctx)
+	if err != nil {
+		return fail(fmt.Errorf("count new index: %w", err))
+	}
+	if got != uint64(info.Articles) {
+		return fail(fmt.Errorf("new index holds %d articles but %d were copied", got, info.Articles))
+	}
+	if err := nw.Close(); err != nil {
+		_ = os.RemoveAll(rebuildPath)
+		return fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
+	}
+	if err := os.Rename(rebuildPath, path+rebuiltSuffix); err != nil {
+		_ = os.RemoveAll(rebuildPath)
+		return fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
+	}
+	return nil
 }
 
 // copier writes articles into a new index in batches, transformed.
@@ -364,41 +377,12 @@ func RebuildFrom(ctx context.Context, path string, src Source, transform func(ne
 	} else if finished {
 		info.Recovered = append(info.Recovered, "finished an interrupted swap: moved "+path+rebuiltSuffix+" to "+path)
 	}
-	rebuildPath, rebuiltPath := path+rebuildSuffix, path+rebuiltSuffix
-	for _, p := range []string{rebuildPath, rebuiltPath} {
-		removed, err := removeLeftover(p)
-		if err != nil {
-			return info, fmt.Errorf("rebuild index %s: %w", path, err)
-		}
-		if removed {
-			info.Recovered = append(info.Recovered, "removed "+p+" left by an interrupted rebuild")
-		}
+	if err := removeLeftovers(path, &info); err != nil {
+		return info, err
 	}
-	nw, err := Open(rebuildPath)
-	if err != nil {
-		return info, fmt.Errorf("rebuild index %s: create new index: %w", path, err)
-	}
-	discard := func() {
-		_ = nw.Close()
-		_ = os.RemoveAll(rebuildPath)
-	}
-	w := &copier{ctx: ctx, dst: nw, transform: transform}
-	if err := src(ctx, w.add); err != nil {
-		discard()
-		return info, fmt.Errorf("rebuild index %s from the article store: %w (the index is unchanged)", path, err)
-	}
-	if err := w.flush(); err != nil {
-		discard()
-		return info, fmt.Errorf("rebuild index %s from the article store: %w (the index is unchanged)", path, err)
-	}
-	info.Articles, info.Statements = w.arts, w.stmts
-	if err := nw.Close(); err != nil {
-		_ = os.RemoveAll(rebuildPath)
-		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
-	}
-	if err := os.Rename(rebuildPath, rebuiltPath); err != nil {
-		_ = os.RemoveAll(rebuildPath)
-		return info, fmt.Errorf("rebuild index %s: %w (the index is unchanged)", path, err)
+	rebuiltPath := path + rebuiltSuffix
+	if err := buildNew(ctx, path, &info, func(w *copier) error { return src(ctx, w.add) }, transform); err != nil {
+		return info, err
 	}
 	if _, err := os.Stat(path); err == nil {
 		if info.OldPath, err = freeOldName(path, time.Now()); err != nil {

@@ -517,3 +517,57 @@ func BenchmarkRebuild(b *testing.B) {
 	b.ReportMetric(float64(len(arts)*b.N)/b.Elapsed().Seconds(), "articles/s")
 	b.ReportMetric(float64(docCount(arts)), "docs/corpus")
 }
+
+// TestRebuildFrom builds the index from an outside source (the article
+// store) whether the old index is sound, damaged or gone, keeping the old
+// one.
+func TestRebuildFrom(t *testing.T) {
+	ctx := context.Background()
+	arts := []news.Article{
+		{ID: "r1r1r1r1r1r1", Title: "One", Body: "The FBI said APT31 did it.", Seq: 1, Statements: []news.Statement{{Kind: news.Allegation, Sentence: "The FBI said APT31 did it.", Accused: []string{"APT31"}}}},
+		{ID: "r2r2r2r2r2r2", Title: "Two", Body: "x", Seq: 2},
+	}
+	src := func(ctx context.Context, fn func(news.Article) error) error {
+		for _, a := range arts {
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, tt := range []struct {
+		name    string
+		prepare func(t *testing.T, path string)
+		oldKept bool
+	}{
+		{"gone", func(t *testing.T, path string) {}, false},
+		{"damaged", func(t *testing.T, path string) {
+			if err := os.MkdirAll(path, 0o750); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(path, "index_meta.json"), []byte("{garbled"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "index")
+			tt.prepare(t, path)
+			info, err := RebuildFrom(ctx, path, src, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Articles != 2 || info.Statements != 1 || (info.OldPath != "") != tt.oldKept {
+				t.Errorf("info = %+v, want 2 articles, 1 statement, old kept %v", info, tt.oldKept)
+			}
+			ix, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			if a, err := ix.Article(ctx, "r1r1r1r1r1r1"); err != nil || a.Seq != 1 || len(a.Statements) != 1 {
+				t.Errorf("rebuilt article = %+v, %v", a, err)
+			}
+		})
+	}
+}
