@@ -180,10 +180,17 @@ func (r Result) String() string {
 	return fmt.Sprintf("%d added, %d updated, %d unchanged, %d refused", len(r.Added), len(r.Updated), len(r.Unchanged), len(r.Errors))
 }
 
+// BatchBytes bounds the text of one batch: a batch is cut at BatchSize
+// articles or BatchBytes of title and body, whichever comes first, so that
+// memory stays flat whatever the input.
+const BatchBytes = 4 << 20
+
 // Ingest extracts and stores articles. source names them in errors. An
 // article is in Added or Updated only once the batch that holds it is
 // durable; if storing fails, the error is returned and those articles are
-// not acknowledged.
+// not acknowledged. Articles go through in batches (BatchSize, BatchBytes):
+// each batch is extracted on all cores outside the critical section, then
+// numbered and stored inside it.
 func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Article) (Result, error) {
 	var res Result
 	// the last copy of an id in one call wins
@@ -197,7 +204,25 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 			todo = append(todo, a)
 		}
 	}
-	// extraction runs on all cores, outside the critical section
+	for len(todo) > 0 {
+		n, size := 0, 0
+		for n < len(todo) && n < BatchSize && (n == 0 || size+len(todo[n].Title)+len(todo[n].Body) <= BatchBytes) {
+			size += len(todo[n].Title) + len(todo[n].Body)
+			n++
+		}
+		r, err := in.batch(ctx, source, todo[:n])
+		res.Merge(r)
+		if err != nil {
+			return res, err
+		}
+		todo = todo[n:]
+	}
+	return res, nil
+}
+
+// batch extracts one batch (outside the lock), then numbers and stores it.
+func (in *Ingester) batch(ctx context.Context, source string, todo []news.Article) (Result, error) {
+	var res Result
 	refused, err := extractAll(ctx, in.ex, todo)
 	if err != nil {
 		return res, fmt.Errorf("extract %s: %w", source, err)
@@ -211,27 +236,6 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 	}
 	var batch []news.Article
 	var added, updated []string
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		// the records first: once they hold the batch it is durable
-		if err := in.records.Put(ctx, batch); err != nil {
-			// the seqs given out stay used: a gap is harmless to digest
-			// windows, a reused number is not
-			return fmt.Errorf("store %d articles from %s: %w", len(batch), source, err)
-		}
-		if err := in.index.Put(ctx, batch); err != nil {
-			// stored but not searchable: the next call catches the
-			// index up before anything else
-			in.behind = true
-			return fmt.Errorf("index %d stored articles from %s: %w", len(batch), source, err)
-		}
-		res.Added = append(res.Added, added...)
-		res.Updated = append(res.Updated, updated...)
-		batch, added, updated = batch[:0], nil, nil
-		return nil
-	}
 	for i := range todo {
 		a := todo[i]
 		if err := refused[i]; err != nil {
@@ -266,15 +270,24 @@ func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Artic
 		} else {
 			updated = append(updated, a.ID)
 		}
-		if len(batch) >= BatchSize {
-			if err := flush(); err != nil {
-				return res, err
-			}
-		}
 	}
-	if err := flush(); err != nil {
-		return res, err
+	if len(batch) == 0 {
+		return res, nil
 	}
+	// the records first: once they hold the batch it is durable
+	if err := in.records.Put(ctx, batch); err != nil {
+		// the seqs given out stay used: a gap is harmless to digest
+		// windows, a reused number is not
+		return res, fmt.Errorf("store %d articles from %s: %w", len(batch), source, err)
+	}
+	if err := in.index.Put(ctx, batch); err != nil {
+		// stored but not searchable: the next call catches the index up
+		// before anything else
+		in.behind = true
+		return res, fmt.Errorf("index %d stored articles from %s: %w", len(batch), source, err)
+	}
+	res.Added = append(res.Added, added...)
+	res.Updated = append(res.Updated, updated...)
 	return res, nil
 }
 
@@ -461,14 +474,42 @@ func (in *Ingester) Paths(ctx context.Context, paths ...string) (Result, error) 
 			res.Errors = append(res.Errors, &ItemError{Source: p, Err: err})
 			continue
 		}
+		// small files are ingested together: one batch holds many
+		var pending []news.Article
+		var from []string
+		size := 0
+		flush := func() error {
+			if len(pending) == 0 {
+				return nil
+			}
+			src := from[0]
+			if len(from) > 1 {
+				src = fmt.Sprintf("%s and %d more files", from[0], len(from)-1)
+			}
+			r, err := in.Ingest(ctx, src, pending)
+			res.Merge(r)
+			pending, from, size = nil, nil, 0
+			return err
+		}
 		for _, f := range files {
 			arts, errs := ParseFile(f)
 			res.Errors = append(res.Errors, errs...)
-			r, err := in.Ingest(ctx, f, arts)
-			res.Merge(r)
-			if err != nil {
-				return res, err
+			if len(arts) == 0 {
+				continue
 			}
+			pending = append(pending, arts...)
+			from = append(from, f)
+			for _, a := range arts {
+				size += len(a.Title) + len(a.Body)
+			}
+			if len(pending) >= BatchSize || size >= BatchBytes {
+				if err := flush(); err != nil {
+					return res, err
+				}
+			}
+		}
+		if err := flush(); err != nil {
+			return res, err
 		}
 	}
 	return res, nil

@@ -160,6 +160,25 @@ func newIngester(t *testing.T, dir string) (*ingest.Ingester, *index.Index) {
 	return in, ix
 }
 
+// newBenchIngester is newIngester for benchmarks.
+func newBenchIngester(b *testing.B, dir string) (*ingest.Ingester, *index.Index) {
+	b.Helper()
+	rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { rs.Close() })
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	in, err := ingest.New(context.Background(), rs, ix, extract.New(actors.Default()), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return in, ix
+}
+
 // newIngesterRecords is newIngester that also returns the article store,
 // for the caller to close.
 func newIngesterRecords(t *testing.T, dir string) (*ingest.Ingester, *index.Index, *articles.Store) {
