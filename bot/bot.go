@@ -21,6 +21,13 @@ type Bot struct {
 	Admins  map[string]bool
 	Log     *slog.Logger
 	Timeout time.Duration // per command; default 5s
+	// Metrics counts search timeouts (nil: not counted).
+	Metrics Metrics
+}
+
+// Metrics is what the bot reports. *metrics.Metrics satisfies it.
+type Metrics interface {
+	SearchTimedOut()
 }
 
 // Handle parses and answers one command. It never returns an error: a
@@ -29,8 +36,19 @@ type Bot struct {
 func (b *Bot) Handle(ctx context.Context, req Request) Reply {
 	cmd, err := Parse(req.Text, b.Actors)
 	if err != nil {
-		return errorReply(err)
+		r := errorReply(err)
+		r.Command, r.Outcome = "invalid", Refused
+		return r
 	}
+	r := b.handle(ctx, req, cmd)
+	r.Command = cmd.Name
+	if r.Kind == KindError && r.Outcome == Answered {
+		r.Outcome = Refused
+	}
+	return r
+}
+
+func (b *Bot) handle(ctx context.Context, req Request, cmd Command) Reply {
 	timeout := b.Timeout
 	if timeout <= 0 {
 		timeout = 5 * time.Second
@@ -43,17 +61,22 @@ func (b *Bot) Handle(ctx context.Context, req Request) Reply {
 		var ue *Refusal
 		switch {
 		case errors.As(err, &pe):
-			return errorReply(pe)
+			r := errorReply(pe)
+			r.Outcome = Refused
+			return r
 		case errors.As(err, &ue):
-			return Reply{Kind: KindError, Text: ue.Msg}
+			return Reply{Kind: KindError, Text: ue.Msg, Outcome: Refused}
 		case errors.Is(err, news.ErrQueryTooBroad):
-			return Reply{Kind: KindError, Text: "That search matches too many word forms. Use fewer fuzzy words (word~) or more exact words."}
+			return Reply{Kind: KindError, Text: "That search matches too many word forms. Use fewer fuzzy words (word~) or more exact words.", Outcome: Refused}
 		case errors.Is(err, context.DeadlineExceeded):
 			b.log().Warn("command timed out", "platform", req.Platform, "channel", req.Channel, "command", cmd.Name, "err", err)
-			return Reply{Kind: KindError, Text: "That took too long and was stopped. Try fewer words or a narrower filter (since:, kind:, actor:)."}
+			if b.Metrics != nil {
+				b.Metrics.SearchTimedOut()
+			}
+			return Reply{Kind: KindError, Text: "That took too long and was stopped. Try fewer words or a narrower filter (since:, kind:, actor:).", Outcome: TimedOut}
 		default:
 			b.log().Error("command failed", "platform", req.Platform, "channel", req.Channel, "command", cmd.Name, "err", err)
-			return Reply{Kind: KindError, Text: "Something went wrong on our side; the error is logged. Please try again."}
+			return Reply{Kind: KindError, Text: "Something went wrong on our side; the error is logged. Please try again.", Outcome: Failed}
 		}
 	}
 	r.Public = r.Public || cmd.Share

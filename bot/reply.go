@@ -34,6 +34,49 @@ type Reply struct {
 	// shows the next page ("" when there is none).
 	Page, Pages int
 	Next        string
+
+	// Command is the command's name (search, show, …; "invalid" when the
+	// line did not parse) and Outcome how it ended: for metrics, never
+	// shown.
+	Command string  `json:"-"`
+	Outcome Outcome `json:"-"`
+}
+
+// Outcome is how a command ended.
+type Outcome int
+
+// Outcomes.
+const (
+	Answered Outcome = iota
+	Refused          // malformed or refused: the user was told why
+	Failed           // something failed on newsdesk's side
+	TimedOut         // the command ran out of time
+)
+
+// Label is the outcome label of a request metric: "inline" or "deferred"
+// for an answer (as the front delivered it), else "refused", "error" or
+// "timeout".
+func (r Reply) Label(deferred bool) string {
+	switch r.Outcome {
+	case Refused:
+		return "refused"
+	case Failed:
+		return "error"
+	case TimedOut:
+		return "timeout"
+	}
+	if deferred {
+		return "deferred"
+	}
+	return "inline"
+}
+
+// CommandLabel is r's command name for metrics ("invalid" when unknown).
+func (r Reply) CommandLabel() string {
+	if r.Command == "" {
+		return "invalid"
+	}
+	return r.Command
 }
 
 // Field is one labelled value.

@@ -77,18 +77,18 @@ func (h *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "application/json":
 		parsed, perrs := parseJSONBody(body)
 		errs = perrs
-		res, err = h.In.Ingest(r.Context(), "request", parsed)
+		res, err = h.In.IngestAs(r.Context(), FromAPI, "request", parsed)
 	case "application/x-ndjson", "application/jsonl", "application/x-jsonlines":
 		parsed, perrs := ParseJSONL("request", bytes.NewReader(body))
 		errs = perrs
-		res, err = h.In.Ingest(r.Context(), "request", parsed)
+		res, err = h.In.IngestAs(r.Context(), FromAPI, "request", parsed)
 	case "text/plain", "text/markdown":
 		a, perr := ParseText(r.URL.Query().Get("name"), body)
 		if perr != nil {
 			errs = append(errs, &ItemError{Source: "request", Err: perr})
 			break
 		}
-		res, err = h.In.Ingest(r.Context(), "request", toSlice(a))
+		res, err = h.In.IngestAs(r.Context(), FromAPI, "request", toSlice(a))
 	default:
 		httpError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json, application/x-ndjson, text/plain or text/markdown")
 		return

@@ -42,6 +42,21 @@ type Extractor interface {
 	Version() string
 }
 
+// Metrics is what the ingester reports: articles offered by source kind
+// ("api", "feed", "file", "sample") and outcome ("added", "updated",
+// "unchanged", "refused", "failed": not acknowledged because storing
+// failed), and the articles and statements made durable and indexed.
+// *metrics.Metrics satisfies it.
+type Metrics interface {
+	Ingested(source, outcome string, n int)
+	Indexed(articles, statements int)
+}
+
+type noMetrics struct{}
+
+func (noMetrics) Ingested(string, string, int) {}
+func (noMetrics) Indexed(int, int)             {}
+
 // BatchSize is how many articles go into one index batch.
 const BatchSize = 500
 
@@ -54,6 +69,8 @@ type Ingester struct {
 	ex      Extractor
 	log     *slog.Logger
 	now     func() time.Time
+
+	metrics Metrics
 
 	mu     sync.Mutex
 	seq    uint64
@@ -68,7 +85,7 @@ func New(ctx context.Context, records Records, index Index, ex Extractor, log *s
 	if log == nil {
 		log = slog.Default()
 	}
-	in := &Ingester{records: records, index: index, ex: ex, log: log, now: time.Now}
+	in := &Ingester{records: records, index: index, ex: ex, log: log, now: time.Now, metrics: noMetrics{}}
 	seq, err := records.MaxSeq(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read ingestion sequence: %w", err)
@@ -185,6 +202,22 @@ func (r Result) String() string {
 // memory stays flat whatever the input.
 const BatchBytes = 4 << 20
 
+// Measure makes the ingester report to m. Call it before the ingester is
+// shared.
+func (in *Ingester) Measure(m Metrics) {
+	if m != nil {
+		in.metrics = m
+	}
+}
+
+// Source kinds (the source label of the ingestion metrics).
+const (
+	FromAPI    = "api"
+	FromFeed   = "feed"
+	FromFile   = "file"
+	FromSample = "sample"
+)
+
 // Ingest extracts and stores articles. source names them in errors. An
 // article is in Added or Updated only once the batch that holds it is
 // durable; if storing fails, the error is returned and those articles are
@@ -192,6 +225,24 @@ const BatchBytes = 4 << 20
 // each batch is extracted on all cores outside the critical section, then
 // numbered and stored inside it.
 func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Article) (Result, error) {
+	return in.IngestAs(ctx, FromFile, source, arts)
+}
+
+// IngestAs is Ingest counted under a source kind (FromAPI, FromFeed, …).
+func (in *Ingester) IngestAs(ctx context.Context, kind, source string, arts []news.Article) (res Result, err error) {
+	defer func() {
+		in.metrics.Ingested(kind, "added", len(res.Added))
+		in.metrics.Ingested(kind, "updated", len(res.Updated))
+		in.metrics.Ingested(kind, "unchanged", len(res.Unchanged))
+		in.metrics.Ingested(kind, "refused", len(res.Errors))
+		if err != nil {
+			in.metrics.Ingested(kind, "failed", len(arts)-len(res.Added)-len(res.Updated)-len(res.Unchanged)-len(res.Errors))
+		}
+	}()
+	return in.ingest(ctx, source, arts)
+}
+
+func (in *Ingester) ingest(ctx context.Context, source string, arts []news.Article) (Result, error) {
 	var res Result
 	// the last copy of an id in one call wins
 	last := make(map[string]int, len(arts))
@@ -288,6 +339,11 @@ func (in *Ingester) batch(ctx context.Context, source string, todo []news.Articl
 	}
 	res.Added = append(res.Added, added...)
 	res.Updated = append(res.Updated, updated...)
+	sts := 0
+	for _, a := range batch {
+		sts += len(a.Statements)
+	}
+	in.metrics.Indexed(len(batch), sts)
 	return res, nil
 }
 
@@ -438,7 +494,7 @@ func (in *Ingester) FS(ctx context.Context, fsys fs.FS) (Result, error) {
 		arts, errs := Parse(path, f)
 		f.Close()
 		res.Errors = append(res.Errors, errs...)
-		r, err := in.Ingest(ctx, path, arts)
+		r, err := in.IngestAs(ctx, FromSample, path, arts)
 		res.Merge(r)
 		return err
 	})

@@ -68,7 +68,23 @@ type Config struct {
 	// After is the clock behind the gateway's reconnection backoff
 	// (default time.After; tests inject their own).
 	After func(time.Duration) <-chan time.Time
+	// Metrics counts commands and failed posts (default: not counted).
+	Metrics Metrics
 }
+
+// Metrics is what the adapter reports: every command answered (front
+// "discord", its command, an outcome from bot.Reply.Label, the time to the
+// answer) and every post that failed for good (kind "message" or
+// "interaction"). *metrics.Metrics satisfies it.
+type Metrics interface {
+	Request(front, command, outcome string, took time.Duration)
+	PostFailed(platform, kind string)
+}
+
+type noMetrics struct{}
+
+func (noMetrics) Request(string, string, string, time.Duration) {}
+func (noMetrics) PostFailed(string, string)                     {}
 
 // Platform is the platform name in bot.Request.
 const Platform = "discord"
@@ -151,6 +167,9 @@ func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error)
 	}
 	if cfg.After == nil {
 		cfg.After = time.After
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = noMetrics{}
 	}
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -393,7 +412,7 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (r bot.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			a.log.Error("discord: handler panicked", "panic", p, "channel", req.Channel)
-			r = bot.Reply{Kind: bot.KindError, Text: "Something went wrong answering that; it has been logged. Try again, or `help`."}
+			r = bot.Reply{Kind: bot.KindError, Text: "Something went wrong answering that; it has been logged. Try again, or `help`.", Outcome: bot.Failed}
 		}
 	}()
 	return a.h.Handle(ctx, req)
@@ -449,6 +468,7 @@ func (a *Adapter) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
 	ctx, cancel := context.WithTimeout(a.hctx, a.cfg.HandleTimeout)
 	defer cancel()
 	reply := a.handle(ctx, bot.Request{Platform: Platform, Channel: m.ChannelID, User: m.Author.ID, Text: text})
+	a.cfg.Metrics.Request(Platform, reply.CommandLabel(), reply.Label(false), time.Since(start))
 	no := false
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &no}
 	if _, err := a.send(ctx, m.ChannelID, Render(reply), ref, "reply:"+m.ChannelID+":"+m.ID); err != nil {

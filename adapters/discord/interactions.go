@@ -136,6 +136,7 @@ func (a *Adapter) handleContext() (context.Context, context.CancelFunc) {
 func (a *Adapter) answerDeferred(ctx context.Context, i *discordgo.Interaction, start time.Time, unconfirmed bool) {
 	q, _ := queryOption(i)
 	reply := a.handle(ctx, bot.Request{Platform: Platform, Channel: i.ChannelID, User: invoker(i), Text: strings.TrimSpace(q)})
+	a.cfg.Metrics.Request(Platform, reply.CommandLabel(), reply.Label(true), time.Since(start))
 	var err error
 	if reply.Kind == bot.KindError {
 		err = a.ephemeralError(ctx, i, reply, unconfirmed)
@@ -143,6 +144,7 @@ func (a *Adapter) answerDeferred(ctx context.Context, i *discordgo.Interaction, 
 		err = a.editOriginal(ctx, i, Render(reply), unconfirmed)
 	}
 	if err != nil {
+		a.cfg.Metrics.PostFailed(Platform, "interaction")
 		a.log.Error("discord: answer interaction", "interaction", i.ID, "channel", i.ChannelID, "err", err)
 		return
 	}

@@ -198,6 +198,9 @@ func (a *Adapter) sendGroups(ctx context.Context, channel string, groups [][]*di
 		}
 		id, err := a.create(ctx, channel, body)
 		if err != nil {
+			if ctx.Err() == nil {
+				a.cfg.Metrics.PostFailed(Platform, "message")
+			}
 			return ids, fmt.Errorf("message %d of %d: %w", i+1, len(groups), err)
 		}
 		ids = append(ids, id)

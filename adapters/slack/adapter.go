@@ -63,7 +63,23 @@ type Config struct {
 	// (default: in memory, forgotten on restart; serve passes the state
 	// store).
 	Deliveries Deliveries
+	// Metrics counts commands and failed posts (default: not counted).
+	Metrics Metrics
 }
+
+// Metrics is what the adapter reports: every command answered (front
+// "slack", its command, an outcome from bot.Reply.Label, the time to the
+// answer) and every post that failed for good (kind "response_url" or
+// "message"). *metrics.Metrics satisfies it.
+type Metrics interface {
+	Request(front, command, outcome string, took time.Duration)
+	PostFailed(platform, kind string)
+}
+
+type noMetrics struct{}
+
+func (noMetrics) Request(string, string, string, time.Duration) {}
+func (noMetrics) PostFailed(string, string)                     {}
 
 // Defaults.
 const (
@@ -143,6 +159,9 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Adapter, error) {
 	if cfg.Deliveries == nil {
 		cfg.Deliveries = &seen.Memory{}
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = noMetrics{}
+	}
 	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
@@ -189,10 +208,15 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (r bot.Reply) {
 	defer func() {
 		if p := recover(); p != nil {
 			a.log.Error("command handler panicked", "panic", fmt.Sprint(p), "channel", req.Channel)
-			r = bot.Reply{Kind: bot.KindError, Text: "Something went wrong answering that; it has been logged. Try again, or try `help`."}
+			r = bot.Reply{Kind: bot.KindError, Text: "Something went wrong answering that; it has been logged. Try again, or try `help`.", Outcome: bot.Failed}
 		}
 	}()
 	return a.h.Handle(ctx, req)
+}
+
+// observe counts one answered command.
+func (a *Adapter) observe(r bot.Reply, deferred bool, start time.Time) {
+	a.cfg.Metrics.Request("slack", r.CommandLabel(), r.Label(deferred), time.Since(start))
 }
 
 // handleWithin runs the handler and waits at most budget for its reply. When

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -103,8 +104,10 @@ func (a *Adapter) command(cmd slack.SlashCommand) (commandAnswer, func(context.C
 	}
 	req := bot.Request{Platform: "slack", Channel: cmd.ChannelID, User: cmd.UserID, Text: cmd.Text}
 	a.log.Info("slash command", "channel", cmd.ChannelID, "user", cmd.UserID, "text_len", len(cmd.Text))
+	start := time.Now()
 	reply, inTime, later := a.handleWithin(req, a.cfg.AckBudget)
 	if inTime {
+		a.observe(reply, false, start)
 		msgs := a.answerMessages(reply, cmd.Text)
 		if len(msgs) == 1 {
 			return msgs[0], nil
@@ -115,8 +118,10 @@ func (a *Adapter) command(cmd slack.SlashCommand) (commandAnswer, func(context.C
 		var reply bot.Reply
 		select {
 		case reply = <-later:
+			a.observe(reply, true, start)
 		case <-ctx.Done():
 			a.log.Warn("slow command abandoned", "channel", cmd.ChannelID, "error", ctx.Err())
+			a.observe(bot.Reply{Command: "unknown", Outcome: bot.TimedOut}, true, start)
 			return
 		}
 		a.respondAll(ctx, cmd.ResponseURL, a.answerMessages(reply, cmd.Text))
@@ -135,6 +140,7 @@ func (a *Adapter) respondAll(ctx context.Context, responseURL string, msgs []com
 	}
 	for i, m := range msgs {
 		if err := a.respond(ctx, responseURL, m); err != nil {
+			a.cfg.Metrics.PostFailed("slack", "response_url")
 			a.log.Error("response_url post failed", "message", i+1, "of", len(msgs), "error", err)
 			return
 		}
@@ -160,7 +166,9 @@ func (a *Adapter) share(ctx context.Context, cb slack.InteractionCallback) {
 		}
 		req := bot.Request{Platform: "slack", Channel: cb.Channel.ID, User: cb.User.ID, Text: act.Value}
 		a.log.Info("share clicked", "channel", cb.Channel.ID, "user", cb.User.ID)
+		start := time.Now()
 		reply := a.handle(ctx, req)
+		a.observe(reply, true, start)
 		if reply.Kind == bot.KindError {
 			a.respondAll(ctx, cb.ResponseURL, a.answerMessages(reply, ""))
 			return

@@ -227,6 +227,9 @@ func (a *Adapter) postBlocks(ctx context.Context, channel string, blocks []slack
 		_, ts, err = a.api.PostMessageContext(ctx, channel, opts...)
 		return err
 	}, check)
+	if err != nil && ctx.Err() == nil {
+		a.cfg.Metrics.PostFailed("slack", "message")
+	}
 	return ts, err
 }
 

@@ -75,10 +75,19 @@ type Config struct {
 	RetryBase    time.Duration // first retry delay after a failed post, doubling; default 1m
 	RetryMax     time.Duration // cap on the retry delay; default 1h
 	GiveUp       time.Duration // a pending slot older than this is abandoned once the platform confirms it never got it, or while the platform cannot be asked (see attempt); default 24h
+	// Metrics counts digest outcomes (nil: not counted).
+	Metrics Metrics
 	// Backfill starts a new subscription at the beginning of the index
 	// instead of its newest statement, so the first digest holds everything
 	// (capped).
 	Backfill bool
+}
+
+// Metrics is what the service reports: each slot's outcome by platform,
+// "posted", "skipped" (a quiet day with quiet:skip), "failed" (an attempt
+// that will be retried) or "given_up". *metrics.Metrics satisfies it.
+type Metrics interface {
+	Digest(platform, outcome string)
 }
 
 // Service schedules, builds and posts digests. It implements bot.Digests.

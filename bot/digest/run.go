@@ -149,6 +149,7 @@ func (s *Service) deliverNew(ctx context.Context, sub state.Subscription, key st
 	}
 	if len(w.hits) == 0 && (command || quiet == "skip") {
 		if handled {
+			s.count(sub.Channel, "skipped")
 			return 0, s.cfg.Store.MarkHandled(ctx, sub.Channel, at)
 		}
 		return 0, nil
@@ -232,6 +233,7 @@ func (s *Service) attempt(ctx context.Context, sl state.Slot, fresh bool) error 
 			if age := s.clock.Now().Sub(sl.Created); age > s.cfg.GiveUp {
 				s.log.Error("digest: giving up a slot: newsdesk could not check whether the platform has it; its statements go into the next digest",
 					"channel", sl.Channel, "slot", sl.Key, "age", age, "attempts", sl.Attempts+1, "err", err, "fix", historyHint(sl.Channel))
+				s.count(sl.Channel, "given_up")
 				return s.cfg.Store.GiveUpSlot(context.WithoutCancel(ctx), sl.Key, s.clock.Now(), err)
 			}
 			return s.fail(ctx, sl, err)
@@ -242,6 +244,7 @@ func (s *Service) attempt(ctx context.Context, sl state.Slot, fresh bool) error 
 		}
 		if age := s.clock.Now().Sub(sl.Created); age > s.cfg.GiveUp {
 			s.log.Error("digest: giving up a slot the platform never received; its statements go into the next digest", "slot", sl.Key, "age", age, "last_error", sl.LastError)
+			s.count(sl.Channel, "given_up")
 			return s.cfg.Store.AbandonSlot(ctx, sl.Key, s.clock.Now())
 		}
 	}
@@ -253,6 +256,7 @@ func (s *Service) attempt(ctx context.Context, sl state.Slot, fresh bool) error 
 	if err != nil {
 		return s.fail(ctx, sl, fmt.Errorf("post slot %s: %w", sl.Key, err))
 	}
+	s.count(sl.Channel, "posted")
 	if err := s.step("after-post"); err != nil {
 		return err
 	}
@@ -273,8 +277,17 @@ func historyHint(channel string) string {
 	}
 }
 
+// count reports a slot's outcome under its channel's platform.
+func (s *Service) count(channel, outcome string) {
+	if s.cfg.Metrics != nil {
+		platform, _, _ := strings.Cut(channel, ":")
+		s.cfg.Metrics.Digest(platform, outcome)
+	}
+}
+
 // fail records a failed attempt and returns cause.
 func (s *Service) fail(ctx context.Context, sl state.Slot, cause error) error {
+	s.count(sl.Channel, "failed")
 	delay := s.cfg.RetryBase << min(sl.Attempts, 20)
 	if delay <= 0 || delay > s.cfg.RetryMax {
 		delay = s.cfg.RetryMax

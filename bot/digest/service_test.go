@@ -611,11 +611,13 @@ func (f *flaky) Post(ctx context.Context, channel string, r bot.Reply, slot stri
 func TestGiveUpThenNextDigestCarriesAll(t *testing.T) {
 	loc := mustLoc(t, "Europe/London")
 	var fl *flaky
+	counts := &countMetrics{}
 	e := newEnv(t, time.Date(2026, 3, 27, 7, 0, 0, 0, loc), func(c *Config) {
 		if fl == nil {
 			fl = &flaky{Poster: c.Posters["slack"]}
 		}
 		c.Posters = map[string]Poster{"slack": fl}
+		c.Metrics = counts
 	})
 	e.restart() // pick up the wrapper
 	ch := "slack:CGIVE"
@@ -648,4 +650,24 @@ func TestGiveUpThenNextDigestCarriesAll(t *testing.T) {
 	if got := e.sub(ch).Watermark; got != e.nextSeq {
 		t.Errorf("watermark %d, want %d", got, e.nextSeq)
 	}
+	counts.mu.Lock()
+	defer counts.mu.Unlock()
+	if c := counts.n; c["slack/given_up"] != 1 || c["slack/posted"] != 1 || c["slack/failed"] < 3 {
+		t.Errorf("digest metrics %v: want 1 given up, 1 posted, at least 3 failed", c)
+	}
+}
+
+// countMetrics counts digest outcomes by platform/outcome.
+type countMetrics struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (m *countMetrics) Digest(platform, outcome string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.n == nil {
+		m.n = map[string]int{}
+	}
+	m.n[platform+"/"+outcome]++
 }

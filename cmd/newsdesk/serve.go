@@ -25,6 +25,7 @@ import (
 	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/internal/metrics"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
 )
@@ -53,7 +54,7 @@ func (a *app) openState() (*state.Store, error) {
 }
 
 // openDigests builds the digest service over st with the given posters.
-func (a *app) openDigests(st *state.Store, posters map[string]digest.Poster) (*digest.Service, error) {
+func (a *app) openDigests(st *state.Store, posters map[string]digest.Poster, m digest.Metrics) (*digest.Service, error) {
 	return digest.New(digest.Config{
 		Store:        st,
 		Source:       a.ix,
@@ -63,6 +64,7 @@ func (a *app) openDigests(st *state.Store, posters map[string]digest.Poster) (*d
 		DefaultMax:   a.cfg.Digest.MaxItems,
 		DefaultQuiet: a.cfg.Digest.Quiet,
 		Grace:        a.cfg.Digest.Grace.D(),
+		Metrics:      m,
 	})
 }
 
@@ -74,7 +76,7 @@ func (a *app) consoleDigests(w io.Writer) bot.Digests {
 		a.log.Warn("digests are off in this session", "err", err)
 		return nil
 	}
-	svc, err := a.openDigests(st, map[string]digest.Poster{"console": &consolePoster{w: w}})
+	svc, err := a.openDigests(st, map[string]digest.Poster{"console": &consolePoster{w: w}}, nil)
 	if err != nil {
 		st.Close()
 		a.log.Warn("digests are off in this session", "err", err)
@@ -114,6 +116,17 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	// listener and runners end and before the state store closes.
 	var stops []func(context.Context) error
 	var parts []readyPart // what /readyz reports
+	m := metrics.New()
+	a.in.Measure(m)
+	a.bot.Metrics = m
+	m.Gauge("newsdesk_articles", "Articles in the index.", func(ctx context.Context) (float64, error) {
+		n, err := a.ix.Count(ctx)
+		return float64(n), err
+	})
+	m.Gauge("newsdesk_ingest_seq", "Highest ingestion sequence number in the index.", func(ctx context.Context) (float64, error) {
+		n, err := a.ix.MaxSeq(ctx)
+		return float64(n), err
+	})
 
 	// The state store holds the digest ledger and, for the fronts, every
 	// delivery seen (so that a replayed request is executed once, even
@@ -131,7 +144,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		sa, err := slack.New(slack.Config{
 			BotToken: cfg.Secrets.SlackBotToken, SigningSecret: cfg.Secrets.SlackSigningSecret, AppToken: cfg.Secrets.SlackAppToken,
 			APIURL: cfg.Slack.APIURL, Command: cfg.Slack.Command, AckBudget: cfg.Slack.AckBudget.D(),
-			Deliveries: st,
+			Deliveries: st, Metrics: m,
 		}, a.bot, log)
 		if err != nil {
 			return err
@@ -148,7 +161,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	}
 	if cfg.Secrets.DiscordBotToken != "" {
 		da, err := discord.New(discord.Config{Token: cfg.Secrets.DiscordBotToken, GuildID: cfg.Discord.GuildID, Command: cfg.Discord.Command, PublicKey: cfg.Discord.PublicKey,
-			Deliveries: st},
+			Deliveries: st, Metrics: m},
 			a.bot, a.gaz, log.With("adapter", "discord"))
 		if err != nil {
 			return err
@@ -175,14 +188,14 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		log.Info("discord enabled", "guild", cfg.Discord.GuildID)
 	}
 	if len(posters) > 0 {
-		svc, err := a.openDigests(st, posters)
+		svc, err := a.openDigests(st, posters, m)
 		if err != nil {
 			return err
 		}
 		a.bot.Digests = svc
 		runners = append(runners, svc.Run)
 		for _, f := range cfg.Feeds {
-			runners = append(runners, feedPoller(a, st, f.URL, f.Every.D()))
+			runners = append(runners, feedPoller(a, st, m, f.URL, f.Every.D()))
 		}
 	} else {
 		log.Warn("no chat platform is enabled: set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN")
@@ -202,13 +215,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		}})
 	}
 	mux.HandleFunc("GET /readyz", readiness(parts))
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		n, _ := a.ix.Count(r.Context())
-		seq, _ := a.ix.MaxSeq(r.Context())
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		fmt.Fprintf(w, "# HELP newsdesk_articles Articles in the index.\n# TYPE newsdesk_articles gauge\nnewsdesk_articles %d\n", n)
-		fmt.Fprintf(w, "# HELP newsdesk_ingest_seq Highest ingestion sequence number.\n# TYPE newsdesk_ingest_seq gauge\nnewsdesk_ingest_seq %d\n", seq)
-	})
+	mux.Handle("GET /metrics", m.Handler())
 
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	log.Info("newsdesk serving", "addr", ln.Addr().String(), "data", a.data)
@@ -250,7 +257,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 
 // feedPoller polls one feed, ingesting new items; conditional requests
 // keep it cheap, and ingestion is idempotent, so a repeat costs nothing.
-func feedPoller(a *app, st *state.Store, url string, every time.Duration) func(context.Context) error {
+func feedPoller(a *app, st *state.Store, m *metrics.Metrics, url string, every time.Duration) func(context.Context) error {
 	if every <= 0 {
 		every = 15 * time.Minute
 	}
@@ -264,15 +271,20 @@ func feedPoller(a *app, st *state.Store, url string, every time.Duration) func(c
 			}
 			arts, etag, lm, notModified, err := ingest.FetchFeed(ctx, client, url, cur.ETag, cur.LastModified)
 			if err != nil {
+				m.FeedPolled("error")
 				log.Warn("feed poll failed; will retry", "err", err)
 				return
 			}
-			if !notModified {
-				res, err := a.in.Ingest(ctx, url, arts)
+			if notModified {
+				m.FeedPolled("not_modified")
+			} else {
+				res, err := a.in.IngestAs(ctx, ingest.FromFeed, url, arts)
 				if err != nil {
+					m.FeedPolled("error")
 					log.Error("feed ingest failed; will retry", "err", err)
 					return
 				}
+				m.FeedPolled("ok")
 				log.Info("feed polled", "result", res.String())
 			}
 			cur.URL, cur.ETag, cur.LastModified, cur.Checked = url, etag, lm, time.Now().UTC()
@@ -311,7 +323,7 @@ func cmdDigest(ctx context.Context, g globals, channel string, preview bool, std
 		return exitError
 	}
 	defer st.Close()
-	svc, err := a.openDigests(st, map[string]digest.Poster{"console": &consolePoster{w: stdout}})
+	svc, err := a.openDigests(st, map[string]digest.Poster{"console": &consolePoster{w: stdout}}, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
 		return exitError
