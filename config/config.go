@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -214,6 +215,13 @@ func applyEnv(cfg *Config, getenv Env) error {
 	}
 	if v, ok := getenv("NEWSDESK_LOG_LEVEL"); ok && v != "" {
 		cfg.LogLevel = v
+	}
+	if v, ok := getenv("NEWSDESK_SAMPLE"); ok && v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("NEWSDESK_SAMPLE=%q is not a boolean: set it to true or false (false: never index the bundled sample corpus)", v)
+		}
+		cfg.Sample = &on
 	}
 	if v, ok := getenv("SLACK_API_URL"); ok && v != "" {
 		cfg.Slack.APIURL = v

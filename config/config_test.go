@@ -102,3 +102,42 @@ func TestStringReadsBack(t *testing.T) {
 		t.Errorf("round trip changed values: %+v vs %+v", again, cfg)
 	}
 }
+
+// TestSampleFromEnvironment: NEWSDESK_SAMPLE turns the sample corpus off
+// (or on) over the file, for a production container; a non-boolean names
+// the variable.
+func TestSampleFromEnvironment(t *testing.T) {
+	off := filepath.Join(t.TempDir(), "off.yaml")
+	if err := os.WriteFile(off, []byte("sample: false\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		file, value string
+		want        bool
+		err         string
+	}{
+		{"", "", true, ""},
+		{"", "false", false, ""},
+		{"", "0", false, ""},
+		{"", "true", true, ""},
+		{off, "", false, ""},
+		{off, "true", true, ""},
+		{"", "nope", false, "NEWSDESK_SAMPLE"},
+	} {
+		e := map[string]string{}
+		if tc.value != "" {
+			e["NEWSDESK_SAMPLE"] = tc.value
+		}
+		cfg, err := config.Load(tc.file, env(e))
+		switch {
+		case tc.err != "":
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("NEWSDESK_SAMPLE=%q: error %v, want one naming %s", tc.value, err, tc.err)
+			}
+		case err != nil:
+			t.Errorf("NEWSDESK_SAMPLE=%q: %v", tc.value, err)
+		case cfg.SampleOn() != tc.want:
+			t.Errorf("file %q NEWSDESK_SAMPLE=%q: sample %v, want %v", tc.file, tc.value, cfg.SampleOn(), tc.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -33,26 +34,37 @@ const (
 const usageText = `newsdesk: state cyber attributions, answered in the channel.
 
 Usage:
-  newsdesk                          console on the data directory (sample corpus on first run)
-  newsdesk ask "<command>" [--json] answer one command, e.g. ask "search APT31"
-  newsdesk ingest PATH...           ingest .txt/.md articles, .jsonl records, .xml/.rss/.atom feeds, or directories
-  newsdesk extract FILE [--json]    print the statements found in one article
-  newsdesk extract FILE --explain   each sentence's kind probabilities and the features that weighed most
-  newsdesk extract --eval FILE[,FILE] [--misses]   precision, recall and F1 per kind and field on labelled sets
-  newsdesk serve                    run the Slack, Discord and HTTP fronts the config enables
-  newsdesk digest --channel PLATFORM:ID --preview   print a channel's next digest
-  newsdesk reindex                  re-extract and re-index every stored article
-  newsdesk repair                   check state.db and the index (serve stopped): move a damaged state.db aside, say how to recover a damaged index
-  newsdesk config check             validate the configuration and print it (secrets hidden)
+  newsdesk [global flags] [command] [flags] [arguments]
+
+Commands:
+  console                           the console on the data directory (the default; sample corpus on first run)
+  ask "<command>" [--json]          answer one command, e.g. ask "search APT31"
+  ingest PATH...                    ingest .txt/.md articles, .jsonl records, .xml/.rss/.atom feeds, or directories
+  extract FILE [--json|--explain]   print the statements found in one article
+  extract --eval FILE[,FILE]        precision, recall and F1 per kind and field on labelled sets
+  serve [--listen ADDR]             run the Slack, Discord and HTTP fronts the environment enables
+  digest --channel PLATFORM:ID --preview   print a channel's next digest
+  reindex                           rebuild the index from the article store (serve stopped)
+  repair                            check state.db, articles.db and the index (serve stopped); move damaged files aside, rebuild the index
+  healthcheck [--listen ADDR]       ask a running serve for /healthz (exit 0 when healthy): the container's HEALTHCHECK
+  config check                      validate the configuration and print it (secrets hidden)
+  version                           print the version
+  help [command]                    this text, or one command's flags
 
 Global flags (before or after the command):
   --data DIR      data directory (default $NEWSDESK_DATA, else ~/.local/share/newsdesk)
   --config FILE   YAML configuration (default $NEWSDESK_CONFIG)
+  --version       print the version
 `
 
 // globals are the flags every command takes.
 type globals struct {
 	data, config string
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.data, "data", g.data, "data directory (default $NEWSDESK_DATA, else ~/.local/share/newsdesk)")
+	fs.StringVar(&g.config, "config", g.config, "YAML configuration file (default $NEWSDESK_CONFIG)")
 }
 
 // splitFlags parses args with fs, allowing flags after positional
@@ -72,77 +84,217 @@ func splitFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cmd := ""
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		cmd, args = args[0], args[1:]
+// opts are the values of every command's own flags.
+type opts struct {
+	asJSON, misses, explain, preview bool
+	eval, channel, listen            string
+}
+
+// command is one subcommand: its usage line, what it does, its own flags
+// and what runs it.
+type command struct {
+	usage, summary string
+	flags          func(fs *flag.FlagSet, o *opts)
+	run            func(ctx context.Context, g globals, o opts, pos []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+func commands() map[string]command {
+	listen := func(fs *flag.FlagSet, o *opts) {
+		fs.StringVar(&o.listen, "listen", "", "HTTP listen address, e.g. :8080 or 127.0.0.1:9000 (default listen: or $NEWSDESK_LISTEN, else :8080)")
 	}
-	fs := flag.NewFlagSet("newsdesk "+cmd, flag.ContinueOnError)
+	return map[string]command{
+		"console": {usage: "newsdesk console", summary: "The console on the data directory (the sample corpus fills an empty index unless sample: false or NEWSDESK_SAMPLE=false).",
+			run: func(ctx context.Context, g globals, _ opts, pos []string, stdin io.Reader, stdout, stderr io.Writer) int {
+				if len(pos) != 0 {
+					return usageError(stderr, "console takes no arguments; to answer one command use: newsdesk ask \"search APT31\"")
+				}
+				return cmdConsole(ctx, g, stdin, stdout, stderr)
+			}},
+		"ask": {usage: `newsdesk ask "<command>" [--json]`, summary: `Answer one command, e.g. newsdesk ask "search APT31". Exit 1 when the command is refused (the message on stderr).`,
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.BoolVar(&o.asJSON, "json", false, "print the answer as one JSON object")
+			},
+			run: func(ctx context.Context, g globals, o opts, pos []string, _ io.Reader, stdout, stderr io.Writer) int {
+				if len(pos) != 1 {
+					return usageError(stderr, `usage: newsdesk ask "<command>" [--json], e.g. newsdesk ask "search APT31"`)
+				}
+				return cmdAsk(ctx, g, pos[0], o.asJSON, stdout, stderr)
+			}},
+		"ingest": {usage: "newsdesk ingest PATH...", summary: "Ingest .txt/.md articles, .jsonl/.ndjson records, .xml/.rss/.atom feeds, or directories of them.",
+			run: func(ctx context.Context, g globals, _ opts, pos []string, _ io.Reader, stdout, stderr io.Writer) int {
+				if len(pos) == 0 {
+					return usageError(stderr, "usage: newsdesk ingest PATH... (files or directories)")
+				}
+				return cmdIngest(ctx, g, pos, stdout, stderr)
+			}},
+		"extract": {usage: "newsdesk extract FILE [--json|--explain] | newsdesk extract --eval FILE[,FILE] [--misses]", summary: "Print the statements found in one article, or score the extractor on labelled sets.",
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.BoolVar(&o.asJSON, "json", false, "print JSON")
+				fs.BoolVar(&o.explain, "explain", false, "show each sentence's kind probabilities and the features that weighed most")
+				fs.StringVar(&o.eval, "eval", "", "labelled evaluation set(s), comma-separated")
+				fs.BoolVar(&o.misses, "misses", false, "with --eval: list each disagreement")
+			},
+			run: func(ctx context.Context, _ globals, o opts, pos []string, _ io.Reader, stdout, stderr io.Writer) int {
+				return cmdExtract(ctx, pos, o.eval, o.misses, o.asJSON, o.explain, stdout, stderr)
+			}},
+		"serve": {usage: "newsdesk serve [--listen ADDR]", summary: "Run the Slack, Discord and HTTP fronts the environment enables, the digest scheduler and the feed poller.",
+			flags: listen,
+			run: func(ctx context.Context, g globals, o opts, pos []string, _ io.Reader, _, stderr io.Writer) int {
+				if len(pos) != 0 {
+					return usageError(stderr, "usage: newsdesk serve [--listen ADDR]")
+				}
+				return cmdServe(ctx, g, o.listen, stderr)
+			}},
+		"digest": {usage: "newsdesk digest --channel PLATFORM:ID --preview", summary: "Print a channel's next digest without posting it.",
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.channel, "channel", "", "platform:channel-id, e.g. slack:C0123ABC")
+				fs.BoolVar(&o.preview, "preview", false, "print without posting (required)")
+			},
+			run: func(ctx context.Context, g globals, o opts, _ []string, _ io.Reader, stdout, stderr io.Writer) int {
+				return cmdDigest(ctx, g, o.channel, o.preview, stdout, stderr)
+			}},
+		"healthcheck": {usage: "newsdesk healthcheck [--listen ADDR]", summary: "Ask a running serve for /healthz: exit 0 when it answers 200 (the container's HEALTHCHECK).",
+			flags: listen,
+			run: func(ctx context.Context, g globals, o opts, _ []string, _ io.Reader, _, stderr io.Writer) int {
+				return cmdHealthcheck(ctx, g, o.listen, stderr)
+			}},
+		"reindex": {usage: "newsdesk reindex", summary: "Rebuild the index from the article store with the current mapping, re-extracting what an older extractor produced (stop serve first; the old index is kept).",
+			run: func(ctx context.Context, g globals, _ opts, _ []string, _ io.Reader, stdout, stderr io.Writer) int {
+				return cmdReindex(ctx, g, stdout, stderr)
+			}},
+		"repair": {usage: "newsdesk repair", summary: "Check state.db, articles.db and the index (stop serve first): damaged files are moved aside, never deleted; a damaged index is rebuilt from the article store.",
+			run: func(ctx context.Context, g globals, _ opts, _ []string, _ io.Reader, stdout, stderr io.Writer) int {
+				return cmdRepair(ctx, g, time.Now(), stdout, stderr)
+			}},
+		"config": {usage: "newsdesk config check", summary: "Validate the configuration (file and environment) and print it, secrets hidden.",
+			run: func(_ context.Context, g globals, _ opts, pos []string, _ io.Reader, stdout, stderr io.Writer) int {
+				if len(pos) != 1 || pos[0] != "check" {
+					return usageError(stderr, "usage: newsdesk config check")
+				}
+				cfg, err := loadConfig(g)
+				if err != nil {
+					fmt.Fprintln(stderr, "newsdesk:", err)
+					return exitUsage
+				}
+				fmt.Fprint(stdout, cfg.String())
+				fmt.Fprintln(stdout, "# configuration OK")
+				return exitOK
+			}},
+		"version": {usage: "newsdesk version", summary: "Print the version.",
+			run: func(_ context.Context, _ globals, _ opts, _ []string, _ io.Reader, stdout, _ io.Writer) int {
+				fmt.Fprintln(stdout, "newsdesk", version())
+				return exitOK
+			}},
+	}
+}
+
+func usageError(stderr io.Writer, msg string) int {
+	fmt.Fprintln(stderr, msg)
+	return exitUsage
+}
+
+// commandHelp prints one command's usage, summary and flags (its own and
+// the global ones).
+func commandHelp(w io.Writer, name string, c command) {
+	fs := commandFlags(name, c, &globals{}, &opts{})
+	fmt.Fprintf(w, "usage: %s\n\n%s\n\nFlags:\n", c.usage, c.summary)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+func commandFlags(name string, c command, g *globals, o *opts) *flag.FlagSet {
+	fs := flag.NewFlagSet("newsdesk "+name, flag.ContinueOnError)
+	fs.Usage = func() {} // help is printed by run, on stdout
+	if c.flags != nil {
+		c.flags(fs, o)
+	}
+	g.register(fs)
+	return fs
+}
+
+// run parses the command line: global flags, then the command (console
+// when there is none), then its own flags, which may come after its
+// arguments; global flags are accepted there too.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := globals{config: os.Getenv("NEWSDESK_CONFIG")}
+	top := flag.NewFlagSet("newsdesk", flag.ContinueOnError)
+	top.SetOutput(stderr)
+	top.Usage = func() {}
+	g.register(top)
+	showVersion := top.Bool("version", false, "print the version")
+	if err := top.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usageText)
+			return exitOK
+		}
+		fmt.Fprint(stderr, "\n"+usageText)
+		return exitUsage
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "newsdesk", version())
+		return exitOK
+	}
+	args = top.Args()
+	name := "console"
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	cmds := commands()
+	if name == "help" {
+		if len(args) == 0 {
+			fmt.Fprint(stdout, usageText)
+			return exitOK
+		}
+		c, ok := cmds[args[0]]
+		if !ok {
+			fmt.Fprintf(stderr, "newsdesk: no command %q\n\n%s", args[0], usageText)
+			return exitUsage
+		}
+		commandHelp(stdout, args[0], c)
+		return exitOK
+	}
+	c, ok := cmds[name]
+	if !ok {
+		fmt.Fprintf(stderr, "newsdesk: unknown command %q\n\n%s", name, usageText)
+		return exitUsage
+	}
+	var o opts
+	fs := commandFlags(name, c, &g, &o)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usageText) }
-	var g globals
-	fs.StringVar(&g.data, "data", "", "data directory")
-	fs.StringVar(&g.config, "config", os.Getenv("NEWSDESK_CONFIG"), "configuration file")
-	asJSON := fs.Bool("json", false, "print JSON")
-	eval := fs.String("eval", "", "labelled evaluation set (extract)")
-	misses := fs.Bool("misses", false, "with --eval: list each disagreement")
-	explain := fs.Bool("explain", false, "extract: show each sentence's kind probabilities and the features that weighed most")
-	channel := fs.String("channel", "", "platform:channel-id (digest)")
-	preview := fs.Bool("preview", false, "print without posting (digest)")
 	pos, err := splitFlags(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			commandHelp(stdout, name, c)
 			return exitOK
 		}
+		fmt.Fprintf(stderr, "usage: %s (newsdesk help %s lists its flags)\n", c.usage, name)
 		return exitUsage
 	}
-	switch cmd {
-	case "", "console":
-		return cmdConsole(ctx, g, stdin, stdout, stderr)
-	case "ask":
-		if len(pos) != 1 {
-			fmt.Fprintln(stderr, `usage: newsdesk ask "<command>" [--json], e.g. newsdesk ask "search APT31"`)
-			return exitUsage
-		}
-		return cmdAsk(ctx, g, pos[0], *asJSON, stdout, stderr)
-	case "ingest":
-		if len(pos) == 0 {
-			fmt.Fprintln(stderr, "usage: newsdesk ingest PATH... (files or directories)")
-			return exitUsage
-		}
-		return cmdIngest(ctx, g, pos, stdout, stderr)
-	case "extract":
-		return cmdExtract(ctx, pos, *eval, *misses, *asJSON, *explain, stdout, stderr)
-	case "serve":
-		return cmdServe(ctx, g, stderr)
-	case "digest":
-		return cmdDigest(ctx, g, *channel, *preview, stdout, stderr)
-	case "healthcheck":
-		return cmdHealthcheck(ctx, g, stderr)
-	case "reindex":
-		return cmdReindex(ctx, g, stdout, stderr)
-	case "repair":
-		return cmdRepair(ctx, g, time.Now(), stdout, stderr)
-	case "config":
-		if len(pos) != 1 || pos[0] != "check" {
-			fmt.Fprintln(stderr, "usage: newsdesk config check")
-			return exitUsage
-		}
-		cfg, err := loadConfig(g)
-		if err != nil {
-			fmt.Fprintln(stderr, "newsdesk:", err)
-			return exitUsage
-		}
-		fmt.Fprint(stdout, cfg.String())
-		fmt.Fprintln(stdout, "# configuration OK")
-		return exitOK
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usageText)
-		return exitOK
-	default:
-		fmt.Fprintf(stderr, "newsdesk: unknown command %q\n\n%s", cmd, usageText)
-		return exitUsage
+	return c.run(ctx, g, o, pos, stdin, stdout, stderr)
+}
+
+// version is set at link time (-ldflags "-X main.buildVersion=v1.2.3");
+// otherwise it comes from the module's build information.
+var buildVersion string
+
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
 	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v + " " + bi.GoVersion
 }
 
 func loadConfig(g globals) (config.Config, error) {

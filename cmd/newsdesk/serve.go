@@ -86,16 +86,19 @@ func (a *app) consoleDigests(w io.Writer) bot.Digests {
 	return svc
 }
 
-func cmdServe(ctx context.Context, g globals, stderr io.Writer) int {
+func cmdServe(ctx context.Context, g globals, listen string, stderr io.Writer) int {
 	a, err := open(ctx, g, stderr, false)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
 		return exitError
 	}
 	defer a.Close()
+	if listen != "" {
+		a.cfg.Listen = listen
+	}
 	ln, err := net.Listen("tcp", a.cfg.Listen)
 	if err != nil {
-		fmt.Fprintf(stderr, "newsdesk: listen on %s (set listen: or NEWSDESK_LISTEN): %v\n", a.cfg.Listen, err)
+		fmt.Fprintf(stderr, "newsdesk: listen on %s (set --listen, listen: or NEWSDESK_LISTEN): %v\n", a.cfg.Listen, err)
 		return exitError
 	}
 	if err := serve(ctx, a, ln); err != nil {
@@ -399,11 +402,14 @@ func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
 
 // cmdHealthcheck asks a running serve for /healthz (the container's
 // HEALTHCHECK runs this, so the image needs no curl).
-func cmdHealthcheck(ctx context.Context, g globals, stderr io.Writer) int {
+func cmdHealthcheck(ctx context.Context, g globals, listen string, stderr io.Writer) int {
 	cfg, err := loadConfig(g)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
 		return exitUsage
+	}
+	if listen != "" {
+		cfg.Listen = listen
 	}
 	host, port, err := net.SplitHostPort(cfg.Listen)
 	if err != nil {
