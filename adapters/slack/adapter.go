@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -65,6 +66,9 @@ type Config struct {
 	Deliveries Deliveries
 	// Metrics counts commands and failed posts (default: not counted).
 	Metrics Metrics
+	// After is the clock behind Socket Mode's reconnection backoff
+	// (default time.After; tests inject their own).
+	After func(time.Duration) <-chan time.Time
 }
 
 // Metrics is what the adapter reports: every command answered (front
@@ -98,6 +102,8 @@ type Adapter struct {
 	h   Handler
 	log *slog.Logger
 	api *slack.Client
+
+	socketReady atomic.Bool // the Socket Mode connection is up
 
 	bg     context.Context // parent of background work; cancelled by Shutdown
 	cancel context.CancelFunc
@@ -161,6 +167,9 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Adapter, error) {
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = noMetrics{}
+	}
+	if cfg.After == nil {
+		cfg.After = time.After
 	}
 	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.AppToken != "" {

@@ -17,10 +17,51 @@ import (
 // command that answers within the ack budget is answered in its ack;
 // otherwise the ack says "Working on it…" and the answer follows through
 // response_url. It returns nil when ctx is cancelled.
+//
+// Slack unreachable, at start-up or later (apps.connections.open or the
+// WebSocket failing, an auth error, a dropped connection that does not come
+// back at once) never makes it return: it retries with backoff, 1s doubling
+// to a minute on Config.After's clock, and SocketReady reports false
+// meanwhile, so that the rest of serve keeps serving. Each failed attempt is
+// logged. slack-go's own reconnection loop (on the real clock, up to five
+// minutes between tries) is cut short at its first failure so that this
+// backoff is the only one.
 func (a *Adapter) RunSocketMode(ctx context.Context) error {
 	if a.cfg.AppToken == "" {
 		return errors.New("slack socket mode: no app-level token: set SLACK_APP_TOKEN (xapp-…)")
 	}
+	wait := time.Duration(0)
+	for attempt := 1; ; attempt++ {
+		connected, err := a.socketSession(ctx)
+		a.socketReady.Store(false)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if connected {
+			wait, attempt = 0, 1 // it was up: start the backoff again
+		}
+		wait = nextBackoff(wait)
+		a.log.Warn("slack socket mode: not connected; retrying", "attempt", attempt, "in", wait, "error", err)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-a.cfg.After(wait):
+		}
+	}
+}
+
+// SocketReady reports whether the Socket Mode connection is up (for
+// /readyz).
+func (a *Adapter) SocketReady() bool { return a.socketReady.Load() }
+
+// nextBackoff is 1s, doubling to at most a minute.
+func nextBackoff(wait time.Duration) time.Duration {
+	return min(max(2*wait, time.Second), time.Minute)
+}
+
+// socketSession runs one Socket Mode client until ctx ends or its
+// connection fails, and reports whether it was connected at some point.
+func (a *Adapter) socketSession(ctx context.Context) (connected bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	client := socketmode.New(a.api, socketmode.OptionLog(slogPrinter{a}))
@@ -29,11 +70,27 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 	for {
 		select {
 		case err := <-runErr:
-			if ctx.Err() != nil {
-				return nil
+			if err == nil {
+				err = errors.New("socket mode client stopped")
 			}
-			return fmt.Errorf("slack socket mode: %w", err)
+			return connected, fmt.Errorf("slack socket mode: %w", err)
 		case evt := <-client.Events:
+			switch evt.Type {
+			case socketmode.EventTypeConnected:
+				connected = true
+				a.socketReady.Store(true)
+			case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect:
+				a.socketReady.Store(false)
+			case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+				a.socketReady.Store(false)
+				cause := errors.New("invalid auth: check SLACK_APP_TOKEN (xapp-…, scope connections:write)")
+				if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && ce.ErrorObj != nil {
+					cause = ce.ErrorObj
+				}
+				cancel()
+				<-runErr
+				return connected, fmt.Errorf("slack socket mode: connect: %w", cause)
+			}
 			a.socketEvent(ctx, client, evt)
 		}
 	}
@@ -43,7 +100,7 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 	switch evt.Type {
 	case socketmode.EventTypeConnected:
 		a.log.Info("socket mode connected")
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
 		a.log.Warn("socket mode trouble", "event", string(evt.Type))
 	case socketmode.EventTypeInvalidAuth:
 		a.log.Error("socket mode: invalid auth: check SLACK_APP_TOKEN")

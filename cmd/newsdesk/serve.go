@@ -157,7 +157,10 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 			sa.Routes(mux)
 		}
 		if cfg.Secrets.SlackAppToken != "" {
+			// RunSocketMode retries an unreachable Slack itself, and
+			// /readyz says so
 			runners = append(runners, sa.RunSocketMode)
+			parts = append(parts, readyPart{name: "slack_socket", ready: func(context.Context) bool { return sa.SocketReady() }})
 		}
 		stops = append(stops, sa.Shutdown)
 		log.Info("slack enabled", "http", cfg.Secrets.SlackSigningSecret != "", "socket_mode", cfg.Secrets.SlackAppToken != "")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -103,4 +104,83 @@ func TestServeSlackCommand(t *testing.T) {
 	if err != nil || r.StatusCode != 200 {
 		t.Fatalf("ingest API: %v %v", err, r)
 	}
+}
+
+// TestServeWithSlackSocketModeDown: Socket Mode unreachable at start-up
+// (apps.connections.open keeps failing) leaves serve answering a signed
+// slash command over HTTP, /healthz, and /readyz (200, slack_socket false).
+func TestServeWithSlackSocketModeDown(t *testing.T) {
+	fake := slackfake.New(t)
+	fake.Fail("apps.connections.open", http.StatusNotFound, 1000, "")
+	t.Setenv("NEWSDESK_CONFIG", "")
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
+	t.Setenv("SLACK_SIGNING_SECRET", "s3cret")
+	t.Setenv("SLACK_APP_TOKEN", "xapp-test")
+	t.Setenv("SLACK_API_URL", fake.APIURL)
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := open(ctx, globals{data: t.TempDir()}, io.Discard, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, a, ln) }()
+	base := "http://" + ln.Addr().String()
+	if err := waitCalls(fake, "apps.connections.open", 1); err != nil {
+		t.Fatal(err)
+	}
+
+	body := url.Values{"command": {"/newsdesk"}, "text": {"help"}, "channel_id": {"C1"}, "user_id": {"U1"},
+		"response_url": {fake.ResponseURL("r1")}}.Encode()
+	req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	slackfake.SignRequest(req, "s3cret", []byte(body), time.Now())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("signed command with Socket Mode down: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	if r, err := http.Get(base + "/healthz"); err != nil || r.StatusCode != http.StatusOK {
+		t.Errorf("/healthz: %v %v", err, r)
+	}
+	r, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready struct {
+		Ready bool            `json:"ready"`
+		Parts map[string]bool `json:"parts"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&ready); err != nil || r.StatusCode != http.StatusOK || !ready.Ready {
+		t.Errorf("/readyz: %d %+v %v", r.StatusCode, ready, err)
+	}
+	if up, ok := ready.Parts["slack_socket"]; !ok || up {
+		t.Errorf("/readyz parts %v: want slack_socket false", ready.Parts)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("serve stopped while Socket Mode was down: %v", err)
+	default:
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+}
+
+// waitCalls waits (bounded) until the fake has seen n calls of method.
+func waitCalls(fake *slackfake.Server, method string, n int) error {
+	deadline := time.After(10 * time.Second) // a deadlock guard, not a timing assertion
+	for fake.Calls(method) < n {
+		select {
+		case <-deadline:
+			return fmt.Errorf("%s never called", method)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	return nil
 }
