@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/newsdesk/newsdesk/news"
 )
@@ -25,10 +27,20 @@ const MaxRequestBytes = 16 << 20
 // the articles are durable: 200 with what was added, or an error status and
 // nothing acknowledged.
 type API struct {
-	In    *Ingester
+	In    Store
 	Token string // bearer token; required
 	Log   *slog.Logger
 }
+
+// Store makes parsed articles durable and searchable, answering only once
+// they are. *Ingester satisfies it.
+type Store interface {
+	IngestAs(ctx context.Context, kind, source string, arts []news.Article) (Result, error)
+}
+
+// DiskFull reports whether err comes from a full disk (ENOSPC) anywhere in
+// its chain.
+func DiskFull(err error) bool { return errors.Is(err, syscall.ENOSPC) }
 
 type apiError struct {
 	Line  int    `json:"line,omitempty"`
@@ -93,7 +105,13 @@ func (h *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusUnsupportedMediaType, "Content-Type must be application/json, application/x-ndjson, text/plain or text/markdown")
 		return
 	}
-	if err != nil {
+	switch {
+	case err != nil && DiskFull(err):
+		log.Error("ingest API: the disk is full (ENOSPC); ingestion refused and nothing acknowledged, searches keep answering from what was committed: free space in the data directory", "err", err)
+		w.Header().Set("Retry-After", "300")
+		httpError(w, http.StatusServiceUnavailable, "newsdesk's disk is full: nothing was acknowledged; retry once an operator has freed space")
+		return
+	case err != nil:
 		log.Error("ingest API: store failed; nothing acknowledged", "err", err)
 		httpError(w, http.StatusServiceUnavailable, "the index could not store the articles; nothing was acknowledged: retry later")
 		return

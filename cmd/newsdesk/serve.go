@@ -287,7 +287,11 @@ func feedPoller(a *app, st *state.Store, m *metrics.Metrics, url string, every t
 				res, err := a.in.IngestAs(ctx, ingest.FromFeed, url, arts)
 				if err != nil {
 					m.FeedPolled("error")
-					log.Error("feed ingest failed; will retry", "err", err)
+					msg := "feed ingest failed; will retry"
+					if ingest.DiskFull(err) {
+						msg = "feed ingest refused: the disk is full (ENOSPC); free space in the data directory, will retry"
+					}
+					log.Error(msg, "err", err)
 					return
 				}
 				m.FeedPolled("ok")

@@ -1,0 +1,129 @@
+package ingest_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	"github.com/newsdesk/newsdesk/actors"
+	"github.com/newsdesk/newsdesk/articles"
+	"github.com/newsdesk/newsdesk/extract"
+	"github.com/newsdesk/newsdesk/index"
+	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/news"
+	"path/filepath"
+)
+
+// failingStore is the API's store failing with err.
+type failingStore struct{ err error }
+
+func (f failingStore) IngestAs(context.Context, string, string, []news.Article) (ingest.Result, error) {
+	return ingest.Result{}, f.err
+}
+
+func postJSON(t *testing.T, h http.Handler, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/articles", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer s3cret")
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// TestAPIRefusesOnFullDisk: a store failing with ENOSPC (however deeply
+// wrapped) is answered 503 saying the disk is full, with one log line
+// that says so; any other store failure is a plain 503. Nothing is
+// acknowledged either way.
+func TestAPIRefusesOnFullDisk(t *testing.T) {
+	enospc := &os.PathError{Op: "write", Path: "/data/articles.db", Err: syscall.ENOSPC}
+	for _, tc := range []struct {
+		name    string
+		err     error
+		body    string
+		logLine string
+	}{
+		{"ENOSPC from the article store", fmt.Errorf("store 1 articles from request: %w", fmt.Errorf("store 1 articles in /data/articles.db: %w", enospc)), "disk is full", "the disk is full (ENOSPC)"},
+		{"ENOSPC joined", errors.Join(errors.New("index"), enospc), "disk is full", "the disk is full (ENOSPC)"},
+		{"another failure", errors.New("store 1 articles: input/output error"), "could not store", "store failed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			h := &ingest.API{In: failingStore{tc.err}, Token: "s3cret", Log: slog.New(slog.NewTextHandler(&logs, nil))}
+			rec := postJSON(t, h, `{"title":"FBI names APT31","text":"The FBI said APT31 did it.","date":"2024-04-01"}`)
+			if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), tc.body) || strings.Contains(rec.Body.String(), `"added"`) {
+				t.Errorf("status %d body %s; want 503 saying %q, nothing added", rec.Code, rec.Body, tc.body)
+			}
+			if n := strings.Count(logs.String(), "\n"); n != 1 || !strings.Contains(logs.String(), tc.logLine) {
+				t.Errorf("log %q: want one line saying %q", logs.String(), tc.logLine)
+			}
+		})
+	}
+}
+
+// fullDisk is an article store whose writes fail with ENOSPC while full.
+type fullDisk struct {
+	ingest.Records
+	full atomic.Bool
+}
+
+func (f *fullDisk) Put(ctx context.Context, arts []news.Article) error {
+	if f.full.Load() {
+		return fmt.Errorf("store %d articles: %w", len(arts), &os.PathError{Op: "write", Path: "articles.db", Err: syscall.ENOSPC})
+	}
+	return f.Records.Put(ctx, arts)
+}
+
+// TestFullDiskKeepsSearching: while the disk is full ingestion is refused
+// with 503 and nothing is acknowledged, searches answer from what was
+// committed, and once space is back the same request succeeds.
+func TestFullDiskKeepsSearching(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	disk := &fullDisk{Records: rs}
+	in, err := ingest.New(ctx, disk, ix, extract.New(actors.Default()), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &ingest.API{In: in, Token: "s3cret", Log: slog.New(slog.DiscardHandler)}
+	first := `{"title":"FBI names APT31","text":"The FBI said APT31 hacked the network.","date":"2024-04-01"}`
+	second := `{"title":"NCSC names APT40","text":"The NCSC said APT40 hacked the network.","date":"2024-04-02"}`
+	if rec := postJSON(t, h, first); rec.Code != http.StatusOK {
+		t.Fatalf("first ingest: %d %s", rec.Code, rec.Body)
+	}
+	disk.full.Store(true)
+	rec := postJSON(t, h, second)
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "disk is full") {
+		t.Fatalf("ingest on a full disk: %d %s", rec.Code, rec.Body)
+	}
+	res, err := ix.Search(ctx, news.Query{Type: news.TypeArticle, Text: "network", Size: 10})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("search on a full disk: %v, %d hits, want the committed article", err, res.Total)
+	}
+	disk.full.Store(false)
+	if rec := postJSON(t, h, second); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"added":["`) {
+		t.Fatalf("ingest after space came back: %d %s", rec.Code, rec.Body)
+	}
+	if res, err := ix.Search(ctx, news.Query{Type: news.TypeArticle, Text: "network", Size: 10}); err != nil || res.Total != 2 {
+		t.Errorf("after space came back: %v, %d hits, want 2", err, res.Total)
+	}
+}
