@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/news"
 )
@@ -139,46 +140,49 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// parseJSONBody accepts one record or an array of records.
+// parseJSONBody accepts one record or an array of records. An error's line
+// is the element's position in the array (1 for the first), counting every
+// element, parsable or not. Text that is not UTF-8 is refused, as in JSON
+// Lines and text (encoding/json would silently replace it).
 func parseJSONBody(b []byte) ([]news.Article, []*ItemError) {
 	b = bytes.TrimSpace(b)
-	var recs []Record
 	if len(b) > 0 && b[0] == '[' {
 		var raw []json.RawMessage
 		if err := json.Unmarshal(b, &raw); err != nil {
+			if !utf8.Valid(b) {
+				return nil, []*ItemError{{Source: "request", Err: checkText(b)}}
+			}
 			return nil, []*ItemError{{Source: "request", Err: fmt.Errorf("not a JSON array of records: %v", err)}}
 		}
+		var arts []news.Article
 		var errs []*ItemError
 		for i, m := range raw {
-			var rec Record
-			if err := json.Unmarshal(m, &rec); err != nil {
-				errs = append(errs, &ItemError{Source: "request", Line: i + 1, Err: fmt.Errorf("record %d: %v", i+1, err)})
+			a, err := recordArticle(m)
+			if err != nil {
+				errs = append(errs, &ItemError{Source: "request", Line: i + 1, Err: fmt.Errorf("record %d: %w", i+1, err)})
 				continue
 			}
-			recs = append(recs, rec)
+			arts = append(arts, a)
 		}
-		arts, aerrs := recordArticles(recs)
-		return arts, append(errs, aerrs...)
+		return arts, errs
 	}
-	var rec Record
-	if err := json.Unmarshal(b, &rec); err != nil {
-		return nil, []*ItemError{{Source: "request", Err: fmt.Errorf("not a JSON record: %v", err)}}
+	a, err := recordArticle(b)
+	if err != nil {
+		return nil, []*ItemError{{Source: "request", Err: err}}
 	}
-	return recordArticles([]Record{rec})
+	return []news.Article{a}, nil
 }
 
-func recordArticles(recs []Record) ([]news.Article, []*ItemError) {
-	var arts []news.Article
-	var errs []*ItemError
-	for i, rec := range recs {
-		a, err := rec.Article()
-		if err != nil {
-			errs = append(errs, &ItemError{Source: "request", Line: i + 1, Err: err})
-			continue
-		}
-		arts = append(arts, a)
+// recordArticle parses one JSON record into an article.
+func recordArticle(m []byte) (news.Article, error) {
+	if !utf8.Valid(m) {
+		return news.Article{}, ErrNotUTF8
 	}
-	return arts, errs
+	var rec Record
+	if err := json.Unmarshal(m, &rec); err != nil {
+		return news.Article{}, fmt.Errorf("not a JSON record: %v", err)
+	}
+	return rec.Article()
 }
 
 func httpError(w http.ResponseWriter, status int, msg string) {

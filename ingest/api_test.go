@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/articles"
@@ -125,5 +127,60 @@ func TestFullDiskKeepsSearching(t *testing.T) {
 	}
 	if res, err := ix.Search(ctx, news.Query{Type: news.TypeArticle, Text: "network", Size: 10}); err != nil || res.Total != 2 {
 		t.Errorf("after space came back: %v, %d hits, want 2", err, res.Total)
+	}
+}
+
+// TestAPIJSONErrors: in a JSON array an error's line is the element's
+// position counting every element, parsable or not; text that is not
+// UTF-8 is refused (by element in an array), never silently repaired.
+func TestAPIJSONErrors(t *testing.T) {
+	in, ix := newIngester(t, t.TempDir())
+	defer ix.Close()
+	h := &ingest.API{In: in, Token: "s3cret", Log: slog.New(slog.DiscardHandler)}
+	good := `{"title":"FBI names APT31","text":"The FBI said APT31 did it.","date":"2024-04-01"}`
+	latin1 := "{\"title\":\"Caf\xe9 hacked\",\"text\":\"The NCSC said APT40 did it.\"}"
+	type lineErr struct {
+		Line  int    `json:"line"`
+		Error string `json:"error"`
+	}
+	for _, tc := range []struct {
+		name   string
+		body   string
+		status int
+		added  int
+		errs   []lineErr // line and a part of the message
+	}{
+		{"an unparsable element counts", "[" + good + `, 5, {"text":"no title here"}]`, 200, 1,
+			[]lineErr{{2, "record 2: not a JSON record"}, {3, "record 3: no"}}},
+		{"non-UTF-8 element refused by position", "[" + latin1 + ", " + good + "]", 200, 0,
+			[]lineErr{{1, "not valid UTF-8"}}},
+		{"non-UTF-8 record refused", latin1, 422, 0, []lineErr{{0, "not valid UTF-8"}}},
+		{"non-UTF-8 outside any element", "[" + good + "]\xff", 422, 0, []lineErr{{0, "not valid UTF-8"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := postJSON(t, h, tc.body)
+			var out struct {
+				Added     []string  `json:"added"`
+				Unchanged []string  `json:"unchanged"`
+				Errors    []lineErr `json:"errors"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+				t.Fatalf("not JSON: %s", rec.Body)
+			}
+			if rec.Code != tc.status || len(out.Added) > tc.added || len(out.Errors) != len(tc.errs) {
+				t.Fatalf("status %d %s; want %d with %d errors", rec.Code, rec.Body, tc.status, len(tc.errs))
+			}
+			for i, e := range tc.errs {
+				if out.Errors[i].Line != e.Line || !strings.Contains(out.Errors[i].Error, e.Error) {
+					t.Errorf("error %d: %+v, want line %d saying %q", i, out.Errors[i], e.Line, e.Error)
+				}
+			}
+			for _, id := range out.Added {
+				a, err := ix.Article(context.Background(), id)
+				if err != nil || !utf8.ValidString(a.Title) || strings.ContainsRune(a.Title, utf8.RuneError) {
+					t.Errorf("stored %q: %v", a.Title, err)
+				}
+			}
+		})
 	}
 }
