@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -153,8 +155,35 @@ func (a *Adapter) respond(ctx context.Context, responseURL string, m commandAnsw
 			slack.MsgOptionResponseURL(responseURL, m.ResponseType),
 			slack.MsgOptionText(m.Text, false),
 			slack.MsgOptionBlocks(m.Blocks...))
-		return err
+		return hideURL(err, responseURL)
 	}, nil)
+}
+
+// urlHidden is an error whose text has a credential URL replaced: a
+// response_url lets whoever holds it post to the channel, so it never
+// reaches a log. Unwrap keeps the error's type for classification.
+type urlHidden struct {
+	err error
+	url string
+}
+
+func (e *urlHidden) Error() string {
+	s := e.err.Error()
+	s = strings.ReplaceAll(s, e.url, "<response_url>")
+	if u, err := url.Parse(e.url); err == nil && u.Path != "" {
+		s = strings.ReplaceAll(s, u.Path, "/<response_url path>") // as some errors quote it
+	}
+	return s
+}
+
+func (e *urlHidden) Unwrap() error { return e.err }
+
+// hideURL wraps err (nil stays nil) so that its text never shows u.
+func hideURL(err error, u string) error {
+	if err == nil || u == "" {
+		return err
+	}
+	return &urlHidden{err: err, url: u}
 }
 
 // share answers a click on "Share in channel": it runs the command again
