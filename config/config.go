@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -161,46 +161,70 @@ func Load(path string, getenv Env) (Config, error) {
 	return cfg, nil
 }
 
-var lineRe = regexp.MustCompile(`line (\d+): field (\S+) not found in type config\.(\w+)`)
-
-// decode is strict: an unknown key is an error that suggests the known one.
+// decode is strict: an unknown key is an error that names its line and
+// suggests the known one. Keys are checked on the YAML node tree against
+// the Config type's yaml tags before decoding, so the check depends on no
+// error text.
 func decode(b []byte, cfg *Config) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return err
+	}
+	if len(doc.Content) == 0 {
+		return nil // an empty file: every default
+	}
+	if err := checkKeys(doc.Content[0], reflect.TypeFor[Config]()); err != nil {
+		return err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	err := dec.Decode(cfg)
-	if err == nil || errors.Is(err, io.EOF) {
-		return nil
+	dec.KnownFields(true) // a backstop: checkKeys has named any unknown key
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return err
 	}
-	if m := lineRe.FindStringSubmatch(err.Error()); m != nil {
-		known := keysOf(m[3])
-		msg := fmt.Sprintf("line %s: unknown key %q", m[1], m[2])
-		if s := suggest.Closest(m[2], known, 2); s != "" {
-			msg += fmt.Sprintf("; did you mean %q?", s)
-		}
-		return fmt.Errorf("%s (known keys here: %s)", msg, strings.Join(known, ", "))
-	}
-	return err
+	return nil
 }
 
-func keysOf(typ string) []string {
-	var v any
-	switch typ {
-	case "Config":
-		v = Config{}
-	case "Search":
-		v = Search{}
-	case "Slack":
-		v = Slack{}
-	case "Discord":
-		v = Discord{}
-	case "Digest":
-		v = Digest{}
-	case "Feed":
-		v = Feed{}
-	default:
-		return nil
+// checkKeys walks a node against the type it decodes into: every key of a
+// mapping for a struct must be one of the struct's yaml keys.
+func checkKeys(n *yaml.Node, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	return yamlKeys(v)
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	switch {
+	case t.Kind() == reflect.Struct && n.Kind == yaml.MappingNode:
+		fields := map[string]reflect.Type{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if tag := strings.Split(f.Tag.Get("yaml"), ",")[0]; tag != "" && tag != "-" {
+				fields[tag] = f.Type
+			}
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			ft, ok := fields[k.Value]
+			if !ok {
+				known := yamlKeys(reflect.New(t).Elem().Interface())
+				msg := fmt.Sprintf("line %d: unknown key %q", k.Line, k.Value)
+				if s := suggest.Closest(k.Value, known, 2); s != "" {
+					msg += fmt.Sprintf("; did you mean %q?", s)
+				}
+				return fmt.Errorf("%s (known keys here: %s)", msg, strings.Join(known, ", "))
+			}
+			if err := checkKeys(v, ft); err != nil {
+				return err
+			}
+		}
+	case (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && n.Kind == yaml.SequenceNode:
+		for _, c := range n.Content {
+			if err := checkKeys(c, t.Elem()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func applyEnv(cfg *Config, getenv Env) error {

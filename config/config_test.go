@@ -141,3 +141,28 @@ func TestSampleFromEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownKeysAtEveryDepth: an unknown key is named with its line and
+// the closest known key, at the top, in a section and in a list item.
+func TestUnknownKeysAtEveryDepth(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want []string
+	}{
+		{"listne: :9000\n", []string{"line 1", `unknown key "listne"`, `did you mean "listen"?`}},
+		{"slack:\n  comand: /desk\n", []string{"line 2", `unknown key "comand"`, `did you mean "command"?`}},
+		{"feeds:\n  - url: https://example.org/feed.xml\n    evry: 15m\n", []string{"line 3", `unknown key "evry"`, `did you mean "every"?`}},
+		{"digest: &d\n  grace: 1h\nsearch:\n  timeout: 2s\n  \"time out\": 3s\n", []string{"line 5", `unknown key "time out"`}},
+	} {
+		f := filepath.Join(t.TempDir(), "c.yaml")
+		if err := os.WriteFile(f, []byte(tc.yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := config.Load(f, env(nil))
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: error %v, want it to say %s", tc.yaml, err, w)
+			}
+		}
+	}
+}

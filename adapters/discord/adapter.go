@@ -184,6 +184,11 @@ func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error)
 	if cfg.HTTPClient != nil {
 		ds.Client = cfg.HTTPClient
 	}
+	// a copy of the client whose transport records each answer's status for
+	// the request's statusRecorder (see retryable)
+	c := *ds.Client
+	c.Transport = statusTransport{base: c.Transport}
+	ds.Client = &c
 	a := &Adapter{cfg: cfg, h: h, sug: s, log: log, s: ds, pubKey: pub, disconnected: make(chan struct{}, 1)}
 	a.hctx, a.hcancel = context.WithCancel(context.Background())
 	ds.AddHandler(a.onReady)

@@ -216,8 +216,9 @@ func (a *Adapter) create(ctx context.Context, channel string, body outgoing) (st
 	endpoint := discordgo.EndpointChannelMessages(channel)
 	wait := a.cfg.RetryBackoff
 	for attempt := 1; ; attempt++ {
+		rctx, status := withStatus(ctx)
 		resp, err := a.s.RequestWithBucketID("POST", endpoint, body, endpoint,
-			discordgo.WithContext(ctx), discordgo.WithRestRetries(0))
+			discordgo.WithContext(rctx), discordgo.WithRestRetries(0))
 		if err == nil {
 			var m struct {
 				ID string `json:"id"`
@@ -227,7 +228,7 @@ func (a *Adapter) create(ctx context.Context, channel string, body outgoing) (st
 			}
 			return m.ID, nil
 		}
-		if !retryable(ctx, err) || attempt == maxAttempts {
+		if !retryable(ctx, err, status.get()) || attempt == maxAttempts {
 			return "", fmt.Errorf("create message (attempt %d): %w", attempt, err)
 		}
 		a.log.Warn("discord: create message failed; retrying", "channel", channel, "attempt", attempt, "wait", wait, "err", err)
@@ -240,22 +241,24 @@ func (a *Adapter) create(ctx context.Context, channel string, body outgoing) (st
 	}
 }
 
-// retryable: 5xx answers (a 502 reaches us as discordgo's "Exceeded Max
-// retries" error since retries are ours) and network errors; never 4xx or a
-// finished context.
-func retryable(ctx context.Context, err error) bool {
+// retryable: 5xx answers and network errors; never 4xx or a finished
+// context. status is the HTTP status of the last answer (0 if none came):
+// discordgo reports a 502 it does not retry itself (retries are ours) as an
+// untyped error, so the status is taken from the transport instead of the
+// error's text.
+func retryable(ctx context.Context, err error, status int) bool {
 	if ctx.Err() != nil {
 		return false
 	}
 	var re *discordgo.RESTError
-	if errors.As(err, &re) {
-		return re.Response != nil && re.Response.StatusCode >= 500
+	if errors.As(err, &re) && re.Response != nil {
+		return re.Response.StatusCode >= 500
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		return true
 	}
-	return strings.Contains(err.Error(), "Exceeded Max retries HTTP 5")
+	return status >= 500
 }
 
 // FindSlot reports whether the channel holds a complete post for slot: the
