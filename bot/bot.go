@@ -186,8 +186,19 @@ func (b *Bot) latest(ctx context.Context, cmd Command) (Reply, error) {
 	return r, nil
 }
 
-func (b *Bot) show(ctx context.Context, id string) (Reply, error) {
+// articleID cleans an id as a reporter may paste it: in brackets or
+// backticks (as the fronts print it), in either case.
+func articleID(id string) string {
+	return strings.Trim(strings.TrimSpace(id), "[]()<>`'\"“”")
+}
+
+func (b *Bot) show(ctx context.Context, raw string) (Reply, error) {
+	id := articleID(raw)
 	a, err := b.Index.Article(ctx, id)
+	if errors.Is(err, news.ErrNotFound) && strings.ToLower(id) != id {
+		// Ids are lower case; a reporter may type them otherwise.
+		a, err = b.Index.Article(ctx, strings.ToLower(id))
+	}
 	if errors.Is(err, news.ErrNotFound) {
 		return Reply{}, &Refusal{fmt.Sprintf("No article with id %q. Ids appear under each search hit.", id)}
 	}
@@ -213,7 +224,6 @@ func (b *Bot) show(ctx context.Context, id string) (Reply, error) {
 		r.Text = "No official statements were found in this article."
 	}
 	r.Sections = []Section{{Heading: fmt.Sprintf("%d statement%s", len(its), plural(uint64(len(its)))), Items: its}}
-	r.Footer = "id " + a.ID
 	return r, nil
 }
 

@@ -224,3 +224,19 @@ func TestSearchFallsBackToArticles(t *testing.T) {
 		t.Errorf("fallback ignored kind:")
 	}
 }
+
+func TestShowFindsIDsAsPasted(t *testing.T) {
+	b := testenv.Shared(t).Bot
+	id := hits(ask(t, b, "search APT31"))[0].ArticleID
+	for _, typed := range []string{id, strings.ToUpper(id), "[" + id + "]", "[" + strings.ToUpper(id) + "]", "`" + id + "`"} {
+		t.Run(typed, func(t *testing.T) {
+			r := ask(t, b, "show "+typed)
+			if r.Kind != bot.KindArticle || !strings.HasPrefix(r.Title, seedTitle) {
+				t.Fatalf("show %s: %v %q", typed, r.Kind, r.Text)
+			}
+			if strings.Contains(r.Footer, "id ") {
+				t.Errorf("show ends with a stray id line: %q", r.Footer)
+			}
+		})
+	}
+}
