@@ -22,36 +22,92 @@ type Handler interface {
 // Prompt is printed before each command when the input is interactive.
 const Prompt = "newsdesk> "
 
+// DefaultWidth is the line width when the terminal's is unknown.
+const DefaultWidth = 80
+
+// Options shape a console session.
+type Options struct {
+	Interactive bool // print the greeting and a prompt before each line
+	Color       bool // matched words in bold
+	Width       int  // wrap at this many columns; <= 0 means DefaultWidth
+}
+
 // Run reads commands from in, one a line, and writes rendered replies to
-// out until in ends, the user types quit or exit, or ctx is done.
+// out until in ends, the user types quit or exit, or ctx is done. The width
+// is the terminal's when out is one, else DefaultWidth.
 func Run(ctx context.Context, h Handler, in io.Reader, out io.Writer, interactive, color bool) error {
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 0, 4096), 64<<10)
-	if interactive {
+	return RunOptions(ctx, h, in, out, Options{Interactive: interactive, Color: color, Width: Width(out)})
+}
+
+// RunOptions is Run with every option given. It returns as soon as ctx is
+// done (Ctrl-C), even while a read is blocked, and ends an interactive
+// session with a newline so that the shell's prompt starts on its own line.
+func RunOptions(ctx context.Context, h Handler, in io.Reader, out io.Writer, o Options) error {
+	type line struct {
+		text string
+		err  error
+		eof  bool
+	}
+	lines := make(chan line)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 0, 4096), 64<<10)
+		for sc.Scan() {
+			select {
+			case lines <- line{text: sc.Text()}:
+			case <-stop:
+				return
+			}
+		}
+		select {
+		case lines <- line{err: sc.Err(), eof: true}:
+		case <-stop:
+		}
+	}()
+	if o.Interactive {
 		fmt.Fprintln(out, "newsdesk console: type help, or a search such as APT31. quit to leave.")
 		fmt.Fprint(out, Prompt)
 	}
-	for sc.Scan() {
-		if ctx.Err() != nil {
+	for {
+		var l line
+		select {
+		case <-ctx.Done():
+			if o.Interactive {
+				fmt.Fprintln(out)
+			}
+			return nil
+		case l = <-lines:
+		}
+		if l.eof {
+			if o.Interactive {
+				fmt.Fprintln(out) // Ctrl-D: leave the shell's prompt on a line of its own
+			}
+			if l.err != nil {
+				return fmt.Errorf("read console input: %w", l.err)
+			}
 			return nil
 		}
-		line := strings.TrimSpace(sc.Text())
-		switch strings.ToLower(line) {
+		text := strings.TrimSpace(l.text)
+		switch strings.ToLower(text) {
 		case "":
 		case "quit", "exit", `\q`:
 			return nil
 		default:
-			r := h.Handle(ctx, bot.Request{Platform: "console", Channel: "local", User: "local", Text: line})
-			fmt.Fprint(out, Render(r, color))
+			r := h.Handle(ctx, bot.Request{Platform: "console", Channel: "local", User: "local", Text: text})
+			if ctx.Err() != nil {
+				if o.Interactive {
+					fmt.Fprintln(out)
+				}
+				return nil
+			}
+			fmt.Fprint(out, RenderWidth(r, o.Color, o.Width))
 		}
-		if interactive {
+		if o.Interactive {
 			fmt.Fprint(out, Prompt)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read console input: %w", err)
-	}
-	return nil
 }
 
 // Clean removes control characters (terminal escape sequences among them)
@@ -68,90 +124,167 @@ func Clean(s string) string {
 	}, s)
 }
 
+// oneLine cleans s and joins its lines.
+func oneLine(s string) string { return strings.Join(strings.Fields(Clean(s)), " ") }
+
 const (
 	bold  = "\x1b[1m"
 	reset = "\x1b[0m"
 )
 
-// Render formats a reply as plain text. With color, matched words are bold.
-func Render(r bot.Reply, color bool) string {
-	var sb strings.Builder
+// Render formats a reply as plain text at DefaultWidth. With color,
+// matched words are bold.
+func Render(r bot.Reply, color bool) string { return RenderWidth(r, color, DefaultWidth) }
+
+// RenderWidth formats a reply as plain text wrapped at width columns
+// (DefaultWidth when width <= 0). Lines break between words only: no word
+// and no article id is split; a word longer than the line (a long URL)
+// stands on a line of its own, where the terminal's own wrapping keeps it
+// one link. Statements are grouped by article: the article's headline,
+// outlet, date, show id and link once, then its statements.
+func RenderWidth(r bot.Reply, color bool, width int) string {
+	if width <= 0 {
+		width = DefaultWidth
+	}
+	w := &writer{width: width, color: color}
 	if r.Kind == bot.KindError {
-		sb.WriteString("error: " + Clean(r.Text) + "\n")
-		return sb.String()
+		w.para("error: "+oneLine(r.Text), "", "       ")
+		return w.String()
 	}
 	if r.Title != "" {
-		sb.WriteString("== " + Clean(r.Title) + " ==\n")
+		w.para("== "+oneLine(r.Title)+" ==", "", "   ")
 	}
 	for _, f := range r.Fields {
-		fmt.Fprintf(&sb, "%s: %s\n", Clean(f.Label), Clean(f.Value))
+		w.para(oneLine(f.Label)+": "+oneLine(f.Value), "", "  ")
 	}
 	if r.Text != "" {
-		sb.WriteString(Clean(r.Text) + "\n")
+		for _, l := range strings.Split(Clean(r.Text), "\n") {
+			w.para(strings.Join(strings.Fields(l), " "), "", "  ")
+		}
 	}
 	n := 0
 	for _, sec := range r.Sections {
 		if sec.Heading != "" {
-			sb.WriteString("\n-- " + Clean(sec.Heading) + " --\n")
+			w.blank()
+			w.para("-- "+oneLine(sec.Heading)+" --", "", "   ")
 		}
-		for _, it := range sec.Items {
-			n++
-			writeItem(&sb, fmt.Sprintf("%d. ", n), it, color)
-			for _, ans := range it.Answers {
-				writeItem(&sb, "    ↳ ", ans, color)
+		for _, g := range sec.Groups() {
+			indent := ""
+			if g.HasHeader() && r.Kind != bot.KindArticle {
+				w.blank()
+				writeHeader(w, g)
+				indent = "  "
+			}
+			for _, it := range g.Items {
+				if it.Kind == "" && Who(it) == "" {
+					// an article hit: its snippet under its header
+					if it.Text != "" {
+						w.words(w.marked(it.Text, it.Marks, false), indent, indent)
+					}
+					continue
+				}
+				n++
+				writeItem(w, indent, fmt.Sprintf("%d. ", n), it)
 			}
 		}
 	}
 	var foot []string
 	if r.Footer != "" {
-		foot = append(foot, Clean(r.Footer))
+		foot = append(foot, oneLine(r.Footer))
 	}
 	if r.Pages > 1 {
 		foot = append(foot, fmt.Sprintf("Page %d of %d.", r.Page, r.Pages))
 	}
 	if r.Next != "" {
-		foot = append(foot, "Next: "+Clean(r.Next))
+		foot = append(foot, "Next: "+oneLine(r.Next))
 	}
 	if len(foot) > 0 {
-		sb.WriteString("\n" + strings.Join(foot, " ") + "\n")
+		w.blank()
+		w.para(strings.Join(foot, " "), "", "")
 	}
-	return sb.String()
+	return w.String()
 }
 
-func writeItem(sb *strings.Builder, prefix string, it bot.Item, color bool) {
-	indent := strings.Repeat(" ", len([]rune(prefix)))
-	sb.WriteString(prefix)
-	if it.Kind != "" {
-		sb.WriteString("[" + strings.ToUpper(string(it.Kind)) + "] ")
+// writeHeader prints an article's header: headline, then outlet · date ·
+// show id, then the link.
+func writeHeader(w *writer, g bot.Group) {
+	title := oneLine(g.Title)
+	if title == "" {
+		title = "(untitled article)"
 	}
-	sb.WriteString(Clean(Who(it)))
+	w.para("■ "+title, "", "  ")
 	var meta []string
-	if it.Confidence != "" {
-		meta = append(meta, Clean(it.Confidence))
+	if s := oneLine(g.SourceName); s != "" {
+		meta = append(meta, s)
 	}
-	if !it.Date.IsZero() {
-		meta = append(meta, it.Date.Format("2 Jan 2006"))
+	if !g.Date.IsZero() {
+		meta = append(meta, g.Date.Format("2 Jan 2006"))
+	}
+	if id := oneLine(g.ArticleID); id != "" {
+		meta = append(meta, "show\u00a0"+id)
 	}
 	if len(meta) > 0 {
-		sb.WriteString(" · " + strings.Join(meta, " · "))
+		w.para(strings.Join(meta, " · "), "  ", "  ")
 	}
-	sb.WriteString("\n")
+	if u := oneLine(g.URL); u != "" {
+		w.para(u, "  ", "  ")
+	}
+}
+
+// writeItem prints one statement and its answers.
+func writeItem(w *writer, indent, num string, it bot.Item) {
+	hang := indent + strings.Repeat(" ", len([]rune(num)))
+	w.para(num+headLine(it, false), indent, hang)
+	if len(it.Targets) > 0 {
+		w.para("Targets: "+oneLine(strings.Join(it.Targets, ", ")), hang, hang+"  ")
+	}
 	if it.Text != "" {
-		sb.WriteString(indent + "\"" + marked(it.Text, it.Marks, color) + "\"\n")
+		w.words(w.marked(it.Text, it.Marks, true), hang, hang+" ")
 	}
-	src := Clean(it.Title)
-	if it.SourceName != "" {
-		src += " (" + Clean(it.SourceName) + ")"
+	for _, ans := range it.Answers {
+		ah := hang + "  "
+		other := !bot.SameArticle(it, ans)
+		w.para("↳ "+headLine(ans, other), hang, ah)
+		if ans.Text != "" {
+			w.words(w.marked(ans.Text, ans.Marks, true), ah, ah+" ")
+		}
+		if other {
+			src := oneLine(ans.Title)
+			if s := oneLine(ans.SourceName); s != "" {
+				src = strings.TrimSpace(src + " (" + s + ")")
+			}
+			if id := oneLine(ans.ArticleID); id != "" {
+				src += " · show\u00a0" + id
+			}
+			if strings.TrimSpace(src) != "" {
+				w.para(src, ah, ah)
+			}
+			if u := oneLine(ans.URL); u != "" {
+				w.para(u, ah, ah)
+			}
+		}
 	}
-	if it.URL != "" {
-		src += " " + Clean(it.URL)
+}
+
+// headLine is "[KIND] who · confidence · event date" (and the publication
+// date when the item is not under its article's header).
+func headLine(it bot.Item, withDate bool) string {
+	var parts []string
+	head := ""
+	if it.Kind != "" {
+		head = "[" + strings.ToUpper(string(it.Kind)) + "] "
 	}
-	if it.ArticleID != "" {
-		src += "  [show " + Clean(it.ArticleID) + "]"
+	parts = append(parts, head+oneLine(Who(it)))
+	if it.Confidence != "" {
+		parts = append(parts, oneLine(it.Confidence))
 	}
-	if strings.TrimSpace(src) != "" {
-		sb.WriteString(indent + strings.TrimSpace(src) + "\n")
+	if withDate && !it.Date.IsZero() {
+		parts = append(parts, it.Date.Format("2 Jan 2006"))
 	}
+	if e := oneLine(it.EventDate); e != "" {
+		parts = append(parts, "event\u00a0"+e)
+	}
+	return strings.TrimSpace(strings.Join(parts, " · "))
 }
 
 // Who says "speaker (countries) → accused" for an item, as far as known.
@@ -173,23 +306,131 @@ func Who(it bot.Item) string {
 	return sb.String()
 }
 
-// marked cleans text and, with color, makes the marked byte ranges bold.
-func marked(text string, marks [][2]int, color bool) string {
-	if !color || len(marks) == 0 {
-		return Clean(text)
+// writer collects wrapped lines.
+type writer struct {
+	strings.Builder
+	width   int
+	color   bool
+	blankOK bool // the last line was not blank
+}
+
+func (w *writer) line(s string) {
+	w.WriteString(strings.TrimRight(s, " ") + "\n")
+	w.blankOK = true
+}
+
+func (w *writer) blank() {
+	if w.blankOK {
+		w.WriteString("\n")
+		w.blankOK = false
 	}
-	var sb strings.Builder
-	pos := 0
-	for _, m := range marks {
-		if m[0] < pos || m[1] > len(text) || m[0] >= m[1] {
+}
+
+// para wraps plain text: the first line starts with first, the following
+// ones with rest. Non-breaking spaces join words that must stay together
+// ("show c99146a222ac"); they are printed as spaces.
+func (w *writer) para(text, first, rest string) {
+	w.words(strings.Fields(text), first, rest)
+}
+
+// words lays out words (which may carry invisible escape sequences) on
+// lines of at most w.width visible columns.
+func (w *writer) words(words []string, first, rest string) {
+	if len(words) == 0 {
+		return
+	}
+	cur := first
+	curLen := visible(first)
+	empty := true
+	for _, wd := range words {
+		n := visible(wd)
+		if !empty && curLen+1+n > w.width {
+			w.line(cur)
+			cur, curLen, empty = rest, visible(rest), true
+		}
+		if !empty {
+			cur += " "
+			curLen++
+		}
+		cur += strings.ReplaceAll(wd, "\u00a0", " ")
+		curLen += n
+		empty = false
+	}
+	w.line(cur)
+}
+
+// visible counts the columns a string takes: runes, less escape sequences.
+func visible(s string) int {
+	n := 0
+	esc := false
+	for _, r := range s {
+		switch {
+		case esc:
+			if r >= '@' && r <= '~' && r != '[' {
+				esc = false
+			}
+		case r == '\x1b':
+			esc = true
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// marked cleans a sentence into words, in quotation marks when quote is
+// set (its own double quotes becoming single ones, so quotes never nest)
+// and, with color, with each marked word in bold.
+func (w *writer) marked(text string, marks [][2]int, quote bool) []string {
+	text = Clean(text)
+	if quote {
+		text, marks = bot.NormaliseQuotes(text, marks)
+	}
+	bolds := make([]bool, len(text))
+	if w.color {
+		for _, m := range marks {
+			if m[0] < 0 || m[1] > len(text) || m[0] >= m[1] {
+				continue
+			}
+			for i := m[0]; i < m[1]; i++ {
+				bolds[i] = true
+			}
+		}
+	}
+	var out []string
+	var cur strings.Builder
+	on := false
+	flush := func() {
+		if cur.Len() > 0 {
+			if on {
+				cur.WriteString(reset)
+				on = false
+			}
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+	}
+	for i, r := range text {
+		if unicode.IsSpace(r) {
+			flush()
 			continue
 		}
-		sb.WriteString(Clean(text[pos:m[0]]))
-		sb.WriteString(bold + Clean(text[m[0]:m[1]]) + reset)
-		pos = m[1]
+		if bolds[i] != on {
+			if bolds[i] {
+				cur.WriteString(bold)
+			} else {
+				cur.WriteString(reset)
+			}
+			on = bolds[i]
+		}
+		cur.WriteRune(r)
 	}
-	sb.WriteString(Clean(text[pos:]))
-	return sb.String()
+	flush()
+	if quote && len(out) > 0 {
+		out[0] = "“" + out[0]
+		out[len(out)-1] += "”"
+	}
+	return out
 }
 
 // JSONHit is one hit in the --json output. The shape is public and stable:
