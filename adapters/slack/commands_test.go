@@ -193,9 +193,10 @@ func TestLongReplySplitAcrossResponses(t *testing.T) {
 	}
 	var rest []json.RawMessage
 	_ = json.Unmarshal(resps[0].Blocks, &rest)
-	// header + 70 items + context = 72 blocks: 50 inline, 22 in the follow-up.
-	if len(rest) != 22 {
-		t.Errorf("follow-up has %d blocks, want 22", len(rest))
+	// header + the article's header + 70 items + context = 73 blocks: 50
+	// inline, 23 in the follow-up.
+	if len(rest) != 23 {
+		t.Errorf("follow-up has %d blocks, want 23", len(rest))
 	}
 }
 

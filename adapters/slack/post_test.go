@@ -197,7 +197,7 @@ func TestPostSplitsToSlackLimits(t *testing.T) {
 	if found, ok, err := e.a.FindSlot(context.Background(), "C0DIGEST", "2024-03-26T08:00"); err != nil || !ok || found != id {
 		t.Errorf("FindSlot = %q, %v, %v; want the first part %q", found, ok, err, id)
 	}
-	// header + 4×(divider?, heading) + 120 items + context.
+	// header + 4×(divider?, heading, the article's header) + 120 items + context.
 	total := 0
 	for i, p := range posts {
 		var blocks []map[string]any
@@ -218,8 +218,8 @@ func TestPostSplitsToSlackLimits(t *testing.T) {
 			t.Errorf("message %d metadata %+v, want slot 2024-03-26T08:00 part %d of 3", i, p.Metadata, i+1)
 		}
 	}
-	if len(posts) != 3 || total != 1+4+3+120+1 || id != posts[0].TS {
-		t.Errorf("%d messages, %d blocks, id %q; want 3 messages, 129 blocks, id of the first", len(posts), total, id)
+	if len(posts) != 3 || total != 1+4+3+4+120+1 || id != posts[0].TS {
+		t.Errorf("%d messages, %d blocks, id %q; want 3 messages, 133 blocks, id of the first", len(posts), total, id)
 	}
 }
 

@@ -22,7 +22,7 @@ func TestSignedCommandRealBot(t *testing.T) {
 			regexp.MustCompile(`\*APT31\*`),                                       // the match in bold
 			regexp.MustCompile(`:(mega|scales|no_entry|speech_balloon|memo): \*`), // a kind badge
 			regexp.MustCompile(`conducted espionage against British MPs`),         // the seed article's statement
-			regexp.MustCompile(" · Sky News · `[0-9a-f]+`"),                       // its source and article id
+			regexp.MustCompile("Sky News · [0-9-]{10} · `show [0-9a-f]+`"),        // its article's header: outlet, date, show id
 		}},
 		{"alias", "search Violet Typhoon", "ephemeral", []*regexp.Regexp{regexp.MustCompile(`APT31`)}},
 		{"shared", "search APT31 --share", "in_channel", []*regexp.Regexp{regexp.MustCompile(`APT31`)}},

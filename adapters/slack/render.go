@@ -257,7 +257,9 @@ func who(it bot.Item) string {
 }
 
 // itemText renders one hit; sentenceLimit > 0 truncates the sentence.
-func itemText(it bot.Item, sentenceLimit int) string {
+// Under its article's header (grouped) the hit leaves out the article's
+// date, link, outlet and id, which the header shows once.
+func itemText(it bot.Item, sentenceLimit int, grouped bool) string {
 	var b strings.Builder
 	head := []string{badge(it.Kind)}
 	if w := who(it); w != "" {
@@ -266,7 +268,7 @@ func itemText(it bot.Item, sentenceLimit int) string {
 	if it.Confidence != "" {
 		head = append(head, "_"+Escape(it.Confidence)+"_")
 	}
-	if !it.Date.IsZero() {
+	if !it.Date.IsZero() && !grouped {
 		head = append(head, it.Date.Format("2006-01-02"))
 	}
 	if it.EventDate != "" {
@@ -280,14 +282,16 @@ func itemText(it bot.Item, sentenceLimit int) string {
 		b.WriteString("\n>" + marked(it.Text, it.Marks, sentenceLimit))
 	}
 	src := []string{}
-	if it.Title != "" || it.URL != "" {
-		src = append(src, link(it.URL, it.Title))
-	}
-	if it.SourceName != "" {
-		src = append(src, Escape(oneLine(it.SourceName)))
-	}
-	if it.ArticleID != "" {
-		src = append(src, "`"+Escape(it.ArticleID)+"`")
+	if !grouped { // grouped: the article's header names its source once
+		if it.Title != "" || it.URL != "" {
+			src = append(src, link(it.URL, it.Title))
+		}
+		if it.SourceName != "" {
+			src = append(src, Escape(oneLine(it.SourceName)))
+		}
+		if it.ArticleID != "" {
+			src = append(src, "`"+Escape(it.ArticleID)+"`")
+		}
 	}
 	if len(src) > 0 {
 		b.WriteString("\n" + strings.Join(src, " · "))
@@ -303,9 +307,10 @@ func itemText(it bot.Item, sentenceLimit int) string {
 			if sentenceLimit > 0 && sentenceLimit < lim {
 				lim = sentenceLimit
 			}
-			line += ": “" + marked(a.Text, nil, lim) + "”"
+			q, _ := bot.NormaliseQuotes(a.Text, nil)
+			line += ": “" + marked(q, nil, lim) + "”"
 		}
-		if a.URL != "" {
+		if a.URL != "" && (!grouped || !bot.SameArticle(it, a)) {
 			line += " " + link(a.URL, orDefault(a.SourceName, "source"))
 		}
 		b.WriteString(line)
@@ -321,13 +326,67 @@ func orDefault(s, d string) string {
 }
 
 // itemBlock renders one hit as a section within Slack's 3,000 characters.
-func itemBlock(it bot.Item) slack.Block {
+func itemBlock(it bot.Item, grouped bool) slack.Block {
 	for _, lim := range []int{0, 1500, 600, 200, 80} {
-		if t := itemText(it, lim); utf8.RuneCountInString(t) <= maxSectionText {
+		if t := itemText(it, lim, grouped); utf8.RuneCountInString(t) <= maxSectionText {
 			return slack.NewSectionBlock(mrkdwn(t), nil, nil)
 		}
 	}
-	return section(itemText(it, 40))
+	return section(itemText(it, 40, grouped))
+}
+
+// headerText is an article's header: its headline as a link (the one place
+// its URL appears), then outlet · date · the show command.
+func headerText(g bot.Group) string {
+	title := g.Title
+	if strings.TrimSpace(title) == "" {
+		title = "Article"
+	}
+	head := ":newspaper: *" + link(g.URL, truncate(oneLine(title), 300)) + "*"
+	var meta []string
+	if g.SourceName != "" {
+		meta = append(meta, Escape(oneLine(g.SourceName)))
+	}
+	if !g.Date.IsZero() {
+		meta = append(meta, g.Date.Format("2006-01-02"))
+	}
+	if g.ArticleID != "" {
+		meta = append(meta, "`show "+Escape(oneLine(g.ArticleID))+"`")
+	}
+	if len(meta) > 0 {
+		head += "\n" + strings.Join(meta, " · ")
+	}
+	return head
+}
+
+// groupBlocks renders one article's header and its items. An article hit
+// (no statement) is its header with the matching passage under it.
+func groupBlocks(g bot.Group, header bool) []slack.Block {
+	if !header || !g.HasHeader() {
+		// without a header of its own (show: the reply is the article)
+		var out []slack.Block
+		for _, it := range g.Items {
+			out = append(out, itemBlock(it, !header))
+		}
+		return out
+	}
+	h := headerText(g)
+	var out []slack.Block
+	var rest []bot.Item
+	for _, it := range g.Items {
+		if it.Kind == "" && it.Speaker == "" && len(it.SpeakerCountry) == 0 && len(it.Accused) == 0 {
+			if it.Text != "" {
+				h += "\n>" + marked(it.Text, it.Marks, 1000)
+			}
+			continue
+		}
+		rest = append(rest, it)
+	}
+	out = append(out, section(h))
+	for _, it := range rest {
+		out = append(out, itemBlock(it, true))
+	}
+	return out
 }
 
 // textBlocks renders a plain-text body as sections of at most 3,000
@@ -359,9 +418,10 @@ func textBlocks(text string) []slack.Block {
 }
 
 // Render turns a reply into Block Kit blocks: a header, the text, labelled
-// fields, each item as a section (kind badge, speaker (countries) → accused,
-// confidence, date, the sentence with its matches in bold, the source link)
-// and the footer and paging hint in a context block. An error renders as one
+// fields, then per article a section with its headline linked, outlet,
+// date and show id, followed by its items, each a section (kind badge,
+// speaker (countries) → accused, confidence, event date, targets, the
+// sentence with its matches in bold, answers) and the footer and paging hint in a context block. An error renders as one
 // short section. Every string from the reply is escaped. The result may hold
 // more than 50 blocks: Post splits it into several messages.
 func Render(r bot.Reply) []slack.Block { return render(r, DefaultCommand) }
@@ -392,8 +452,9 @@ func render(r bot.Reply, command string) []slack.Block {
 			}
 			blocks = append(blocks, section("*"+Escape(oneLine(s.Heading))+"*"))
 		}
-		for _, it := range s.Items {
-			blocks = append(blocks, itemBlock(it))
+		for _, g := range s.Groups() {
+			// show is one article: its title and fields are the header
+			blocks = append(blocks, groupBlocks(g, r.Kind != bot.KindArticle)...)
 		}
 	}
 	var ctx []string

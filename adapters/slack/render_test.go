@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/internal/replytest"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -126,7 +127,7 @@ func TestMassMentionsRenderedInert(t *testing.T) {
 	assertInert(t, "slash answer", body)
 }
 
-func TestRenderGolden(t *testing.T) {
+func TestRenderGoldenSeed(t *testing.T) {
 	tests := []struct {
 		name  string
 		reply bot.Reply
@@ -216,4 +217,46 @@ func marshal(t *testing.T, v any, indent string) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// TestRenderGolden renders every reply kind (internal/replytest) into
+// Block Kit JSON.
+func TestRenderGolden(t *testing.T) {
+	for _, tc := range replytest.Cases() {
+		t.Run(tc.Name, func(t *testing.T) {
+			got := marshal(t, Render(tc.Reply), "  ")
+			path := filepath.Join("testdata", "render_"+tc.Name+".golden.json")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestRenderGolden -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Block Kit JSON differs from %s (run with -update if the change is intended):\n%s", path, got)
+			}
+			assertInert(t, tc.Name, got)
+		})
+	}
+}
+
+func TestRenderGroupsByArticle(t *testing.T) {
+	for _, tc := range replytest.Cases() {
+		if tc.Name != "search" && tc.Name != "digest" {
+			continue
+		}
+		doc := string(marshal(t, Render(tc.Reply), ""))
+		if n := strings.Count(doc, replytest.SeedURL); n != 1 {
+			t.Errorf("%s: the seed URL appears %d times, want once", tc.Name, n)
+		}
+		if n := strings.Count(doc, "show "+replytest.SeedID); n != 1 {
+			t.Errorf("%s: the seed article's show id appears %d times, want once", tc.Name, n)
+		}
+		if strings.Contains(doc, `\"completely`) && tc.Name == "digest" {
+			t.Errorf("%s: an answer nests quotes", tc.Name)
+		}
+	}
 }
