@@ -109,8 +109,23 @@ func Render(r bot.Reply) []*discordgo.MessageEmbed {
 				newEmbed(fit(h, MaxTitle))
 			}
 		}
-		for _, it := range s.Items {
-			addField(itemField(it))
+		for _, g := range s.Groups() {
+			switch {
+			case !g.HasHeader():
+				for _, it := range g.Items {
+					addField(itemField(it, false))
+				}
+			case r.Kind == bot.KindArticle: // show: the reply is the article
+				for _, it := range g.Items {
+					addField(itemField(it, true))
+				}
+			default:
+				f, rest := headerField(g)
+				addField(f)
+				for _, it := range rest {
+					addField(itemField(it, true))
+				}
+			}
 		}
 	}
 	var foot []string
@@ -135,8 +150,44 @@ func Render(r bot.Reply) []*discordgo.MessageEmbed {
 	return out
 }
 
-// itemField renders one statement or article hit as an embed field.
-func itemField(it bot.Item) *discordgo.MessageEmbedField {
+// headerField renders an article's header: its headline as the name, then
+// its outlet linked (the one place its URL appears), date and show id, and
+// for an article hit the matching passage. It returns the group's
+// statements, which follow as fields of their own.
+func headerField(g bot.Group) (*discordgo.MessageEmbedField, []bot.Item) {
+	title := oneLine(g.Title)
+	if title == "" {
+		title = "Article"
+	}
+	name := cutEscaped("📰 "+fit(title, MaxFieldName-4), MaxFieldName)
+	var meta []string
+	if l := link(bot.Item{Kind: "x", Title: g.Title, URL: g.URL, SourceName: g.SourceName}); l != "" {
+		meta = append(meta, l)
+	}
+	if !g.Date.IsZero() {
+		meta = append(meta, g.Date.Format("2006-01-02"))
+	}
+	if id := oneLine(g.ArticleID); id != "" {
+		meta = append(meta, "show "+fit(id, 100))
+	}
+	var lines []string
+	var rest []bot.Item
+	for _, it := range g.Items {
+		if it.Kind == "" && it.Speaker == "" && len(it.SpeakerCountry) == 0 && len(it.Accused) == 0 {
+			if t := oneLine(it.Text); t != "" {
+				lines = append(lines, "> "+emphasise(it.Text, it.Marks, 600))
+			}
+			continue
+		}
+		rest = append(rest, it)
+	}
+	lines = append(lines, strings.Join(meta, " · "))
+	return &discordgo.MessageEmbedField{Name: nonEmpty(name), Value: nonEmpty(cutEscaped(strings.Join(lines, "\n"), MaxFieldValue))}, rest
+}
+
+// itemField renders one statement or article hit as an embed field. Under
+// its article's header (grouped) it leaves out the article's date and link.
+func itemField(it bot.Item, grouped bool) *discordgo.MessageEmbedField {
 	name := badge(it.Kind)
 	who := oneLine(it.Speaker)
 	if len(it.SpeakerCountry) > 0 {
@@ -145,7 +196,7 @@ func itemField(it bot.Item) *discordgo.MessageEmbedField {
 	if len(it.Accused) > 0 {
 		who = strings.TrimSpace(who + " → " + strings.Join(it.Accused, ", "))
 	}
-	if who == "" {
+	if who == "" && !grouped {
 		who = oneLine(it.Title)
 	}
 	if who != "" {
@@ -157,7 +208,7 @@ func itemField(it bot.Item) *discordgo.MessageEmbedField {
 	if c := strings.TrimSpace(it.Confidence); c != "" {
 		meta = append(meta, "*"+fit(c, 64)+"*")
 	}
-	if !it.Date.IsZero() {
+	if !it.Date.IsZero() && !grouped {
 		meta = append(meta, it.Date.Format("2006-01-02"))
 	}
 	if e := strings.TrimSpace(it.EventDate); e != "" {
@@ -166,7 +217,7 @@ func itemField(it bot.Item) *discordgo.MessageEmbedField {
 	if len(it.Targets) > 0 {
 		meta = append(meta, "targets: "+fit(strings.Join(it.Targets, ", "), 200))
 	}
-	if l := link(it); l != "" {
+	if l := link(it); l != "" && !grouped {
 		meta = append(meta, l)
 	}
 	metaLine := strings.Join(meta, " · ")

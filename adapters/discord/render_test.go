@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/newsdesk/newsdesk/adapters/discord/discordfake"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/internal/replytest"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -220,5 +221,55 @@ func TestRenderPagingAndFooter(t *testing.T) {
 	r.Pages = 1
 	if es := Render(r); !strings.Contains(es[0].Footer.Text, "Source") || strings.Contains(es[0].Footer.Text, "Page") {
 		t.Errorf("a single page has no paging hint: %q", es[0].Footer.Text)
+	}
+}
+
+// TestRenderGoldenKinds renders every reply kind (internal/replytest) into
+// embeds.
+func TestRenderGoldenKinds(t *testing.T) {
+	for _, tc := range replytest.Cases() {
+		t.Run(tc.Name, func(t *testing.T) {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			es := Render(tc.Reply)
+			if err := enc.Encode(es); err != nil {
+				t.Fatal(err)
+			}
+			got := buf.Bytes()
+			path := filepath.Join("testdata", "kind_"+tc.Name+".golden.json")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestRenderGoldenKinds -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Render(%s) differs from %s (run with -update if the change is intended):\n%s", tc.Name, path, got)
+			}
+			checkLimits(t, es)
+			if strings.Contains(embedText(es), "@everyone") {
+				t.Error("live @everyone in rendered embeds")
+			}
+		})
+	}
+}
+
+func TestRenderGroupsByArticle(t *testing.T) {
+	for _, tc := range replytest.Cases() {
+		if tc.Name != "search" && tc.Name != "digest" {
+			continue
+		}
+		doc := embedText(Render(tc.Reply))
+		if n := strings.Count(doc, replytest.SeedURL); n != 1 {
+			t.Errorf("%s: the seed URL appears %d times, want once", tc.Name, n)
+		}
+		if n := strings.Count(doc, "show "+replytest.SeedID); n != 1 {
+			t.Errorf("%s: the seed article's show id appears %d times, want once", tc.Name, n)
+		}
 	}
 }
