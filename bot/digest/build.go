@@ -33,8 +33,11 @@ type BuildOptions struct {
 // one that accuses what the response names, else the latest one in the
 // window that accuses an actor the response names. Responses answering
 // nothing in the window follow in their actor's section, and sections made
-// only of such responses come last. At most Max statements are shown; the
-// footer says how many more there are and how to find them.
+// only of such responses come last. At most Max statements are shown
+// (answers count), taken round robin: every section gets its next
+// statement before any gets more. The footer names what was cut per
+// section ("also: 12 on RU, 4 on IR") and offers the search for each. The
+// title names the slot's local date and time.
 func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 	if o.Max <= 0 {
 		o.Max = DefaultMax
@@ -45,7 +48,7 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 	}
 	r := bot.Reply{
 		Kind:  bot.KindDigest,
-		Title: "Digest for " + o.Now.In(loc).Format("Mon 2 Jan 2006"),
+		Title: "Digest for " + o.Now.In(loc).Format("Mon 2 Jan 2006, 15:04 MST"),
 	}
 	if len(hits) == 0 {
 		r.Footer = footer("Nothing new since "+formatSince(o.Since, loc)+".", o.Notes)
@@ -122,53 +125,93 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.firstSeq, b.firstSeq), cmp.Compare(a.heading, b.heading))
 	})
 
-	shown := 0
-	var firstHidden string
-	for _, s := range sections {
+	// Round robin: every section gets its next statement before any
+	// section gets more, so a busy day's largest section cannot crowd out
+	// the others. A section's queue is each statement followed by its first
+	// answer, then the further answers: one statement drawing a hundred
+	// responses does not use up the cap either.
+	type unit struct {
+		primary int // index into hits
+		answer  int // index into hits of an answer to primary; -1 for the statement itself
+	}
+	queues := make([][]unit, len(sections))
+	for i, s := range sections {
 		slices.SortStableFunc(s.primary, func(a, b int) int {
 			return cmp.Compare(kindRank(hits[a].Statement.Kind), kindRank(hits[b].Statement.Kind))
 		})
-		sec := bot.Section{Heading: s.heading}
-		take := func() bool {
-			if shown >= o.Max {
-				if firstHidden == "" {
-					firstHidden = s.heading
-				}
-				return false
-			}
-			shown++
-			return true
-		}
+		var extra []unit
 		for _, p := range s.primary {
-			if !take() {
-				break
-			}
-			it := item(&hits[p])
-			for _, a := range answers[p] {
-				if !take() {
-					break
+			queues[i] = append(queues[i], unit{p, -1})
+			for j, a := range answers[p] {
+				if j == 0 {
+					queues[i] = append(queues[i], unit{p, a})
+				} else {
+					extra = append(extra, unit{p, a})
 				}
-				it.Answers = append(it.Answers, item(&hits[a]))
 			}
-			sec.Items = append(sec.Items, it)
 		}
 		for _, l := range s.loose {
-			if !take() {
-				break
-			}
-			sec.Items = append(sec.Items, item(&hits[l]))
+			queues[i] = append(queues[i], unit{l, -1})
 		}
-		if len(sec.Items) > 0 {
-			r.Sections = append(r.Sections, sec)
+		queues[i] = append(queues[i], extra...)
+	}
+	taken := make([][]bot.Item, len(sections))
+	at := make([]map[int]int, len(sections)) // primary → its position in taken
+	shownIn := make([]int, len(sections))
+	shown := 0
+	for round := 0; shown < o.Max; round++ {
+		more := false
+		for i := range sections {
+			if round >= len(queues[i]) || shown >= o.Max {
+				continue
+			}
+			more = true
+			u := queues[i][round]
+			if u.answer < 0 {
+				if at[i] == nil {
+					at[i] = map[int]int{}
+				}
+				at[i][u.primary] = len(taken[i])
+				taken[i] = append(taken[i], item(&hits[u.primary]))
+			} else {
+				it := &taken[i][at[i][u.primary]]
+				it.Answers = append(it.Answers, item(&hits[u.answer]))
+			}
+			shown++
+			shownIn[i]++
+		}
+		if !more {
+			break
+		}
+	}
+	type cutSection struct {
+		heading string
+		n       int
+	}
+	var cut []cutSection
+	for i, s := range sections {
+		if len(taken[i]) > 0 {
+			r.Sections = append(r.Sections, bot.Section{Heading: s.heading, Items: taken[i]})
+		}
+		if n := s.count - shownIn[i]; n > 0 {
+			cut = append(cut, cutSection{s.heading, n})
 		}
 	}
 	r.Text = fmt.Sprintf("%d new statement%s since %s.", statements, plural(statements), formatSince(o.Since, loc))
-	if more := statements - shown; more > 0 {
-		hint := "latest 50"
-		if firstHidden != "" && firstHidden != Unattributed {
-			hint = "search actor:" + quoteFilter(firstHidden)
+	if len(cut) > 0 {
+		slices.SortStableFunc(cut, func(a, b cutSection) int { return cmp.Compare(b.n, a.n) })
+		var also, tries []string
+		for _, c := range cut {
+			also = append(also, fmt.Sprintf("%d on %s", c.n, c.heading))
+			try := "latest 50"
+			if c.heading != Unattributed {
+				try = "search actor:" + quoteFilter(c.heading)
+			}
+			if !slices.Contains(tries, try) {
+				tries = append(tries, try)
+			}
 		}
-		r.Footer = fmt.Sprintf("and %d more — try: %s", more, hint)
+		r.Footer = "also: " + strings.Join(also, ", ") + " — try: " + strings.Join(tries, " · ")
 	}
 	r.Footer = footer(r.Footer, o.Notes)
 	return r

@@ -119,7 +119,10 @@ func TestBuildRules(t *testing.T) {
 			n += 1 + len(it.Answers)
 		}
 	}
-	if n != 4 || capped.Footer != "and 4 more — try: search actor:APT31" {
+	// Round robin: one statement of each section (APT31, Sandworm,
+	// Unattributed, Lazarus Group's unanswered response) before APT31 gets
+	// more.
+	if want := `also: 4 on APT31 — try: search actor:APT31`; n != 4 || capped.Footer != want {
 		t.Errorf("capped: %d shown, footer %q", n, capped.Footer)
 	}
 	quiet := Build(nil, BuildOptions{Since: time.Date(2026, 3, 28, 8, 0, 0, 0, time.UTC)})
@@ -146,5 +149,61 @@ func BenchmarkBuild10k(b *testing.B) {
 		if len(r.Sections) == 0 {
 			b.Fatal("empty digest")
 		}
+	}
+}
+
+// TestBuildEveryStateGetsItsShare: on a busy day with more statements than
+// max, each of four states appears, the cut is named per state and the
+// footer offers the search for each.
+func TestBuildEveryStateGetsItsShare(t *testing.T) {
+	var hits []news.Hit
+	seq := uint64(0)
+	add := func(state string, n int) {
+		for i := range n {
+			seq++
+			hits = append(hits, news.Hit{ID: fmt.Sprintf("%s-%d", state, i), ArticleID: fmt.Sprintf("%s-art-%d", state, i/3), Seq: seq,
+				Title: "Story about " + state, Statement: &news.Statement{Kind: news.Allegation, Speaker: "NCSC", SpeakerCountry: []string{"GB"},
+					Accused: []string{state}, Sentence: fmt.Sprintf("The NCSC said %s ran operation %d.", state, i)}})
+		}
+	}
+	add("CN", 40)
+	add("RU", 22)
+	add("IR", 6)
+	add("KP", 5)
+	tests := []struct {
+		max      int
+		perState map[string]int
+		footer   string
+	}{
+		{30, map[string]int{"CN": 10, "RU": 9, "IR": 6, "KP": 5},
+			"also: 30 on CN, 13 on RU — try: search actor:CN · search actor:RU"},
+		{4, map[string]int{"CN": 1, "RU": 1, "IR": 1, "KP": 1},
+			"also: 39 on CN, 21 on RU, 5 on IR, 4 on KP — try: search actor:CN · search actor:RU · search actor:IR · search actor:KP"},
+		{100, map[string]int{"CN": 40, "RU": 22, "IR": 6, "KP": 5}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("max %d", tt.max), func(t *testing.T) {
+			r := Build(hits, BuildOptions{Max: tt.max, Now: time.Date(2026, 3, 27, 8, 0, 0, 0, time.UTC)})
+			got := map[string]int{}
+			total := 0
+			for _, s := range r.Sections {
+				got[s.Heading] = len(s.Items)
+				total += len(s.Items)
+			}
+			for state, want := range tt.perState {
+				if got[state] != want {
+					t.Errorf("%s: %d statements shown, want %d (all: %v)", state, got[state], want, got)
+				}
+			}
+			if total > tt.max {
+				t.Errorf("%d shown, more than max %d", total, tt.max)
+			}
+			if r.Footer != tt.footer {
+				t.Errorf("footer %q\nwant   %q", r.Footer, tt.footer)
+			}
+			if r.Title != "Digest for Fri 27 Mar 2026, 08:00 UTC" {
+				t.Errorf("title %q", r.Title)
+			}
+		})
 	}
 }

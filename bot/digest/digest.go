@@ -282,9 +282,65 @@ func (s *Service) Preview(ctx context.Context, channel string) (bot.Reply, error
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	r := s.build(ctx, sub, w, s.clock.Now())
+	now := s.clock.Now()
+	next := s.nextSlot(sub, now)
+	at := next
+	if at.IsZero() {
+		at = now
+	}
+	r := s.build(ctx, sub, w, at)
 	r.Title = "Preview: " + r.Title
+	if !next.IsZero() {
+		when := "Next digest: " + next.In(locOf(sub)).Format("Mon 2 Jan 15:04 MST") + " (in " + until(next.Sub(now)) + ")"
+		if len(w.hits) == 0 && quietOf(sub, s.cfg.DefaultQuiet) == "skip" {
+			when += ", if anything new comes in by then"
+		}
+		r.Text = strings.TrimSpace(when + ".\n" + r.Text)
+	}
 	return r, nil
+}
+
+// nextSlot is the channel's next scheduled slot after now (zero when its
+// schedule does not parse).
+func (s *Service) nextSlot(sub state.Subscription, now time.Time) time.Time {
+	sched, err := parseSchedule(sub.At, sub.Cron, sub.TZ, s.cfg.MinGap)
+	if err != nil {
+		return time.Time{}
+	}
+	from := now
+	if sub.Handled.After(from) {
+		from = sub.Handled
+	}
+	return sched.Next(from)
+}
+
+func quietOf(sub state.Subscription, def string) string {
+	if sub.Quiet != "" {
+		return sub.Quiet
+	}
+	return def
+}
+
+// until says a duration as a reporter would: "13 h 20 min", "45 min".
+func until(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h >= 24:
+		days := fmt.Sprintf("%d day%s", h/24, plural(h/24))
+		if h%24 > 0 {
+			days += fmt.Sprintf(" %d h", h%24)
+		}
+		return days
+	case h > 0 && m > 0:
+		return fmt.Sprintf("%d h %d min", h, m)
+	case h > 0:
+		return fmt.Sprintf("%d h", h)
+	case m > 0:
+		return fmt.Sprintf("%d min", m)
+	default:
+		return "under a minute"
+	}
 }
 
 // PostNow posts the channel's digest at once, through the ledger like a

@@ -671,3 +671,42 @@ func (m *countMetrics) Digest(platform, outcome string) {
 	}
 	m.n[platform+"/"+outcome]++
 }
+
+// TestPreviewSaysWhen: the preview's title names the next slot's local
+// date and time, and its text says when it will be posted.
+func TestPreviewSaysWhen(t *testing.T) {
+	loc := mustLoc(t, "Europe/London")
+	tests := []struct {
+		name  string
+		now   time.Time
+		sub   bot.Subscription
+		title string
+		text  string
+	}{
+		{"before today's slot", time.Date(2026, 3, 27, 6, 0, 0, 0, loc), bot.Subscription{At: "08:00", TZ: "Europe/London"},
+			"Preview: Digest for Fri 27 Mar 2026, 08:00 GMT", "Next digest: Fri 27 Mar 08:00 GMT (in 2 h)"},
+		{"after today's slot: tomorrow", time.Date(2026, 3, 27, 18, 40, 0, 0, loc), bot.Subscription{At: "08:00", TZ: "Europe/London"},
+			"Preview: Digest for Sat 28 Mar 2026, 08:00 GMT", "Next digest: Sat 28 Mar 08:00 GMT (in 13 h 20 min)"},
+		{"across the clock change", time.Date(2026, 3, 28, 9, 0, 0, 0, loc), bot.Subscription{At: "08:00", TZ: "Europe/London"},
+			"Preview: Digest for Sun 29 Mar 2026, 08:00 BST", "Next digest: Sun 29 Mar 08:00 BST (in 22 h)"},
+		{"cron, another zone, over the weekend", time.Date(2026, 3, 27, 15, 0, 0, 0, time.UTC), bot.Subscription{Cron: "30 9 * * 1-5", TZ: "America/New_York"},
+			"Preview: Digest for Mon 30 Mar 2026, 09:30 EDT", "Next digest: Mon 30 Mar 09:30 EDT (in 2 days 22 h)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, tt.now, nil)
+			ch := "slack:CWHEN"
+			e.subscribe(ch, tt.sub)
+			r, err := e.svc.Preview(e.ctx, ch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Title != tt.title {
+				t.Errorf("title %q, want %q", r.Title, tt.title)
+			}
+			if !strings.HasPrefix(r.Text, tt.text) {
+				t.Errorf("text %q, want it to start %q", r.Text, tt.text)
+			}
+		})
+	}
+}

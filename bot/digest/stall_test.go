@@ -73,7 +73,7 @@ func TestWindowArticleLargerThanPage(t *testing.T) {
 		{
 			name: "fits the window", bigFirst: true,
 			windows: []int{big + 2}, left: []int{0},
-			want: []string{fmt.Sprintf("and %d more", big+2-DefaultMax)},
+			want: []string{fmt.Sprintf("also: %d on ", big-(DefaultMax-2))}, // the two others get their share first
 		},
 		{
 			name: "larger than the window", maxWindow: 1200, bigFirst: true,
@@ -134,7 +134,7 @@ func TestWindowArticleLargerThanPage(t *testing.T) {
 					t.Fatalf("after digest %d: %d posts", d+1, len(posts))
 				}
 				if !strings.Contains(posts[d], tc.want[d]) {
-					t.Errorf("digest %d lacks %q:\n%.600s", d+1, tc.want[d], posts[d])
+					t.Errorf("digest %d lacks %q:\n…%s", d+1, tc.want[d], posts[d][max(0, len(posts[d])-600):])
 				}
 				if got := strings.Count(posts[d], "operation number"); got > DefaultMax {
 					t.Errorf("digest %d shows %d items, more than Max %d", d+1, got, DefaultMax)
