@@ -146,6 +146,19 @@ func buildRequest(q news.Query) (*bleve.SearchRequest, news.DocType, error) {
 			return m
 		}))
 	}
+	for _, ft := range q.FuzzyTerms {
+		if strings.TrimSpace(ft.Word) == "" {
+			continue
+		}
+		d := min(max(ft.Distance, 1), 2)
+		must = append(must, disjunction(textFields, func(f string) query.Query {
+			m := bleve.NewMatchQuery(ft.Word)
+			m.SetField(f)
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			m.SetFuzziness(d)
+			return m
+		}))
+	}
 	for _, p := range phrases {
 		must = append(must, disjunction(textFields, func(f string) query.Query {
 			m := bleve.NewMatchPhraseQuery(p)

@@ -143,6 +143,15 @@ type Query struct {
 	Size     int
 	From     int
 	Fuzzy    bool // fuzziness 1 on free words
+	// FuzzyTerms are words matched within an edit distance of their own
+	// (word~ or word~1: 1, word~2: 2), each of them required, besides Text.
+	FuzzyTerms []FuzzyTerm
+}
+
+// FuzzyTerm is one word and the edit distance (1 or 2) it may be off by.
+type FuzzyTerm struct {
+	Word     string
+	Distance int
 }
 
 // Hit is one search result: a statement (with its article's title, date and
