@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/news"
 )
@@ -67,7 +70,7 @@ func (b *Bot) handle(ctx context.Context, req Request, cmd Command) Reply {
 		case errors.As(err, &ue):
 			return Reply{Kind: KindError, Text: ue.Msg, Outcome: Refused}
 		case errors.Is(err, news.ErrQueryTooBroad):
-			return Reply{Kind: KindError, Text: "That search matches too many word forms. Use fewer fuzzy words (word~) or more exact words.", Outcome: Refused}
+			return Reply{Kind: KindError, Text: "That search matches too many word forms: a fuzzy word (word~ or word~2) stands for every word within its edit distance. Use fewer fuzzy words, word~1 rather than word~2, or more exact words.", Outcome: Refused}
 		case errors.Is(err, context.DeadlineExceeded):
 			b.log().Warn("command timed out", "platform", req.Platform, "channel", req.Channel, "command", cmd.Name, "err", err)
 			if b.Metrics != nil {
@@ -132,6 +135,7 @@ func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
 		Page:  cmd.Page,
 		Pages: pages,
 	}
+	r.Text = expansions(cmd.Expanded)
 	if res.Total == 0 {
 		return b.articleFallback(ctx, cmd, r)
 	}
@@ -149,7 +153,7 @@ func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
 // articleFallback answers a search that matched no statement with the
 // articles whose text matches, if any: a reporter still wants the story.
 func (b *Bot) articleFallback(ctx context.Context, cmd Command, r Reply) (Reply, error) {
-	r.Text = "No statements match. Try fewer words, another name for the actor (actor <name> lists them), or drop a filter."
+	r.Text = joinLines(r.Text, "No statements match. Try fewer words, another name for the actor (actor <name> lists them), or drop a filter.")
 	if cmd.Page != 1 || len(cmd.Query.Kinds) > 0 || len(cmd.Query.By) > 0 {
 		return r, nil // filters on statement fields mean nothing for articles
 	}
@@ -166,8 +170,12 @@ func (b *Bot) articleFallback(ctx context.Context, cmd Command, r Reply) (Reply,
 	if res.Total == 1 {
 		verb = "does"
 	}
-	r.Text = fmt.Sprintf("No official statements match, but %d article%s %s:", res.Total, plural(res.Total), verb)
-	r.Sections = []Section{{Items: items(res.Hits)}}
+	r.Text = joinLines(expansions(cmd.Expanded), fmt.Sprintf("No official statements match, but %d article%s %s:", res.Total, plural(res.Total), verb))
+	its := items(res.Hits)
+	for i := range its {
+		its[i].Text, its[i].Marks = Snippet(its[i].Text, its[i].Marks, snippetChars)
+	}
+	r.Sections = []Section{{Items: its}}
 	r.Pages = 1
 	return r, nil
 }
@@ -177,9 +185,15 @@ func (b *Bot) latest(ctx context.Context, cmd Command) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("latest: %w", err)
 	}
-	r := Reply{Kind: KindResults, Title: fmt.Sprintf("Latest %d statement%s", len(res.Hits), plural(uint64(len(res.Hits))))}
+	r := Reply{Kind: KindResults, Title: fmt.Sprintf("Latest %d statement%s", len(res.Hits), plural(uint64(len(res.Hits)))), Text: expansions(cmd.Expanded)}
+	if cmd.Args != "" {
+		r.Title += " for " + cmd.Args
+	}
 	if len(res.Hits) == 0 {
-		r.Text = "No statements yet."
+		r.Text = joinLines(r.Text, "No statements yet.")
+		if cmd.Args != "" {
+			r.Text = joinLines(r.Text, "No statements match "+cmd.Args+". Try: latest "+strconv.Itoa(cmd.Query.Size))
+		}
 		return r, nil
 	}
 	r.Sections = []Section{{Items: items(res.Hits)}}
@@ -246,6 +260,8 @@ func (b *Bot) actor(ctx context.Context, name string) (Reply, error) {
 	}
 	if len(res.Hits) > 0 {
 		r.Sections = []Section{{Heading: fmt.Sprintf("Timeline: %d statement%s, newest first", res.Total, plural(res.Total)), Items: items(res.Hits)}}
+	} else {
+		r.Text = joinLines(r.Text, fmt.Sprintf("No statements about %s yet. Try: search %s", a.Name, searchName(a.Name)))
 	}
 	if len(a.Sources) > 0 {
 		r.Footer = "Sources: " + strings.Join(a.Sources, "; ")
@@ -336,6 +352,95 @@ func item(h news.Hit) Item {
 		it.Text = s.Sentence
 	}
 	return it
+}
+
+// snippetChars is the length of an article hit's passage.
+const snippetChars = 240
+
+// expansions says which actors a search widened typed names to: "Violet
+// Typhoon = APT31 (its other names count too)".
+func expansions(es []Expansion) string {
+	if len(es) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(es))
+	for _, e := range es {
+		parts = append(parts, e.Typed+" = "+e.Actor)
+	}
+	return strings.Join(parts, "; ") + " (its other names count too)"
+}
+
+func joinLines(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "\n" + b
+}
+
+// searchName quotes an actor's name for a search when it has a space.
+func searchName(n string) string {
+	if strings.ContainsAny(n, " \t") {
+		return `"` + n + `"`
+	}
+	return n
+}
+
+// Snippet makes an article's passage read as an excerpt: at most n
+// characters, cut at a word, with an ellipsis where it starts or ends
+// inside a sentence. Marks are moved with the text (and dropped past the
+// cut).
+func Snippet(text string, marks [][2]int, n int) (string, [][2]int) {
+	lead := len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return "", nil
+	}
+	var ms [][2]int
+	for _, m := range marks {
+		m = [2]int{m[0] - lead, m[1] - lead}
+		if m[0] >= 0 && m[1] <= len(text) && m[0] < m[1] {
+			ms = append(ms, m)
+		}
+	}
+	cut := false
+	if utf8.RuneCountInString(text) > n {
+		end := len(text)
+		for i := range text {
+			if n == 0 {
+				end = i
+				break
+			}
+			n--
+		}
+		if sp := strings.LastIndexFunc(text[:end], unicode.IsSpace); sp > end/2 {
+			end = sp
+		}
+		text = strings.TrimRightFunc(text[:end], func(r rune) bool { return unicode.IsSpace(r) || r == ',' || r == ';' || r == ':' })
+		cut = true
+		kept := ms[:0]
+		for _, m := range ms {
+			if m[1] <= len(text) {
+				kept = append(kept, m)
+			}
+		}
+		ms = kept
+	}
+	first, _ := utf8.DecodeRuneInString(text)
+	if !unicode.IsUpper(first) && !unicode.IsDigit(first) && !strings.ContainsRune("\"“‘'(«…", first) {
+		text = "…" + text
+		for i := range ms {
+			ms[i][0] += len("…")
+			ms[i][1] += len("…")
+		}
+	}
+	last, _ := utf8.DecodeLastRuneInString(text)
+	if cut || !strings.ContainsRune(".!?\"”’)»…", last) {
+		text += "…"
+	}
+	return text, ms
 }
 
 func plural(n uint64) string {

@@ -2,10 +2,12 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/bot/digest"
@@ -238,5 +240,136 @@ func TestShowFindsIDsAsPasted(t *testing.T) {
 				t.Errorf("show ends with a stray id line: %q", r.Footer)
 			}
 		})
+	}
+}
+
+func total(t *testing.T, r bot.Reply) int {
+	t.Helper()
+	var n int
+	if _, err := fmt.Sscanf(r.Title, "%d statement", &n); err != nil {
+		t.Fatalf("title %q: %v", r.Title, err)
+	}
+	return n
+}
+
+// TestFuzzyDistance: word~N matches within edit distance N, word~ is
+// word~1.
+func TestFuzzyDistance(t *testing.T) {
+	b := testenv.Shared(t).Bot
+	plain := total(t, ask(t, b, "search Dowden"))
+	if plain == 0 {
+		t.Fatal("no statements for Dowden in the sample")
+	}
+	for _, tc := range []struct {
+		q    string
+		want func(n int) bool
+		what string
+	}{
+		{"search Dowden~", func(n int) bool { return n >= plain }, "at least the exact word's"},
+		{"search Dowden~1", func(n int) bool { return n >= plain }, "the same as Dowden~"},
+		{"search Dowdin~1", func(n int) bool { return n >= plain }, "one edit away"},
+		{"search Dowxxn~1", func(n int) bool { return n == 0 }, "none: two edits away"},
+		{"search Dowxxn~2", func(n int) bool { return n >= plain }, "two edits away"},
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			r := ask(t, b, tc.q)
+			if r.Kind != bot.KindResults {
+				t.Fatalf("%v %q", r.Kind, r.Text)
+			}
+			if n := total(t, r); !tc.want(n) {
+				t.Errorf("%d statements, want %s (Dowden: %d)", n, tc.what, plain)
+			}
+		})
+	}
+	if a, b1 := total(t, ask(t, b, "search Dowden~")), total(t, ask(t, b, "search Dowden~1")); a != b1 {
+		t.Errorf("Dowden~ finds %d, Dowden~1 %d", a, b1)
+	}
+}
+
+// TestSearchExplainsItself: what a search expanded, filtered or fell back
+// to is said in the reply.
+func TestSearchExplainsItself(t *testing.T) {
+	b := testenv.Shared(t).Bot
+	for _, tc := range []struct {
+		q         string
+		title     string // prefix
+		text      string // contained
+		textLacks string
+	}{
+		{"search Violet Typhoon", "", "Violet Typhoon = APT31", ""},
+		{"search zirconium sanctions", "", "zirconium = APT31", ""},
+		{"search actor:\"Violet Typhoon\"", "", "Violet Typhoon = APT31", ""},
+		{"search APT31", "", "", "="},
+		{"latest 10 kind:sanction", "Latest ", "", ""},
+		{"actor Lazarus Group", "Lazarus Group", `No statements about Lazarus Group yet. Try: search "Lazarus Group"`, ""},
+		{"actor APT31", "APT31", "", "No statements"},
+	} {
+		t.Run(tc.q, func(t *testing.T) {
+			r := ask(t, b, tc.q)
+			if r.Kind == bot.KindError {
+				t.Fatalf("error %q", r.Text)
+			}
+			if !strings.HasPrefix(r.Title, tc.title) || (tc.text != "" && !strings.Contains(r.Text, tc.text)) || (tc.textLacks != "" && strings.Contains(r.Text, tc.textLacks)) {
+				t.Errorf("title %q text %q; want title %q…, text with %q and without %q", r.Title, r.Text, tc.title, tc.text, tc.textLacks)
+			}
+		})
+	}
+	r := ask(t, b, "latest 10 kind:sanction")
+	if !strings.HasSuffix(r.Title, " for kind:sanction") {
+		t.Errorf("latest does not echo its filter: %q", r.Title)
+	}
+	for _, it := range hits(r) {
+		if it.Kind != news.Sanction {
+			t.Errorf("latest kind:sanction gave a %s", it.Kind)
+		}
+	}
+}
+
+// TestArticleOnlyHits: a search matching articles but no statement shows
+// each article's headline and a passage cut at a word, with ellipses.
+func TestArticleOnlyHits(t *testing.T) {
+	r := ask(t, testenv.Shared(t).Bot, "search defense contractors")
+	its := hits(r)
+	if !strings.Contains(r.Text, "No official statements match, but") || len(its) == 0 {
+		t.Fatalf("reply %q with %d hits", r.Text, len(its))
+	}
+	for _, it := range its {
+		if it.Kind != "" || it.Title == "" || it.ArticleID == "" {
+			t.Errorf("article hit without headline or id: %+v", it)
+		}
+		if n := utf8.RuneCountInString(it.Text); n > 242 {
+			t.Errorf("passage of %d characters", n)
+		}
+		if !strings.HasSuffix(it.Text, "…") && !strings.ContainsAny(it.Text[len(it.Text)-1:], ".!?") {
+			t.Errorf("passage ends mid-sentence without an ellipsis: %q", it.Text)
+		}
+		for _, m := range it.Marks {
+			if w := strings.ToLower(it.Text[m[0]:m[1]]); !strings.HasPrefix(w, "defen") && !strings.HasPrefix(w, "contractor") {
+				t.Errorf("mark on %q", w)
+			}
+		}
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	long := "the attack on the Electoral Commission, including the accounts of MPs, during the 2021-2022 period was highly likely the work of a Chinese state-affiliated cyber entity"
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"The NCSC said so.", 100, "The NCSC said so."},
+		{"  said the NCSC, and", 100, "…said the NCSC, and…"},
+		{long, 60, "…the attack on the Electoral Commission, including the…"},
+		{"Beijing voiced its opposition", 100, "Beijing voiced its opposition…"},
+	} {
+		got, _ := bot.Snippet(tc.in, nil, tc.n)
+		if got != tc.want {
+			t.Errorf("Snippet(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+	got, ms := bot.Snippet("  said APT31 did it", [][2]int{{7, 12}}, 100)
+	if len(ms) != 1 || got[ms[0][0]:ms[0][1]] != "APT31" {
+		t.Errorf("marks not moved: %q %v", got, ms)
 	}
 }

@@ -24,16 +24,19 @@ const (
 
 // Command is one parsed command.
 type Command struct {
-	Name   string       // search, show, latest, actor, digest, subscribe, unsubscribe, help
-	Query  news.Query   // search, latest: the query with filters (Size/From set from Page)
-	Page   int          // search: 1-based page
-	Args   string       // search: the filters and words as typed, for paging hints
-	ID     string       // show
-	Actor  string       // actor
-	Digest string       // digest: "preview" or "now"
-	Sub    Subscription // subscribe
-	Topic  string       // help
-	Share  bool         // --share: answer in the channel, not only to the asker
+	Name  string     // search, show, latest, actor, digest, subscribe, unsubscribe, help
+	Query news.Query // search, latest: the query with filters (Size/From set from Page)
+	Page  int        // search: 1-based page
+	Args  string     // search, latest: the filters and words as typed, for titles and paging hints
+	// Expanded lists the actor names typed that the search widened to a
+	// canonical actor and its aliases ("Violet Typhoon" → APT31).
+	Expanded []Expansion
+	ID       string       // show
+	Actor    string       // actor
+	Digest   string       // digest: "preview" or "now"
+	Sub      Subscription // subscribe
+	Topic    string       // help
+	Share    bool         // --share: answer in the channel, not only to the asker
 }
 
 // ParseError is a user-facing parse error: one line naming the problem and
@@ -207,11 +210,12 @@ func Parse(line string, actors Actors) (Command, error) {
 	switch name {
 	case "search":
 		cmd.Page = 1
-		q, page, err := parseQuery(toks, actors, true)
+		q, page, expanded, err := parseQueryExpanding(toks, actors, true)
 		if err != nil {
 			return Command{}, err
 		}
-		if q.Text == "" && len(q.Mentions) == 0 && len(q.Actors) == 0 && len(q.By) == 0 && len(q.Kinds) == 0 && len(q.Targets) == 0 && q.Since.IsZero() && q.Until.IsZero() {
+		cmd.Expanded = expanded
+		if q.Text == "" && len(q.FuzzyTerms) == 0 && len(q.Mentions) == 0 && len(q.Actors) == 0 && len(q.By) == 0 && len(q.Kinds) == 0 && len(q.Targets) == 0 && q.Since.IsZero() && q.Until.IsZero() {
 			return Command{}, perr(usage["search"], "search needs words or a filter")
 		}
 		if page > 0 {
@@ -236,13 +240,15 @@ func Parse(line string, actors Actors) (Command, error) {
 			n = v
 			toks = toks[1:]
 		}
-		q, _, err := parseQuery(toks, actors, false)
+		q, _, expanded, err := parseQueryExpanding(toks, actors, false)
 		if err != nil {
 			return Command{}, err
 		}
 		q.SortBy = "date"
 		q.Size = n
 		cmd.Query = q
+		cmd.Args = argsString(toks)
+		cmd.Expanded = expanded
 	case "actor":
 		var parts []string
 		for _, t := range toks {
@@ -316,7 +322,34 @@ func argsString(toks []token) string {
 
 // parseQuery turns tokens into a query. paging allows page: and sort:.
 func parseQuery(toks []token, actors Actors, paging bool) (news.Query, int, error) {
+	q, page, _, err := parseQueryExpanding(toks, actors, paging)
+	return q, page, err
+}
+
+// Expansion is an actor name as typed and the gazetteer's canonical name
+// it stands for, when they differ ("Violet Typhoon" → "APT31").
+type Expansion struct {
+	Typed string
+	Actor string
+}
+
+func appendExpansion(es []Expansion, typed, actor string) []Expansion {
+	if strings.EqualFold(strings.TrimSpace(typed), actor) {
+		return es
+	}
+	for _, e := range es {
+		if e.Actor == actor && strings.EqualFold(e.Typed, typed) {
+			return es
+		}
+	}
+	return append(es, Expansion{Typed: strings.TrimSpace(typed), Actor: actor})
+}
+
+// parseQueryExpanding is parseQuery that also says which typed names it
+// expanded to which actors.
+func parseQueryExpanding(toks []token, actors Actors, paging bool) (news.Query, int, []Expansion, error) {
 	var q news.Query
+	var expanded []Expansion
 	var words []string // free words, phrases quoted
 	var bare []string  // consecutive bare words, for actor-name detection
 	page := 0
@@ -332,6 +365,7 @@ func parseQuery(toks []token, actors Actors, paging bool) (news.Query, int, erro
 			for _, m := range actors.Find(text) {
 				words = append(words, strings.Fields(text[pos:m.Start])...)
 				q.Mentions = appendMention(q.Mentions, m.Actor)
+				expanded = appendExpansion(expanded, m.Text, m.Actor.Name)
 				pos = m.End
 			}
 		}
@@ -342,14 +376,15 @@ func parseQuery(toks []token, actors Actors, paging bool) (news.Query, int, erro
 		if t.key == "" {
 			if t.quoted {
 				if err := flush(); err != nil {
-					return q, 0, err
+					return q, 0, nil, err
 				}
 				if a, ok := lookup(actors, t.val); ok {
 					q.Mentions = appendMention(q.Mentions, a)
+					expanded = appendExpansion(expanded, t.val, a.Name)
 					continue
 				}
 				if err := checkWord(t.val); err != nil {
-					return q, 0, err
+					return q, 0, nil, err
 				}
 				words = append(words, `"`+t.val+`"`)
 				continue
@@ -359,33 +394,39 @@ func parseQuery(toks []token, actors Actors, paging bool) (news.Query, int, erro
 				continue
 			}
 			if err := checkWord(w); err != nil {
-				return q, 0, err
+				return q, 0, nil, err
 			}
-			if strings.HasSuffix(w, "~") {
+			if word, dist, ok, err := fuzzyWord(w); err != nil {
+				return q, 0, nil, err
+			} else if ok {
 				fuzzy++
 				if fuzzy > MaxFuzzy {
-					return q, 0, perr(usage["search"], "at most %d fuzzy words (word~) in one search", MaxFuzzy)
+					return q, 0, nil, perr("search Dowden~ sanctons~2", "too many fuzzy words: at most %d words marked ~ (word~ or word~2) in one search", MaxFuzzy)
 				}
-				q.Fuzzy = true
-				w = strings.TrimRight(w, "~")
-				if w == "" {
+				if word == "" {
 					continue
 				}
+				if err := flush(); err != nil {
+					return q, 0, nil, err
+				}
+				q.FuzzyTerms = append(q.FuzzyTerms, news.FuzzyTerm{Word: word, Distance: dist})
+				continue
 			}
 			bare = append(bare, w)
 			continue
 		}
 		if err := flush(); err != nil {
-			return q, 0, err
+			return q, 0, nil, err
 		}
 		v := t.val
 		if v == "" {
-			return q, 0, perr(usage["search"], "%s: needs a value", t.key)
+			return q, 0, nil, perr(usage["search"], "%s: needs a value", t.key)
 		}
 		switch t.key {
 		case "actor":
 			if a, ok := lookup(actors, v); ok {
 				q.Actors = appendUniq(q.Actors, a.Name)
+				expanded = appendExpansion(expanded, v, a.Name)
 			} else if c, ok := news.CountryCode(v); ok {
 				q.Actors = appendUniq(q.Actors, c)
 			} else {
@@ -394,13 +435,13 @@ func parseQuery(toks []token, actors Actors, paging bool) (news.Query, int, erro
 		case "by":
 			c, ok := news.CountryCode(v)
 			if !ok {
-				return q, 0, perr(`by:GB (a country code or name: by:US, by:"New Zealand", by:EU)`, "by: %q is not a country I know", v)
+				return q, 0, nil, perr(`by:GB (a country code or name: by:US, by:"New Zealand", by:EU)`, "by: %q is not a country I know", v)
 			}
 			q.By = appendUniq(q.By, c)
 		case "kind":
 			k := news.Kind(strings.TrimSuffix(strings.ToLower(v), "s"))
 			if !k.Valid() {
-				return q, 0, perr("kind:allegation (or indictment, sanction, response, other)", "kind: %q is not a statement kind", v)
+				return q, 0, nil, perr("kind:allegation (or indictment, sanction, response, other)", "kind: %q is not a statement kind", v)
 			}
 			if !contains(q.Kinds, k) {
 				q.Kinds = append(q.Kinds, k)
@@ -410,7 +451,7 @@ func parseQuery(toks []token, actors Actors, paging bool) (news.Query, int, erro
 		case "since", "until":
 			d, err := parseDate(v)
 			if err != nil {
-				return q, 0, perr(t.key+":YYYY-MM-DD, e.g. "+t.key+":2024-03-01", "%s: %q is not a date", t.key, v)
+				return q, 0, nil, perr(t.key+":YYYY-MM-DD, e.g. "+t.key+":2024-03-01", "%s: %q is not a date", t.key, v)
 			}
 			if t.key == "since" {
 				q.Since = d
@@ -419,11 +460,11 @@ func parseQuery(toks []token, actors Actors, paging bool) (news.Query, int, erro
 			}
 		case "page":
 			if !paging {
-				return q, 0, perr("", "page: only applies to search")
+				return q, 0, nil, perr("", "page: only applies to search")
 			}
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 || n > MaxPage {
-				return q, 0, perr("page:2", "page: takes a number from 1 to %d, not %q", MaxPage, v)
+				return q, 0, nil, perr("page:2", "page: takes a number from 1 to %d, not %q", MaxPage, v)
 			}
 			page = n
 		case "sort":
@@ -433,23 +474,46 @@ func parseQuery(toks []token, actors Actors, paging bool) (news.Query, int, erro
 			case "score", "relevance":
 				q.SortBy = "score"
 			default:
-				return q, 0, perr("sort:date or sort:score", "sort: %q is not an order", v)
+				return q, 0, nil, perr("sort:date or sort:score", "sort: %q is not an order", v)
 			}
 		default:
-			return q, 0, perr(usage["search"], "unknown filter %q", t.key+":")
+			return q, 0, nil, perr(usage["search"], "unknown filter %q", t.key+":")
 		}
 	}
 	if err := flush(); err != nil {
-		return q, 0, err
+		return q, 0, nil, err
 	}
 	if len(words)+len(q.Mentions) > MaxTerms {
-		return q, 0, perr("", "too many words (%d; the limit is %d)", len(words)+len(q.Mentions), MaxTerms)
+		return q, 0, nil, perr("", "too many words (%d; the limit is %d)", len(words)+len(q.Mentions), MaxTerms)
 	}
 	if !q.Since.IsZero() && !q.Until.IsZero() && !q.Since.Before(q.Until) {
-		return q, 0, perr("since:2024-03-01 until:2024-03-31", "since: must come before until:")
+		return q, 0, nil, perr("since:2024-03-01 until:2024-03-31", "since: must come before until:")
 	}
 	q.Text = strings.Join(words, " ")
-	return q, page, nil
+	return q, page, expanded, nil
+}
+
+// fuzzyWord reads word~ and word~N: a word that may be off by N edits (1
+// when N is left out; 1 or 2).
+func fuzzyWord(w string) (word string, dist int, ok bool, err error) {
+	i := strings.LastIndexByte(w, '~')
+	if i < 0 {
+		return "", 0, false, nil
+	}
+	word, n := w[:i], w[i+1:]
+	if n == "" {
+		return word, 1, true, nil
+	}
+	for _, r := range n {
+		if r < '0' || r > '9' {
+			return "", 0, false, nil // a ~ inside a word: an ordinary word
+		}
+	}
+	d, _ := strconv.Atoi(n)
+	if d < 1 || d > 2 {
+		return "", 0, false, perr(word+"~1 or "+word+"~2", "%s: the number after ~ is the edit distance, 1 or 2, not %s", w, n)
+	}
+	return word, d, true, nil
 }
 
 // checkWord refuses the query syntax that is expensive or surprising from

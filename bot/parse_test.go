@@ -67,9 +67,17 @@ func TestParse(t *testing.T) {
 		}},
 		{"search by:\"New Zealand\" hack~", func(t *testing.T, c bot.Command) {
 			want(t, c.Query.By[0], "NZ")
-			want(t, c.Query.Text, "hack")
-			want(t, c.Query.Fuzzy, true)
+			want(t, c.Query.Text, "")
+			want(t, len(c.Query.FuzzyTerms), 1)
+			want(t, c.Query.FuzzyTerms[0], news.FuzzyTerm{Word: "hack", Distance: 1})
 		}},
+		{"search sanctons~2 Dowden~1 embassy", func(t *testing.T, c bot.Command) {
+			want(t, c.Query.Text, "embassy")
+			want(t, len(c.Query.FuzzyTerms), 2)
+			want(t, c.Query.FuzzyTerms[0], news.FuzzyTerm{Word: "sanctons", Distance: 2})
+			want(t, c.Query.FuzzyTerms[1], news.FuzzyTerm{Word: "Dowden", Distance: 1})
+		}},
+		{"search a~b", func(t *testing.T, c bot.Command) { want(t, c.Query.Text, "a~b") }},
 		{"who hacked the electoral commission?", func(t *testing.T, c bot.Command) {
 			want(t, c.Name, "search")
 			want(t, c.Query.Text, "who hacked the electoral commission")
@@ -126,7 +134,9 @@ func TestParseErrors(t *testing.T) {
 		{"search sort:random x", "sort:date"},
 		{"search since:2024-04-01 until:2024-03-01 x", "since: must come before until:"},
 		{"search " + strings.Repeat("a ", 300), "too long"},
-		{"search a~ b~ c~ d~", "fuzzy"},
+		{"search a~ b~ c~ d~", "too many fuzzy words: at most 3 words marked ~"},
+		{"search Dowden~3", "the number after ~ is the edit distance, 1 or 2, not 3"},
+		{"search Dowden~0", "edit distance, 1 or 2"},
 		{"serch APT31", `did you mean "search"`},
 		{"search", "search needs words or a filter"},
 		{"show", "show <article id>"},
