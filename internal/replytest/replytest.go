@@ -94,7 +94,7 @@ func Cases() []Case {
 		Fields: []bot.Field{{Label: "Published", Value: "25 Mar 2024"}, {Label: "Source", Value: SeedSource + " " + SeedURL},
 			{Label: "Accused", Value: "APT31, CN"}, {Label: "Speakers' countries", Value: "CN, GB, US"}},
 		Sections: []bot.Section{{Heading: "4 statements", Items: []bot.Item{dowden(), indictment(), sanction(), embassy()}}}}
-	latest := bot.Reply{Kind: bot.KindResults, Title: "Latest 2 sanction statements",
+	latest := bot.Reply{Kind: bot.KindResults, Title: "Latest 2 statements for kind:sanction",
 		Sections: []bot.Section{{Items: []bot.Item{sanction(), func() bot.Item {
 			it := sanction()
 			it.Text, it.Accused = "The US Treasury sanctioned two Chinese nationals for their role in the APT31 campaign.", []string{"APT31"}
@@ -109,7 +109,15 @@ func Cases() []Case {
 		Footer:   "Sources: MITRE ATT&CK G0128; MISP galaxy"}
 	actorEmpty := bot.Reply{Kind: bot.KindActor, Title: "Sandworm Team",
 		Fields: []bot.Field{{Label: "Also known as", Value: "ELECTRUM, Telebots, IRON VIKING"}, {Label: "Suspected sponsor", Value: "RU"}},
-		Text:   "Sandworm Team is a destructive threat group attributed to Russia's GRU.\nNo statements about Sandworm Team yet. Try: search Sandworm"}
+		Text:   "Sandworm Team is a destructive threat group attributed to Russia's GRU.\nNo statements about Sandworm Team yet. Try: search \"Sandworm Team\""}
+	alias := bot.Reply{Kind: bot.KindResults, Title: "2 statements for Violet Typhoon", Page: 1, Pages: 1,
+		Text:     "Violet Typhoon = APT31 (its other names count too)",
+		Sections: []bot.Section{{Items: []bot.Item{indictment(), dowden()}}}}
+	none := bot.Reply{Kind: bot.KindResults, Title: "0 statements for since:2030-01-01 APT31",
+		Text: "No statements match. Try fewer words, another name for the actor (actor <name> lists them), or drop a filter."}
+	preview := bot.Reply{Kind: bot.KindDigest, Title: "Preview: Digest for Wed 27 Mar 2024, 08:00 GMT",
+		Text:   "Next digest: Wed 27 Mar 08:00 GMT (in 13 h 20 min), if anything new comes in by then.",
+		Footer: "Nothing new since Tue 26 Mar 08:00 GMT."}
 	d := dowden()
 	d.Answers = []bot.Item{embassy()}
 	digest := bot.Reply{Kind: bot.KindDigest, Title: "Digest for Tue 26 Mar 2024, 08:00 GMT",
@@ -128,11 +136,14 @@ func Cases() []Case {
 	errReply := bot.Reply{Kind: bot.KindError, Text: `since: "soon" is not a date. Try: since:YYYY-MM-DD, e.g. since:2024-03-01`}
 	return []Case{
 		{"search", search},
+		{"search_alias", alias},
+		{"search_none", none},
 		{"show", article},
 		{"latest", latest},
 		{"actor", actor},
 		{"actor_empty", actorEmpty},
 		{"digest", digest},
+		{"digest_preview_quiet", preview},
 		{"help", help},
 		{"article_hits", articleHits},
 		{"error", errReply},
