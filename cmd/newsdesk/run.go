@@ -48,6 +48,8 @@ Commands:
   repair                            check state.db, articles.db and the index (serve stopped); move damaged files aside, rebuild the index
   healthcheck [--listen ADDR]       ask a running serve for /healthz (exit 0 when healthy): the container's HEALTHCHECK
   config check                      validate the configuration and print it (secrets hidden)
+  slack manifest [--url https://HOST]   a Slack app manifest to paste at app creation (no --url: Socket Mode)
+  discord invite [--client-id ID]   the OAuth2 URL that adds the bot with the permissions it needs
   version                           print the version
   help [command]                    this text, or one command's flags
 
@@ -88,6 +90,7 @@ func splitFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 type opts struct {
 	asJSON, misses, explain, preview bool
 	eval, channel, listen            string
+	baseURL, clientID                string
 }
 
 // command is one subcommand: its usage line, what it does, its own flags
@@ -179,6 +182,20 @@ func commands() map[string]command {
 				fmt.Fprint(stdout, cfg.String())
 				fmt.Fprintln(stdout, "# configuration OK")
 				return exitOK
+			}},
+		"slack": {usage: "newsdesk slack manifest [--url https://HOST]", summary: "Print a Slack app manifest to paste at app creation: the slash command, scopes, event subscriptions and interactivity at HOST, or Socket Mode when no --url is given.",
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.baseURL, "url", "", "public https base URL of newsdesk serve (none: Socket Mode)")
+			},
+			run: func(_ context.Context, g globals, o opts, pos []string, _ io.Reader, stdout, stderr io.Writer) int {
+				return cmdSlackManifest(g, pos, o.baseURL, stdout, stderr)
+			}},
+		"discord": {usage: "newsdesk discord invite [--client-id ID]", summary: "Print the OAuth2 URL that adds the bot to a server with exactly the permissions it needs.",
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.clientID, "client-id", "", "Discord application id (default: read from $DISCORD_BOT_TOKEN)")
+			},
+			run: func(_ context.Context, g globals, o opts, pos []string, _ io.Reader, stdout, stderr io.Writer) int {
+				return cmdDiscordInvite(g, pos, o.clientID, stdout, stderr)
 			}},
 		"version": {usage: "newsdesk version", summary: "Print the version.",
 			run: func(_ context.Context, _ globals, _ opts, _ []string, _ io.Reader, stdout, _ io.Writer) int {
