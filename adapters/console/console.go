@@ -330,7 +330,7 @@ func (w *writer) blank() {
 // ones with rest. Non-breaking spaces join words that must stay together
 // ("show c99146a222ac"); they are printed as spaces.
 func (w *writer) para(text, first, rest string) {
-	w.words(strings.Fields(text), first, rest)
+	w.words(strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) && r != '\u00a0' }), first, rest)
 }
 
 // words lays out words (which may carry invisible escape sequences) on

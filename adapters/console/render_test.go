@@ -161,3 +161,29 @@ func TestCtrlCExitsAtOnce(t *testing.T) {
 type syncWriter struct{ w io.Writer }
 
 func (s *syncWriter) Write(p []byte) (int, error) { return s.w.Write(p) }
+
+// TestRenderWidths: at every width no line is longer than the width (a
+// lone URL or a longer word excepted), and "show <id>" and "event <date>"
+// never break.
+func TestRenderWidths(t *testing.T) {
+	for _, width := range []int{40, 60, 80, 120} {
+		for _, tc := range replytest.Cases() {
+			if tc.Name == "hostile" {
+				continue
+			}
+			out := console.RenderWidth(tc.Reply, true, width)
+			plain := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(out, "")
+			for _, l := range strings.Split(plain, "\n") {
+				if n := utf8.RuneCountInString(l); n > width && !urlOnly.MatchString(l) && len(strings.Fields(l)) > 1 {
+					t.Errorf("width %d, %s: line of %d columns: %q", width, tc.Name, n, l)
+				}
+			}
+			for _, whole := range []string{"show " + replytest.SeedID, "show " + replytest.NCSCID, "event 2021", "event 2024"} {
+				flat := strings.Join(strings.Fields(plain), " ")
+				if strings.Contains(flat, whole) && !strings.Contains(plain, whole) {
+					t.Errorf("width %d, %s: %q broken across lines", width, tc.Name, whole)
+				}
+			}
+		}
+	}
+}
