@@ -14,6 +14,11 @@ import (
 // Unattributed heads the section of statements that accuse no one.
 const Unattributed = "Unattributed"
 
+// maxAlso is how many cut sections the footer names one by one (with a
+// search each); the rest are counted together, so the footer stays one
+// short line.
+const maxAlso = 5
+
 // BuildOptions shape a digest.
 type BuildOptions struct {
 	Max   int            // cap on statements shown (answers count); <= 0 means 20
@@ -201,7 +206,13 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 	if len(cut) > 0 {
 		slices.SortStableFunc(cut, func(a, b cutSection) int { return cmp.Compare(b.n, a.n) })
 		var also, tries []string
-		for _, c := range cut {
+		rest, restN := 0, 0
+		for i, c := range cut {
+			if i >= maxAlso {
+				rest++
+				restN += c.n
+				continue
+			}
 			also = append(also, fmt.Sprintf("%d on %s", c.n, c.heading))
 			try := "latest 50"
 			if c.heading != Unattributed {
@@ -210,6 +221,9 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 			if !slices.Contains(tries, try) {
 				tries = append(tries, try)
 			}
+		}
+		if rest > 0 {
+			also = append(also, fmt.Sprintf("%d on %d more", restN, rest))
 		}
 		r.Footer = "also: " + strings.Join(also, ", ") + " — try: " + strings.Join(tries, " · ")
 	}

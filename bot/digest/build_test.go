@@ -170,6 +170,17 @@ func TestBuildEveryStateGetsItsShare(t *testing.T) {
 	add("RU", 22)
 	add("IR", 6)
 	add("KP", 5)
+	many := append([]news.Hit(nil), hits...)
+	for _, st := range []string{"BY", "SY", "VN", "PK"} {
+		for i := range 3 {
+			seq++
+			many = append(many, news.Hit{ID: fmt.Sprintf("%s-%d", st, i), ArticleID: st, Seq: seq,
+				Statement: &news.Statement{Kind: news.Allegation, Accused: []string{st}, Sentence: "s"}})
+		}
+	}
+	if r := Build(many, BuildOptions{Max: 8}); r.Footer != "also: 39 on CN, 21 on RU, 5 on IR, 4 on KP, 2 on BY, 6 on 3 more — try: search actor:CN · search actor:RU · search actor:IR · search actor:KP · search actor:BY" {
+		t.Errorf("eight sections cut: footer %q", r.Footer)
+	}
 	tests := []struct {
 		max      int
 		perState map[string]int
