@@ -57,6 +57,10 @@ type Discord struct {
 	// PublicKey (hex, from the developer portal) enables interactions over
 	// HTTP at /discord/interactions; it is public, not a secret.
 	PublicKey string `yaml:"public_key"`
+	// APIURL sends the Discord client's requests (REST and the gateway
+	// lookup) to another base URL: a proxy, or a local fake in tests.
+	// Empty: Discord's own hosts.
+	APIURL string `yaml:"api_url"`
 }
 
 // Digest configures digests.
@@ -256,6 +260,9 @@ func applyEnv(cfg *Config, getenv Env) error {
 	if v, ok := getenv("DISCORD_PUBLIC_KEY"); ok && v != "" {
 		cfg.Discord.PublicKey = v
 	}
+	if v, ok := getenv("DISCORD_API_URL"); ok && v != "" {
+		cfg.Discord.APIURL = v
+	}
 	secrets := []struct {
 		name string
 		dst  *string
@@ -331,6 +338,11 @@ func (c Config) Validate() error {
 	}
 	if c.Discord.Command == "" || strings.ToLower(c.Discord.Command) != c.Discord.Command || strings.ContainsAny(c.Discord.Command, " /") {
 		bad("discord.command", "%q must be lower-case with no spaces or slash, e.g. newsdesk", c.Discord.Command)
+	}
+	if v := c.Discord.APIURL; v != "" {
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			bad("discord.api_url", "%q must be an http(s) base URL, e.g. http://127.0.0.1:9000, or empty for Discord itself", v)
+		}
 	}
 	if k := c.Discord.PublicKey; k != "" {
 		if b, err := hex.DecodeString(k); err != nil || len(b) != 32 {

@@ -166,3 +166,30 @@ func TestUnknownKeysAtEveryDepth(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscordAPIURL: DISCORD_API_URL points the Discord client elsewhere,
+// and anything but an http(s) base URL is refused with the key's name.
+func TestDiscordAPIURL(t *testing.T) {
+	for _, tc := range []struct{ value, want, err string }{
+		{"", "", ""},
+		{"http://127.0.0.1:9000", "http://127.0.0.1:9000", ""},
+		{"ftp://example.org", "", "discord.api_url"},
+		{"not a url", "", "discord.api_url"},
+	} {
+		e := map[string]string{}
+		if tc.value != "" {
+			e["DISCORD_API_URL"] = tc.value
+		}
+		cfg, err := config.Load("", env(e))
+		switch {
+		case tc.err != "":
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("DISCORD_API_URL=%q: error %v, want one naming %s", tc.value, err, tc.err)
+			}
+		case err != nil:
+			t.Errorf("DISCORD_API_URL=%q: %v", tc.value, err)
+		case cfg.Discord.APIURL != tc.want:
+			t.Errorf("DISCORD_API_URL=%q: api_url %q", tc.value, cfg.Discord.APIURL)
+		}
+	}
+}

@@ -166,8 +166,15 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		log.Info("slack enabled", "http", cfg.Secrets.SlackSigningSecret != "", "socket_mode", cfg.Secrets.SlackAppToken != "")
 	}
 	if cfg.Secrets.DiscordBotToken != "" {
+		var dclient *http.Client
+		if cfg.Discord.APIURL != "" {
+			var err error
+			if dclient, err = discord.RedirectClient(cfg.Discord.APIURL); err != nil {
+				return err
+			}
+		}
 		da, err := discord.New(discord.Config{Token: cfg.Secrets.DiscordBotToken, GuildID: cfg.Discord.GuildID, Command: cfg.Discord.Command, PublicKey: cfg.Discord.PublicKey,
-			Deliveries: st, Metrics: m},
+			Deliveries: st, Metrics: m, HTTPClient: dclient},
 			a.bot, a.gaz, log.With("adapter", "discord"))
 		if err != nil {
 			return err

@@ -184,3 +184,77 @@ func waitCalls(fake *slackfake.Server, method string, n int) error {
 	}
 	return nil
 }
+
+// TestServeWithDiscordUnreachable: Discord cannot be reached at start-up
+// (its API sent to a closed loopback port); serve keeps running, answers a
+// signed Slack command and /healthz, and /readyz says Discord is down.
+func TestServeWithDiscordUnreachable(t *testing.T) {
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + closed.Addr().String()
+	closed.Close() // nothing listens there now: connection refused
+	fake := slackfake.New(t)
+	t.Setenv("NEWSDESK_CONFIG", "")
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
+	t.Setenv("SLACK_SIGNING_SECRET", "s3cret")
+	t.Setenv("SLACK_APP_TOKEN", "")
+	t.Setenv("SLACK_API_URL", fake.APIURL)
+	t.Setenv("DISCORD_BOT_TOKEN", "MTIzNDU2Nzg5MDEyMzQ1Njc4.discord.test")
+	t.Setenv("DISCORD_API_URL", dead)
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := open(ctx, globals{data: t.TempDir()}, io.Discard, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, a, ln) }()
+	base := "http://" + ln.Addr().String()
+
+	body := url.Values{"command": {"/newsdesk"}, "text": {"search APT31"}, "channel_id": {"C1"}, "user_id": {"U1"},
+		"response_url": {fake.ResponseURL("r1")}}.Encode()
+	req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	slackfake.SignRequest(req, "s3cret", []byte(body), time.Now())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("signed command with Discord unreachable: %v %v", err, resp)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), "APT31") {
+		t.Errorf("the command was not answered: %.300s", b)
+	}
+	if r, err := http.Get(base + "/healthz"); err != nil || r.StatusCode != http.StatusOK {
+		t.Errorf("/healthz: %v %v", err, r)
+	}
+	r, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ready struct {
+		Ready bool            `json:"ready"`
+		Parts map[string]bool `json:"parts"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&ready); err != nil || r.StatusCode != http.StatusOK || !ready.Ready {
+		t.Errorf("/readyz: %d %+v %v", r.StatusCode, ready, err)
+	}
+	if up, ok := ready.Parts["discord_gateway"]; !ok || up {
+		t.Errorf("/readyz parts %v: want discord_gateway false", ready.Parts)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("serve stopped while Discord was unreachable: %v", err)
+	default:
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+}
