@@ -146,6 +146,14 @@ func checkMappingVersion(bi bleve.Index) error {
 	return nil
 }
 
+// SetLogger makes the index log through l (the process's logger, with its
+// level) instead of slog.Default. Call it before the index is shared.
+func (ix *Index) SetLogger(l *slog.Logger) {
+	if l != nil {
+		ix.log = l
+	}
+}
+
 // Path is the directory of the index ("(memory)" for OpenMem).
 func (ix *Index) Path() string { return ix.path }
 

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"log/slog"
 	"encoding/json"
 	"errors"
 	"os"
@@ -398,5 +399,24 @@ func TestConcurrentPutAndSearch(t *testing.T) {
 		if per[a.ID] != len(stored.Statements) {
 			t.Errorf("article %s: %d statement documents, stored article has %d statements", a.ID, per[a.ID], len(stored.Statements))
 		}
+	}
+}
+
+// TestSetLogger: the index logs through the logger it is given, so the
+// process's log level holds (a panic in a search is logged there).
+func TestSetLogger(t *testing.T) {
+	ix, err := OpenMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var buf strings.Builder
+	ix.SetLogger(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelError})))
+	if ix.log.Enabled(context.Background(), slog.LevelInfo) || !ix.log.Enabled(context.Background(), slog.LevelError) {
+		t.Error("the index does not log at the level it was given")
+	}
+	ix.log.Error("probe")
+	if !strings.Contains(buf.String(), "probe") {
+		t.Errorf("the index logged elsewhere: %q", buf.String())
 	}
 }

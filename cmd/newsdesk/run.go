@@ -369,6 +369,7 @@ func open(ctx context.Context, g globals, stderr io.Writer, quiet bool) (*app, e
 		rs.Close()
 		return nil, err
 	}
+	ix.SetLogger(log.With("component", "index"))
 	gaz := actors.Default()
 	in, err := ingest.New(ctx, rs, ix, extract.New(gaz), log)
 	if err != nil {
