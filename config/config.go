@@ -34,6 +34,7 @@ type Config struct {
 	Discord Discord `yaml:"discord"`
 	Digest  Digest  `yaml:"digest"`
 	Feeds   []Feed  `yaml:"feeds"`
+	Fetch   Fetch   `yaml:"fetch"`
 
 	Secrets Secrets `yaml:"-"`
 }
@@ -74,6 +75,13 @@ type Digest struct {
 type Feed struct {
 	URL   string   `yaml:"url"`
 	Every Duration `yaml:"every"`
+}
+
+// Fetch configures the full-text fetch of feed items' pages.
+type Fetch struct {
+	// AllowPrivate lets pages on private, loopback and link-local
+	// addresses be fetched (tests, an intranet); off by default.
+	AllowPrivate bool `yaml:"allow_private"`
 }
 
 // Secrets come from the environment only.

@@ -29,6 +29,9 @@ func TestLoadGood(t *testing.T) {
 	if cfg.Slack.Command != "/desk" || cfg.Slack.AckBudget.D() != 800*time.Millisecond || cfg.Digest.Grace.D() != 2*time.Hour {
 		t.Errorf("values not read: %+v", cfg)
 	}
+	if !cfg.Fetch.AllowPrivate {
+		t.Errorf("fetch.allow_private not read")
+	}
 	if cfg.Slack.APIURL != "https://slack.com/api/" || cfg.Digest.MaxItems != 30 {
 		t.Errorf("defaults lost: %q %d", cfg.Slack.APIURL, cfg.Digest.MaxItems)
 	}
@@ -151,6 +154,7 @@ func TestUnknownKeysAtEveryDepth(t *testing.T) {
 	}{
 		{"listne: :9000\n", []string{"line 1", `unknown key "listne"`, `did you mean "listen"?`}},
 		{"slack:\n  comand: /desk\n", []string{"line 2", `unknown key "comand"`, `did you mean "command"?`}},
+		{"fetch:\n  allow_privat: true\n", []string{"line 2", `unknown key "allow_privat"`, `did you mean "allow_private"?`}},
 		{"feeds:\n  - url: https://example.org/feed.xml\n    evry: 15m\n", []string{"line 3", `unknown key "evry"`, `did you mean "every"?`}},
 		{"digest: &d\n  grace: 1h\nsearch:\n  timeout: 2s\n  \"time out\": 3s\n", []string{"line 5", `unknown key "time out"`}},
 	} {
