@@ -11,6 +11,9 @@ type StatusError struct {
 	Status int
 }
 
+// Reason names the refusal for logs and metrics.
+func (e *StatusError) Reason() string { return "http_status" }
+
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("fetch %s: HTTP %d", e.URL, e.Status)
 }
@@ -21,6 +24,9 @@ type TooLargeError struct {
 	Limit int64
 	Size  int64 // the announced Content-Length, or -1 when the body ran over
 }
+
+// Reason names the refusal for logs and metrics.
+func (e *TooLargeError) Reason() string { return "too_large" }
 
 func (e *TooLargeError) Error() string {
 	if e.Size >= 0 {
@@ -37,6 +43,9 @@ type RedirectError struct {
 	Why string
 }
 
+// Reason names the refusal for logs and metrics.
+func (e *RedirectError) Reason() string { return "redirect" }
+
 func (e *RedirectError) Error() string {
 	return fmt.Sprintf("fetch: redirect to %s refused: %s", e.URL, e.Why)
 }
@@ -46,6 +55,9 @@ type RobotsError struct {
 	URL   string
 	Agent string
 }
+
+// Reason names the refusal for logs and metrics.
+func (e *RobotsError) Reason() string { return "robots_txt" }
 
 func (e *RobotsError) Error() string {
 	return fmt.Sprintf("fetch %s: disallowed by robots.txt for %s", e.URL, e.Agent)
@@ -58,6 +70,9 @@ type BlockedAddressError struct {
 	Address netip.Addr
 }
 
+// Reason names the refusal for logs and metrics.
+func (e *BlockedAddressError) Reason() string { return "blocked_address" }
+
 func (e *BlockedAddressError) Error() string {
 	return fmt.Sprintf("refused to connect to %s: a private, loopback or link-local address (allowed only with fetch: {allow_private: true})", e.Address)
 }
@@ -66,6 +81,9 @@ func (e *BlockedAddressError) Error() string {
 type SchemeError struct {
 	URL string
 }
+
+// Reason names the refusal for logs and metrics.
+func (e *SchemeError) Reason() string { return "scheme" }
 
 func (e *SchemeError) Error() string {
 	return fmt.Sprintf("fetch %q: only absolute http and https URLs are fetched", e.URL)
@@ -77,6 +95,9 @@ type NoArticleError struct {
 	URL string
 	Why string
 }
+
+// Reason names the refusal for logs and metrics.
+func (e *NoArticleError) Reason() string { return "no_article" }
 
 func (e *NoArticleError) Error() string {
 	return fmt.Sprintf("fetch %s: no article text: %s", e.URL, e.Why)

@@ -12,7 +12,15 @@
 // keeping every statement's seq. A bad file or line gets an error naming it;
 // the rest still goes in.
 //
-// It may import news, index (for Reindex) and the standard library (plus
-// gofeed); it declares the Records, Index and Extractor it uses and must
+// A Poller polls one feed (a conditional GET, with the validators kept in
+// the state store's feed cursor) and, through FullText, gives each item
+// whose body is only a summary the text of the page it links to (Pages:
+// package fetch). An item whose full text is already stored is skipped,
+// so its page is never fetched again; a page that fails leaves its item
+// with the summary, is logged with its reason, and is tried again at the
+// next poll (the feed's validators are not kept then).
+//
+// It may import news, index (for Reindex), state (for the feed cursor's
+// type) and the standard library (plus gofeed); it declares the Records, Index and Extractor it uses and must
 // not import adapters or bot.
 package ingest

@@ -1,0 +1,339 @@
+package ingest_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/newsdesk/newsdesk/articles"
+	"github.com/newsdesk/newsdesk/fetch"
+	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/news"
+	"github.com/newsdesk/newsdesk/state"
+)
+
+// memCursors is an in-memory state.Store for feed cursors.
+type memCursors struct {
+	mu sync.Mutex
+	m  map[string]state.FeedCursor
+}
+
+func (c *memCursors) FeedCursor(_ context.Context, url string) (state.FeedCursor, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cur, ok := c.m[url]; ok {
+		return cur, nil
+	}
+	return state.FeedCursor{URL: url}, nil
+}
+
+func (c *memCursors) SetFeedCursor(_ context.Context, cur state.FeedCursor) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]state.FeedCursor{}
+	}
+	c.m[cur.URL] = cur
+	return nil
+}
+
+type feedItem struct {
+	title, path, summary, content string
+}
+
+// newsSite serves a feed (with an ETag), robots.txt, the full articles
+// and the failure cases, and counts the requests for each path.
+type newsSite struct {
+	*httptest.Server
+	mu    sync.Mutex
+	hits  map[string]int
+	items []feedItem
+}
+
+func (s *newsSite) n(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hits[path]
+}
+
+// pageHits counts the requests for article pages (not the feed, not
+// robots.txt).
+func (s *newsSite) pageHits() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for p, k := range s.hits {
+		if p != "/feed.xml" && p != "/robots.txt" {
+			n += k
+		}
+	}
+	return n
+}
+
+func newNewsSite(t *testing.T, items ...feedItem) *newsSite {
+	t.Helper()
+	s := &newsSite{hits: map[string]int{}, items: items}
+	page := func(name string) []byte {
+		b, err := os.ReadFile("testdata/fulltext/" + name + ".html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	gru, apt31 := page("gru"), page("apt31")
+	mux := http.NewServeMux()
+	mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "User-agent: newsdesk\nDisallow: /private/\n")
+	})
+	mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `"f1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"f1"`)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Desk Wire</title>`)
+		for i, it := range s.items {
+			link := it.path
+			if strings.HasPrefix(link, "/") {
+				link = s.URL + link
+			}
+			fmt.Fprintf(w, "<item><title>%s</title><link>%s</link><guid>%d</guid><pubDate>Thu, 05 Sep 2024 10:00:00 +0000</pubDate><description>%s</description>", it.title, link, i, it.summary)
+			if it.content != "" {
+				fmt.Fprintf(w, "<content:encoded><![CDATA[%s]]></content:encoded>", it.content)
+			}
+			fmt.Fprint(w, "</item>")
+		}
+		fmt.Fprint(w, "</channel></rss>")
+	})
+	serve := func(b []byte) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("If-None-Match") == `"p1"` {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			w.Header().Set("ETag", `"p1"`)
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(b)
+		}
+	}
+	mux.HandleFunc("/a/gru", serve(gru))
+	mux.HandleFunc("/a/apt31", serve(apt31))
+	mux.HandleFunc("/private/apt31", serve(apt31))
+	mux.HandleFunc("/a/broken", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	})
+	mux.HandleFunc("/a/big", func(w http.ResponseWriter, r *http.Request) {
+		const size = 20 << 20
+		w.Header().Set("Content-Length", fmt.Sprint(size))
+		w.Header().Set("Content-Type", "text/html")
+		chunk := bytes.Repeat([]byte("<p>padding</p>"), 1<<10)
+		for n := 0; n+len(chunk) <= size; n += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	mux.HandleFunc("/a/loop", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/a/loop", http.StatusFound)
+	})
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.hits[r.URL.Path]++
+		s.mu.Unlock()
+		mux.ServeHTTP(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+var (
+	gruItem   = feedItem{"UK and allies expose Russian military unit", "/a/gru", "Britain and its allies named a Russian military unit.", ""}
+	apt31Item = feedItem{"US charges seven hackers working for China", "/a/apt31", "Seven Chinese nationals were charged.", ""}
+)
+
+func newPoller(t *testing.T, site *newsSite, allowPrivate bool, log *slog.Logger) (*ingest.Poller, *articles.Store, interface {
+	Search(context.Context, news.Query) (news.Results, error)
+}) {
+	t.Helper()
+	in, ix, rs := newIngesterRecords(t, t.TempDir())
+	t.Cleanup(func() { rs.Close() })
+	pages := fetch.New(fetch.NewClient(allowPrivate), fetch.Options{PerHost: rate.Inf})
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	p := &ingest.Poller{
+		In: in, URL: site.URL + "/feed.xml", Pages: pages, Cursors: &memCursors{}, Log: log,
+		Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
+	}
+	return p, rs, ix
+}
+
+// TestPollFullText: items with one-line descriptions are ingested with the
+// text of the pages they link to; a second poll fetches nothing (the feed
+// answers 304), and a poll that reads the feed again skips the stored
+// items' pages.
+func TestPollFullText(t *testing.T) {
+	ctx := context.Background()
+	site := newNewsSite(t, gruItem, apt31Item)
+	p, rs, ix := newPoller(t, site, true, nil)
+
+	res, err := p.Poll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Ingest.Added) != 2 || res.FullText.Fetched != 2 || len(res.FullText.Failed) != 0 {
+		t.Fatalf("first poll: %+v", res)
+	}
+	// statements that only the full text holds are found
+	for _, q := range []string{"29155", "Lammy", "Wuhan Xiaoruizhi"} {
+		r, err := ix.Search(ctx, news.Query{Text: q, Size: 10})
+		if err != nil || r.Total == 0 || r.Hits[0].Statement == nil || !strings.Contains(r.Hits[0].Statement.Sentence, q) {
+			t.Errorf("search %q: %v, %d statements, want the full text's statement", q, err, r.Total)
+		}
+	}
+	pages := site.pageHits()
+	if pages != 2 {
+		t.Errorf("pages requested %d times, want 2", pages)
+	}
+
+	// the feed answers 304: nothing else is asked for
+	res, err = p.Poll(ctx)
+	if err != nil || !res.NotModified {
+		t.Fatalf("second poll: %+v, %v; want not modified", res, err)
+	}
+	if n := site.pageHits(); n != pages {
+		t.Errorf("second poll requested pages %d times, want none", n-pages)
+	}
+
+	// the feed read in full again (its cursor lost): the stored items'
+	// pages are not fetched, and their full text is not replaced by the
+	// summary
+	p.Cursors = &memCursors{}
+	res, err = p.Poll(ctx)
+	if err != nil || res.NotModified || res.FullText.Stored != 2 || len(res.Ingest.Added)+len(res.Ingest.Updated) != 0 {
+		t.Fatalf("third poll: %+v, %v; want both items skipped as stored", res, err)
+	}
+	if n := site.pageHits(); n != pages {
+		t.Errorf("third poll requested pages %d times, want none", n-pages)
+	}
+	for _, it := range []feedItem{gruItem, apt31Item} {
+		a := storedByURL(t, rs, site.URL+it.path)
+		if len(a.Body) < ingest.ShortBody/2 || a.Body == it.summary {
+			t.Errorf("%s: body %q, want the full text", it.path, a.Body)
+		}
+	}
+}
+
+func storedByURL(t *testing.T, rs *articles.Store, url string) news.Article {
+	t.Helper()
+	var found news.Article
+	err := rs.Each(context.Background(), 0, func(a news.Article) error {
+		if a.Source.URL == url {
+			found = a
+		}
+		return nil
+	})
+	if err != nil || found.ID == "" {
+		t.Fatalf("no stored article for %s: %v", url, err)
+	}
+	return found
+}
+
+// TestPollPageFailures: a page that fails leaves its item with the summary,
+// logs why, loses nothing else, and is tried again at the next poll.
+func TestPollPageFailures(t *testing.T) {
+	long := "<p>" + strings.Repeat("The Foreign Office said the campaign of cyber attacks was reckless and would not go unanswered. ", 12) + "</p>"
+	inFeed := feedItem{"Foreign Office statement in full", "/a/in-feed", "unused", long}
+	tests := []struct {
+		name         string
+		bad          feedItem
+		allowPrivate bool
+		reason       string
+		want         any
+		wantFailed   int // pages failed in all
+	}{
+		{"500", feedItem{"Broken page", "/a/broken", "A page that fails.", ""}, true, "http_status", new(*fetch.StatusError), 1},
+		{"20 MB page", feedItem{"Huge page", "/a/big", "A page too big.", ""}, true, "too_large", new(*fetch.TooLargeError), 1},
+		{"redirect loop", feedItem{"Looping page", "/a/loop", "A page that loops.", ""}, true, "redirect", new(*fetch.RedirectError), 1},
+		{"robots.txt Disallow", feedItem{"Disallowed page", "/private/apt31", "A page robots.txt keeps out.", ""}, true, "robots_txt", new(*fetch.RobotsError), 1},
+		// every page of the site is on loopback here, so the good page is
+		// refused too; the item with its text in the feed still goes in
+		{"127.0.0.1 not allowed", feedItem{"Loopback page", "/a/apt31", "A page on loopback.", ""}, false, "blocked_address", new(*fetch.BlockedAddressError), 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			site := newNewsSite(t, gruItem, tt.bad, inFeed)
+			var logs bytes.Buffer
+			p, rs, _ := newPoller(t, site, tt.allowPrivate, slog.New(slog.NewTextHandler(&logs, nil)))
+			res, err := p.Poll(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Ingest.Added) != 3 || len(res.FullText.Failed) != tt.wantFailed {
+				t.Fatalf("poll: %d added, %d pages failed (%v); want 3 added, %d failed", len(res.Ingest.Added), len(res.FullText.Failed), res.FullText.Failed, tt.wantFailed)
+			}
+			var pe *ingest.PageError
+			for _, f := range res.FullText.Failed {
+				if strings.HasSuffix(f.URL, tt.bad.path) {
+					pe = f
+				}
+			}
+			if pe == nil || pe.Reason() != tt.reason {
+				t.Fatalf("failures %v: want %s for %s", res.FullText.Failed, tt.reason, tt.bad.path)
+			}
+			if !errors.As(pe, tt.want) {
+				t.Errorf("error %v (%T) is not a %T", pe.Err, pe.Err, tt.want)
+			}
+			if !strings.Contains(logs.String(), "reason="+tt.reason) || !strings.Contains(logs.String(), tt.bad.path) {
+				t.Errorf("log does not give the reason %s for %s:\n%s", tt.reason, tt.bad.path, logs.String())
+			}
+			if a := storedByURL(t, rs, site.URL+tt.bad.path); a.Body != tt.bad.summary {
+				t.Errorf("failed page's item: body %q, want the summary %q", a.Body, tt.bad.summary)
+			}
+			if a := storedByURL(t, rs, site.URL+inFeed.path); !strings.Contains(a.Body, "would not go unanswered") || len(a.Body) < ingest.ShortBody {
+				t.Errorf("item with its text in the feed: body %q", a.Body)
+			}
+			gruFull := tt.wantFailed == 1
+			if a := storedByURL(t, rs, site.URL+gruItem.path); strings.Contains(a.Body, "29155") != gruFull {
+				t.Errorf("good page's item: body %q (full text expected: %v)", a.Body, gruFull)
+			}
+			if site.n("/a/in-feed") != 0 {
+				t.Errorf("an item with its full text in the feed was fetched")
+			}
+
+			// the next poll reads the feed again and retries the failed page,
+			// and only it
+			bad, good := site.n(tt.bad.path), site.n(gruItem.path)
+			res, err = p.Poll(ctx)
+			if err != nil || res.NotModified {
+				t.Fatalf("second poll: %+v, %v; want the feed read again", res, err)
+			}
+			// (a page robots.txt disallows is asked of robots.txt, not the site)
+			if tt.allowPrivate && tt.reason != "robots_txt" && site.n(tt.bad.path) == bad {
+				t.Errorf("the failed page was not tried again")
+			}
+			if tt.reason == "robots_txt" && site.n(tt.bad.path) != 0 {
+				t.Errorf("a page robots.txt disallows was requested")
+			}
+			if tt.allowPrivate && site.n(gruItem.path) != good {
+				t.Errorf("a stored page was fetched again")
+			}
+			if len(res.FullText.Failed) != tt.wantFailed {
+				t.Errorf("second poll: %d pages failed, want %d", len(res.FullText.Failed), tt.wantFailed)
+			}
+		})
+	}
+}
