@@ -56,7 +56,7 @@ func TestFeedPoller(t *testing.T) {
 	before, _ := a.ix.Count(ctx)
 
 	done := make(chan error)
-	go func() { done <- feedPoller(a, st, metrics.New(), srv.URL, time.Minute)(ctx) }()
+	go func() { done <- feedPoller(a, st, metrics.New(), nil, srv.URL, time.Minute)(ctx) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		cur, _ := st.FeedCursor(ctx, srv.URL)
@@ -83,7 +83,7 @@ func TestFeedPoller(t *testing.T) {
 
 	// a second poller run sends the validator and ingests nothing
 	ctx2, cancel2 := context.WithCancel(context.Background())
-	go func() { done <- feedPoller(a, st, metrics.New(), srv.URL, time.Minute)(ctx2) }()
+	go func() { done <- feedPoller(a, st, metrics.New(), nil, srv.URL, time.Minute)(ctx2) }()
 	for conditional.Load() == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/bot/digest"
 	"github.com/newsdesk/newsdesk/extract"
+	"github.com/newsdesk/newsdesk/fetch"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/internal/metrics"
@@ -207,8 +208,9 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		}
 		a.bot.Digests = svc
 		runners = append(runners, svc.Run)
+		pages := fetch.New(fetch.NewClient(cfg.Fetch.AllowPrivate), fetch.Options{})
 		for _, f := range cfg.Feeds {
-			runners = append(runners, feedPoller(a, st, m, f.URL, f.Every.D()))
+			runners = append(runners, feedPoller(a, st, m, pages, f.URL, f.Every.D()))
 		}
 	} else {
 		log.Warn("no chat platform is enabled: set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN")
@@ -268,59 +270,11 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	return runErr
 }
 
-// feedPoller polls one feed, ingesting new items; conditional requests
-// keep it cheap, and ingestion is idempotent, so a repeat costs nothing.
-func feedPoller(a *app, st *state.Store, m *metrics.Metrics, url string, every time.Duration) func(context.Context) error {
-	if every <= 0 {
-		every = 15 * time.Minute
-	}
-	log := a.log.With("feed", url)
-	client := &http.Client{Timeout: 30 * time.Second}
-	return func(ctx context.Context) error {
-		poll := func() {
-			cur, err := st.FeedCursor(ctx, url)
-			if err != nil {
-				log.Warn("feed cursor", "err", err)
-			}
-			arts, etag, lm, notModified, err := ingest.FetchFeed(ctx, client, url, cur.ETag, cur.LastModified)
-			if err != nil {
-				m.FeedPolled("error")
-				log.Warn("feed poll failed; will retry", "err", err)
-				return
-			}
-			if notModified {
-				m.FeedPolled("not_modified")
-			} else {
-				res, err := a.in.IngestAs(ctx, ingest.FromFeed, url, arts)
-				if err != nil {
-					m.FeedPolled("error")
-					msg := "feed ingest failed; will retry"
-					if ingest.DiskFull(err) {
-						msg = "feed ingest refused: the disk is full (ENOSPC); free space in the data directory, will retry"
-					}
-					log.Error(msg, "err", err)
-					return
-				}
-				m.FeedPolled("ok")
-				log.Info("feed polled", "result", res.String())
-			}
-			cur.URL, cur.ETag, cur.LastModified, cur.Checked = url, etag, lm, time.Now().UTC()
-			if err := st.SetFeedCursor(ctx, cur); err != nil {
-				log.Warn("save feed cursor", "err", err)
-			}
-		}
-		poll()
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return nil
-			case <-t.C:
-				poll()
-			}
-		}
-	}
+// feedPoller polls one feed (ingest.Poller), fetching the full text of
+// its summaries through pages (nil: none).
+func feedPoller(a *app, st *state.Store, m *metrics.Metrics, pages ingest.Pages, url string, every time.Duration) func(context.Context) error {
+	p := &ingest.Poller{In: a.in, URL: url, Pages: pages, Cursors: st, Log: a.log.With("feed", url), Polled: m.FeedPolled}
+	return func(ctx context.Context) error { return p.Run(ctx, every) }
 }
 
 func cmdDigest(ctx context.Context, g globals, channel string, preview bool, stdout, stderr io.Writer) int {
