@@ -135,25 +135,35 @@ func New(client *http.Client, opt Options) *Fetcher {
 	if client == nil {
 		client = NewClient(false)
 	}
-	c := *client
-	maxRedirects := opt.MaxRedirects
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-			return &RedirectError{URL: req.URL.String(), Max: maxRedirects, Why: "not http or https"}
-		}
-		if len(via) > maxRedirects {
-			return &RedirectError{URL: req.URL.String(), Max: maxRedirects, Why: fmt.Sprintf("more than %d redirects", maxRedirects)}
-		}
-		return nil
-	}
-	return &Fetcher{
-		client: &c,
+	f := &Fetcher{
 		opt:    opt,
 		sem:    make(chan struct{}, opt.Concurrency),
 		hosts:  map[string]*rate.Limiter{},
 		robots: map[string]robotsEntry{},
 		seen:   map[string]cached{},
 	}
+	c := *client
+	c.CheckRedirect = f.checkRedirect
+	f.client = &c
+	return f
+}
+
+// checkRedirect bounds redirects, keeps them to http(s), and holds each hop
+// to robots.txt and its host's rate limit like the first request.
+func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return &RedirectError{URL: req.URL.String(), Max: f.opt.MaxRedirects, Why: "not http or https"}
+	}
+	if len(via) > f.opt.MaxRedirects {
+		return &RedirectError{URL: req.URL.String(), Max: f.opt.MaxRedirects, Why: fmt.Sprintf("more than %d redirects", f.opt.MaxRedirects)}
+	}
+	if strings.HasSuffix(req.URL.Path, "/robots.txt") {
+		return nil
+	}
+	if err := f.allowed(req.Context(), req.URL); err != nil {
+		return err
+	}
+	return f.wait(req.Context(), req.URL.Host)
 }
 
 // Text fetches the page at rawURL and returns its article text.

@@ -129,6 +129,10 @@ func newSite(t *testing.T) (*site, *httptest.Server) {
 		s.count(r)
 		http.Redirect(w, r, "ftp://example.org/file", http.StatusFound)
 	})
+	mux.HandleFunc("/to-closed", func(w http.ResponseWriter, r *http.Request) {
+		s.count(r)
+		http.Redirect(w, r, "/members/closed", http.StatusFound)
+	})
 	mux.HandleFunc("/feed.json", func(w http.ResponseWriter, r *http.Request) {
 		s.count(r)
 		w.Header().Set("Content-Type", "application/json")
@@ -160,6 +164,7 @@ func TestFetch(t *testing.T) {
 		{"redirect loop", "/loop", true, new(*fetch.RedirectError), ""},
 		{"redirect to ftp", "/to-ftp", true, new(*fetch.RedirectError), ""},
 		{"robots.txt Disallow for newsdesk", "/members/closed", true, new(*fetch.RobotsError), ""},
+		{"redirect to a page robots.txt disallows", "/to-closed", true, new(*fetch.RobotsError), ""},
 		{"not HTML", "/feed.json", true, new(*fetch.NoArticleError), ""},
 		{"no article in it", "/stub", true, new(*fetch.NoArticleError), ""},
 		{"loopback not allowed", "/news/apt31", false, new(*fetch.BlockedAddressError), ""},

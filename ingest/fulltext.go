@@ -37,12 +37,15 @@ func (e *PageError) Error() string {
 func (e *PageError) Unwrap() error { return e.Err }
 
 // Reason names why the page failed, for the log: the Reason of a typed
-// error from Pages ("http_status", "too_large", "robots_txt", …), else
-// "network".
+// error from Pages ("http_status", "too_large", "robots_txt", …),
+// "timeout", else "network".
 func (e *PageError) Reason() string {
 	var r interface{ Reason() string }
-	if errors.As(e.Err, &r) {
+	switch {
+	case errors.As(e.Err, &r):
 		return r.Reason()
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		return "timeout"
 	}
 	return "network"
 }

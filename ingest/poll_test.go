@@ -337,3 +337,21 @@ func TestPollPageFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestPageErrorReason(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("get: %w", &fetch.StatusError{URL: "https://example.org/a", Status: 503}), "http_status"},
+		{&fetch.RobotsError{URL: "https://example.org/a", Agent: fetch.Agent}, "robots_txt"},
+		{fmt.Errorf("fetch https://example.org/a: %w", context.DeadlineExceeded), "timeout"},
+		{errors.New("connection reset by peer"), "network"},
+	}
+	for _, tt := range tests {
+		pe := &ingest.PageError{ArticleID: "a1", URL: "https://example.org/a", Err: tt.err}
+		if got := pe.Reason(); got != tt.want {
+			t.Errorf("Reason(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
