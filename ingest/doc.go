@@ -17,8 +17,9 @@
 // whose body is only a summary the text of the page it links to (Pages:
 // package fetch). An item whose full text is already stored is skipped,
 // so its page is never fetched again; a page that fails leaves its item
-// with the summary, is logged with its reason, and is tried again at the
-// next poll (the feed's validators are not kept then).
+// with the summary, is logged with its reason, and is tried again at a
+// later poll, backing off (RetryAfter, doubling to MaxRetryAfter); the
+// feed's validators are not kept meanwhile, so the item is seen again.
 //
 // It may import news, index (for Reindex), state (for the feed cursor's
 // type) and the standard library (plus gofeed); it declares the Records, Index and Extractor it uses and must

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/newsdesk/newsdesk/state"
@@ -30,6 +31,9 @@ type Poller struct {
 	After func(time.Duration) <-chan time.Time
 	// Polled counts a poll's outcome: "ok", "not_modified", "error".
 	Polled func(outcome string)
+
+	once  sync.Once
+	pages *retryPages
 }
 
 // PollResult is what one poll did.
@@ -92,10 +96,19 @@ func (p *Poller) Poll(ctx context.Context) (PollResult, error) {
 		res.NotModified = true
 		polled("not_modified")
 	} else {
-		ft, err := p.In.FullText(ctx, p.Pages, arts)
+		var pages Pages
+		if p.Pages != nil {
+			p.once.Do(func() { p.pages = &retryPages{pages: p.Pages, now: now} })
+			pages = p.pages
+		}
+		ft, err := p.In.FullText(ctx, pages, arts)
 		res.FullText = ft
 		for _, pe := range ft.Failed {
-			log.Warn("full text not fetched; the summary is ingested, and the page tried again at the next poll", "url", pe.URL, "reason", pe.Reason(), "err", pe.Err)
+			if pe.Reason() == "deferred" {
+				log.Debug("full text deferred; the summary stands", "url", pe.URL, "err", pe.Err)
+				continue
+			}
+			log.Warn("full text not fetched; the summary is ingested, and the page tried again at a later poll", "url", pe.URL, "reason", pe.Reason(), "err", pe.Err)
 		}
 		if err != nil {
 			polled("error")

@@ -48,6 +48,24 @@ func (c *memCursors) SetFeedCursor(_ context.Context, cur state.FeedCursor) erro
 	return nil
 }
 
+// pollClock is the poller's clock, moved on by the test.
+type pollClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *pollClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *pollClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
 type feedItem struct {
 	title, path, summary, content string
 }
@@ -165,7 +183,7 @@ var (
 
 func newPoller(t *testing.T, site *newsSite, allowPrivate bool, log *slog.Logger) (*ingest.Poller, *articles.Store, interface {
 	Search(context.Context, news.Query) (news.Results, error)
-}) {
+}, *pollClock) {
 	t.Helper()
 	in, ix, rs := newIngesterRecords(t, t.TempDir())
 	t.Cleanup(func() { rs.Close() })
@@ -173,11 +191,11 @@ func newPoller(t *testing.T, site *newsSite, allowPrivate bool, log *slog.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	clock := &pollClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	p := &ingest.Poller{
-		In: in, URL: site.URL + "/feed.xml", Pages: pages, Cursors: &memCursors{}, Log: log,
-		Now: func() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) },
+		In: in, URL: site.URL + "/feed.xml", Pages: pages, Cursors: &memCursors{}, Log: log, Now: clock.Now,
 	}
-	return p, rs, ix
+	return p, rs, ix, clock
 }
 
 // TestPollFullText: items with one-line descriptions are ingested with the
@@ -187,7 +205,7 @@ func newPoller(t *testing.T, site *newsSite, allowPrivate bool, log *slog.Logger
 func TestPollFullText(t *testing.T) {
 	ctx := context.Background()
 	site := newNewsSite(t, gruItem, apt31Item)
-	p, rs, ix := newPoller(t, site, true, nil)
+	p, rs, ix, _ := newPoller(t, site, true, nil)
 
 	res, err := p.Poll(ctx)
 	if err != nil {
@@ -277,7 +295,7 @@ func TestPollPageFailures(t *testing.T) {
 			ctx := context.Background()
 			site := newNewsSite(t, gruItem, tt.bad, inFeed)
 			var logs bytes.Buffer
-			p, rs, _ := newPoller(t, site, tt.allowPrivate, slog.New(slog.NewTextHandler(&logs, nil)))
+			p, rs, _, clock := newPoller(t, site, tt.allowPrivate, slog.New(slog.NewTextHandler(&logs, nil)))
 			res, err := p.Poll(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -314,9 +332,21 @@ func TestPollPageFailures(t *testing.T) {
 				t.Errorf("an item with its full text in the feed was fetched")
 			}
 
-			// the next poll reads the feed again and retries the failed page,
-			// and only it
+			// a poll soon after reads the feed again but leaves the failed
+			// page alone until its retry time
 			bad, good := site.n(tt.bad.path), site.n(gruItem.path)
+			clock.Advance(ingest.RetryAfter / 2)
+			res, err = p.Poll(ctx)
+			if err != nil || res.NotModified || len(res.FullText.Failed) != tt.wantFailed || res.FullText.Failed[0].Reason() != "deferred" {
+				t.Fatalf("poll before the retry time: %+v, %v; want the failed pages deferred", res, err)
+			}
+			if site.n(tt.bad.path) != bad {
+				t.Errorf("the failed page was asked for again before its retry time")
+			}
+
+			// the next poll after it reads the feed again and retries the
+			// failed page, and only it
+			clock.Advance(ingest.RetryAfter / 2)
 			res, err = p.Poll(ctx)
 			if err != nil || res.NotModified {
 				t.Fatalf("second poll: %+v, %v; want the feed read again", res, err)
@@ -331,8 +361,13 @@ func TestPollPageFailures(t *testing.T) {
 			if tt.allowPrivate && site.n(gruItem.path) != good {
 				t.Errorf("a stored page was fetched again")
 			}
-			if len(res.FullText.Failed) != tt.wantFailed {
-				t.Errorf("second poll: %d pages failed, want %d", len(res.FullText.Failed), tt.wantFailed)
+			if len(res.FullText.Failed) != tt.wantFailed || res.FullText.Failed[0].Reason() != tt.reason {
+				t.Errorf("retry: pages failed %v, want %d with reason %s", res.FullText.Failed, tt.wantFailed, tt.reason)
+			}
+			// and, failing again, waits twice as long
+			clock.Advance(ingest.RetryAfter + ingest.RetryAfter/2)
+			if res, _ = p.Poll(ctx); len(res.FullText.Failed) == 0 || res.FullText.Failed[0].Reason() != "deferred" {
+				t.Errorf("second failure: %v, want the page deferred for 2×RetryAfter", res.FullText.Failed)
 			}
 		})
 	}
