@@ -390,3 +390,37 @@ func TestPageErrorReason(t *testing.T) {
 		}
 	}
 }
+
+// TestPollerRun: Run polls at once, then each time its clock says the
+// interval has passed, and stops when its context is done.
+func TestPollerRun(t *testing.T) {
+	site := newNewsSite(t, gruItem)
+	p, _, _, _ := newPoller(t, site, true, nil)
+	ticks := make(chan time.Time)
+	waits := make(chan time.Duration, 10)
+	p.After = func(d time.Duration) <-chan time.Time {
+		waits <- d
+		return ticks
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- p.Run(ctx, 7*time.Minute) }()
+	for i := range 3 {
+		if d := <-waits; d != 7*time.Minute { // a poll has finished
+			t.Errorf("waits %v, want the interval", d)
+		}
+		if n := site.n("/feed.xml"); n != i+1 {
+			t.Errorf("after %d intervals the feed was polled %d times, want %d", i, n, i+1)
+		}
+		if i < 2 {
+			ticks <- time.Time{}
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v, want nil when stopped", err)
+	}
+	if n := site.n("/a/gru"); n != 1 {
+		t.Errorf("page fetched %d times over three polls, want once", n)
+	}
+}
