@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/newsdesk/newsdesk/news"
@@ -109,6 +111,7 @@ func (in *Ingester) FullText(ctx context.Context, pages Pages, arts []news.Artic
 		})
 	}
 	wg.Wait()
+	slices.SortFunc(res.Failed, func(a, b *PageError) int { return strings.Compare(a.URL, b.URL) })
 	return res, ctx.Err()
 }
 
