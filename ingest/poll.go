@@ -125,7 +125,7 @@ func (p *Poller) Poll(ctx context.Context) (PollResult, error) {
 			log.Error(msg, "err", err)
 			return res, err
 		}
-		// a page that failed is fetched again at the next poll: the feed
+		// a page that failed is fetched again at a later poll: the feed
 		// must be read in full then, not answered 304
 		if len(ft.Failed) > 0 {
 			etag, lm = "", ""
