@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/newsdesk/newsdesk/bot"
@@ -24,9 +25,26 @@ func TestOutcome(t *testing.T) {
 			t.Errorf("%q: command %q outcome %q/%q, want %q %q/%q", c.text, r.CommandLabel(), r.Label(false), r.Label(true), c.command, c.inline, c.deferred)
 		}
 	}
-	for o, want := range map[bot.Outcome]string{bot.Failed: "error", bot.TimedOut: "timeout", bot.Refused: "refused"} {
+	for o, want := range map[bot.Outcome]string{bot.Failed: "error", bot.TimedOut: "timeout", bot.Refused: "refused", bot.Busy: "busy"} {
 		if got := (bot.Reply{Outcome: o}).Label(false); got != want {
 			t.Errorf("outcome %d: label %q, want %q", o, got, want)
 		}
+	}
+}
+
+// TestBusyReply: a command turned away by admission control is told the
+// cause is load, never that the query was too broad.
+func TestBusyReply(t *testing.T) {
+	r := bot.BusyReply()
+	if r.Kind != bot.KindError || r.Label(false) != "busy" || r.Label(true) != "busy" {
+		t.Fatalf("BusyReply = kind %v label %q", r.Kind, r.Label(false))
+	}
+	for _, bad := range []string{"fewer", "narrower", "too many"} {
+		if strings.Contains(r.Text, bad) {
+			t.Errorf("busy text %q blames the query (%q)", r.Text, bad)
+		}
+	}
+	if !strings.Contains(r.Text, "busy") {
+		t.Errorf("busy text %q does not say newsdesk is busy", r.Text)
 	}
 }

@@ -51,11 +51,21 @@ const (
 	Refused          // malformed or refused: the user was told why
 	Failed           // something failed on newsdesk's side
 	TimedOut         // the command ran out of time
+	Busy             // not run: newsdesk had no room for it (admission control)
 )
 
+// BusyText is what a user is told when a command was not run because
+// newsdesk was saturated: the cause is load, not the query.
+const BusyText = "newsdesk is busy right now and could not run that; please try again in a minute."
+
+// BusyReply is the reply to a command that admission control turned away.
+func BusyReply() Reply {
+	return Reply{Kind: KindError, Text: BusyText, Command: "unknown", Outcome: Busy}
+}
+
 // Label is the outcome label of a request metric: "inline" or "deferred"
-// for an answer (as the front delivered it), else "refused", "error" or
-// "timeout".
+// for an answer (as the front delivered it), else "refused", "error",
+// "timeout" or "busy".
 func (r Reply) Label(deferred bool) string {
 	switch r.Outcome {
 	case Refused:
@@ -64,6 +74,8 @@ func (r Reply) Label(deferred bool) string {
 		return "error"
 	case TimedOut:
 		return "timeout"
+	case Busy:
+		return "busy"
 	}
 	if deferred {
 		return "deferred"
