@@ -16,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/internal/admit"
 	"github.com/newsdesk/newsdesk/internal/seen"
 )
 
@@ -69,7 +70,33 @@ type Config struct {
 	// After is the clock behind Socket Mode's reconnection backoff
 	// (default time.After; tests inject their own).
 	After func(time.Duration) <-chan time.Time
+	// Admit bounds the command work running at once (nil: unbounded).
+	// serve passes its *admit.Pool.
+	Admit Admitter
+	// Clock measures the ack budget from the request's arrival (recorded
+	// by admit.Arrivals at the top of the HTTP handler chain); default the
+	// wall clock.
+	Clock Clock
 }
+
+// Admitter hands out a slot for one command's work: at once, after a wait
+// in a bounded queue while ctx lasts, or not at all (any error: the
+// context's when it ended while waiting, else newsdesk is busy).
+// *admit.Pool satisfies it.
+type Admitter interface {
+	Acquire(ctx context.Context) (release func(), err error)
+}
+
+// Clock is the adapter's time source. admit.Real satisfies it.
+type Clock interface {
+	Now() time.Time
+	After(d time.Duration) <-chan time.Time
+}
+
+// unbounded admits every command at once.
+type unbounded struct{}
+
+func (unbounded) Acquire(context.Context) (func(), error) { return func() {}, nil }
 
 // Metrics is what the adapter reports: every command answered (front
 // "slack", its command, an outcome from bot.Reply.Label, the time to the
@@ -87,10 +114,12 @@ func (noMetrics) PostFailed(string, string)                     {}
 
 // Defaults.
 const (
-	DefaultAPIURL       = "https://slack.com/api/"
-	DefaultAckBudget    = time.Second
-	DefaultLateTimeout  = 60 * time.Second
-	DefaultMaxAttempts  = 5
+	DefaultAPIURL      = "https://slack.com/api/"
+	DefaultAckBudget   = time.Second
+	DefaultLateTimeout = 60 * time.Second
+	DefaultMaxAttempts = 5
+	// responseURLLife is how long Slack accepts posts to a response_url.
+	responseURLLife     = 30 * time.Minute
 	DefaultRetryBackoff = 500 * time.Millisecond
 	maxAckBudget        = 2500 * time.Millisecond
 	maxBodyBytes        = 64 << 10
@@ -171,6 +200,12 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Adapter, error) {
 	if cfg.After == nil {
 		cfg.After = time.After
 	}
+	if cfg.Admit == nil {
+		cfg.Admit = unbounded{}
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = admit.Real{}
+	}
 	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
@@ -223,28 +258,63 @@ func (a *Adapter) handle(ctx context.Context, req bot.Request) (r bot.Reply) {
 	return a.h.Handle(ctx, req)
 }
 
-// observe counts one answered command.
+// observe counts one answered command, timed from its arrival.
 func (a *Adapter) observe(r bot.Reply, deferred bool, start time.Time) {
-	a.cfg.Metrics.Request("slack", r.CommandLabel(), r.Label(deferred), time.Since(start))
+	a.cfg.Metrics.Request("slack", r.CommandLabel(), r.Label(deferred), a.cfg.Clock.Now().Sub(start))
 }
 
-// handleWithin runs the handler and waits at most budget for its reply. When
-// the budget runs out it returns ok=false and a channel that will carry the
-// reply; the handler keeps running under a context bounded by LateTimeout.
-func (a *Adapter) handleWithin(req bot.Request, budget time.Duration) (bot.Reply, bool, <-chan bot.Reply) {
-	ch := make(chan bot.Reply, 1)
+// handleSlot runs the handler in a slot of the Admitter, waiting for one
+// while ctx lasts; without one the reply says newsdesk is busy.
+func (a *Adapter) handleSlot(ctx context.Context, req bot.Request) bot.Reply {
+	release, err := a.cfg.Admit.Acquire(ctx)
+	if err != nil {
+		a.log.Warn("command not run: newsdesk is busy", "channel", req.Channel, "error", err)
+		return bot.BusyReply()
+	}
+	defer release()
+	return a.handle(ctx, req)
+}
+
+// admitted is the outcome of one command's work: its reply, or, when it
+// got no slot, why not.
+type admitted struct {
+	reply   bot.Reply
+	busy    bool // turned away at once: every slot and the queue were full
+	expired bool // waited for a slot until its answer could no longer help
+}
+
+// handleAdmitted runs the handler once the Admitter gives a slot, under a
+// context that ends when the answer is no longer useful (life after the
+// request arrived at start), and waits for the reply until ackBy. When
+// ackBy passes first it returns ok=false and a channel that will carry the
+// outcome.
+func (a *Adapter) handleAdmitted(req bot.Request, start, ackBy time.Time, life time.Duration) (admitted, bool, <-chan admitted) {
+	ch := make(chan admitted, 1)
+	left := life - a.cfg.Clock.Now().Sub(start)
 	a.wg.Go(func() {
-		ctx, cancel := context.WithTimeout(a.bg, a.cfg.LateTimeout)
+		ctx, cancel := context.WithTimeout(a.bg, left)
 		defer cancel()
-		ch <- a.handle(ctx, req)
+		release, err := a.cfg.Admit.Acquire(ctx)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+				ch <- admitted{reply: bot.BusyReply(), expired: true}
+				return
+			}
+			ch <- admitted{reply: bot.BusyReply(), busy: true}
+			return
+		}
+		defer release()
+		ch <- admitted{reply: a.handle(ctx, req)}
 	})
-	t := time.NewTimer(budget)
-	defer t.Stop()
+	wait := ackBy.Sub(a.cfg.Clock.Now())
+	if wait <= 0 {
+		return admitted{}, false, ch
+	}
 	select {
 	case r := <-ch:
 		return r, true, nil
-	case <-t.C:
-		return bot.Reply{}, false, ch
+	case <-a.cfg.Clock.After(wait):
+		return admitted{}, false, ch
 	}
 }
 
@@ -260,6 +330,9 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection (Flush).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {

@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/internal/admit"
 )
 
 // Response types of a slash command answer.
@@ -23,6 +27,10 @@ const (
 
 // shareActionID is the action_id of the "Share in channel" button.
 const shareActionID = "newsdesk_share"
+
+// lateAnswerPostTimeout bounds the posts of one late answer (retries
+// included).
+const lateAnswerPostTimeout = 30 * time.Second
 
 // workingText is the immediate acknowledgement of a slow command.
 const workingText = "Working on it…"
@@ -72,8 +80,14 @@ func (a *Adapter) answerMessages(r bot.Reply, text string) []commandAnswer {
 	return out
 }
 
-// serveCommand answers POST /slack/commands.
+// serveCommand answers POST /slack/commands. The ack budget counts from the
+// request's arrival (admit.Arrivals); the acknowledgement is written and
+// flushed before any late answer is sent through response_url.
 func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
+	start, ok := admit.Arrival(r.Context())
+	if !ok {
+		start = a.cfg.Clock.Now()
+	}
 	body, ok := a.verified(w, r)
 	if !ok || a.replayed(w, r) {
 		return
@@ -85,48 +99,82 @@ func (a *Adapter) serveCommand(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad request: not a slash command form", http.StatusBadRequest)
 		return
 	}
-	answer, late := a.command(cmd)
-	writeAnswer(w, answer)
+	answer, late := a.command(cmd, start)
+	if err := writeAnswer(w, answer); err != nil {
+		a.log.Warn("slash command acknowledgement not written; no late answer", "error", err)
+		return
+	}
 	if late != nil {
 		a.goLate(late)
 	}
 }
 
-func writeAnswer(w http.ResponseWriter, v commandAnswer) {
+// writeAnswer writes v whole (with its length) and flushes it to the
+// connection, so that the acknowledgement is on its way to Slack before
+// anything reaches response_url.
+func writeAnswer(w http.ResponseWriter, v commandAnswer) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode answer: %w", err)
+	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("write answer: %w", err)
+	}
+	if err := http.NewResponseController(w).Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return fmt.Errorf("flush answer: %w", err)
+	}
+	return nil
 }
 
-// command runs a slash command (from HTTP or Socket Mode). It returns the
-// immediate answer and, when the reply was slow or needs several messages,
-// late work that sends the rest through response_url.
-func (a *Adapter) command(cmd slack.SlashCommand) (commandAnswer, func(context.Context)) {
+// command runs a slash command (from HTTP or Socket Mode) that arrived at
+// start. It returns the immediate answer and, when the reply was slow, the
+// command had to wait for a slot, or the reply needs several messages, late
+// work that sends the rest through response_url. A command that finds
+// every slot and the queue full is told at once that newsdesk is busy; one
+// that waits for a slot past its answer's useful life (LateTimeout, at most
+// the response_url's 30 minutes) is cancelled and told the same through
+// response_url.
+func (a *Adapter) command(cmd slack.SlashCommand, start time.Time) (commandAnswer, func(context.Context)) {
 	if cmd.Command != "" && cmd.Command != a.cfg.Command {
 		a.log.Warn("slash command name differs from the configured one", "got", cmd.Command, "want", a.cfg.Command)
 	}
 	req := bot.Request{Platform: "slack", Channel: cmd.ChannelID, User: cmd.UserID, Text: cmd.Text}
 	a.log.Info("slash command", "channel", cmd.ChannelID, "user", cmd.UserID, "text_len", len(cmd.Text))
-	start := time.Now()
-	reply, inTime, later := a.handleWithin(req, a.cfg.AckBudget)
+	life := min(a.cfg.LateTimeout, responseURLLife)
+	res, inTime, later := a.handleAdmitted(req, start, start.Add(a.cfg.AckBudget), life)
 	if inTime {
-		a.observe(reply, false, start)
-		msgs := a.answerMessages(reply, cmd.Text)
+		if res.busy {
+			a.log.Warn("slash command turned away: newsdesk is busy", "channel", cmd.ChannelID)
+		}
+		a.observe(res.reply, false, start)
+		msgs := a.answerMessages(res.reply, cmd.Text)
 		if len(msgs) == 1 {
 			return msgs[0], nil
 		}
 		return msgs[0], func(ctx context.Context) { a.respondAll(ctx, cmd.ResponseURL, msgs[1:]) }
 	}
-	return commandAnswer{ResponseType: ephemeral, Text: workingText}, func(ctx context.Context) {
-		var reply bot.Reply
+	return commandAnswer{ResponseType: ephemeral, Text: workingText}, func(context.Context) {
+		// The work is bounded by its own context (the answer's life); the
+		// wait ends with it, or when the adapter shuts down.
+		var res admitted
 		select {
-		case reply = <-later:
-			a.observe(reply, true, start)
-		case <-ctx.Done():
-			a.log.Warn("slow command abandoned", "channel", cmd.ChannelID, "error", ctx.Err())
+		case res = <-later:
+		case <-a.bg.Done():
+			a.log.Warn("slow command abandoned: shutting down", "channel", cmd.ChannelID)
 			a.observe(bot.Reply{Command: "unknown", Outcome: bot.TimedOut}, true, start)
 			return
 		}
-		a.respondAll(ctx, cmd.ResponseURL, a.answerMessages(reply, cmd.Text))
+		a.observe(res.reply, true, start)
+		if res.busy || res.expired {
+			a.log.Warn("slash command not run: no slot within its answer's life", "channel", cmd.ChannelID, "busy", res.busy)
+		}
+		// Posting gets a context of its own: the response_url outlives
+		// the work's.
+		pctx, cancel := context.WithTimeout(a.bg, lateAnswerPostTimeout)
+		defer cancel()
+		a.respondAll(pctx, cmd.ResponseURL, a.answerMessages(res.reply, cmd.Text))
 	}
 }
 
@@ -195,8 +243,8 @@ func (a *Adapter) share(ctx context.Context, cb slack.InteractionCallback) {
 		}
 		req := bot.Request{Platform: "slack", Channel: cb.Channel.ID, User: cb.User.ID, Text: act.Value}
 		a.log.Info("share clicked", "channel", cb.Channel.ID, "user", cb.User.ID)
-		start := time.Now()
-		reply := a.handle(ctx, req)
+		start := a.cfg.Clock.Now()
+		reply := a.handleSlot(ctx, req)
 		a.observe(reply, true, start)
 		if reply.Kind == bot.KindError {
 			a.respondAll(ctx, cb.ResponseURL, a.answerMessages(reply, ""))

@@ -59,7 +59,7 @@ func TestSignedCommandAnsweredWithHits(t *testing.T) {
 			if n := len(e.fake.Responses()); n != 0 {
 				t.Errorf("%d response_url posts for an inline answer, want 0", n)
 			}
-			logs := e.logs.String()
+			logs := e.logs.waitFor("path=/slack/commands status=200", 5*time.Second)
 			if !strings.Contains(logs, "path=/slack/commands status=200") {
 				t.Errorf("request not logged:\n%s", logs)
 			}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -85,8 +84,8 @@ func stripMention(text string) string {
 func (a *Adapter) mention(ctx context.Context, m *slackevents.AppMentionEvent) {
 	req := bot.Request{Platform: "slack", Channel: m.Channel, User: m.User, Text: stripMention(m.Text)}
 	a.log.Info("mention", "channel", m.Channel, "user", m.User, "text_len", len(req.Text))
-	start := time.Now()
-	reply := a.handle(ctx, req)
+	start := a.cfg.Clock.Now()
+	reply := a.handleSlot(ctx, req)
 	a.observe(reply, true, start)
 	thread := m.ThreadTimeStamp
 	if thread == "" {

@@ -120,13 +120,18 @@ func (h *blockingHandler) Handle(ctx context.Context, req bot.Request) bot.Reply
 
 // syncBuffer is a log sink safe for concurrent writers.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // closed and replaced on every write
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
 	return s.b.Write(p)
 }
 
@@ -134,6 +139,31 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// waitFor waits until the log holds sub (the request log line is written
+// after the answer has been flushed to the client) or timeout passes, and
+// returns the log.
+func (s *syncBuffer) waitFor(sub string, timeout time.Duration) string {
+	deadline := time.After(timeout)
+	for {
+		s.mu.Lock()
+		out := s.b.String()
+		if strings.Contains(out, sub) {
+			s.mu.Unlock()
+			return out
+		}
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		ch := s.changed
+		s.mu.Unlock()
+		select {
+		case <-ch:
+		case <-deadline:
+			return s.String()
+		}
+	}
 }
 
 type env struct {
@@ -145,6 +175,13 @@ type env struct {
 
 // newEnv starts a fake Slack and the adapter's HTTP endpoints over it.
 func newEnv(t testing.TB, h Handler, mod func(*Config)) *env {
+	t.Helper()
+	return newWrappedEnv(t, h, mod, nil)
+}
+
+// newWrappedEnv is newEnv with the adapter's routes behind wrap (nil: none),
+// as serve puts admit.Arrivals at the top of the chain.
+func newWrappedEnv(t testing.TB, h Handler, mod func(*Config), wrap func(http.Handler) http.Handler) *env {
 	t.Helper()
 	fake := slackfake.New(t)
 	fake.Token = "xoxb-test-token"
@@ -169,7 +206,11 @@ func newEnv(t testing.TB, h Handler, mod func(*Config)) *env {
 	}
 	mux := http.NewServeMux()
 	a.Routes(mux)
-	srv := httptest.NewServer(mux)
+	var top http.Handler = mux
+	if wrap != nil {
+		top = wrap(mux)
+	}
+	srv := httptest.NewServer(top)
 	t.Cleanup(func() {
 		srv.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -102,6 +102,10 @@ type Server struct {
 	// page returns whatever limit the client asks for, as Slack caps
 	// non-Marketplace apps at 15.
 	MaxHistoryPage int
+	// OnResponse, when set, is called with each message POSTed to a
+	// response_url before it is recorded (tests check what had happened by
+	// then, e.g. that the command's acknowledgement was written).
+	OnResponse func(Response)
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every recorded change
@@ -580,10 +584,14 @@ func (s *Server) response(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid_payload", http.StatusBadRequest)
 		return
 	}
+	resp := Response{ID: r.PathValue("id"), ResponseType: msg.ResponseType, Text: msg.Text,
+		Blocks: msg.Blocks, ReplaceOriginal: msg.ReplaceOriginal, DeleteOriginal: msg.DeleteOriginal}
+	if s.OnResponse != nil {
+		s.OnResponse(resp)
+	}
 	s.mu.Lock()
 	s.calls["response_url"]++
-	s.responses = append(s.responses, Response{ID: r.PathValue("id"), ResponseType: msg.ResponseType, Text: msg.Text,
-		Blocks: msg.Blocks, ReplaceOriginal: msg.ReplaceOriginal, DeleteOriginal: msg.DeleteOriginal})
+	s.responses = append(s.responses, resp)
 	s.notify()
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": true})
