@@ -11,8 +11,10 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/news"
@@ -27,10 +29,60 @@ const MaxRequestBytes = 16 << 20
 // text/markdown; ?name= dates it like a file name). It answers only after
 // the articles are durable: 200 with what was added, or an error status and
 // nothing acknowledged.
+//
+// With Admit set, a request takes a slot before its body is read: when
+// none frees within QueueWait (or every slot and the queue are full) it is
+// answered 429 with Retry-After and nothing is read or acknowledged.
 type API struct {
 	In    Store
 	Token string // bearer token; required
 	Log   *slog.Logger
+	// Admit bounds the ingestion requests worked on at once (nil:
+	// unbounded). serve passes an *admit.Pool of its own.
+	Admit Admitter
+	// QueueWait is how long a request may wait for a slot (default 2s).
+	QueueWait time.Duration
+	// RetryAfter is what a 429 tells the client to wait (default 5s;
+	// rounded up to whole seconds).
+	RetryAfter time.Duration
+}
+
+// Admitter hands out a slot for one request's work, waiting while ctx
+// lasts; any error means no slot. *admit.Pool satisfies it.
+type Admitter interface {
+	Acquire(ctx context.Context) (release func(), err error)
+}
+
+// Defaults of the API's admission control.
+const (
+	DefaultQueueWait  = 2 * time.Second
+	DefaultRetryAfter = 5 * time.Second
+)
+
+// admit takes a slot for the request, or answers 429 and returns ok=false.
+func (h *API) admit(w http.ResponseWriter, r *http.Request, log *slog.Logger) (release func(), ok bool) {
+	if h.Admit == nil {
+		return func() {}, true
+	}
+	wait := h.QueueWait
+	if wait <= 0 {
+		wait = DefaultQueueWait
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), wait)
+	defer cancel()
+	release, err := h.Admit.Acquire(ctx)
+	if err == nil {
+		return release, true
+	}
+	after := h.RetryAfter
+	if after <= 0 {
+		after = DefaultRetryAfter
+	}
+	secs := int((after + time.Second - 1) / time.Second)
+	log.Warn("ingest API: saturated; request refused with 429", "retry_after_s", secs, "err", err, "remote", r.RemoteAddr)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	httpError(w, http.StatusTooManyRequests, fmt.Sprintf("newsdesk is busy ingesting: nothing was read or acknowledged; retry in %d s", secs))
+	return nil, false
 }
 
 // Store makes parsed articles durable and searchable, answering only once
@@ -73,6 +125,11 @@ func (h *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusUnauthorized, "missing or wrong bearer token: send Authorization: Bearer $NEWSDESK_API_TOKEN")
 		return
 	}
+	release, ok := h.admit(w, r, log)
+	if !ok {
+		return
+	}
+	defer release()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/actors"
@@ -21,6 +22,7 @@ import (
 	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/internal/admit"
 	"github.com/newsdesk/newsdesk/news"
 	"path/filepath"
 )
@@ -180,6 +182,60 @@ func TestAPIJSONErrors(t *testing.T) {
 				if err != nil || !utf8.ValidString(a.Title) || strings.ContainsRune(a.Title, utf8.RuneError) {
 					t.Errorf("stored %q: %v", a.Title, err)
 				}
+			}
+		})
+	}
+}
+
+// okStore acknowledges every article.
+type okStore struct{}
+
+func (okStore) IngestAs(_ context.Context, _, _ string, arts []news.Article) (ingest.Result, error) {
+	var r ingest.Result
+	for _, a := range arts {
+		r.Added = append(r.Added, a.Title)
+	}
+	return r, nil
+}
+
+// TestAPISaturated: when every ingestion slot is taken, a request is
+// answered 429 with Retry-After (at once when the queue is full too, or
+// once its wait for a slot ends), nothing stored; with a slot free it is
+// served.
+func TestAPISaturated(t *testing.T) {
+	tests := []struct {
+		name       string
+		queue      int
+		hold       bool
+		retryAfter time.Duration
+		status     int
+		header     string
+	}{
+		{"slot free", -1, false, 0, http.StatusOK, ""},
+		{"slots and queue full", -1, true, 0, http.StatusTooManyRequests, "5"},
+		{"queued until the wait ends", 1, true, 1500 * time.Millisecond, http.StatusTooManyRequests, "2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pool := admit.New(admit.Config{Running: 1, Queue: tt.queue})
+			if tt.hold {
+				release, err := pool.Acquire(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer release()
+			}
+			api := &ingest.API{In: okStore{}, Token: "s3cret", Log: slog.New(slog.DiscardHandler),
+				Admit: pool, QueueWait: time.Millisecond, RetryAfter: tt.retryAfter}
+			rec := postJSON(t, api, `{"title":"Sanctions on APT31","text":"The UK sanctioned APT31.","date":"2024-03-25"}`)
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			}
+			if got := rec.Header().Get("Retry-After"); got != tt.header {
+				t.Errorf("Retry-After %q, want %q", got, tt.header)
+			}
+			if tt.status == http.StatusTooManyRequests && !strings.Contains(rec.Body.String(), "busy") {
+				t.Errorf("429 body does not say newsdesk is busy: %s", rec.Body)
 			}
 		})
 	}
