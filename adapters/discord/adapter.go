@@ -70,7 +70,25 @@ type Config struct {
 	After func(time.Duration) <-chan time.Time
 	// Metrics counts commands and failed posts (default: not counted).
 	Metrics Metrics
+	// Admit bounds the command work running at once (nil: unbounded).
+	// serve passes the same *admit.Pool as Slack's.
+	Admit Admitter
 }
+
+// Admitter hands out a slot for one command's work: at once, after a wait
+// in a bounded queue while ctx lasts, or not at all (any error).
+// *admit.Pool satisfies it.
+type Admitter interface {
+	Acquire(ctx context.Context) (release func(), err error)
+}
+
+// unbounded admits every command at once.
+type unbounded struct{}
+
+func (unbounded) Acquire(context.Context) (func(), error) { return func() {}, nil }
+
+// tokenLife is how long an interaction token accepts edits and follow-ups.
+const tokenLife = 15 * time.Minute
 
 // Metrics is what the adapter reports: every command answered (front
 // "discord", its command, an outcome from bot.Reply.Label, the time to the
@@ -170,6 +188,9 @@ func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error)
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = noMetrics{}
+	}
+	if cfg.Admit == nil {
+		cfg.Admit = unbounded{}
 	}
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -412,6 +433,18 @@ func (a *Adapter) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
 	}
 }
 
+// handleSlot runs the handler in a slot of the Admitter, waiting for one
+// while ctx lasts; without one the reply says newsdesk is busy.
+func (a *Adapter) handleSlot(ctx context.Context, req bot.Request) bot.Reply {
+	release, err := a.cfg.Admit.Acquire(ctx)
+	if err != nil {
+		a.log.Warn("discord: command not run: newsdesk is busy", "channel", req.Channel, "err", err)
+		return bot.BusyReply()
+	}
+	defer release()
+	return a.handle(ctx, req)
+}
+
 // handle calls the handler, turning a panic into an error reply.
 func (a *Adapter) handle(ctx context.Context, req bot.Request) (r bot.Reply) {
 	defer func() {
@@ -472,7 +505,7 @@ func (a *Adapter) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(a.hctx, a.cfg.HandleTimeout)
 	defer cancel()
-	reply := a.handle(ctx, bot.Request{Platform: Platform, Channel: m.ChannelID, User: m.Author.ID, Text: text})
+	reply := a.handleSlot(ctx, bot.Request{Platform: Platform, Channel: m.ChannelID, User: m.Author.ID, Text: text})
 	a.cfg.Metrics.Request(Platform, reply.CommandLabel(), reply.Label(false), time.Since(start))
 	no := false
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &no}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/newsdesk/newsdesk/internal/admit"
 )
 
 // InteractionsPath is where Routes serves Discord's HTTP interactions: set
@@ -72,8 +74,16 @@ func (a *Adapter) Routes(mux *http.ServeMux) {
 // is (answerDeferred: the handler, then the original response edited
 // through the webhook API; errors ephemeral). Autocomplete is answered in
 // the response (type 8 with the choices).
+//
+// The deferral does not wait for a slot of the Admitter: a command is
+// acknowledged at once however busy newsdesk is, and its 15-minute token
+// counts from the request's arrival (admit.Arrivals).
 func (a *Adapter) ServeInteraction(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	arrived := start
+	if t, ok := admit.Arrival(r.Context()); ok {
+		arrived = t
+	}
 	if a.pubKey == nil {
 		http.Error(w, "the Discord interactions endpoint is not configured", http.StatusNotFound)
 		return
@@ -144,7 +154,7 @@ func (a *Adapter) ServeInteraction(w http.ResponseWriter, r *http.Request) {
 			defer a.inflight.Done()
 			ctx, cancel := a.handleContext()
 			defer cancel()
-			a.answerDeferred(ctx, &i, start, true)
+			a.answerDeferred(ctx, &i, arrived, true)
 		}()
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		choices := []*discordgo.ApplicationCommandOptionChoice{}

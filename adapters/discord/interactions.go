@@ -133,10 +133,22 @@ func (a *Adapter) handleContext() (context.Context, context.CancelFunc) {
 // unconfirmed is true when the deferral went out as an HTTP answer: then
 // nothing confirms that Discord has processed it before the first edit
 // arrives, and a 404 on that edit is retried briefly (editResponse).
+//
+// The work waits for a slot of the Admitter (serve's pool) within ctx and
+// the token's 15 minutes from start; a command that gets none is told
+// that newsdesk is busy, through a context of its own (the token lives on
+// after the work's context ends).
 func (a *Adapter) answerDeferred(ctx context.Context, i *discordgo.Interaction, start time.Time, unconfirmed bool) {
 	q, _ := queryOption(i)
-	reply := a.handle(ctx, bot.Request{Platform: Platform, Channel: i.ChannelID, User: invoker(i), Text: strings.TrimSpace(q)})
+	wctx, wcancel := context.WithDeadline(ctx, start.Add(tokenLife))
+	reply := a.handleSlot(wctx, bot.Request{Platform: Platform, Channel: i.ChannelID, User: invoker(i), Text: strings.TrimSpace(q)})
+	wcancel()
 	a.cfg.Metrics.Request(Platform, reply.CommandLabel(), reply.Label(true), time.Since(start))
+	if reply.Outcome == bot.Busy {
+		pctx, cancel := context.WithDeadline(a.hctx, start.Add(tokenLife))
+		defer cancel()
+		ctx = pctx
+	}
 	var err error
 	if reply.Kind == bot.KindError {
 		err = a.ephemeralError(ctx, i, reply, unconfirmed)
