@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,7 @@ import (
 	"github.com/newsdesk/newsdesk/fetch"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/internal/admit"
 	"github.com/newsdesk/newsdesk/internal/metrics"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
@@ -120,6 +122,11 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	// listener and runners end and before the state store closes.
 	var stops []func(context.Context) error
 	var parts []readyPart // what /readyz reports
+	// Admission control: a bounded pool for command work (2×GOMAXPROCS
+	// running, as many queued) shared by the fronts, and one of its own
+	// for the ingestion API.
+	work := admit.New(admit.Config{})
+	ingestion := admit.New(admit.Config{Running: runtime.GOMAXPROCS(0), Queue: runtime.GOMAXPROCS(0)})
 	m := metrics.New()
 	a.in.Measure(m)
 	a.bot.Metrics = m
@@ -148,7 +155,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		sa, err := slack.New(slack.Config{
 			BotToken: cfg.Secrets.SlackBotToken, SigningSecret: cfg.Secrets.SlackSigningSecret, AppToken: cfg.Secrets.SlackAppToken,
 			APIURL: cfg.Slack.APIURL, Command: cfg.Slack.Command, AckBudget: cfg.Slack.AckBudget.D(),
-			Deliveries: st, Metrics: m,
+			Deliveries: st, Metrics: m, Admit: work,
 		}, a.bot, log)
 		if err != nil {
 			return err
@@ -175,7 +182,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 			}
 		}
 		da, err := discord.New(discord.Config{Token: cfg.Secrets.DiscordBotToken, GuildID: cfg.Discord.GuildID, Command: cfg.Discord.Command, PublicKey: cfg.Discord.PublicKey,
-			Deliveries: st, Metrics: m, HTTPClient: dclient},
+			Deliveries: st, Metrics: m, Admit: work, HTTPClient: dclient},
 			a.bot, a.gaz, log.With("adapter", "discord"))
 		if err != nil {
 			return err
@@ -216,7 +223,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		log.Warn("no chat platform is enabled: set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN")
 	}
 	if cfg.Secrets.APIToken != "" {
-		mux.Handle("POST /api/v1/articles", &ingest.API{In: a.in, Token: cfg.Secrets.APIToken, Log: log.With("api", "ingest")})
+		mux.Handle("POST /api/v1/articles", &ingest.API{In: a.in, Token: cfg.Secrets.APIToken, Log: log.With("api", "ingest"), Admit: ingestion})
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	parts = append(parts, readyPart{name: "index", vital: true, ready: func(ctx context.Context) bool {
@@ -232,7 +239,10 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	mux.HandleFunc("GET /readyz", readiness(parts))
 	mux.Handle("GET /metrics", m.Handler())
 
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	running, queued := work.Size()
+	log.Info("admission control", "running", running, "queued", queued)
+	// Arrivals is first in the chain: the Slack ack budget counts from here.
+	srv := &http.Server{Handler: admit.Arrivals(nil, mux), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
 	log.Info("newsdesk serving", "addr", ln.Addr().String(), "data", a.data)
 
 	ctx, cancel := context.WithCancel(ctx)
