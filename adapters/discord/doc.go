@@ -27,7 +27,8 @@
 // restart; an interaction without an id is refused.
 //
 // It imports bot (Request, Reply, Item), news (statement kinds),
-// internal/seen (the in-memory Deliveries default) and discordgo; it must not
+// internal/seen (the in-memory Deliveries default), internal/admit (the
+// request's arrival time) and discordgo; it must not
 // import index, state, another adapter, or the digest package (which
 // declares its own interface with Post and FindSlot). discordfake, its
 // subpackage, is a fake Discord for tests.

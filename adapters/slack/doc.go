@@ -14,6 +14,7 @@
 // it can never mention anyone or break the layout.
 //
 // It imports bot (for Request, Reply, Item), news (for statement kinds),
-// internal/seen (the in-memory Deliveries default) and slack-go only: never index, state, bot/digest or another adapter. Its
+// internal/seen (the in-memory Deliveries default), internal/admit (the
+// request's arrival time, the wall clock) and slack-go only: never index, state, bot/digest or another adapter. Its
 // subpackage slackfake is a fake Slack for tests.
 package slack
