@@ -27,6 +27,54 @@ var (
 	reRelative = regexp.MustCompile(`(?i)\b(yesterday|today)\b`)
 )
 
+// monthPrefixes start every spelling monthRe accepts (it is case-sensitive).
+var monthPrefixes = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// dmyLead is the most a day-month date puts before its month: "31st of ".
+const dmyLead = 12
+
+// firstMonth is the byte offset of the first month prefix that starts a
+// word in text, or -1.
+func firstMonth(text string) int {
+	first := -1
+	for _, m := range monthPrefixes {
+		for from := 0; from < len(text); {
+			i := strings.Index(text[from:], m)
+			if i < 0 {
+				break
+			}
+			i += from
+			if i == 0 || !isWordByte(text[i-1]) {
+				if first < 0 || i < first {
+					first = i
+				}
+				break
+			}
+			from = i + len(m)
+		}
+	}
+	return first
+}
+
+// wordStart moves i back to the start of the word it is in.
+func wordStart(text string, i int) int {
+	for i > 0 && isWordByte(text[i-1]) {
+		i--
+	}
+	return i
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b >= 0x80
+}
+
+func findIn(re *regexp.Regexp, text string, ok bool) []int {
+	if !ok {
+		return nil
+	}
+	return re.FindStringSubmatchIndex(text)
+}
+
 type match struct {
 	pos  int
 	date string
@@ -47,7 +95,27 @@ func (st *docState) date(text string) string {
 	if m := reISO.FindStringSubmatchIndex(text); m != nil {
 		try(m[0], text[m[0]:m[1]])
 	}
-	if m := reMDY.FindStringSubmatchIndex(text); m != nil {
+	// the month patterns cannot start from a literal, so they are costly:
+	// run them only from where the sentence first names a month (a day
+	// before it takes at most dmyLead bytes)
+	first := firstMonth(text)
+	named := first >= 0
+	var mtext, dtext string
+	moff, doff := 0, 0
+	if named {
+		moff, doff = first, wordStart(text, max(0, first-dmyLead))
+		mtext, dtext = text[moff:], text[doff:]
+	}
+	shift := func(m []int, off int) []int {
+		for i := range m {
+			if m[i] >= 0 {
+				m[i] += off
+			}
+		}
+		return m
+	}
+	if m := findIn(reMDY, mtext, named); m != nil {
+		m = shift(m, moff)
 		mon := months[strings.ToLower(strings.TrimSuffix(text[m[2]:m[3]], "."))]
 		day, _ := strconv.Atoi(text[m[4]:m[5]])
 		year := 0
@@ -56,7 +124,8 @@ func (st *docState) date(text string) string {
 		}
 		try(m[0], st.ymd(year, mon, day))
 	}
-	if m := reDMY.FindStringSubmatchIndex(text); m != nil {
+	if m := findIn(reDMY, dtext, named); m != nil {
+		m = shift(m, doff)
 		day, _ := strconv.Atoi(text[m[2]:m[3]])
 		mon := months[strings.ToLower(strings.TrimSuffix(text[m[4]:m[5]], "."))]
 		year := 0
@@ -65,7 +134,8 @@ func (st *docState) date(text string) string {
 		}
 		try(m[0], st.ymd(year, mon, day))
 	}
-	if m := reMY.FindStringSubmatchIndex(text); m != nil {
+	if m := findIn(reMY, mtext, named); m != nil {
+		m = shift(m, moff)
 		mon := months[strings.ToLower(strings.TrimSuffix(text[m[2]:m[3]], "."))]
 		year, _ := strconv.Atoi(text[m[4]:m[5]])
 		try(m[0], fmt.Sprintf("%04d-%02d", year, mon))

@@ -39,6 +39,7 @@ type analysis struct {
 	anaphor                            bool
 	targets                            []string
 	confidence, eventDate, cleanedText string
+	dated                              bool
 }
 
 // paraInfo is what the paragraph around a sentence says of it.
@@ -103,8 +104,17 @@ func (e *Extractor) fillAnaphor(st *docState, a *analysis) {
 func (a *analysis) fillFields(st *docState) {
 	a.targets = a.s.targets(a.accused)
 	a.confidence = a.s.confidence()
-	a.eventDate = st.date(a.text)
 	a.cleanedText = repairUTF8(a.text)
+}
+
+// date is the event date the sentence states, worked out once and only for
+// statements: dates are the costliest field, and a date remembered for
+// "the same day" comes from an earlier statement.
+func (a *analysis) date(st *docState) string {
+	if !a.dated {
+		a.eventDate, a.dated = st.date(a.text), true
+	}
+	return a.eventDate
 }
 
 // statement builds the statement of a sentence the model took as kind k.
@@ -156,7 +166,7 @@ func (a *analysis) statement(st *docState, k news.Kind) news.Statement {
 		Accused:        nonNil(accused),
 		Targets:        nonNil(a.targets),
 		Confidence:     a.confidence,
-		EventDate:      a.eventDate,
+		EventDate:      a.date(st),
 		Sentence:       a.cleanedText,
 		Offset:         a.off,
 	}

@@ -623,3 +623,22 @@ func BenchmarkExtractBatch(b *testing.B) {
 		}
 	}
 }
+
+// TestDates: the month patterns run from the first month word only, and a
+// month inside another word ("Omar", "Smarch") is no month.
+func TestDates(t *testing.T) {
+	pub := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct{ text, want string }{
+		{"The attack began on March 25, 2024 and ended later.", "2024-03-25"},
+		{"On the 3rd of May 2023 the ministry said so.", "2023-05-03"},
+		{"Minister Omar 5 said nothing of dates.", ""},
+		{"In December 2022 hackers struck.", "2022-12"},
+		{"The breach, first seen in 2019, was disclosed.", "2019"},
+		{"The ministry said on Monday it had been hacked.", "2024-04-29"},
+	} {
+		st := &docState{published: pub}
+		if got := st.date(tt.text); got != tt.want {
+			t.Errorf("date(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
