@@ -21,7 +21,7 @@ var Classes = []string{"none", string(news.Allegation), string(news.Indictment),
 
 // rulesVersion changes whenever the features or field rules change in a way
 // that changes what Extract returns for the same model.
-const rulesVersion = "features-1"
+const rulesVersion = "rules-2"
 
 // Extractor finds statements in documents: the rules analyse each sentence
 // and name its features, the model decides. It is safe for concurrent use.
