@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -34,37 +30,12 @@ func TestServeMetrics(t *testing.T) {
 	t.Setenv("SLACK_SIGNING_SECRET", "s3cret")
 	t.Setenv("SLACK_API_URL", fake.APIURL)
 	t.Setenv("NEWSDESK_API_TOKEN", "ingest-token")
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := open(ctx, globals{data: t.TempDir(), config: cfgFile}, io.Discard, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, a, ln) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
-	base := "http://" + ln.Addr().String()
+	r := startServe(t, cfgFile)
+	base := r.base
 
 	commands := []string{"search APT31", "search Sandworm", "help", "search since:notadate", "show 000000000000"}
 	for i, text := range commands {
-		body := url.Values{"command": {"/newsdesk"}, "text": {text}, "channel_id": {"C1"}, "user_id": {"U1"},
-			"response_url": {fake.ResponseURL("r" + string(rune('a'+i)))}}.Encode()
-		req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		slackfake.SignRequest(req, "s3cret", []byte(body), time.Now())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := r.slashCommand(t, "s3cret", text, fake.ResponseURL("r"+string(rune('a'+i))))
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {

@@ -117,58 +117,23 @@ func TestServeWithSlackSocketModeDown(t *testing.T) {
 	t.Setenv("SLACK_SIGNING_SECRET", "s3cret")
 	t.Setenv("SLACK_APP_TOKEN", "xapp-test")
 	t.Setenv("SLACK_API_URL", fake.APIURL)
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := open(ctx, globals{data: t.TempDir()}, io.Discard, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, a, ln) }()
-	base := "http://" + ln.Addr().String()
+	r := startServe(t, "")
 	if err := waitCalls(fake, "apps.connections.open", 1); err != nil {
 		t.Fatal(err)
 	}
-
-	body := url.Values{"command": {"/newsdesk"}, "text": {"help"}, "channel_id": {"C1"}, "user_id": {"U1"},
-		"response_url": {fake.ResponseURL("r1")}}.Encode()
-	req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	slackfake.SignRequest(req, "s3cret", []byte(body), time.Now())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("signed command with Socket Mode down: %v %v", err, resp)
-	}
+	resp := r.slashCommand(t, "s3cret", "help", fake.ResponseURL("r1"))
 	resp.Body.Close()
-	if r, err := http.Get(base + "/healthz"); err != nil || r.StatusCode != http.StatusOK {
-		t.Errorf("/healthz: %v %v", err, r)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("signed command with Socket Mode down: %v", resp.Status)
 	}
-	r, err := http.Get(base + "/readyz")
-	if err != nil {
-		t.Fatal(err)
+	if h, err := http.Get(r.base + "/healthz"); err != nil || h.StatusCode != http.StatusOK {
+		t.Errorf("/healthz: %v %v", err, h)
 	}
-	var ready struct {
-		Ready bool            `json:"ready"`
-		Parts map[string]bool `json:"parts"`
+	if status, ready, parts := r.readyz(t); status != http.StatusOK || !ready || parts["slack_socket"] || len(parts) == 0 {
+		t.Errorf("/readyz: %d ready %v parts %v, want 200, ready, slack_socket false", status, ready, parts)
 	}
-	if err := json.NewDecoder(r.Body).Decode(&ready); err != nil || r.StatusCode != http.StatusOK || !ready.Ready {
-		t.Errorf("/readyz: %d %+v %v", r.StatusCode, ready, err)
-	}
-	if up, ok := ready.Parts["slack_socket"]; !ok || up {
-		t.Errorf("/readyz parts %v: want slack_socket false", ready.Parts)
-	}
-	select {
-	case err := <-done:
-		t.Fatalf("serve stopped while Socket Mode was down: %v", err)
-	default:
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve: %v", err)
+	if !r.running() {
+		t.Fatal("serve stopped while Socket Mode was down")
 	}
 }
 
@@ -203,58 +168,21 @@ func TestServeWithDiscordUnreachable(t *testing.T) {
 	t.Setenv("SLACK_API_URL", fake.APIURL)
 	t.Setenv("DISCORD_BOT_TOKEN", "MTIzNDU2Nzg5MDEyMzQ1Njc4.discord.test")
 	t.Setenv("DISCORD_API_URL", dead)
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := open(ctx, globals{data: t.TempDir()}, io.Discard, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, a, ln) }()
-	base := "http://" + ln.Addr().String()
-
-	body := url.Values{"command": {"/newsdesk"}, "text": {"search APT31"}, "channel_id": {"C1"}, "user_id": {"U1"},
-		"response_url": {fake.ResponseURL("r1")}}.Encode()
-	req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	slackfake.SignRequest(req, "s3cret", []byte(body), time.Now())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("signed command with Discord unreachable: %v %v", err, resp)
-	}
+	r := startServe(t, "")
+	resp := r.slashCommand(t, "s3cret", "search APT31", fake.ResponseURL("r1"))
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(b), "APT31") {
-		t.Errorf("the command was not answered: %.300s", b)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "APT31") {
+		t.Fatalf("signed command with Discord unreachable: %s %.300s", resp.Status, b)
 	}
-	if r, err := http.Get(base + "/healthz"); err != nil || r.StatusCode != http.StatusOK {
-		t.Errorf("/healthz: %v %v", err, r)
+	if h, err := http.Get(r.base + "/healthz"); err != nil || h.StatusCode != http.StatusOK {
+		t.Errorf("/healthz: %v %v", err, h)
 	}
-	r, err := http.Get(base + "/readyz")
-	if err != nil {
-		t.Fatal(err)
+	status, ready, parts := r.readyz(t)
+	if up, ok := parts["discord_gateway"]; status != http.StatusOK || !ready || !ok || up {
+		t.Errorf("/readyz: %d ready %v parts %v, want 200, ready, discord_gateway false", status, ready, parts)
 	}
-	var ready struct {
-		Ready bool            `json:"ready"`
-		Parts map[string]bool `json:"parts"`
-	}
-	if err := json.NewDecoder(r.Body).Decode(&ready); err != nil || r.StatusCode != http.StatusOK || !ready.Ready {
-		t.Errorf("/readyz: %d %+v %v", r.StatusCode, ready, err)
-	}
-	if up, ok := ready.Parts["discord_gateway"]; !ok || up {
-		t.Errorf("/readyz parts %v: want discord_gateway false", ready.Parts)
-	}
-	select {
-	case err := <-done:
-		t.Fatalf("serve stopped while Discord was unreachable: %v", err)
-	default:
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve: %v", err)
+	if !r.running() {
+		t.Fatal("serve stopped while Discord was unreachable")
 	}
 }
