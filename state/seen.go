@@ -34,7 +34,8 @@ func (s *Store) FirstSeen(ctx context.Context, key string, now time.Time, keep t
 		return false, fmt.Errorf("first seen %s: keep %s is not positive", key, keep)
 	}
 	first := false
-	err := s.update(ctx, func(tx *bolt.Tx) error {
+	err := s.batch(ctx, func(tx *bolt.Tx) error {
+		first = false
 		seen, byExp := tx.Bucket(bucketSeen), tx.Bucket(bucketSeenExp)
 		if err := pruneSeen(seen, byExp, now); err != nil {
 			return err

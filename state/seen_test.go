@@ -2,7 +2,11 @@ package state
 
 import (
 	"context"
+	"fmt"
+	"path/filepath"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -77,5 +81,42 @@ func TestFirstSeenPrunesABacklogInSteps(t *testing.T) {
 	}
 	if c, _ := s.SeenCount(ctx); c != 2 {
 		t.Errorf("after two calls %d remembered, want 2", c)
+	}
+}
+
+// TestFirstSeenConcurrent: deliveries recorded at once (one bbolt batch)
+// still see each other: of many concurrent records of one key exactly one
+// is first, and every distinct key is first once.
+func TestFirstSeenConcurrent(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	var firsts, distinct atomic.Int32
+	for i := range 64 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if first, err := st.FirstSeen(context.Background(), "same", now, time.Minute); err != nil {
+				t.Error(err)
+			} else if first {
+				firsts.Add(1)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if first, err := st.FirstSeen(context.Background(), fmt.Sprintf("key-%d", i), now, time.Minute); err != nil {
+				t.Error(err)
+			} else if first {
+				distinct.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if firsts.Load() != 1 || distinct.Load() != 64 {
+		t.Errorf("first: %d of one key (want 1), %d of 64 distinct keys (want 64)", firsts.Load(), distinct.Load())
 	}
 }

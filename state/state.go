@@ -62,6 +62,10 @@ func OpenWith(path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open state %s: create directory: %w", path, err)
 	}
 	db, err := openChecked(path, &bolt.Options{Timeout: o.LockTimeout})
+	if db != nil {
+		// deliveries recorded in one batch wait at most this long for company
+		db.MaxBatchDelay = 2 * time.Millisecond
+	}
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open state %s: %w (waited %s for its lock): stop the other newsdesk or use another data directory", path, ErrLocked, o.LockTimeout)
 	}
@@ -117,6 +121,17 @@ func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 		return err
 	}
 	return s.db.Update(fn)
+}
+
+// batch is update through bbolt's Batch: concurrent callers share one
+// transaction and one sync, so a busy front does not queue on the file. fn
+// may run more than once (bbolt retries a failed batch one by one), so it
+// must set its results afresh each time.
+func (s *Store) batch(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.db.Batch(fn)
 }
 
 func getJSON(b *bolt.Bucket, key string, v any) (bool, error) {
