@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -104,4 +106,22 @@ func (r *running) readyz(tb testing.TB) (status int, ready bool, parts map[strin
 		tb.Fatalf("/readyz: %v", err)
 	}
 	return resp.StatusCode, body.Ready, body.Parts
+}
+
+// slackEnv sets the environment of a serve with Slack over HTTP, its Web
+// API on a loopback fake and the ingestion API on, and writes configYAML
+// to the config file it returns.
+func slackEnv(tb testing.TB, configYAML string) (*slackfake.Server, string) {
+	tb.Helper()
+	fake := slackfake.New(tb)
+	cfgFile := filepath.Join(tb.TempDir(), "newsdesk.yaml")
+	if err := os.WriteFile(cfgFile, []byte(configYAML), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Setenv("NEWSDESK_CONFIG", cfgFile)
+	tb.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
+	tb.Setenv("SLACK_SIGNING_SECRET", "s3cret")
+	tb.Setenv("SLACK_API_URL", fake.APIURL)
+	tb.Setenv("NEWSDESK_API_TOKEN", "ingest-token")
+	return fake, cfgFile
 }

@@ -3,16 +3,12 @@ package main
 import (
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-
-	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
 )
 
 // TestServeMetrics sends a handful of signed slash commands and an
@@ -20,16 +16,7 @@ import (
 // text parser: the request counter and its latency histogram moved, by
 // front, command and outcome, and so did ingestion.
 func TestServeMetrics(t *testing.T) {
-	fake := slackfake.New(t)
-	cfgFile := filepath.Join(t.TempDir(), "newsdesk.yaml")
-	if err := os.WriteFile(cfgFile, []byte("slack:\n  ack_budget: 2500ms\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("NEWSDESK_CONFIG", cfgFile)
-	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
-	t.Setenv("SLACK_SIGNING_SECRET", "s3cret")
-	t.Setenv("SLACK_API_URL", fake.APIURL)
-	t.Setenv("NEWSDESK_API_TOKEN", "ingest-token")
+	fake, cfgFile := slackEnv(t, "slack:\n  ack_budget: 2500ms\n")
 	r := startServe(t, cfgFile)
 	base := r.base
 

@@ -1,14 +1,10 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,34 +27,8 @@ import (
 //
 //	go test -run '^$' -bench ServeSlashCommands -benchtime 3x ./cmd/newsdesk
 func BenchmarkServeSlashCommands(b *testing.B) {
-	fake := slackfake.New(b)
-	cfgFile := filepath.Join(b.TempDir(), "newsdesk.yaml")
-	if err := os.WriteFile(cfgFile, []byte("log_level: error\n"), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	b.Setenv("NEWSDESK_CONFIG", cfgFile)
-	b.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
-	b.Setenv("SLACK_SIGNING_SECRET", "s3cret")
-	b.Setenv("SLACK_API_URL", fake.APIURL)
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := open(ctx, globals{data: b.TempDir(), config: cfgFile}, io.Discard, true)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, a, ln) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			b.Errorf("serve: %v", err)
-		}
-	}()
-	base := "http://" + ln.Addr().String() + "/slack/commands"
+	fake, cfgFile := slackEnv(b, "log_level: error\n")
+	base := startServe(b, cfgFile).base + "/slack/commands"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1000}, Timeout: 10 * time.Second}
 	queries := []string{"search APT31", "search sanctions by:US", "latest 10 kind:sanction", "actor Sandworm", "search \"malicious slander\"", "search Violet Typhoon"}
 

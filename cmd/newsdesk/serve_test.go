@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,40 +18,14 @@ import (
 // environment, with Slack's Web API pointed at a loopback fake, and sends it
 // a signed slash command as Slack would (and as the README's curl does).
 func TestServeSlackCommand(t *testing.T) {
-	fake := slackfake.New(t)
 	// the widest answer budget Slack allows, so a slow first search on a
 	// loaded machine still answers inline
-	cfgFile := filepath.Join(t.TempDir(), "newsdesk.yaml")
-	if err := os.WriteFile(cfgFile, []byte("slack:\n  ack_budget: 2500ms\n"), 0o600); err != nil {
-		t.Fatal(err)
+	fake, cfgFile := slackEnv(t, "slack:\n  ack_budget: 2500ms\n")
+	r := startServe(t, cfgFile)
+	if r.app.cfg.Slack.AckBudget.D() != 2500*time.Millisecond {
+		t.Fatalf("ack budget %v: the test's config file was not read", r.app.cfg.Slack.AckBudget.D())
 	}
-	t.Setenv("NEWSDESK_CONFIG", cfgFile)
-	t.Setenv("SLACK_BOT_TOKEN", "xoxb-test")
-	t.Setenv("SLACK_SIGNING_SECRET", "s3cret")
-	t.Setenv("SLACK_API_URL", fake.APIURL)
-	t.Setenv("NEWSDESK_API_TOKEN", "ingest-token")
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := open(ctx, globals{data: t.TempDir(), config: cfgFile}, io.Discard, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	if a.cfg.Slack.AckBudget.D() != 2500*time.Millisecond {
-		t.Fatalf("ack budget %v: the test's config file was not read", a.cfg.Slack.AckBudget.D())
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, a, ln) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
-	base := "http://" + ln.Addr().String()
+	base := r.base
 
 	body := url.Values{"command": {"/newsdesk"}, "text": {"search APT31"}, "channel_id": {"C1"}, "user_id": {"U1"},
 		"response_url": {fake.ResponseURL("r1")}}.Encode()
@@ -87,7 +58,7 @@ func TestServeSlackCommand(t *testing.T) {
 		t.Errorf("answer lacks APT31 hits: %s", b)
 	}
 
-	t.Setenv("NEWSDESK_LISTEN", ln.Addr().String())
+	t.Setenv("NEWSDESK_LISTEN", strings.TrimPrefix(base, "http://"))
 	if _, errs, code := newsdesk(t, t.TempDir(), "healthcheck"); code != 0 {
 		t.Errorf("healthcheck against a running serve: exit %d %s", code, errs)
 	}
@@ -100,10 +71,11 @@ func TestServeSlackCommand(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/articles", strings.NewReader(`{"title":"FBI names APT31","text":"The FBI said APT31 did it.","date":"2024-04-01"}`))
 	req.Header.Set("Authorization", "Bearer ingest-token")
 	req.Header.Set("Content-Type", "application/json")
-	r, err := http.DefaultClient.Do(req)
-	if err != nil || r.StatusCode != 200 {
-		t.Fatalf("ingest API: %v %v", err, r)
+	ir, err := http.DefaultClient.Do(req)
+	if err != nil || ir.StatusCode != 200 {
+		t.Fatalf("ingest API: %v %v", err, ir)
 	}
+	ir.Body.Close()
 }
 
 // TestServeWithSlackSocketModeDown: Socket Mode unreachable at start-up
