@@ -141,7 +141,7 @@ func (e *Extractor) sentence(st *docState, text string, off int) *analysis {
 	s := analyse(text)
 	a.s = s
 	a.actorTok = map[int]bool{}
-	for _, m := range e.g.Find(text) {
+	for _, m := range s.mentionsOf(e.g) {
 		for k := s.tokenAt(m.Start); k >= 0 && k < len(s.toks) && s.toks[k].start < m.End; k++ {
 			a.actorTok[k] = true
 		}
@@ -155,7 +155,7 @@ func (e *Extractor) sentence(st *docState, text string, off int) *analysis {
 	}
 	a.turn = turn
 	a.cyber = s.cyber()
-	defer st.noteActor(e, text, off < 0)
+	defer st.noteActor(s.mentionsOf(e.g), off < 0)
 	if len(s.cues) == 0 && !turn || a.short {
 		// no cue: the rules see no statement, but the model may; the
 		// fields are what the sentence names
@@ -443,8 +443,8 @@ func (e *Extractor) sentence(st *docState, text string, off int) *analysis {
 	return a
 }
 
-func (st *docState) noteActor(e *Extractor, text string, title bool) {
-	if ms := e.g.Find(text); len(ms) > 0 {
+func (st *docState) noteActor(ms []news.Mention, title bool) {
+	if len(ms) > 0 {
 		st.lastActor, st.actorAt = ms[len(ms)-1].Actor.Name, st.n
 		if title {
 			st.titleActor = st.lastActor

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/newsdesk/newsdesk/actors"
+	"github.com/newsdesk/newsdesk/news"
 )
 
 type entSpan struct {
@@ -34,6 +35,10 @@ type sent struct {
 	// group compromised networks. The minister said it was a pattern of
 	// behaviour by China."
 	prevCyber bool
+
+	// mentions of gazetteer actors, found once per sentence (mentionsOf)
+	mentions      []news.Mention
+	mentionsFound bool
 
 	authority uint8 // designationSanction: 0 unknown, 1 a sanctioning authority is named, 2 none
 }
@@ -729,7 +734,7 @@ var objVerbs = set(`accused accuse accuses accusing blamed blame blames blaming 
 // sentence in the cyber context, where "the Russian government" does not.
 func (s *sent) accused(g *actors.Gazetteer, speakers []bool, withOrgs bool) (out []string, perpFound, named bool) {
 	// actors through the gazetteer
-	for _, m := range g.Find(s.text) {
+	for _, m := range s.mentionsOf(g) {
 		k := s.tokenAt(m.Start)
 		if k >= 0 && speakers[k] {
 			continue
@@ -764,6 +769,14 @@ func (s *sent) accused(g *actors.Gazetteer, speakers []bool, withOrgs bool) (out
 		}
 	}
 	return out, perpFound, named
+}
+
+// mentionsOf returns the sentence's gazetteer mentions, found on first use.
+func (s *sent) mentionsOf(g *actors.Gazetteer) []news.Mention {
+	if !s.mentionsFound {
+		s.mentions, s.mentionsFound = g.Find(s.text), true
+	}
+	return s.mentions
 }
 
 func (s *sent) tokenAt(off int) int {
@@ -1570,7 +1583,7 @@ func (s *sent) hasPerpVerb(g *actors.Gazetteer) bool {
 		}
 		if actorEnd == nil {
 			actorEnd = map[int]bool{}
-			for _, m := range g.Find(s.text) {
+			for _, m := range s.mentionsOf(g) {
 				if i := s.tokenEndingAt(m.End); i >= 0 {
 					actorEnd[i] = true
 				}
