@@ -31,6 +31,9 @@ const FileName = "articles.db"
 var (
 	bucketArticles = []byte("articles") // id -> article JSON
 	bucketBySeq    = []byte("by_seq")   // seq (big-endian) -> id
+	// ids stored but not yet confirmed in the index (see Indexed); an
+	// update that keeps its seq is found here, not by seq
+	bucketUnindexed = []byte("unindexed")
 )
 
 // ErrLocked is matched by the error Open returns when another process holds
@@ -77,7 +80,7 @@ func Open(path string, lock time.Duration) (*Store, error) {
 		return nil, fmt.Errorf("open article store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketArticles, bucketBySeq} {
+		for _, b := range [][]byte{bucketArticles, bucketBySeq, bucketUnindexed} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -104,13 +107,14 @@ func seqKey(seq uint64) []byte {
 }
 
 // Put stores arts (replacing earlier versions of the same ids) in one
-// transaction; when it returns nil they are on disk.
+// transaction; when it returns nil they are on disk. They count as
+// unindexed until Indexed names them.
 func (s *Store) Put(ctx context.Context, arts []news.Article) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		ab, sb := tx.Bucket(bucketArticles), tx.Bucket(bucketBySeq)
+		ab, sb, ub := tx.Bucket(bucketArticles), tx.Bucket(bucketBySeq), tx.Bucket(bucketUnindexed)
 		for _, a := range arts {
 			if a.ID == "" {
 				return fmt.Errorf("an article without an id")
@@ -133,6 +137,9 @@ func (s *Store) Put(ctx context.Context, arts []news.Article) error {
 			if err := sb.Put(seqKey(a.Seq), []byte(a.ID)); err != nil {
 				return err
 			}
+			if err := ub.Put([]byte(a.ID), nil); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -140,6 +147,44 @@ func (s *Store) Put(ctx context.Context, arts []news.Article) error {
 		return fmt.Errorf("store %d articles in %s: %w", len(arts), s.path, err)
 	}
 	return nil
+}
+
+// Indexed records that the index holds the stored version of ids, so that
+// Unindexed no longer lists them. Forgetting to call it costs only a
+// second, identical index write after a restart.
+func (s *Store) Indexed(ctx context.Context, ids []string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		ub := tx.Bucket(bucketUnindexed)
+		for _, id := range ids {
+			if err := ub.Delete([]byte(id)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark %d articles indexed in %s: %w", len(ids), s.path, err)
+	}
+	return nil
+}
+
+// Unindexed lists the ids stored since the index last confirmed them
+// (Indexed), in id order.
+func (s *Store) Unindexed(ctx context.Context) ([]string, error) {
+	var ids []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketUnindexed).ForEach(func(k, _ []byte) error {
+			ids = append(ids, string(k))
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", s.path, err)
+	}
+	return ids, nil
 }
 
 // Article returns the stored article id, or an error matching

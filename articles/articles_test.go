@@ -134,3 +134,47 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// TestUnindexedUntilConfirmed: what Put stores stays listed by Unindexed,
+// across a reopen, until Indexed confirms it; storing it again lists it
+// again.
+func TestUnindexedUntilConfirmed(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), FileName)
+	s, err := Open(path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts := []news.Article{{ID: "a1", Title: "One", Seq: 1}, {ID: "a2", Title: "Two", Seq: 2}}
+	if err := s.Put(ctx, arts); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Indexed(ctx, []string{"a1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ids, err := s.Unindexed(ctx)
+	if err != nil || len(ids) != 1 || ids[0] != "a2" {
+		t.Fatalf("unindexed after reopen = %v, %v; want [a2]", ids, err)
+	}
+	// an update keeps its seq and is unindexed again
+	if err := s.Put(ctx, []news.Article{{ID: "a1", Title: "One, corrected", Seq: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.Unindexed(ctx); len(ids) != 2 {
+		t.Errorf("unindexed after an update = %v, want [a1 a2]", ids)
+	}
+	if err := s.Indexed(ctx, []string{"a1", "a2"}); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.Unindexed(ctx); len(ids) != 0 {
+		t.Errorf("unindexed after confirming all = %v, want none", ids)
+	}
+}

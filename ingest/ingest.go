@@ -24,6 +24,10 @@ type Records interface {
 	Article(ctx context.Context, id string) (news.Article, error)
 	MaxSeq(ctx context.Context) (uint64, error)
 	Each(ctx context.Context, after uint64, fn func(news.Article) error) error
+	// Indexed confirms that the index holds the stored version of ids;
+	// Unindexed lists what was stored and not yet confirmed.
+	Indexed(ctx context.Context, ids []string) error
+	Unindexed(ctx context.Context) ([]string, error)
 }
 
 // Index is the search index, derived from the records.
@@ -118,6 +122,7 @@ func (in *Ingester) migrate(ctx context.Context) (int, error) {
 		if err := in.records.Put(ctx, batch); err != nil {
 			return fmt.Errorf("copy the index into the article store: %w", err)
 		}
+		in.confirm(ctx, batch) // they came from the index
 		n += len(batch)
 		batch = batch[:0]
 		return nil
@@ -135,15 +140,14 @@ func (in *Ingester) migrate(ctx context.Context) (int, error) {
 	return n, flush()
 }
 
-// catchUp indexes the records the index does not hold yet (by seq).
+// catchUp indexes the records the index does not hold yet: those above
+// the index's highest seq, then those stored without the index confirming
+// them (an update that kept its seq, or any index write lost after the
+// records took it).
 func (in *Ingester) catchUp(ctx context.Context) error {
 	have, err := in.index.MaxSeq(ctx)
 	if err != nil {
 		return fmt.Errorf("read the index's sequence: %w", err)
-	}
-	if have >= in.seq {
-		in.behind = false
-		return nil
 	}
 	var batch []news.Article
 	n := 0
@@ -154,27 +158,63 @@ func (in *Ingester) catchUp(ctx context.Context) error {
 		if err := in.index.Put(ctx, batch); err != nil {
 			return fmt.Errorf("index %d stored articles: %w", len(batch), err)
 		}
+		in.confirm(ctx, batch)
 		n += len(batch)
 		batch = batch[:0]
 		return nil
 	}
-	err = in.records.Each(ctx, have, func(a news.Article) error {
+	add := func(a news.Article) error {
 		batch = append(batch, a)
 		if len(batch) == BatchSize {
 			return put()
 		}
 		return nil
-	})
+	}
+	if have < in.seq {
+		err = in.records.Each(ctx, have, add)
+		if err == nil {
+			err = put()
+		}
+	}
 	if err == nil {
-		err = put()
+		var ids []string
+		if ids, err = in.records.Unindexed(ctx); err == nil {
+			for _, id := range ids {
+				var a news.Article
+				if a, err = in.records.Article(ctx, id); err != nil {
+					break
+				}
+				if err = add(a); err != nil {
+					break
+				}
+			}
+			if err == nil {
+				err = put()
+			}
+		}
 	}
 	if err != nil {
 		in.behind = true
 		return fmt.Errorf("catch the index up with the article store: %w", err)
 	}
 	in.behind = false
-	in.log.Info("ingest: indexed stored articles the index did not hold", "articles", n, "after_seq", have)
+	if n > 0 {
+		in.log.Info("ingest: indexed stored articles the index did not hold", "articles", n, "after_seq", have)
+	}
 	return nil
+}
+
+// confirm tells the records that the index holds batch. A failure is only
+// logged: the articles are then indexed again, identically, after a
+// restart.
+func (in *Ingester) confirm(ctx context.Context, batch []news.Article) {
+	ids := make([]string, len(batch))
+	for i, a := range batch {
+		ids[i] = a.ID
+	}
+	if err := in.records.Indexed(ctx, ids); err != nil {
+		in.log.Warn("ingest: could not record that articles are indexed; they will be indexed again at the next start", "articles", len(ids), "err", err)
+	}
 }
 
 // Result says what happened to a batch.
@@ -337,6 +377,7 @@ func (in *Ingester) batch(ctx context.Context, source string, todo []news.Articl
 		in.behind = true
 		return res, fmt.Errorf("index %d stored articles from %s: %w", len(batch), source, err)
 	}
+	in.confirm(ctx, batch)
 	res.Added = append(res.Added, added...)
 	res.Updated = append(res.Updated, updated...)
 	sts := 0

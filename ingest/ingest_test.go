@@ -496,3 +496,98 @@ func TestRecordsAreTheSystemOfRecord(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateLostByTheIndexIsCaughtUp: an update that keeps its seq (no new
+// statement, so digests must not see it again) is stored, then the index
+// write fails; the next ingester must index the stored version, not keep
+// the stale one because the index's highest seq already matches.
+func TestUpdateLostByTheIndexIsCaughtUp(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := extract.New(actors.Default())
+	in, err := ingest.New(ctx, rs, ix, ex, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "The FBI said APT31 hacked a university."
+	if res, err := in.Ingest(ctx, "first", []news.Article{{ID: "bbbbbbbbbbb1", Title: "First headline", Body: body}}); err != nil || len(res.Added) != 1 {
+		t.Fatalf("first ingest: %v %s", err, res)
+	}
+	// the index goes away under the ingester: the records take the
+	// corrected headline, the index write fails
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := in.Ingest(ctx, "correction", []news.Article{{ID: "bbbbbbbbbbb1", Title: "Corrected headline", Body: body}})
+	if err == nil {
+		t.Fatalf("ingest into a closed index succeeded: %s", res)
+	}
+	if a, err := rs.Article(ctx, "bbbbbbbbbbb1"); err != nil || a.Title != "Corrected headline" || a.Seq != 1 {
+		t.Fatalf("records hold %q seq %d (%v); want the correction at seq 1", a.Title, a.Seq, err)
+	}
+	// a new process: the index is reopened and caught up
+	ix2, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix2.Close()
+	if _, err := ingest.New(ctx, rs, ix2, ex, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, err := ix2.Article(ctx, "bbbbbbbbbbb1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Corrected headline" {
+		t.Errorf("the index kept %q after catch-up; want the stored correction", a.Title)
+	}
+	if a.Seq != 1 {
+		t.Errorf("seq = %d after catch-up, want 1 (an update without new statements keeps its seq)", a.Seq)
+	}
+}
+
+// TestReindexConfirmsEveryRecord: the index Reindex builds holds every
+// record, re-extracted where an older extractor made it, so nothing is
+// left for the next start to catch up.
+func TestReindexConfirmsEveryRecord(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	stored := []news.Article{
+		{ID: "ccccccccccc1", Title: "One", Body: "The FBI said APT31 hacked a university.", Seq: 1, Extractor: "old"},
+		{ID: "ccccccccccc2", Title: "Two", Body: "Nothing here.", Seq: 2, Extractor: "old"},
+	}
+	if err := rs.Put(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "index")
+	ex := extract.New(actors.Default())
+	if _, redone, err := ingest.Reindex(ctx, rs, path, ex, nil); err != nil || redone != 2 {
+		t.Fatalf("reindex: %d re-extracted, %v; want 2", redone, err)
+	}
+	if ids, err := rs.Unindexed(ctx); err != nil || len(ids) != 0 {
+		t.Errorf("unindexed after reindex = %v, %v; want none", ids, err)
+	}
+	ix, err := index.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a, err := ix.Article(ctx, "ccccccccccc1")
+	if err != nil || a.Extractor != ex.Version() || len(a.Statements) == 0 {
+		t.Errorf("reindexed article: extractor %q, %d statements, %v; want %q and the FBI statement", a.Extractor, len(a.Statements), err, ex.Version())
+	}
+}

@@ -59,5 +59,12 @@ func Reindex(ctx context.Context, records Records, path string, ex Extractor, lo
 	if ferr := flush(); err == nil {
 		err = ferr
 	}
+	if err == nil {
+		// the new index holds every record as stored now
+		var ids []string
+		if ids, err = records.Unindexed(ctx); err == nil {
+			err = records.Indexed(ctx, ids)
+		}
+	}
 	return info, redone, err
 }
