@@ -217,3 +217,9 @@ func (e *DocumentError) Error() string {
 }
 
 func (e *DocumentError) Unwrap() error { return e.Err }
+
+// Interval is a span of publication time, Start included, End excluded: a
+// bucket of a trend chart.
+type Interval struct {
+	Start, End time.Time
+}
