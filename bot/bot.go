@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/news"
+	"github.com/newsdesk/newsdesk/trend"
 )
 
 // Bot answers commands. Its zero value is not usable; set Index and Actors.
@@ -26,6 +27,11 @@ type Bot struct {
 	Timeout time.Duration // per command; default 5s
 	// Metrics counts search timeouts (nil: not counted).
 	Metrics Metrics
+	// Trends counts statements over time for trend (nil: trend is not
+	// available); *index.Index satisfies it.
+	Trends trend.Counter
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
 }
 
 // Metrics is what the bot reports. *metrics.Metrics satisfies it.
@@ -115,6 +121,8 @@ func (b *Bot) run(ctx context.Context, req Request, cmd Command) (Reply, error) 
 		return b.show(ctx, cmd.ID)
 	case "actor":
 		return b.actor(ctx, cmd.Actor)
+	case "trend":
+		return b.trend(ctx, cmd)
 	case "digest", "subscribe", "unsubscribe":
 		return b.digest(ctx, req, cmd)
 	default:
@@ -266,7 +274,74 @@ func (b *Bot) actor(ctx context.Context, name string) (Reply, error) {
 	if len(a.Sources) > 0 {
 		r.Footer = "Sources: " + strings.Join(a.Sources, "; ")
 	}
+	if len(res.Hits) > 0 && b.Trends != nil {
+		r.Footer = joinLines(r.Footer, "Chart over time: trend actor:"+searchName(a.Name))
+	}
 	return r, nil
+}
+
+func (b *Bot) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
+}
+
+// trend answers with a chart of the matching statements over time.
+func (b *Bot) trend(ctx context.Context, cmd Command) (Reply, error) {
+	if b.Trends == nil {
+		return Reply{}, &Refusal{"Trend charts are not available on this newsdesk."}
+	}
+	s, err := trend.Build(ctx, b.Trends, cmd.Query, b.now())
+	if errors.Is(err, trend.ErrNoStatements) {
+		what := "statements"
+		if cmd.Args != "" {
+			what = "statements match " + cmd.Args
+		}
+		return Reply{}, &Refusal{fmt.Sprintf("No %s, so there is nothing to chart. Try: search %s", what, cmd.Args)}
+	}
+	if errors.Is(err, trend.ErrEmptySpan) {
+		return Reply{}, &Refusal{fmt.Sprintf("Nothing to chart between since: and until: (%s): since: must be before until: and before today.", cmd.Args)}
+	}
+	if err != nil {
+		return Reply{}, fmt.Errorf("trend %q: %w", cmd.Args, err)
+	}
+	title := "Statements per " + s.Period.String()
+	if cmd.Args != "" {
+		title += ": " + cmd.Args
+	}
+	img, err := s.PNG(title)
+	if err != nil {
+		return Reply{}, fmt.Errorf("trend %q: %w", cmd.Args, err)
+	}
+	summary := s.Summary(cmd.Args)
+	r := Reply{Kind: KindChart, Title: title, Text: joinLines(expansions(cmd.Expanded), summary),
+		Chart: &Chart{Name: chartName(cmd.Args), PNG: img, Alt: summary}}
+	return r, nil
+}
+
+// chartName is a file name for a chart of args: letters, digits and
+// hyphens only.
+func chartName(args string) string {
+	var sb strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(args) {
+		if r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			sb.WriteRune(r)
+			dash = false
+		} else if !dash && sb.Len() > 0 {
+			sb.WriteByte('-')
+			dash = true
+		}
+		if sb.Len() >= 60 {
+			break
+		}
+	}
+	name := strings.TrimRight(sb.String(), "-")
+	if name == "" {
+		return "newsdesk-trend.png"
+	}
+	return "newsdesk-trend-" + name + ".png"
 }
 
 func (b *Bot) digest(ctx context.Context, req Request, cmd Command) (Reply, error) {

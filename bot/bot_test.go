@@ -1,8 +1,10 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image/png"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -371,5 +373,56 @@ func TestSnippet(t *testing.T) {
 	got, ms := bot.Snippet("  said APT31 did it", [][2]int{{7, 12}}, 100)
 	if len(ms) != 1 || got[ms[0][0]:ms[0][1]] != "APT31" {
 		t.Errorf("marks not moved: %q %v", got, ms)
+	}
+}
+
+// TestTrend: a trend answers with a PNG chart and a summary whose total is
+// the number of statements the same filters find; with no statement it
+// says so and offers the search.
+func TestTrend(t *testing.T) {
+	env := testenv.Shared(t)
+	for _, tc := range []struct {
+		line  string
+		query news.Query
+	}{
+		{"trend actor:APT31", news.Query{Actors: []string{"APT31"}}},
+		{"trend by:US kind:sanction", news.Query{By: []string{"US"}, Kinds: []news.Kind{news.Sanction}}},
+		{"trend", news.Query{}},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			r := ask(t, env.Bot, tc.line)
+			if r.Kind != bot.KindChart || r.Chart == nil {
+				t.Fatalf("reply %v %q, want a chart", r.Kind, r.Text)
+			}
+			if _, err := png.Decode(bytes.NewReader(r.Chart.PNG)); err != nil {
+				t.Errorf("chart is not a PNG: %v", err)
+			}
+			q := tc.query
+			q.Size = 1
+			res, err := env.Index.Search(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total == 0 {
+				t.Fatal("the filters match nothing in the sample: the case tests nothing")
+			}
+			if want := fmt.Sprintf("%d statement", res.Total); !strings.HasPrefix(r.Chart.Alt, want) || !strings.Contains(r.Text, r.Chart.Alt) {
+				t.Errorf("summary %q (text %q), want it to start with %q", r.Chart.Alt, r.Text, want)
+			}
+			if !strings.HasPrefix(r.Chart.Name, "newsdesk-trend") || !strings.HasSuffix(r.Chart.Name, ".png") || strings.ContainsAny(r.Chart.Name, " :/") {
+				t.Errorf("file name %q", r.Chart.Name)
+			}
+		})
+	}
+	r := ask(t, env.Bot, "trend actor:APT31 until:1995-01-01")
+	if r.Kind != bot.KindError || !strings.Contains(r.Text, "nothing to chart") || !strings.Contains(r.Text, "search actor:APT31 until:1995-01-01") {
+		t.Errorf("no statements: %v %q", r.Kind, r.Text)
+	}
+	r = ask(t, env.Bot, "trend since:2030-01-01")
+	if r.Kind != bot.KindError || !strings.Contains(r.Text, "since: must be before") {
+		t.Errorf("since in the future: %v %q", r.Kind, r.Text)
+	}
+	if r := ask(t, env.Bot, "actor APT31"); !strings.Contains(r.Footer, "trend actor:APT31") {
+		t.Errorf("actor profile does not offer the trend: footer %q", r.Footer)
 	}
 }

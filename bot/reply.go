@@ -17,7 +17,16 @@ const (
 	KindActor                    // an actor profile and its timeline
 	KindDigest                   // a channel digest
 	KindError                    // a user-facing error: Text is one line naming the problem and the right form
+	KindChart                    // a trend chart: Chart holds the image, Text says what it shows
 )
+
+// Chart is an image answer (trend): a PNG with a file name and a text
+// that says what it shows, for fronts and readers that cannot see it.
+type Chart struct {
+	Name string // file name, e.g. newsdesk-trend-actor-apt31.png
+	PNG  []byte `json:"-"`
+	Alt  string
+}
 
 // Reply is a platform-neutral answer. Every string in it may contain text
 // from outside (articles, feeds): renderers must escape all of it for their
@@ -30,6 +39,7 @@ type Reply struct {
 	Sections []Section // grouped items (search hits: one section without heading)
 	Footer   string    // paging hint, "Nothing new since …", source notice
 	Public   bool      // the user asked to share the answer with the channel (--share)
+	Chart    *Chart    `json:",omitempty"` // KindChart: the image
 	// Page and Pages describe paging for results; Next is the command that
 	// shows the next page ("" when there is none).
 	Page, Pages int

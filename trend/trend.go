@@ -53,6 +53,10 @@ var Earliest = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 // ErrNoStatements is returned (wrapped) when nothing matches.
 var ErrNoStatements = errors.New("no statements match")
 
+// ErrEmptySpan is returned (wrapped) when since: is not before until: (or
+// today).
+var ErrEmptySpan = errors.New("empty span of time")
+
 // Bucket is one bar: its interval and label ("2024-03", "2024 Q1", "2024").
 type Bucket struct {
 	news.Interval
@@ -110,7 +114,7 @@ func Build(ctx context.Context, c Counter, q news.Query, now time.Time) (Series,
 		until = q.Until.UTC()
 	}
 	if !from.Before(until) {
-		return Series{}, fmt.Errorf("trend: since: %s is not before until: %s", from.Format(time.DateOnly), until.Format(time.DateOnly))
+		return Series{}, fmt.Errorf("trend: %w: since: %s is not before %s", ErrEmptySpan, from.Format(time.DateOnly), until.Format(time.DateOnly))
 	}
 	// a first pass per year finds where the statements are
 	years := buckets(Year, from, until)

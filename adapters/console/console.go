@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
@@ -30,6 +32,9 @@ type Options struct {
 	Interactive bool // print the greeting and a prompt before each line
 	Color       bool // matched words in bold
 	Width       int  // wrap at this many columns; <= 0 means DefaultWidth
+	// ChartDir is where a chart (trend) is written as a PNG file; empty:
+	// charts are described, not written.
+	ChartDir string
 }
 
 // Run reads commands from in, one a line, and writes rendered replies to
@@ -103,11 +108,42 @@ func RunOptions(ctx context.Context, h Handler, in io.Reader, out io.Writer, o O
 				return nil
 			}
 			fmt.Fprint(out, RenderWidth(r, o.Color, o.Width))
+			if r.Chart != nil {
+				fmt.Fprintln(out, chartLine(o.ChartDir, r.Chart))
+			}
 		}
 		if o.Interactive {
 			fmt.Fprint(out, Prompt)
 		}
 	}
+}
+
+// chartLine writes c into dir and says where, or says how to save it.
+func chartLine(dir string, c *bot.Chart) string {
+	if dir == "" {
+		return "(The chart is an image: newsdesk ask \"trend …\" --png FILE saves it.)"
+	}
+	path, err := SaveChart(filepath.Join(dir, c.Name), c)
+	if err != nil {
+		return "error: " + oneLine(err.Error())
+	}
+	return "Chart written to " + path
+}
+
+// SaveChart writes the chart's PNG to path (replacing an earlier file of
+// that name) and returns the absolute path.
+func SaveChart(path string, c *bot.Chart) (string, error) {
+	if c == nil || len(c.PNG) == 0 {
+		return "", fmt.Errorf("save chart %s: the answer holds no chart", path)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("save chart %s: %w", path, err)
+	}
+	if err := os.WriteFile(abs, c.PNG, 0o644); err != nil {
+		return "", fmt.Errorf("save chart: %w", err)
+	}
+	return abs, nil
 }
 
 // Clean removes control characters (terminal escape sequences among them)
@@ -471,6 +507,15 @@ type JSONReply struct {
 	Pages  int         `json:"pages,omitempty"`
 	Next   string      `json:"next,omitempty"`
 	Footer string      `json:"footer,omitempty"`
+	Chart  *JSONChart  `json:"chart,omitempty"`
+}
+
+// JSONChart names a chart answer's image and says what it shows (the PNG
+// itself is written with ask --png FILE).
+type JSONChart struct {
+	Name    string `json:"name"`
+	Summary string `json:"summary"`
+	File    string `json:"file,omitempty"` // where --png wrote it
 }
 
 // JSON converts a reply to its stable JSON form.
@@ -482,6 +527,9 @@ func JSON(r bot.Reply) JSONReply {
 	}
 	for _, f := range r.Fields {
 		out.Fields = append(out.Fields, JSONField{Label: f.Label, Value: f.Value})
+	}
+	if r.Chart != nil {
+		out.Chart = &JSONChart{Name: r.Chart.Name, Summary: r.Chart.Alt}
 	}
 	for _, sec := range r.Sections {
 		for _, it := range sec.Items {
@@ -511,9 +559,12 @@ func nz(s []string) []string {
 }
 
 // WriteJSON writes the reply's JSON form, indented, to w.
-func WriteJSON(w io.Writer, r bot.Reply) error {
+func WriteJSON(w io.Writer, r bot.Reply) error { return WriteJSONReply(w, JSON(r)) }
+
+// WriteJSONReply writes j, indented, to w.
+func WriteJSONReply(w io.Writer, j JSONReply) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(JSON(r))
+	return enc.Encode(j)
 }

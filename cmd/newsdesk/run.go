@@ -91,6 +91,7 @@ type opts struct {
 	asJSON, misses, explain, preview bool
 	eval, channel, listen            string
 	baseURL, clientID                string
+	png, charts                      string
 }
 
 // command is one subcommand: its usage line, what it does, its own flags
@@ -106,22 +107,29 @@ func commands() map[string]command {
 		fs.StringVar(&o.listen, "listen", "", "HTTP listen address, e.g. :8080 or 127.0.0.1:9000 (default listen: or $NEWSDESK_LISTEN, else :8080)")
 	}
 	return map[string]command{
-		"console": {usage: "newsdesk console", summary: "The console on the data directory (the sample corpus fills an empty index unless sample: false or NEWSDESK_SAMPLE=false).",
-			run: func(ctx context.Context, g globals, _ opts, pos []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		"console": {usage: "newsdesk console [--charts DIR]", summary: "The console on the data directory (the sample corpus fills an empty index unless sample: false or NEWSDESK_SAMPLE=false). Trend charts are written as PNG files into --charts (default: the current directory).",
+			flags: func(fs *flag.FlagSet, o *opts) {
+				fs.StringVar(&o.charts, "charts", ".", "directory that trend charts are written to as PNG files")
+			},
+			run: func(ctx context.Context, g globals, o opts, pos []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				if len(pos) != 0 {
 					return usageError(stderr, "console takes no arguments; to answer one command use: newsdesk ask \"search APT31\"")
 				}
-				return cmdConsole(ctx, g, stdin, stdout, stderr)
+				if o.charts == "" {
+					o.charts = "."
+				}
+				return cmdConsole(ctx, g, o.charts, stdin, stdout, stderr)
 			}},
-		"ask": {usage: `newsdesk ask "<command>" [--json]`, summary: `Answer one command, e.g. newsdesk ask "search APT31". Exit 1 when the command is refused (the message on stderr).`,
+		"ask": {usage: `newsdesk ask "<command>" [--json] [--png FILE]`, summary: `Answer one command, e.g. newsdesk ask "search APT31". Exit 1 when the command is refused (the message on stderr). A trend's chart is written to --png FILE.`,
 			flags: func(fs *flag.FlagSet, o *opts) {
 				fs.BoolVar(&o.asJSON, "json", false, "print the answer as one JSON object")
+				fs.StringVar(&o.png, "png", "", "write a trend's chart to this PNG file")
 			},
 			run: func(ctx context.Context, g globals, o opts, pos []string, _ io.Reader, stdout, stderr io.Writer) int {
 				if len(pos) != 1 {
 					return usageError(stderr, `usage: newsdesk ask "<command>" [--json], e.g. newsdesk ask "search APT31"`)
 				}
-				return cmdAsk(ctx, g, pos[0], o.asJSON, stdout, stderr)
+				return cmdAsk(ctx, g, pos[0], o.asJSON, o.png, stdout, stderr)
 			}},
 		"ingest": {usage: "newsdesk ingest PATH...", summary: "Ingest .txt/.md articles, .jsonl/.ndjson records, .xml/.rss/.atom feeds, or directories of them.",
 			run: func(ctx context.Context, g globals, _ opts, pos []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -378,7 +386,7 @@ func open(ctx context.Context, g globals, stderr io.Writer, quiet bool) (*app, e
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: log, rs: rs, ix: ix, in: in, gaz: gaz, data: cfg.Data}
-	a.bot = &bot.Bot{Index: ix, Actors: gaz, Log: log, Timeout: cfg.Search.Timeout.D(), Admins: map[string]bool{}}
+	a.bot = &bot.Bot{Index: ix, Actors: gaz, Log: log, Timeout: cfg.Search.Timeout.D(), Admins: map[string]bool{}, Trends: ix}
 	for _, u := range cfg.Admins {
 		a.bot.Admins[u] = true
 	}
@@ -414,7 +422,7 @@ func (a *app) Close() error {
 	return err
 }
 
-func cmdConsole(ctx context.Context, g globals, stdin io.Reader, stdout, stderr io.Writer) int {
+func cmdConsole(ctx context.Context, g globals, charts string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a, err := open(ctx, g, stderr, false)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
@@ -423,7 +431,8 @@ func cmdConsole(ctx context.Context, g globals, stdin io.Reader, stdout, stderr 
 	defer a.Close()
 	a.bot.Digests = a.consoleDigests(stdout)
 	interactive := isTerminal(stdin)
-	if err := console.Run(ctx, a.bot, stdin, stdout, interactive, interactive && isTerminal(stdout)); err != nil {
+	o := console.Options{Interactive: interactive, Color: interactive && isTerminal(stdout), Width: console.Width(stdout), ChartDir: charts}
+	if err := console.RunOptions(ctx, a.bot, stdin, stdout, o); err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
 		return exitError
 	}
@@ -449,7 +458,7 @@ func isTerminal(v any) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func cmdAsk(ctx context.Context, g globals, line string, asJSON bool, stdout, stderr io.Writer) int {
+func cmdAsk(ctx context.Context, g globals, line string, asJSON bool, pngPath string, stdout, stderr io.Writer) int {
 	a, err := open(ctx, g, stderr, true)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
@@ -462,13 +471,34 @@ func cmdAsk(ctx context.Context, g globals, line string, asJSON bool, stdout, st
 	}
 	a.bot.Digests = a.consoleDigests(digestOut)
 	r := a.bot.Handle(ctx, bot.Request{Platform: "console", Channel: "local", User: "local", Text: line})
+	saved := ""
+	if pngPath != "" && r.Kind != bot.KindError {
+		if r.Chart == nil {
+			fmt.Fprintln(stderr, "newsdesk: --png: the answer holds no chart (only trend draws one)")
+			return exitError
+		}
+		if saved, err = console.SaveChart(pngPath, r.Chart); err != nil {
+			fmt.Fprintln(stderr, "newsdesk:", err)
+			return exitError
+		}
+	}
 	if asJSON {
-		if err := console.WriteJSON(stdout, r); err != nil {
+		j := console.JSON(r)
+		if j.Chart != nil {
+			j.Chart.File = saved
+		}
+		if err := console.WriteJSONReply(stdout, j); err != nil {
 			fmt.Fprintln(stderr, "newsdesk:", err)
 			return exitError
 		}
 	} else if r.Kind != bot.KindError {
 		fmt.Fprint(stdout, console.Render(r, false))
+		switch {
+		case saved != "":
+			fmt.Fprintln(stdout, "Chart written to "+saved)
+		case r.Chart != nil:
+			fmt.Fprintln(stdout, "(The chart is an image: add --png FILE to save it.)")
+		}
 	}
 	if r.Kind == bot.KindError {
 		fmt.Fprintln(stderr, "newsdesk: "+console.Clean(r.Text))

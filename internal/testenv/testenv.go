@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/articles"
@@ -89,8 +90,12 @@ func load(ix *index.Index, rs *articles.Store) (*Env, error) {
 	if len(res.Errors) > 0 {
 		return nil, fmt.Errorf("sample corpus refused items: %v", res.Errors)
 	}
-	return &Env{Bot: &bot.Bot{Index: ix, Actors: gaz}, Records: rs, Index: ix, Ingester: in, Actors: gaz}, nil
+	return &Env{Bot: &bot.Bot{Index: ix, Actors: gaz, Trends: ix, Now: func() time.Time { return Now }}, Records: rs, Index: ix, Ingester: in, Actors: gaz}, nil
 }
+
+// Now is the clock of the shared environment's bot: the sample corpus
+// ends before it.
+var Now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
 var (
 	sharedOnce sync.Once
