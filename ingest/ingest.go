@@ -545,69 +545,123 @@ func (in *Ingester) FS(ctx context.Context, fsys fs.FS) (Result, error) {
 // articleExts are the file kinds a directory walk picks up.
 var articleExts = map[string]bool{".txt": true, ".md": true, ".markdown": true, ".jsonl": true, ".ndjson": true, ".xml": true, ".rss": true, ".atom": true}
 
+// Progress is how far a Paths call has got: files and bytes of files read
+// and ingested, of the totals found by the walk, and articles acknowledged
+// so far (added, updated or unchanged).
+type Progress struct {
+	Files, FilesTotal int
+	Bytes, BytesTotal int64
+	Articles          int
+}
+
 // Paths ingests files and directories (walked for articleExts files).
 // Every file is tried; problems are collected in the result. The error is
 // non-nil only when the store fails.
 func (in *Ingester) Paths(ctx context.Context, paths ...string) (Result, error) {
+	return in.PathsProgress(ctx, nil, paths...)
+}
+
+// PathsProgress is Paths reporting its progress after every batch (report
+// may be nil). Small files are ingested together, many to a batch; a large
+// file's batches each count their share of its bytes.
+func (in *Ingester) PathsProgress(ctx context.Context, report func(Progress), paths ...string) (Result, error) {
 	var res Result
-	for _, p := range paths {
-		var files []string
-		err := filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+	type file struct {
+		path string
+		size int64
+	}
+	var files []file
+	var p Progress
+	for _, root := range paths {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			if d.IsDir() {
-				if path != p && strings.HasPrefix(d.Name(), ".") {
+				if path != root && strings.HasPrefix(d.Name(), ".") {
 					return filepath.SkipDir
 				}
 				return nil
 			}
-			if path == p || articleExts[strings.ToLower(filepath.Ext(path))] {
-				files = append(files, path)
+			if path == root || articleExts[strings.ToLower(filepath.Ext(path))] {
+				var size int64
+				if fi, err := d.Info(); err == nil {
+					size = fi.Size()
+				}
+				files = append(files, file{path, size})
+				p.BytesTotal += size
 			}
 			return nil
 		})
 		if err != nil {
-			res.Errors = append(res.Errors, &ItemError{Source: p, Err: err})
-			continue
+			res.Errors = append(res.Errors, &ItemError{Source: root, Err: err})
 		}
-		// small files are ingested together: one batch holds many
-		var pending []news.Article
-		var from []string
-		size := 0
-		flush := func() error {
-			if len(pending) == 0 {
-				return nil
-			}
-			src := from[0]
-			if len(from) > 1 {
-				src = fmt.Sprintf("%s and %d more files", from[0], len(from)-1)
-			}
-			r, err := in.Ingest(ctx, src, pending)
+	}
+	p.FilesTotal = len(files)
+	if report == nil {
+		report = func(Progress) {}
+	}
+	report(p)
+	// small files are ingested together: one batch holds many
+	var pending []news.Article
+	var from []file
+	size := 0
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		src := from[0].path
+		if len(from) > 1 {
+			src = fmt.Sprintf("%s and %d more files", from[0].path, len(from)-1)
+		}
+		var bytes int64
+		for _, f := range from {
+			bytes += f.size
+		}
+		base := p.Bytes
+		for done := 0; done < len(pending); {
+			n := min(BatchSize, len(pending)-done)
+			r, err := in.Ingest(ctx, src, pending[done:done+n])
 			res.Merge(r)
-			pending, from, size = nil, nil, 0
-			return err
+			if err != nil {
+				return err
+			}
+			done += n
+			p.Articles += len(r.Added) + len(r.Updated) + len(r.Unchanged)
+			p.Bytes = base + bytes*int64(done)/int64(len(pending))
+			if done == len(pending) {
+				p.Files += len(from)
+			}
+			report(p)
 		}
-		for _, f := range files {
-			arts, errs := ParseFile(f)
-			res.Errors = append(res.Errors, errs...)
-			if len(arts) == 0 {
-				continue
-			}
-			pending = append(pending, arts...)
-			from = append(from, f)
-			for _, a := range arts {
-				size += len(a.Title) + len(a.Body)
-			}
-			if len(pending) >= BatchSize || size >= BatchBytes {
-				if err := flush(); err != nil {
-					return res, err
-				}
-			}
-		}
-		if err := flush(); err != nil {
+		pending, from, size = nil, nil, 0
+		return nil
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
 			return res, err
 		}
+		arts, errs := ParseFile(f.path)
+		res.Errors = append(res.Errors, errs...)
+		if len(arts) == 0 {
+			p.Files++
+			p.Bytes += f.size
+			report(p)
+			continue
+		}
+		pending = append(pending, arts...)
+		from = append(from, f)
+		for _, a := range arts {
+			size += len(a.Title) + len(a.Body)
+		}
+		if len(pending) >= BatchSize || size >= BatchBytes {
+			if err := flush(); err != nil {
+				return res, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return res, err
 	}
 	return res, nil
 }

@@ -591,3 +591,34 @@ func TestReindexConfirmsEveryRecord(t *testing.T) {
 		t.Errorf("reindexed article: extractor %q, %d statements, %v; want %q and the FBI statement", a.Extractor, len(a.Statements), err, ex.Version())
 	}
 }
+
+// TestPathsProgress: progress only moves forward and ends with every file
+// and byte the walk found and every article acknowledged.
+func TestPathsProgress(t *testing.T) {
+	ctx := context.Background()
+	in, _, _ := newIngesterRecords(t, t.TempDir())
+	var seen []ingest.Progress
+	res, err := in.PathsProgress(ctx, func(p ingest.Progress) { seen = append(seen, p) }, "testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) < 3 {
+		t.Fatalf("%d reports, want one at the start and one per batch or empty file", len(seen))
+	}
+	first, last := seen[0], seen[len(seen)-1]
+	if first.Files != 0 || first.Bytes != 0 || first.FilesTotal == 0 || first.BytesTotal == 0 {
+		t.Errorf("first report %+v, want totals and nothing done", first)
+	}
+	for i := 1; i < len(seen); i++ {
+		a, b := seen[i-1], seen[i]
+		if b.Files < a.Files || b.Bytes < a.Bytes || b.Articles < a.Articles || b.FilesTotal != a.FilesTotal || b.BytesTotal != a.BytesTotal {
+			t.Errorf("report %d went backwards or changed its totals: %+v after %+v", i, b, a)
+		}
+	}
+	if last.Files != last.FilesTotal || last.Bytes != last.BytesTotal {
+		t.Errorf("last report %+v, want every file and byte done", last)
+	}
+	if want := len(res.Added) + len(res.Updated) + len(res.Unchanged); last.Articles != want || want == 0 {
+		t.Errorf("last report counts %d articles, the result %d", last.Articles, want)
+	}
+}

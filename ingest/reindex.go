@@ -18,6 +18,12 @@ import (
 // articles were re-extracted. The records must be held by the caller and
 // no newsdesk may be running on the index.
 func Reindex(ctx context.Context, records Records, path string, ex Extractor, log *slog.Logger) (index.RebuildInfo, int, error) {
+	return ReindexProgress(ctx, records, path, ex, log, nil)
+}
+
+// ReindexProgress is Reindex calling report (when not nil) with the number
+// of articles read from the records so far.
+func ReindexProgress(ctx context.Context, records Records, path string, ex Extractor, log *slog.Logger, report func(done int)) (index.RebuildInfo, int, error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -54,7 +60,16 @@ func Reindex(ctx context.Context, records Records, path string, ex Extractor, lo
 			return b, nil
 		}
 	}
-	src := func(ctx context.Context, fn func(news.Article) error) error { return records.Each(ctx, 0, fn) }
+	src := func(ctx context.Context, fn func(news.Article) error) error {
+		done := 0
+		return records.Each(ctx, 0, func(a news.Article) error {
+			err := fn(a)
+			if done++; report != nil {
+				report(done)
+			}
+			return err
+		})
+	}
 	info, err := index.RebuildFrom(ctx, path, src, transform)
 	if ferr := flush(); err == nil {
 		err = ferr

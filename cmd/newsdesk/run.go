@@ -21,6 +21,7 @@ import (
 	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
+	"github.com/newsdesk/newsdesk/internal/progress"
 	"github.com/newsdesk/newsdesk/internal/sample"
 )
 
@@ -514,7 +515,14 @@ func cmdIngest(ctx context.Context, g globals, paths []string, stdout, stderr io
 		return exitError
 	}
 	defer a.Close()
-	res, err := a.in.Paths(ctx, paths...)
+	var bar *progress.Bar
+	res, err := a.in.PathsProgress(ctx, func(p ingest.Progress) {
+		if bar == nil {
+			bar = progress.New(stderr, isTerminal(stderr), p.BytesTotal, "ingest", true)
+		}
+		bar.Set(p.Bytes, progress.Files(p.Files, p.FilesTotal, p.Articles))
+	}, paths...)
+	bar.Done()
 	for _, e := range res.Errors {
 		fmt.Fprintln(stderr, "newsdesk: refused", e)
 	}

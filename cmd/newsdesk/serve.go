@@ -29,6 +29,7 @@ import (
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/internal/admit"
 	"github.com/newsdesk/newsdesk/internal/metrics"
+	"github.com/newsdesk/newsdesk/internal/progress"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
 )
@@ -364,7 +365,10 @@ func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
 			info.Articles, info.Statements, info.OldVersion, info.NewVersion, info.OldPath)
 		return exitOK
 	}
-	info, redone, err := ingest.Reindex(ctx, rs, ixPath, ex, log)
+	n, _ := rs.Len(ctx)
+	bar := progress.New(stderr, isTerminal(stderr), int64(n), "reindex", false)
+	info, redone, err := ingest.ReindexProgress(ctx, rs, ixPath, ex, log, func(done int) { bar.Set(int64(done), "") })
+	bar.Done()
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
 		return exitError
