@@ -131,7 +131,9 @@ func (b *Bot) run(ctx context.Context, req Request, cmd Command) (Reply, error) 
 }
 
 func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
-	res, err := b.Index.Search(ctx, cmd.Query)
+	q := cmd.Query
+	q.Size *= overFetch
+	res, err := b.Index.Search(ctx, q)
 	if err != nil {
 		return Reply{}, fmt.Errorf("search %q: %w", cmd.Args, err)
 	}
@@ -151,7 +153,7 @@ func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
 		r.Text = fmt.Sprintf("Page %d is past the end: there are %d page%s.", cmd.Page, pages, plural(uint64(pages)))
 		return r, nil
 	}
-	r.Sections = []Section{{Items: items(res.Hits)}}
+	r.Sections = []Section{{Items: claimItems(res.Hits, cmd.Query.Size)}}
 	if cmd.Page < pages {
 		r.Next = fmt.Sprintf("search %s page:%d", cmd.Args, cmd.Page+1)
 	}
@@ -189,11 +191,14 @@ func (b *Bot) articleFallback(ctx context.Context, cmd Command, r Reply) (Reply,
 }
 
 func (b *Bot) latest(ctx context.Context, cmd Command) (Reply, error) {
-	res, err := b.Index.Search(ctx, cmd.Query)
+	q := cmd.Query
+	q.Size *= overFetch
+	res, err := b.Index.Search(ctx, q)
 	if err != nil {
 		return Reply{}, fmt.Errorf("latest: %w", err)
 	}
-	r := Reply{Kind: KindResults, Title: fmt.Sprintf("Latest %d statement%s", len(res.Hits), plural(uint64(len(res.Hits)))), Text: expansions(cmd.Expanded)}
+	its := claimItems(res.Hits, cmd.Query.Size)
+	r := Reply{Kind: KindResults, Title: fmt.Sprintf("Latest %d statement%s", len(its), plural(uint64(len(its)))), Text: expansions(cmd.Expanded)}
 	if cmd.Args != "" {
 		r.Title += " for " + cmd.Args
 	}
@@ -204,7 +209,7 @@ func (b *Bot) latest(ctx context.Context, cmd Command) (Reply, error) {
 		}
 		return r, nil
 	}
-	r.Sections = []Section{{Items: items(res.Hits)}}
+	r.Sections = []Section{{Items: its}}
 	return r, nil
 }
 

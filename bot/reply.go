@@ -131,6 +131,18 @@ type Item struct {
 	Text           string   // the sentence (or snippet)
 	Marks          [][2]int // byte ranges of Text to emphasise
 	Answers        []Item   // responses that answer this item (digests)
+	// Sources are every article that carried this claim, earliest first
+	// (the item's own article among them), when more than one did.
+	Sources []Report `json:",omitempty"`
+}
+
+// Report is one article that carried a claim.
+type Report struct {
+	ArticleID  string
+	Title      string
+	SourceName string
+	URL        string
+	Date       time.Time
 }
 
 // Request is one command from a channel.

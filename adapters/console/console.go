@@ -277,6 +277,9 @@ func writeItem(w *writer, indent, num string, it bot.Item) {
 	if it.Text != "" {
 		w.words(w.marked(it.Text, it.Marks, true), hang, hang+" ")
 	}
+	if rb := it.ReportedBy(); rb != "" {
+		w.para(oneLine(rb), hang, hang+"  ")
+	}
 	for _, ans := range it.Answers {
 		ah := hang + "  "
 		other := !bot.SameArticle(it, ans)
@@ -487,6 +490,17 @@ type JSONHit struct {
 	Sentence       string    `json:"sentence"`
 	Section        string    `json:"section,omitempty"`
 	Answers        []JSONHit `json:"answers,omitempty"`
+	// Sources are every article that carried the claim, earliest first,
+	// when more than one did.
+	Sources []JSONSource `json:"sources,omitempty"`
+}
+
+// JSONSource is one article that carried a claim.
+type JSONSource struct {
+	SourceName string    `json:"source_name"`
+	SourceURL  string    `json:"source_url"`
+	Published  time.Time `json:"published"`
+	ArticleID  string    `json:"article_id"`
 }
 
 // JSONField is a labelled value of a reply (show, actor).
@@ -547,6 +561,9 @@ func jsonHit(it bot.Item) JSONHit {
 		Confidence: it.Confidence, EventDate: it.EventDate, Sentence: it.Text}
 	for _, a := range it.Answers {
 		h.Answers = append(h.Answers, jsonHit(a))
+	}
+	for _, r := range it.Sources {
+		h.Sources = append(h.Sources, JSONSource{SourceName: r.SourceName, SourceURL: r.URL, Published: r.Date, ArticleID: r.ArticleID})
 	}
 	return h
 }

@@ -59,6 +59,13 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 		r.Footer = footer("Nothing new since "+formatSince(o.Since, loc)+".", o.Notes)
 		return r
 	}
+	// a claim carried by several outlets is one statement with its sources
+	claims := bot.MergeClaims(hits)
+	hits = make([]news.Hit, len(claims))
+	sources := make([][]bot.Report, len(claims))
+	for i, c := range claims {
+		hits[i], sources[i] = c.Hit, c.Sources
+	}
 
 	type section struct {
 		heading  string
@@ -177,10 +184,14 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 					at[i] = map[int]int{}
 				}
 				at[i][u.primary] = len(taken[i])
-				taken[i] = append(taken[i], item(&hits[u.primary]))
+				it := item(&hits[u.primary])
+				it.Sources = sources[u.primary]
+				taken[i] = append(taken[i], it)
 			} else {
 				it := &taken[i][at[i][u.primary]]
-				it.Answers = append(it.Answers, item(&hits[u.answer]))
+				ans := item(&hits[u.answer])
+				ans.Sources = sources[u.answer]
+				it.Answers = append(it.Answers, ans)
 			}
 			shown++
 			shownIn[i]++

@@ -1,0 +1,106 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/newsdesk/newsdesk/claims"
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// overFetch is how many hits a page asks for per item it shows, so that a
+// claim carried by several outlets still fills the page once merged.
+const overFetch = 3
+
+// Claim is one claim among hits: the hit that stands for it (its earliest
+// report) and, when several articles carried it, every report, earliest
+// first.
+type Claim struct {
+	Hit     news.Hit
+	Sources []Report
+}
+
+// MergeClaims merges hits that report one claim (claims.Same, from
+// different articles) into one Claim each, in the order of each claim's
+// best-ranked hit. The earliest report stands for the claim.
+func MergeClaims(hits []news.Hit) []Claim {
+	var groups [][]news.Hit
+	for _, h := range hits {
+		at := -1
+		if h.Statement != nil {
+			for i, g := range groups {
+				first := g[0]
+				if first.Statement == nil || slices.ContainsFunc(g, func(o news.Hit) bool { return o.ArticleID == h.ArticleID }) {
+					continue
+				}
+				if claims.Same(*first.Statement, *h.Statement) {
+					at = i
+					break
+				}
+			}
+		}
+		if at >= 0 {
+			groups[at] = append(groups[at], h)
+			continue
+		}
+		groups = append(groups, []news.Hit{h})
+	}
+	out := make([]Claim, 0, len(groups))
+	for _, g := range groups {
+		if len(g) == 1 {
+			out = append(out, Claim{Hit: g[0]})
+			continue
+		}
+		slices.SortStableFunc(g, func(a, b news.Hit) int { return a.Published.Compare(b.Published) })
+		c := Claim{Hit: g[0]}
+		for _, h := range g {
+			c.Sources = append(c.Sources, Report{ArticleID: h.ArticleID, Title: h.Title, SourceName: h.Source.Name, URL: h.Source.URL, Date: h.Published})
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// claimItems is one item per claim of hits, at most limit (<= 0: all).
+func claimItems(hits []news.Hit, limit int) []Item {
+	cs := MergeClaims(hits)
+	if limit > 0 && len(cs) > limit {
+		cs = cs[:limit]
+	}
+	out := make([]Item, 0, len(cs))
+	for _, c := range cs {
+		it := item(c.Hit)
+		it.Sources = c.Sources
+		out = append(out, it)
+	}
+	return out
+}
+
+// ReportedBy is the line a front shows under a claim carried by several
+// articles: "Also reported by BBC News (26 Mar 2024), Reuters (26 Mar
+// 2024)"; "" for a claim with one source. Each name is text from outside:
+// fronts escape it.
+func (it Item) ReportedBy() string {
+	if len(it.Sources) < 2 {
+		return ""
+	}
+	var parts []string
+	for _, r := range it.Sources {
+		if r.ArticleID == it.ArticleID && r.URL == it.URL {
+			continue
+		}
+		name := r.SourceName
+		if name == "" {
+			name = r.Title
+		}
+		if !r.Date.IsZero() {
+			name += " (" + r.Date.Format("2 Jan 2006") + ")"
+		}
+		parts = append(parts, name)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Also reported by %s", strings.Join(parts, ", "))
+}

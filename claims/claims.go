@@ -1,0 +1,180 @@
+// Package claims owns the judgement that two statements from different
+// articles report one claim: the same kind, from the same government (or
+// the same named speaker), about overlapping accused, in the same quoted
+// words or near-identical wording. Search, show and digests use it to list
+// such a claim once with every outlet that carried it.
+//
+// claims imports only news. The judgement is a few named thresholds over
+// word sets, not a model: wording that agencies rewrite is not matched,
+// and two different claims in one sentence shape may be (the thresholds
+// keep that rare on press copy).
+package claims
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// Thresholds.
+const (
+	// MinQuoteWords is the shortest quotation that identifies a claim.
+	MinQuoteWords = 4
+	// QuoteContainment is the share of the shorter quotation's words the
+	// longer one must hold (outlets cut quotations at different places).
+	QuoteContainment = 0.8
+	// WordsJaccard is the overlap of content words two unquoted sentences
+	// need, and MinWords the content words each must have: short
+	// sentences that differ in one word are different claims.
+	WordsJaccard = 0.75
+	MinWords     = 5
+)
+
+// Print is what a statement's wording contributes to the judgement.
+type Print struct {
+	quote   map[string]bool // words inside quotation marks
+	words   map[string]bool // content words of the whole sentence
+	numbers map[string]bool // numbers, which must agree: "operation 5" is not "operation 6"
+}
+
+// Of fingerprints a statement's sentence.
+func Of(st news.Statement) Print {
+	p := Print{quote: map[string]bool{}, words: map[string]bool{}, numbers: map[string]bool{}}
+	inQuote := false
+	var word strings.Builder
+	flush := func() {
+		w := strings.ToLower(word.String())
+		word.Reset()
+		if w == "" || frame[w] {
+			return
+		}
+		if inQuote {
+			p.quote[w] = true
+		}
+		if !stop[w] {
+			p.words[w] = true
+		}
+		if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+			p.numbers[w] = true
+		}
+	}
+	for _, r := range st.Sentence {
+		switch {
+		case r == '"' || r == '“' || r == '”' || r == '«' || r == '»':
+			flush()
+			inQuote = !inQuote
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-':
+			word.WriteRune(r)
+		case r == '\'' || r == '’':
+			// a possessive or contraction stays in the word
+			word.WriteRune('\'')
+		default:
+			flush()
+		}
+	}
+	flush()
+	if len(p.quote) < MinQuoteWords {
+		p.quote = nil
+	}
+	return p
+}
+
+// Similar reports whether two prints carry the same words: the same
+// quotation when both quote one, else near-identical content words.
+func (p Print) Similar(q Print) bool {
+	if !maps.Equal(p.numbers, q.numbers) {
+		return false
+	}
+	if p.quote != nil && q.quote != nil {
+		return containment(p.quote, q.quote) >= QuoteContainment
+	}
+	if len(p.words) < MinWords || len(q.words) < MinWords {
+		return false
+	}
+	return jaccard(p.words, q.words) >= WordsJaccard
+}
+
+// Same reports whether a and b report one claim.
+func Same(a, b news.Statement) bool {
+	return Compatible(a, b) && Of(a).Similar(Of(b))
+}
+
+// Compatible reports whether a and b could be one claim whatever their
+// wording: the same kind, the same government or speaker, and accused
+// that overlap (or are missing on one side).
+func Compatible(a, b news.Statement) bool {
+	if a.Kind != b.Kind {
+		return false
+	}
+	switch {
+	case len(a.SpeakerCountry) > 0 && len(b.SpeakerCountry) > 0:
+		if !overlap(a.SpeakerCountry, b.SpeakerCountry) {
+			return false
+		}
+	case !strings.EqualFold(strings.TrimSpace(a.Speaker), strings.TrimSpace(b.Speaker)):
+		return false
+	}
+	if len(a.Accused) > 0 && len(b.Accused) > 0 && !overlap(a.Accused, b.Accused) {
+		return false
+	}
+	return true
+}
+
+func overlap(a, b []string) bool {
+	return slices.ContainsFunc(a, func(x string) bool {
+		return slices.ContainsFunc(b, func(y string) bool { return strings.EqualFold(x, y) })
+	})
+}
+
+func containment(a, b map[string]bool) float64 {
+	small, big := a, b
+	if len(big) < len(small) {
+		small, big = big, small
+	}
+	if len(small) == 0 {
+		return 0
+	}
+	n := 0
+	for w := range small {
+		if big[w] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(small))
+}
+
+func jaccard(a, b map[string]bool) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := 0
+	for w := range a {
+		if b[w] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(a)+len(b)-n)
+}
+
+func set(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+var (
+	// frame is the reporting around a claim, which outlets word
+	// differently: left out of both prints.
+	frame = set(`said says say saying told tells reporters statement statements according added adding
+		spokesman spokeswoman spokesperson spokespeople official officials senior monday tuesday wednesday
+		thursday friday saturday sunday today yesterday earlier later on in at a an the`)
+	// stop words carry no claim: left out of the content words.
+	stop = set(`and or but of to for with by from that this these those it its it's was were is are be been
+		has have had will would could should may might not no as than then there their them they we our us
+		he she his her who which what when where also about after before over into against`)
+)

@@ -1,0 +1,61 @@
+package claims
+
+import (
+	"testing"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+func TestSame(t *testing.T) {
+	mfa := func(sentence string) news.Statement {
+		return news.Statement{Kind: news.Response, Speaker: "foreign ministry spokesperson", SpeakerCountry: []string{"CN"}, Accused: []string{"US"}, Sentence: sentence}
+	}
+	ncsc := func(sentence string, accused ...string) news.Statement {
+		return news.Statement{Kind: news.Allegation, Speaker: "the NCSC", SpeakerCountry: []string{"GB"}, Accused: accused, Sentence: sentence}
+	}
+	for _, tc := range []struct {
+		name string
+		a, b news.Statement
+		same bool
+	}{
+		{"one quote, three framings",
+			mfa(`The accusations are "completely baseless and malicious slander," the foreign ministry spokesperson said on Tuesday.`),
+			mfa(`China's foreign ministry spokesperson told reporters the accusations were "completely baseless and malicious slander".`), true},
+		{"a quotation cut shorter",
+			mfa(`"The US is the world's biggest hacker empire and has no right to accuse others," she said.`),
+			mfa(`The spokesperson said: "The US is the world's biggest hacker empire."`), true},
+		{"different quotes from one ministry",
+			mfa(`"The accusations are completely baseless and malicious slander," she said.`),
+			mfa(`"China firmly opposes and cracks down on all forms of cyber attacks," she said.`), false},
+		{"near-identical reported speech",
+			ncsc("The NCSC said APT31 targeted the Electoral Commission in 2021.", "APT31"),
+			ncsc("APT31 targeted the Electoral Commission in 2021, the NCSC said on Monday.", "APT31"), true},
+		{"same words, other accused",
+			ncsc("The NCSC said APT31 targeted the Electoral Commission in 2021.", "APT31"),
+			ncsc("The NCSC said APT40 targeted the Electoral Commission in 2021.", "APT40"), false},
+		{"same words, other kind",
+			ncsc("The NCSC said APT31 targeted the Electoral Commission in 2021.", "APT31"),
+			news.Statement{Kind: news.Sanction, SpeakerCountry: []string{"GB"}, Accused: []string{"APT31"}, Sentence: "The NCSC said APT31 targeted the Electoral Commission in 2021."}, false},
+		{"same words, other government",
+			ncsc("Officials said APT31 targeted the Electoral Commission in 2021.", "APT31"),
+			news.Statement{Kind: news.Allegation, SpeakerCountry: []string{"US"}, Accused: []string{"APT31"}, Sentence: "Officials said APT31 targeted the Electoral Commission in 2021."}, false},
+		{"one number apart",
+			ncsc("The NCSC said APT31 ran hacking operation 5 against British lawmakers.", "APT31"),
+			ncsc("The NCSC said APT31 ran hacking operation 6 against British lawmakers.", "APT31"), false},
+		{"too short to tell",
+			ncsc("The NCSC said APT31 hacked oscar.", "APT31"),
+			ncsc("APT31 hacked oscar, the NCSC said.", "APT31"), false},
+		{"one story, different claims",
+			ncsc("The NCSC said APT31 targeted the Electoral Commission in 2021.", "APT31"),
+			ncsc("The NCSC said APT31 also targeted members of parliament with phishing emails.", "APT31"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Same(tc.a, tc.b); got != tc.same {
+				t.Errorf("Same = %v, want %v\n a: %s\n b: %s", got, tc.same, tc.a.Sentence, tc.b.Sentence)
+			}
+			if got := Same(tc.b, tc.a); got != tc.same {
+				t.Errorf("Same is not symmetric")
+			}
+		})
+	}
+}
