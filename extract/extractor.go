@@ -208,7 +208,13 @@ func (e *Extractor) walk(doc news.Document, fn func(*analysis, []string, *docSta
 		return fmt.Errorf("%w: title is %d bytes, the limit is %d (MaxBody)", ErrTooLarge, len(doc.Title), MaxBody)
 	}
 	st := &docState{g: e.g, persons: map[string]person{}, accusedCount: map[string]int{}, published: doc.Published}
-	if doc.Publisher != "" {
+	switch {
+	case doc.PublisherCountry != "":
+		// a source known to be an official body of that state: its name
+		// need not say so, nor name the state
+		st.publisher = []string{doc.PublisherCountry}
+		st.pubName = strings.TrimPrefix(strings.TrimSpace(doc.Publisher), "The ")
+	case doc.Publisher != "":
 		ps := analyse(doc.Publisher)
 		if ok, _ := ps.official(span{0, len(ps.toks)}); ok && len(ps.toks) > 0 {
 			st.publisher = ps.spanCountries(span{0, len(ps.toks)})

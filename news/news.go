@@ -60,6 +60,11 @@ type Statement struct {
 type Source struct {
 	Name string `json:"name"`
 	URL  string `json:"url"`
+	// Country is the publisher's ISO 3166-1 alpha-2 code ("EU" for the
+	// bloc) when the source is an official one whose country is known (a
+	// catalog feed); extraction takes it as the speaker's country when the
+	// text names none. Empty otherwise.
+	Country string `json:"country,omitempty"`
 }
 
 // Article is one incident summary: a news story, a press release or a
@@ -194,12 +199,18 @@ type Document struct {
 	// source ("The White House", "NCSC"); first-person statements are
 	// attributed to it. Optional.
 	Publisher string
+	// PublisherCountry is the publisher's country code when the source is
+	// known to be an official body of that state or bloc (a catalog feed):
+	// the publisher is then credited as official whatever its name, and its
+	// country is the speaker's when the text names none ("the ministry
+	// said ..."). Optional.
+	PublisherCountry string
 }
 
 // Document returns what an extractor reads of a: its source's name is the
 // publisher, credited with first-person statements when it is official.
 func (a Article) Document() Document {
-	return Document{ID: a.ID, Title: a.Title, Body: a.Body, Published: a.Published, Publisher: a.Source.Name}
+	return Document{ID: a.ID, Title: a.Title, Body: a.Body, Published: a.Published, Publisher: a.Source.Name, PublisherCountry: a.Source.Country}
 }
 
 // DocumentError is an extractor's refusal of one document of a batch.
