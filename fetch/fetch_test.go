@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -303,6 +304,104 @@ func TestFetchChecksResolvedAddress(t *testing.T) {
 		t.Fatalf("Fetch(%s) = %v, want a BlockedAddressError", u, err)
 	}
 	if n := s.n("/robots.txt") + s.n("/news/apt31"); n != 0 {
+		t.Errorf("the server saw %d requests, want none", n)
+	}
+}
+
+// TestFeed: a feed is fetched under the same guard as a page: the
+// validators are sent back (a 304 is not modified), an error status, an
+// oversized body, a bad redirect and a non-http(s) link are typed
+// refusals, the User-Agent names newsdesk, and robots.txt is not asked.
+func TestFeed(t *testing.T) {
+	s, srv := newSite(t)
+	const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>News</title></channel></rss>`
+	var mu sync.Mutex
+	var validators []string
+	mux := http.NewServeMux()
+	mux.HandleFunc("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		s.count(r)
+		mu.Lock()
+		validators = append(validators, r.Header.Get("If-None-Match")+"|"+r.Header.Get("If-Modified-Since"))
+		mu.Unlock()
+		if r.Header.Get("If-None-Match") == `"f1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"f1"`)
+		w.Header().Set("Last-Modified", "Mon, 25 Mar 2024 10:00:00 GMT")
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, rss)
+	})
+	mux.HandleFunc("/private/feed.xml", func(w http.ResponseWriter, r *http.Request) { s.count(r); fmt.Fprint(w, rss) })
+	feeds := httptest.NewServer(mux)
+	t.Cleanup(feeds.Close)
+	f := fetch.New(fetch.NewClient(true), fetch.Options{PerHost: rate.Inf, Clock: &fakeClock{}, MaxBytes: 1 << 20})
+	ctx := context.Background()
+
+	body, etag, lm, nm, err := f.Feed(ctx, feeds.URL+"/feed.xml", "", "")
+	if err != nil || nm || string(body) != rss || etag != `"f1"` || lm != "Mon, 25 Mar 2024 10:00:00 GMT" {
+		t.Fatalf("first fetch: %q %q %q %v %v", body, etag, lm, nm, err)
+	}
+	body, etag2, lm2, nm, err := f.Feed(ctx, feeds.URL+"/feed.xml", etag, lm)
+	if err != nil || !nm || body != nil || etag2 != etag || lm2 != lm {
+		t.Fatalf("second fetch: %q %q %q %v %v, want not modified with the validators kept", body, etag2, lm2, nm, err)
+	}
+	mu.Lock()
+	if want := []string{"|", `"f1"|Mon, 25 Mar 2024 10:00:00 GMT`}; !slices.Equal(validators, want) {
+		t.Errorf("validators sent %q, want %q", validators, want)
+	}
+	mu.Unlock()
+	if _, _, _, _, err := f.Feed(ctx, feeds.URL+"/private/feed.xml", "", ""); err != nil {
+		t.Errorf("a feed under a robots.txt Disallow: %v, want it fetched (robots.txt is for crawlers)", err)
+	}
+	if n := s.n("/robots.txt"); n != 0 {
+		t.Errorf("robots.txt asked %d times for feeds, want none", n)
+	}
+	if n := s.n("/private/feed.xml"); n != 1 {
+		t.Errorf("the disallowed feed was asked %d times, want 1", n)
+	}
+	for _, ua := range s.ua {
+		if !strings.HasPrefix(ua, "newsdesk/") {
+			t.Errorf("User-Agent %q does not name newsdesk", ua)
+		}
+	}
+
+	var status *fetch.StatusError
+	var tooLarge *fetch.TooLargeError
+	var redirect *fetch.RedirectError
+	var scheme *fetch.SchemeError
+	refusals := []struct {
+		path string
+		as   any
+	}{
+		{"/broken", &status},
+		{"/big", &tooLarge},
+		{"/big-chunked", &tooLarge},
+		{"/loop", &redirect},
+		{"/to-ftp", &redirect},
+	}
+	for _, tt := range refusals {
+		t.Run(tt.path, func(t *testing.T) {
+			if _, _, _, _, err := f.Feed(ctx, srv.URL+tt.path, "", ""); !errors.As(err, tt.as) {
+				t.Errorf("Feed(%s) = %v, want %T", tt.path, err, tt.as)
+			}
+		})
+	}
+	if _, _, _, _, err := f.Feed(ctx, "file:///etc/passwd", "", ""); !errors.As(err, &scheme) {
+		t.Errorf("Feed(file:) = %v, want a SchemeError", err)
+	}
+}
+
+// TestFeedRefusesLoopback: without allow_private a loopback feed is refused
+// at dial time, before the server sees a request.
+func TestFeedRefusesLoopback(t *testing.T) {
+	s, srv := newSite(t)
+	f := fetch.New(fetch.NewClient(false), fetch.Options{PerHost: rate.Inf, Clock: &fakeClock{}})
+	var be *fetch.BlockedAddressError
+	if _, _, _, _, err := f.Feed(context.Background(), srv.URL+"/news/apt31", "", ""); !errors.As(err, &be) || !be.Address.IsLoopback() || be.Reason() != "blocked_address" {
+		t.Fatalf("Feed = %v, want a BlockedAddressError for the loopback address", err)
+	}
+	if n := s.n("/news/apt31"); n != 0 {
 		t.Errorf("the server saw %d requests, want none", n)
 	}
 }
