@@ -12,8 +12,12 @@
 // keeping every statement's seq. A bad file or line gets an error naming it;
 // the rest still goes in.
 //
-// A Poller polls one feed (a conditional GET, with the validators kept in
-// the state store's feed cursor) and, through FullText, gives each item
+// A Poller polls one feed (a conditional GET through its FeedFetcher, the
+// guarded *fetch.Fetcher in serve, with the validators kept in the state
+// store's feed cursor); a feed that cannot be read is a *FeedError naming
+// its reason, and nothing else is lost. A catalog source's publisher and
+// country go on each item (news.Source), as the speaker's defaults for
+// extraction. Through FullText the poller gives each item
 // whose body is only a summary the text of the page it links to (Pages:
 // package fetch). An item whose full text is already stored is skipped,
 // so its page is never fetched again; a page that fails leaves its item

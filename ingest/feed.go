@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,19 +15,37 @@ import (
 	"github.com/newsdesk/newsdesk/news"
 )
 
+// NotFeedError: what was read is not an RSS or Atom feed.
+type NotFeedError struct{ Err error }
+
+func (e *NotFeedError) Error() string { return "not an RSS or Atom feed: " + e.Err.Error() }
+func (e *NotFeedError) Unwrap() error { return e.Err }
+
+// Reason names it for the log.
+func (e *NotFeedError) Reason() string { return "not_a_feed" }
+
 // ParseFeed reads an RSS or Atom feed; each item becomes an article, its
-// HTML reduced to paragraphs of text.
+// HTML reduced to paragraphs of text. Items without a title or text, or
+// with more text than an article may hold, are left out.
 func ParseFeed(r io.Reader) ([]news.Article, error) {
-	f, err := gofeed.NewParser().Parse(io.LimitReader(r, 16<<20))
-	if err != nil {
-		return nil, fmt.Errorf("not an RSS or Atom feed: %w", err)
-	}
-	return feedArticles(f), nil
+	arts, _, err := parseFeed(r)
+	return arts, err
 }
 
-func feedArticles(f *gofeed.Feed) []news.Article {
+// parseFeed is ParseFeed that also says which items it left out and why.
+func parseFeed(r io.Reader) ([]news.Article, []*ItemError, error) {
+	f, err := gofeed.NewParser().Parse(io.LimitReader(r, 16<<20))
+	if err != nil {
+		return nil, nil, &NotFeedError{Err: err}
+	}
+	arts, skipped := feedArticles(f)
+	return arts, skipped, nil
+}
+
+func feedArticles(f *gofeed.Feed) ([]news.Article, []*ItemError) {
 	var arts []news.Article
-	for _, it := range f.Items {
+	var skipped []*ItemError
+	for i, it := range f.Items {
 		body := it.Content
 		if strings.TrimSpace(body) == "" {
 			body = it.Description
@@ -46,13 +65,27 @@ func feedArticles(f *gofeed.Feed) []news.Article {
 		case it.UpdatedParsed != nil:
 			a.Published = *it.UpdatedParsed
 		}
-		if a.Title == "" || a.Body == "" || len(a.Body) > MaxArticleBytes {
+		var why string
+		switch {
+		case a.Title == "":
+			why = "the item has no title"
+		case a.Body == "":
+			why = "the item has no text"
+		case len(a.Body) > MaxArticleBytes:
+			why = fmt.Sprintf("the item's text is %d bytes, more than the %d an article may hold", len(a.Body), MaxArticleBytes)
+		}
+		if why != "" {
+			name := a.Source.URL
+			if name == "" {
+				name = fmt.Sprintf("item %d", i+1)
+			}
+			skipped = append(skipped, &ItemError{Source: name, Err: errors.New(why)})
 			continue
 		}
 		a.ID = articleID(a)
 		arts = append(arts, a)
 	}
-	return arts
+	return arts, skipped
 }
 
 // htmlText returns the text of an HTML fragment, block elements separated

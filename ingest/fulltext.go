@@ -41,16 +41,7 @@ func (e *PageError) Unwrap() error { return e.Err }
 // Reason names why the page failed, for the log: the Reason of a typed
 // error from Pages ("http_status", "too_large", "robots_txt", …),
 // "timeout", else "network".
-func (e *PageError) Reason() string {
-	var r interface{ Reason() string }
-	switch {
-	case errors.As(e.Err, &r):
-		return r.Reason()
-	case errors.Is(e.Err, context.DeadlineExceeded):
-		return "timeout"
-	}
-	return "network"
-}
+func (e *PageError) Reason() string { return reason(e.Err) }
 
 // FullTextResult says what FullText did.
 type FullTextResult struct {

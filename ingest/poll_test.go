@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -192,8 +193,12 @@ func newPoller(t *testing.T, site *newsSite, allowPrivate bool, log *slog.Logger
 		log = slog.New(slog.DiscardHandler)
 	}
 	clock := &pollClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	// the feed is on loopback like the pages; these tests are of the
+	// pages' guard, so the feed's own fetcher may reach it (its guard:
+	// TestPollFeedFailures)
+	feeds := fetch.New(fetch.NewClient(true), fetch.Options{PerHost: rate.Inf})
 	p := &ingest.Poller{
-		In: in, URL: site.URL + "/feed.xml", Pages: pages, Cursors: &memCursors{}, Log: log, Now: clock.Now,
+		In: in, URL: site.URL + "/feed.xml", Feeds: feeds, Pages: pages, Cursors: &memCursors{}, Log: log, Now: clock.Now,
 	}
 	return p, rs, ix, clock
 }
@@ -422,5 +427,91 @@ func TestPollerRun(t *testing.T) {
 	}
 	if n := site.n("/a/gru"); n != 1 {
 		t.Errorf("page fetched %d times over three polls, want once", n)
+	}
+}
+
+// TestPollFeedFailures: a feed that cannot be read (an error status, too
+// large, on a refused address, not a feed) is a *FeedError whose reason
+// is logged; nothing of it is ingested, and nothing else is lost: what
+// other feeds stored stays, and their cursors still answer 304.
+func TestPollFeedFailures(t *testing.T) {
+	tests := []struct {
+		name         string
+		path         string
+		allowPrivate bool
+		reason       string
+		want         any
+	}{
+		{"500", "/a/broken", true, "http_status", new(*fetch.StatusError)},
+		{"20 MB feed", "/a/big", true, "too_large", new(*fetch.TooLargeError)},
+		{"redirect loop", "/a/loop", true, "redirect", new(*fetch.RedirectError)},
+		{"127.0.0.1 not allowed", "/feed.xml", false, "blocked_address", new(*fetch.BlockedAddressError)},
+		{"an HTML page", "/a/gru", true, "not_a_feed", new(*ingest.NotFeedError)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			site := newNewsSite(t, gruItem, apt31Item)
+			var logs bytes.Buffer
+			log := slog.New(slog.NewTextHandler(&logs, nil))
+			p, rs, _, _ := newPoller(t, site, true, log)
+			if res, err := p.Poll(ctx); err != nil || len(res.Ingest.Added) != 2 {
+				t.Fatalf("good feed: %+v, %v", res, err)
+			}
+			stored, _ := rs.Len(ctx)
+			feedHits := site.n("/feed.xml")
+
+			before, _ := p.Cursors.FeedCursor(ctx, site.URL+tt.path)
+			bad := &ingest.Poller{In: p.In, URL: site.URL + tt.path, Cursors: p.Cursors, Log: log,
+				Feeds: fetch.New(fetch.NewClient(tt.allowPrivate), fetch.Options{PerHost: rate.Inf})}
+			res, err := bad.Poll(ctx)
+			var fe *ingest.FeedError
+			if !errors.As(err, &fe) || fe.Reason() != tt.reason || !errors.As(err, tt.want) {
+				t.Fatalf("bad feed: %v, want a FeedError with reason %s and a %T", err, tt.reason, tt.want)
+			}
+			if len(res.Ingest.Added)+len(res.Ingest.Updated) != 0 {
+				t.Errorf("a failed feed ingested %+v", res.Ingest)
+			}
+			if !strings.Contains(logs.String(), "reason="+tt.reason) || !strings.Contains(logs.String(), "feed poll failed") {
+				t.Errorf("log does not give the reason %s:\n%s", tt.reason, logs.String())
+			}
+			if !tt.allowPrivate && site.n("/feed.xml") != feedHits {
+				t.Errorf("a refused address was connected to")
+			}
+			if n, _ := rs.Len(ctx); n != stored {
+				t.Errorf("articles %d → %d after a failed feed", stored, n)
+			}
+			if cur, _ := p.Cursors.FeedCursor(ctx, bad.URL); cur.ETag != before.ETag || !cur.Checked.Equal(before.Checked) {
+				t.Errorf("a failed feed's cursor was written: %+v, was %+v", cur, before)
+			}
+			if res, err := p.Poll(ctx); err != nil || !res.NotModified {
+				t.Errorf("the good feed after the failure: %+v, %v; want 304", res, err)
+			}
+		})
+	}
+}
+
+// TestPollStampsPublisher: a catalog source's publisher and country go on
+// every item, and the country is the speaker's when the item names none.
+func TestPollStampsPublisher(t *testing.T) {
+	ctx := context.Background()
+	body := "<p>The ministry said that APT28 had conducted a cyber espionage campaign against government networks since 2021.</p>" +
+		"<p>" + strings.Repeat("The campaign targeted ministries, parliaments and defence companies across Europe over several years. ", 10) + "</p>"
+	site := newNewsSite(t, feedItem{"Statement by the spokesperson on malicious cyber activity", "/a/mfa", "unused", body})
+	p, rs, ix, _ := newPoller(t, site, true, nil)
+	p.Publisher, p.Country = "Ministry for Europe and Foreign Affairs", "FR"
+	if res, err := p.Poll(ctx); err != nil || len(res.Ingest.Added) != 1 {
+		t.Fatalf("poll: %+v, %v", res, err)
+	}
+	a := storedByURL(t, rs, site.URL+"/a/mfa")
+	if a.Source.Name != p.Publisher || a.Source.Country != "FR" {
+		t.Errorf("source %+v, want the catalog's publisher and FR", a.Source)
+	}
+	r, err := ix.Search(ctx, news.Query{Text: "APT28", Size: 5})
+	if err != nil || r.Total == 0 || r.Hits[0].Statement == nil {
+		t.Fatalf("search APT28: %v %+v", err, r)
+	}
+	if s := r.Hits[0].Statement; !slices.Equal(s.SpeakerCountry, []string{"FR"}) {
+		t.Errorf("speaker %q %v, want the publisher's country FR", s.Speaker, s.SpeakerCountry)
 	}
 }
