@@ -2,7 +2,8 @@
 // beside the index: digest subscriptions (with each channel's delivered
 // watermark), the digest ledger (one record per channel and slot: pending
 // before a post, posted with the message id after), feed cursors for the
-// feed poller, and the deliveries the chat fronts have seen (FirstSeen:
+// feed poller, the feeds enabled from the command line or chat, and the
+// deliveries the chat fronts have seen (FirstSeen:
 // request signatures, event and interaction ids, each until its window
 // ends), so that a replay is executed once even after a restart.
 //

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -50,4 +51,78 @@ func (s *Store) SetFeedCursor(ctx context.Context, c FeedCursor) error {
 		return fmt.Errorf("set feed cursor %s: %w", c.URL, err)
 	}
 	return nil
+}
+
+// EnabledFeed is a feed enabled from the command line or chat: a catalog
+// source by Name, or a custom feed by URL (Name empty).
+type EnabledFeed struct {
+	Name  string    `json:"name,omitempty"`
+	URL   string    `json:"url,omitempty"`
+	By    string    `json:"by,omitempty"` // who enabled it: "cli", "slack:U123"
+	Added time.Time `json:"added,omitzero"`
+}
+
+// Key is what the feed is stored under: its name, else its URL.
+func (f EnabledFeed) Key() string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return f.URL
+}
+
+// EnabledFeeds returns the feeds enabled, in key order.
+func (s *Store) EnabledFeeds(ctx context.Context) ([]EnabledFeed, error) {
+	var out []EnabledFeed
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketEnabled).ForEach(func(k, v []byte) error {
+			var f EnabledFeed
+			if err := json.Unmarshal(v, &f); err != nil {
+				return fmt.Errorf("decode enabled feed %q: %w", k, err)
+			}
+			out = append(out, f)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read enabled feeds: %w", err)
+	}
+	return out, nil
+}
+
+// EnableFeed stores f under its Key; added is false when it was enabled
+// already (the stored record is then kept as it was).
+func (s *Store) EnableFeed(ctx context.Context, f EnabledFeed) (added bool, err error) {
+	if f.Key() == "" {
+		return false, fmt.Errorf("enable feed: a name or URL is required")
+	}
+	err = s.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEnabled)
+		if b.Get([]byte(f.Key())) != nil {
+			added = false
+			return nil
+		}
+		added = true
+		return putJSON(b, f.Key(), f)
+	})
+	if err != nil {
+		return false, fmt.Errorf("enable feed %s: %w", f.Key(), err)
+	}
+	return added, nil
+}
+
+// DisableFeed removes the feed stored under key; existed is false when
+// there was none.
+func (s *Store) DisableFeed(ctx context.Context, key string) (existed bool, err error) {
+	err = s.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketEnabled)
+		existed = b.Get([]byte(key)) != nil
+		if !existed {
+			return nil
+		}
+		return b.Delete([]byte(key))
+	})
+	if err != nil {
+		return false, fmt.Errorf("disable feed %s: %w", key, err)
+	}
+	return existed, nil
 }

@@ -25,6 +25,8 @@ var (
 	bucketSubs   = []byte("subscriptions")
 	bucketLedger = []byte("digest_ledger")
 	bucketFeeds  = []byte("feed_cursors")
+	// bucketEnabled holds the feeds enabled from the command line or chat.
+	bucketEnabled = []byte("feeds_enabled")
 	// bucketSeen maps a delivery key to its expiry; bucketSeenExp holds
 	// expiry+key, in time order, for pruning (FirstSeen).
 	bucketSeen    = []byte("seen_deliveries")
@@ -77,7 +79,7 @@ func OpenWith(path string, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketSubs, bucketLedger, bucketFeeds, bucketSeen, bucketSeenExp} {
+		for _, b := range [][]byte{bucketMeta, bucketSubs, bucketLedger, bucketFeeds, bucketEnabled, bucketSeen, bucketSeenExp} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
