@@ -71,8 +71,11 @@ type Digest struct {
 	MaxItems int      `yaml:"max_items"` // default cap on items per digest
 }
 
-// Feed is an RSS or Atom feed polled by serve.
+// Feed is an RSS or Atom feed polled by serve: a source of the bundled
+// catalog by its name (newsdesk feeds list shows them), or any feed by
+// its URL.
 type Feed struct {
+	Name  string   `yaml:"name"`
 	URL   string   `yaml:"url"`
 	Every Duration `yaml:"every"`
 }
@@ -373,8 +376,20 @@ func (c Config) Validate() error {
 		}
 	}
 	for i, f := range c.Feeds {
-		if u, err := url.Parse(f.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			bad(fmt.Sprintf("feeds[%d].url", i), "%q must be an http(s) URL", f.URL)
+		switch {
+		case f.Name != "" && f.URL != "":
+			bad(fmt.Sprintf("feeds[%d]", i), "has both name: and url:; give a catalog source's name or a feed's URL, not both")
+		case f.Name == "" && f.URL == "":
+			bad(fmt.Sprintf("feeds[%d]", i), "needs name: (a catalog source, e.g. ncsc-uk-news; newsdesk feeds list shows them) or url:")
+		case f.Name != "":
+			// the catalog itself is checked where it is loaded (cmd)
+			if strings.ContainsAny(f.Name, " /:") {
+				bad(fmt.Sprintf("feeds[%d].name", i), "%q is not a source name; names look like ncsc-uk-news (newsdesk feeds list shows them)", f.Name)
+			}
+		default:
+			if u, err := url.Parse(f.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				bad(fmt.Sprintf("feeds[%d].url", i), "%q must be an http(s) URL", f.URL)
+			}
 		}
 		if f.Every.D() != 0 && f.Every.D() < time.Minute {
 			bad(fmt.Sprintf("feeds[%d].every", i), "%s is too often; poll at most once a minute", f.Every.D())

@@ -32,6 +32,9 @@ func TestLoadGood(t *testing.T) {
 	if !cfg.Fetch.AllowPrivate {
 		t.Errorf("fetch.allow_private not read")
 	}
+	if len(cfg.Feeds) != 2 || cfg.Feeds[0].URL != "https://example.org/feed.xml" || cfg.Feeds[1].Name != "ncsc-uk-news" || cfg.Feeds[1].URL != "" {
+		t.Errorf("feeds not read: %+v", cfg.Feeds)
+	}
 	if cfg.Slack.APIURL != "https://slack.com/api/" || cfg.Digest.MaxItems != 30 {
 		t.Errorf("defaults lost: %q %d", cfg.Slack.APIURL, cfg.Digest.MaxItems)
 	}
@@ -51,6 +54,7 @@ func TestLoadErrorsNameKeyAndFix(t *testing.T) {
 		{"testdata/badvalues.yaml", nil, []string{
 			`log_level: "loud"`, "slack.api_url", "https://slack.com/api/", `digest.quiet: "sometimes" must be skip or note`,
 			"digest.max_items", `admins[0]: "U0123" must be platform:user-id`, "feeds[0].url", "feeds[0].every",
+			"feeds[1]: has both name: and url:", "feeds[2]: needs name:", `feeds[3].name: "ncsc uk news" is not a source name`,
 		}},
 		{"", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, []string{"SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"}},
 		{"", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, []string{"xapp-"}},
