@@ -20,8 +20,9 @@ type Bot struct {
 	Index   Index
 	Actors  Actors
 	Digests Digests // nil: digests are not enabled here
+	Feeds   Feeds   // nil: feeds cannot be listed or changed from here
 	// Admins are the platform-qualified users ("slack:U123") allowed to
-	// change subscriptions and post digests. Empty: everyone may.
+	// change subscriptions and feeds and post digests. Empty: everyone may.
 	Admins  map[string]bool
 	Log     *slog.Logger
 	Timeout time.Duration // per command; default 5s
@@ -125,6 +126,8 @@ func (b *Bot) run(ctx context.Context, req Request, cmd Command) (Reply, error) 
 		return b.trend(ctx, cmd)
 	case "digest", "subscribe", "unsubscribe":
 		return b.digest(ctx, req, cmd)
+	case "feeds":
+		return b.feeds(ctx, req, cmd)
 	default:
 		return help(cmd.Topic), nil
 	}
@@ -355,7 +358,7 @@ func (b *Bot) digest(ctx context.Context, req Request, cmd Command) (Reply, erro
 	}
 	ch := req.ChannelKey()
 	changes := cmd.Name != "digest" || cmd.Digest == "now"
-	if changes && len(b.Admins) > 0 && !b.Admins[req.Platform+":"+req.User] {
+	if changes && !b.admin(req) {
 		return Reply{}, &Refusal{"Sorry, only this newsdesk's admins can change digests or post one. Ask an admin, or try: digest preview"}
 	}
 	switch {
@@ -386,6 +389,95 @@ func (b *Bot) digest(ctx context.Context, req Request, cmd Command) (Reply, erro
 	default:
 		return b.Digests.PostNow(ctx, ch)
 	}
+}
+
+// admin reports whether req's user may change what newsdesk does
+// (subscriptions, feeds): anyone when no admins are configured.
+func (b *Bot) admin(req Request) bool {
+	return len(b.Admins) == 0 || b.Admins[req.Platform+":"+req.User]
+}
+
+func (b *Bot) feeds(ctx context.Context, req Request, cmd Command) (Reply, error) {
+	if b.Feeds == nil {
+		return Reply{}, &Refusal{"Feeds cannot be listed or changed on this newsdesk."}
+	}
+	if cmd.FeedsOp != "list" && !b.admin(req) {
+		return Reply{}, &Refusal{"Sorry, only this newsdesk's admins can add or remove feeds. Ask an admin, or try: feeds list"}
+	}
+	switch cmd.FeedsOp {
+	case "add":
+		e, added, err := b.Feeds.Add(ctx, cmd.Target, req.Platform+":"+req.User)
+		if err != nil {
+			return Reply{}, fmt.Errorf("feeds add %s: %w", cmd.Target, err)
+		}
+		if !added {
+			where := "already"
+			if e.Origin == "config" {
+				where = "already, in the config file"
+			}
+			return Reply{Kind: KindMessage, Text: fmt.Sprintf("%s is enabled %s.", feedLabel(e), where)}, nil
+		}
+		text := fmt.Sprintf("Enabled %s: newsdesk serve starts polling it within a minute (newsdesk feeds poll %s polls it once now).", feedLabel(e), feedName(e))
+		if e.Verify {
+			text += " Its address is marked verify in the catalog: check the first poll."
+		}
+		return Reply{Kind: KindMessage, Text: text}, nil
+	case "remove":
+		e, err := b.Feeds.Remove(ctx, cmd.Target)
+		if err != nil {
+			return Reply{}, fmt.Errorf("feeds remove %s: %w", cmd.Target, err)
+		}
+		return Reply{Kind: KindMessage, Text: fmt.Sprintf("Removed %s: newsdesk serve stops polling it within a minute; what it ingested stays.", feedLabel(e))}, nil
+	}
+	l, err := b.Feeds.List(ctx)
+	if err != nil {
+		return Reply{}, fmt.Errorf("feeds list: %w", err)
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Enabled (%d):\n", len(l.Enabled))
+	if len(l.Enabled) == 0 {
+		sb.WriteString("none yet\n")
+	}
+	for _, e := range l.Enabled {
+		sb.WriteString(feedLine(e))
+		if e.Origin == "config" {
+			sb.WriteString(" [config]")
+		}
+		sb.WriteByte('\n')
+	}
+	fmt.Fprintf(&sb, "Not enabled (%d):\n", len(l.Available))
+	for _, e := range l.Available {
+		sb.WriteString(feedLine(e))
+		sb.WriteByte('\n')
+	}
+	return Reply{Kind: KindMessage, Title: fmt.Sprintf("Feeds: %d enabled, %d more in the catalog", len(l.Enabled), len(l.Available)), Text: strings.TrimSuffix(sb.String(), "\n"),
+		Footer: "Add one: feeds add <name or feed URL>. (verify): an address to check before relying on it."}, nil
+}
+
+// feedLine is one feed in a listing: "ncsc-uk-news: NCSC news (GB, cyber-agency)".
+func feedLine(e FeedEntry) string {
+	if e.Name == "" {
+		return e.URL + " (custom)"
+	}
+	line := fmt.Sprintf("%s: %s (%s, %s)", e.Name, e.Title, e.Country, e.Kind)
+	if e.Verify {
+		line += " (verify)"
+	}
+	return line
+}
+
+func feedLabel(e FeedEntry) string {
+	if e.Name == "" {
+		return e.URL
+	}
+	return e.Name + " — " + e.Title
+}
+
+func feedName(e FeedEntry) string {
+	if e.Name == "" {
+		return e.URL
+	}
+	return e.Name
 }
 
 func help(topic string) Reply {

@@ -45,3 +45,31 @@ type Digests interface {
 	// same ledger as a scheduled slot) and returns a short confirmation.
 	PostNow(ctx context.Context, channel string) (Reply, error)
 }
+
+// FeedEntry is one feed as the feeds command shows it.
+type FeedEntry struct {
+	Name    string // catalog name; empty for a feed outside the catalog
+	Title   string
+	Country string // ISO 3166-1 alpha-2 of the publisher
+	Kind    string // cyber-agency, foreign-ministry, …
+	URL     string
+	Verify  bool   // the catalog's address is to be checked
+	Origin  string // "config" or "added"; empty when not enabled
+}
+
+// FeedList is the catalog with what is enabled.
+type FeedList struct {
+	Enabled   []FeedEntry // catalog sources and custom feeds that are polled
+	Available []FeedEntry // catalog sources that are not
+}
+
+// Feeds is what the bot needs to answer feeds list|add|remove. A request
+// it will not take is a *Refusal naming why (an unknown name with the
+// closest ones, a feed of the config file).
+type Feeds interface {
+	List(ctx context.Context) (FeedList, error)
+	// Add enables a catalog source by name or a feed by URL for user;
+	// added is false when it was enabled already.
+	Add(ctx context.Context, target, user string) (e FeedEntry, added bool, err error)
+	Remove(ctx context.Context, target string) (FeedEntry, error)
+}

@@ -35,6 +35,8 @@ type Command struct {
 	Actor    string       // actor
 	Digest   string       // digest: "preview" or "now"
 	Sub      Subscription // subscribe
+	FeedsOp  string       // feeds: "list", "add" or "remove"
+	Target   string       // feeds add|remove: a catalog name or a feed URL
 	Topic    string       // help
 	Share    bool         // --share: answer in the channel, not only to the asker
 }
@@ -67,10 +69,11 @@ var usage = map[string]string{
 	"digest":      "digest preview | digest now",
 	"subscribe":   `subscribe [at 08:00] [tz Europe/London] [cron "0 8 * * 1-5"] [quiet:skip|note] [max:20] [<filters>]`,
 	"unsubscribe": "unsubscribe",
+	"feeds":       "feeds list | feeds add <name or feed URL> | feeds remove <name or feed URL>",
 	"help":        "help [command]",
 }
 
-var commandOrder = []string{"search", "show", "latest", "actor", "trend", "digest", "subscribe", "unsubscribe", "help"}
+var commandOrder = []string{"search", "show", "latest", "actor", "trend", "digest", "subscribe", "unsubscribe", "feeds", "help"}
 
 // token is one lexical unit: a bare word, a "quoted phrase", or key:value.
 type token struct {
@@ -285,6 +288,33 @@ func Parse(line string, actors Actors) (Command, error) {
 	case "unsubscribe":
 		if len(toks) != 0 {
 			return Command{}, perr(usage["unsubscribe"], "unsubscribe takes no arguments")
+		}
+	case "feeds":
+		cmd.FeedsOp = "list"
+		if len(toks) > 0 {
+			if toks[0].key != "" || toks[0].quoted {
+				return Command{}, perr(usage["feeds"], "feeds takes list, add or remove")
+			}
+			cmd.FeedsOp = strings.ToLower(toks[0].val)
+			toks = toks[1:]
+		}
+		switch cmd.FeedsOp {
+		case "list":
+			if len(toks) != 0 {
+				return Command{}, perr(usage["feeds"], "feeds list takes no arguments")
+			}
+		case "add", "remove":
+			if len(toks) != 1 {
+				return Command{}, perr(usage["feeds"], "feeds %s takes one catalog name or feed URL", cmd.FeedsOp)
+			}
+			// a URL lexes as key:value ("https" : "//…")
+			cmd.Target = toks[0].val
+			if toks[0].key != "" {
+				cmd.Target = toks[0].key + ":" + toks[0].val
+			}
+			cmd.Target = strings.Trim(cmd.Target, "<>") // Slack wraps links in <…>
+		default:
+			return Command{}, perr(usage["feeds"], "feeds takes list, add or remove, not %q", cmd.FeedsOp)
 		}
 	case "help":
 		if len(toks) > 0 {

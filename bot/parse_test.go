@@ -203,3 +203,29 @@ func want[T comparable](t *testing.T, got, wantV T) {
 		t.Errorf("got %v, want %v", got, wantV)
 	}
 }
+
+func TestParseFeeds(t *testing.T) {
+	tests := []struct {
+		in, op, target string
+	}{
+		{"feeds", "list", ""},
+		{"feeds list", "list", ""},
+		{"FEEDS Add ncsc-uk-news", "add", "ncsc-uk-news"},
+		{"feeds add https://example.org/feed.xml?x=1", "add", "https://example.org/feed.xml?x=1"},
+		{"feeds add <https://example.org/feed.xml>", "add", "https://example.org/feed.xml"},
+		{"feeds remove cisa-advisories", "remove", "cisa-advisories"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			c, err := bot.Parse(tt.in, nil)
+			if err != nil || c.Name != "feeds" || c.FeedsOp != tt.op || c.Target != tt.target {
+				t.Errorf("Parse = %+v, %v; want feeds %s %q", c, err, tt.op, tt.target)
+			}
+		})
+	}
+	for _, in := range []string{"feeds add", "feeds add a b", "feeds list x", "feeds rename x", `feeds "add" x`} {
+		if _, err := bot.Parse(in, nil); err == nil || !strings.Contains(err.Error(), "feeds list | feeds add") {
+			t.Errorf("Parse(%q) = %v, want the feeds usage", in, err)
+		}
+	}
+}

@@ -56,14 +56,14 @@ type Registry struct {
 type ConfiguredError struct{ Label string }
 
 func (e *ConfiguredError) Error() string {
-	return fmt.Sprintf("%s is enabled in the config file (feeds:); remove it there and restart newsdesk", e.Label)
+	return fmt.Sprintf("the feed %s is enabled in the config file (feeds:); remove it there and restart newsdesk", e.Label)
 }
 
 // NotEnabledError: a feed asked to be removed that is not enabled.
 type NotEnabledError struct{ Label string }
 
 func (e *NotEnabledError) Error() string {
-	return fmt.Sprintf("%s is not enabled (feeds list shows what is)", e.Label)
+	return fmt.Sprintf("the feed %s is not enabled (feeds list shows what is)", e.Label)
 }
 
 // IsRefusal reports whether err is one a user is told as it stands: an
