@@ -515,3 +515,79 @@ func TestPollStampsPublisher(t *testing.T) {
 		t.Errorf("speaker %q %v, want the publisher's country FR", s.Speaker, s.SpeakerCountry)
 	}
 }
+
+// TestPollers: a feed enabled after start is polled from the next read of
+// the list, one removed stops, and a list that fails changes nothing.
+func TestPollers(t *testing.T) {
+	a, b := newNewsSite(t, gruItem), newNewsSite(t, apt31Item)
+	p, _, _, _ := newPoller(t, a, true, nil)
+	var mu sync.Mutex
+	list := []ingest.FeedSpec{{URL: a.URL + "/feed.xml"}}
+	var listErr error
+	polled := make(chan string, 10)
+	rechecked := make(chan struct{})
+	tick := make(chan time.Time)
+	ps := &ingest.Pollers{
+		List: func(context.Context) ([]ingest.FeedSpec, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Clone(list), listErr
+		},
+		New: func(s ingest.FeedSpec) *ingest.Poller {
+			return &ingest.Poller{In: p.In, URL: s.URL, Feeds: p.Feeds, Cursors: p.Cursors, Log: slog.New(slog.DiscardHandler),
+				After: func(time.Duration) <-chan time.Time { polled <- s.URL; return nil }}
+		},
+		After: func(d time.Duration) <-chan time.Time {
+			if d != time.Minute {
+				t.Errorf("recheck every %v, want a minute", d)
+			}
+			rechecked <- struct{}{}
+			return tick
+		},
+		Log: slog.New(slog.DiscardHandler),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- ps.Run(ctx) }()
+	set := func(specs []ingest.FeedSpec, err error) {
+		mu.Lock()
+		list, listErr = specs, err
+		mu.Unlock()
+		tick <- time.Time{}
+		<-rechecked
+	}
+	<-rechecked
+	if got := <-polled; got != a.URL+"/feed.xml" {
+		t.Errorf("polled %s first", got)
+	}
+	if got := ps.Running(); !slices.Equal(got, []string{a.URL + "/feed.xml"}) {
+		t.Errorf("running %q", got)
+	}
+	// b is enabled
+	set([]ingest.FeedSpec{{URL: a.URL + "/feed.xml"}, {URL: b.URL + "/feed.xml"}}, nil)
+	if got := <-polled; got != b.URL+"/feed.xml" {
+		t.Errorf("polled %s, want the feed just enabled", got)
+	}
+	// a list that fails keeps both
+	set(nil, errors.New("state store unreadable"))
+	if got := ps.Running(); len(got) != 2 {
+		t.Errorf("after a failed list, running %q; want both still", got)
+	}
+	// a is removed
+	set([]ingest.FeedSpec{{URL: b.URL + "/feed.xml"}}, nil)
+	if got := ps.Running(); !slices.Equal(got, []string{b.URL + "/feed.xml"}) {
+		t.Errorf("after removing a, running %q", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := a.n("/feed.xml"); n != 1 {
+		t.Errorf("feed a polled %d times, want once", n)
+	}
+	select {
+	case u := <-polled:
+		t.Errorf("an unexpected poll of %s", u)
+	default:
+	}
+}
