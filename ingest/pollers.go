@@ -14,6 +14,7 @@ type FeedSpec struct {
 	URL                string
 	Publisher, Country string        // a catalog source's (Poller.Publisher, Country)
 	Every              time.Duration // 0: 15 minutes
+	FullText           bool          // fetch the page of each summary (Poller.Pages)
 }
 
 // Pollers keeps one Poller running per feed that List returns, reading the

@@ -23,6 +23,7 @@ import (
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/internal/progress"
 	"github.com/newsdesk/newsdesk/internal/sample"
+	"github.com/newsdesk/newsdesk/state"
 )
 
 // Exit codes.
@@ -48,6 +49,7 @@ Commands:
   reindex                           rebuild the index from the article store (serve stopped)
   repair                            check state.db, articles.db and the index (serve stopped); move damaged files aside, rebuild the index
   healthcheck [--listen ADDR]       ask a running serve for /healthz (exit 0 when healthy): the container's HEALTHCHECK
+  feeds list|add|remove|poll [NAME|URL]   the official feeds followed: the catalog, enable or disable one, poll one once
   config check                      validate the configuration and print it (secrets hidden)
   slack manifest [--url https://HOST]   a Slack app manifest to paste at app creation (no --url: Socket Mode)
   discord invite [--client-id ID]   the OAuth2 URL that adds the bot with the permissions it needs
@@ -177,6 +179,10 @@ func commands() map[string]command {
 		"repair": {usage: "newsdesk repair", summary: "Check state.db, articles.db and the index (stop serve first): damaged files are moved aside, never deleted; a damaged index is rebuilt from the article store.",
 			run: func(ctx context.Context, g globals, _ opts, _ []string, _ io.Reader, stdout, stderr io.Writer) int {
 				return cmdRepair(ctx, g, time.Now(), stdout, stderr)
+			}},
+		"feeds": {usage: "newsdesk feeds list | feeds add NAME|URL | feeds remove NAME|URL | feeds poll NAME|URL", summary: "The official feeds newsdesk follows: list the catalog with what is enabled, enable or disable a source by name or any feed by URL (a running serve follows within a minute), or poll one once and ingest it, saying what was ingested, skipped and failed.",
+			run: func(ctx context.Context, g globals, _ opts, pos []string, _ io.Reader, stdout, stderr io.Writer) int {
+				return cmdFeeds(ctx, g, pos, stdout, stderr)
 			}},
 		"config": {usage: "newsdesk config check", summary: "Validate the configuration (file and environment) and print it, secrets hidden.",
 			run: func(_ context.Context, g globals, _ opts, pos []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -331,6 +337,13 @@ func loadConfig(g globals) (config.Config, error) {
 	if g.data != "" {
 		cfg.Data = g.data
 	}
+	// feeds: [{name: …}] must name a catalog source
+	if _, err := registry(cfg, nil); err != nil {
+		if g.config != "" {
+			return cfg, fmt.Errorf("config %s: %w", g.config, err)
+		}
+		return cfg, err
+	}
 	return cfg, nil
 }
 
@@ -352,6 +365,11 @@ type app struct {
 	data string
 
 	closers []func() error // closed before the index, last first
+
+	st *state.Store // opened once by state()
+
+	// feedPolled, when set (tests), hears each feed poll's outcome in serve.
+	feedPolled func(outcome string)
 }
 
 // open opens the index in the data directory, filling an empty one with the
@@ -431,6 +449,7 @@ func cmdConsole(ctx context.Context, g globals, charts string, stdin io.Reader, 
 	}
 	defer a.Close()
 	a.bot.Digests = a.consoleDigests(stdout)
+	a.bot.Feeds = a.consoleFeeds()
 	interactive := isTerminal(stdin)
 	o := console.Options{Interactive: interactive, Color: interactive && isTerminal(stdout), Width: console.Width(stdout), ChartDir: charts}
 	if err := console.RunOptions(ctx, a.bot, stdin, stdout, o); err != nil {
@@ -471,6 +490,7 @@ func cmdAsk(ctx context.Context, g globals, line string, asJSON bool, pngPath st
 		digestOut = stderr // stdout holds only the JSON answer
 	}
 	a.bot.Digests = a.consoleDigests(digestOut)
+	a.bot.Feeds = a.consoleFeeds()
 	r := a.bot.Handle(ctx, bot.Request{Platform: "console", Channel: "local", User: "local", Text: line})
 	saved := ""
 	if pngPath != "" && r.Kind != bot.KindError {

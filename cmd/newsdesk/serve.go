@@ -24,7 +24,6 @@ import (
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/bot/digest"
 	"github.com/newsdesk/newsdesk/extract"
-	"github.com/newsdesk/newsdesk/fetch"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/internal/admit"
@@ -72,22 +71,51 @@ func (a *app) openDigests(st *state.Store, posters map[string]digest.Poster, m d
 	})
 }
 
+// state opens the state store once for the console and ask (closed with
+// the app).
+func (a *app) state() (*state.Store, error) {
+	if a.st != nil {
+		return a.st, nil
+	}
+	st, err := a.openState()
+	if err != nil {
+		return nil, err
+	}
+	a.st = st
+	a.closers = append(a.closers, st.Close)
+	return st, nil
+}
+
 // consoleDigests gives the console and ask their digest commands; a failure
 // to open the state leaves digests off with a warning.
 func (a *app) consoleDigests(w io.Writer) bot.Digests {
-	st, err := a.openState()
+	st, err := a.state()
 	if err != nil {
 		a.log.Warn("digests are off in this session", "err", err)
 		return nil
 	}
 	svc, err := a.openDigests(st, map[string]digest.Poster{"console": &consolePoster{w: w}}, nil)
 	if err != nil {
-		st.Close()
 		a.log.Warn("digests are off in this session", "err", err)
 		return nil
 	}
-	a.closers = append(a.closers, st.Close)
 	return svc
+}
+
+// consoleFeeds gives the console and ask the feeds command; a failure to
+// open the state leaves it off with a warning.
+func (a *app) consoleFeeds() bot.Feeds {
+	st, err := a.state()
+	if err != nil {
+		a.log.Warn("the feeds command is off in this session", "err", err)
+		return nil
+	}
+	f, err := chatFeeds(a.cfg, st)
+	if err != nil {
+		a.log.Warn("the feeds command is off in this session", "err", err)
+		return nil
+	}
+	return f
 }
 
 func cmdServe(ctx context.Context, g globals, listen string, stderr io.Writer) int {
@@ -140,16 +168,23 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		return float64(n), err
 	})
 
-	// The state store holds the digest ledger and, for the fronts, every
-	// delivery seen (so that a replayed request is executed once, even
-	// after a restart).
-	var st *state.Store
-	if cfg.Secrets.SlackBotToken != "" || cfg.Secrets.DiscordBotToken != "" {
-		var err error
-		if st, err = a.openState(); err != nil {
-			return err
-		}
-		defer st.Close()
+	// The state store holds the feed cursors and enabled feeds, the digest
+	// ledger and, for the fronts, every delivery seen (so that a replayed
+	// request is executed once, even after a restart).
+	st, err := a.openState()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// Feeds are polled whether or not a chat platform is enabled (an
+	// ingest-only server), each through the guarded fetcher.
+	pollFeeds, err := a.feedPollers(st, m)
+	if err != nil {
+		return err
+	}
+	runners = append(runners, pollFeeds)
+	if a.bot.Feeds, err = chatFeeds(cfg, st); err != nil {
+		return err
 	}
 
 	if cfg.Secrets.SlackBotToken != "" {
@@ -216,12 +251,8 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		}
 		a.bot.Digests = svc
 		runners = append(runners, svc.Run)
-		pages := fetch.New(fetch.NewClient(cfg.Fetch.AllowPrivate), fetch.Options{})
-		for _, f := range cfg.Feeds {
-			runners = append(runners, feedPoller(a, st, m, pages, f.URL, f.Every.D()))
-		}
 	} else {
-		log.Warn("no chat platform is enabled: set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN")
+		log.Warn("no chat platform is enabled (feeds are still polled and the ingestion API served): set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN")
 	}
 	if cfg.Secrets.APIToken != "" {
 		mux.Handle("POST /api/v1/articles", &ingest.API{In: a.in, Token: cfg.Secrets.APIToken, Log: log.With("api", "ingest"), Admit: ingestion})
@@ -279,13 +310,6 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		}
 	}
 	return runErr
-}
-
-// feedPoller polls one feed (ingest.Poller), fetching the full text of
-// its summaries through pages (nil: none).
-func feedPoller(a *app, st *state.Store, m *metrics.Metrics, pages ingest.Pages, url string, every time.Duration) func(context.Context) error {
-	p := &ingest.Poller{In: a.in, URL: url, Pages: pages, Cursors: st, Log: a.log.With("feed", url), Polled: m.FeedPolled}
-	return func(ctx context.Context) error { return p.Run(ctx, every) }
 }
 
 func cmdDigest(ctx context.Context, g globals, channel string, preview bool, stdout, stderr io.Writer) int {
