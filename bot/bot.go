@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -254,7 +255,107 @@ func (b *Bot) show(ctx context.Context, raw string) (Reply, error) {
 		r.Text = "No official statements were found in this article."
 	}
 	r.Sections = []Section{{Heading: fmt.Sprintf("%d statement%s", len(its), plural(uint64(len(its)))), Items: its}}
+	answers, answered, err := b.linked(ctx, a)
+	if err != nil {
+		return Reply{}, fmt.Errorf("show %s: %w", id, err)
+	}
+	if len(answers) > 0 {
+		r.Sections = append(r.Sections, Section{Heading: "Answered elsewhere", Items: answers})
+	}
+	if len(answered) > 0 {
+		r.Sections = append(r.Sections, Section{Heading: "Answering", Items: answered})
+	}
 	return r, nil
+}
+
+// How far apart in time an accusation and its answer in other articles may
+// be, and how many of them show lists.
+const (
+	answerAfter  = 14 * 24 * time.Hour
+	answerBefore = 24 * time.Hour
+	linkedMax    = 5
+)
+
+// linked finds, in other articles, the responses that answer this
+// article's accusations (the accused state answering the accuser, within
+// answerAfter of it) and the accusations that this article's responses
+// answer.
+func (b *Bot) linked(ctx context.Context, a news.Article) (answers, answered []Item, err error) {
+	var accusers, accusedStates, responders, responded []string
+	for _, s := range a.Statements {
+		if s.Kind == news.Response {
+			responders = appendUniqAll(responders, s.SpeakerCountry...)
+			responded = appendUniqAll(responded, s.Accused...)
+			continue
+		}
+		if s.Kind == news.Other {
+			continue
+		}
+		accusers = appendUniqAll(accusers, s.SpeakerCountry...)
+		for _, ac := range s.Accused {
+			if st := b.stateOf(ac); st != "" {
+				accusedStates = appendUniqAll(accusedStates, st)
+			}
+		}
+	}
+	// keep reports whether a hit from another article fits: its accused
+	// (for a response) or its speakers (for an accusation) overlap want,
+	// or a response names no accused at all ("rejected the accusations")
+	find := func(q news.Query, keep func(news.Statement) bool) ([]Item, error) {
+		q.SortBy, q.Size = "date", linkedMax*4
+		res, err := b.Index.Search(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		var hits []news.Hit
+		for _, h := range res.Hits {
+			if h.ArticleID != a.ID && h.Statement != nil && keep(*h.Statement) {
+				hits = append(hits, h)
+			}
+		}
+		return claimItems(hits, linkedMax), nil
+	}
+	overlapsAny := func(a, b []string) bool {
+		return slices.ContainsFunc(a, func(x string) bool { return slices.Contains(b, x) })
+	}
+	if len(accusers) > 0 && len(accusedStates) > 0 {
+		answers, err = find(news.Query{Kinds: []news.Kind{news.Response}, By: accusedStates,
+			Since: a.Published.Add(-answerBefore), Until: a.Published.Add(answerAfter)},
+			func(s news.Statement) bool { return len(s.Accused) == 0 || overlapsAny(s.Accused, accusers) })
+		if err != nil {
+			return nil, nil, fmt.Errorf("answers elsewhere: %w", err)
+		}
+	}
+	if len(responders) > 0 {
+		answered, err = find(news.Query{Kinds: []news.Kind{news.Allegation, news.Indictment, news.Sanction}, Actors: responders,
+			Since: a.Published.Add(-answerAfter), Until: a.Published.Add(answerBefore)},
+			func(s news.Statement) bool { return len(responded) == 0 || overlapsAny(s.SpeakerCountry, responded) })
+		if err != nil {
+			return nil, nil, fmt.Errorf("accusations answered: %w", err)
+		}
+	}
+	return answers, answered, nil
+}
+
+// stateOf is the state an accused name stands for: a country code as is,
+// an actor's suspected sponsor from the gazetteer, else "".
+func (b *Bot) stateOf(name string) string {
+	if len(name) == 2 && strings.ToUpper(name) == name {
+		return name
+	}
+	if b.Actors != nil {
+		if act, ok := b.Actors.Lookup(name); ok {
+			return act.Country
+		}
+	}
+	return ""
+}
+
+func appendUniqAll(s []string, vs ...string) []string {
+	for _, v := range vs {
+		s = appendUniq(s, v)
+	}
+	return s
 }
 
 func (b *Bot) actor(ctx context.Context, name string) (Reply, error) {

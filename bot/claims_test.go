@@ -86,3 +86,57 @@ func TestOneClaimManyOutlets(t *testing.T) {
 		t.Errorf("the digest shows the claim %d times with sources, want once", found)
 	}
 }
+
+// TestShowLinksAnswersAcrossArticles: a response published a day after an
+// accusation, in another article, shows under the accusation's article,
+// and the accusation under the response's.
+func TestShowLinksAnswersAcrossArticles(t *testing.T) {
+	ctx := context.Background()
+	env := testenv.NewOnDisk(t)
+	day := time.Date(2026, 10, 6, 14, 0, 0, 0, time.UTC)
+	arts := []news.Article{
+		{ID: "d1d1d1d1d1d1", Title: "US accuses Chinese hackers of breaching water utilities", Published: day, Source: news.Source{Name: "Outlet A", URL: "https://a.example/2"},
+			Body: "The FBI said on Monday that hackers working for China's Ministry of State Security broke into three American water utilities."},
+		{ID: "d2d2d2d2d2d2", Title: "China calls US water hacking claim a fabrication", Published: day.Add(26 * time.Hour), Source: news.Source{Name: "Outlet B", URL: "https://b.example/2"},
+			Body: `China's foreign ministry rejected the American accusations as "pure fabrication" and said Washington was the real threat to cyberspace.`},
+		{ID: "d3d3d3d3d3d3", Title: "China answers an older story", Published: day.Add(40 * 24 * time.Hour), Source: news.Source{Name: "Outlet C", URL: "https://c.example/2"},
+			Body: `China's foreign ministry rejected the American accusations of hacking as "groundless".`},
+	}
+	if res, err := env.Ingester.Ingest(ctx, "test", arts); err != nil || len(res.Added) != 3 {
+		t.Fatalf("ingest: %v %s", err, res)
+	}
+	section := func(r bot.Reply, heading string) []bot.Item {
+		for _, s := range r.Sections {
+			if s.Heading == heading {
+				return s.Items
+			}
+		}
+		return nil
+	}
+	show := func(id string) bot.Reply {
+		return env.Bot.Handle(ctx, bot.Request{Platform: "console", Channel: "c", User: "u", Text: "show " + id})
+	}
+	r := show("d1d1d1d1d1d1")
+	if len(r.Sections) == 0 || len(r.Sections[0].Items) == 0 {
+		t.Fatalf("the accusation's article has no statement: %+v", r)
+	}
+	ans := section(r, "Answered elsewhere")
+	if len(ans) == 0 {
+		t.Fatal("the accusation's article shows no answer")
+	}
+	for _, it := range ans {
+		if it.ArticleID != "d2d2d2d2d2d2" || it.Kind != news.Response {
+			t.Errorf("answered elsewhere: %+v; want only responses of d2d2d2d2d2d2 (d3 is 40 days later)", it)
+		}
+	}
+	r = show("d2d2d2d2d2d2")
+	got := section(r, "Answering")
+	if len(got) == 0 {
+		t.Fatal("the response's article shows nothing it answers")
+	}
+	for _, it := range got {
+		if it.ArticleID != "d1d1d1d1d1d1" || it.Kind != news.Allegation {
+			t.Errorf("answering: %+v; want only the US allegations of d1d1d1d1d1d1", it)
+		}
+	}
+}
