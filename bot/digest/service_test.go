@@ -710,3 +710,33 @@ func TestPreviewSaysWhen(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimPostedOnceAcrossOutlets: a second outlet carrying, a day later,
+// the claim an earlier digest held does not bring it into the next digest.
+func TestClaimPostedOnceAcrossOutlets(t *testing.T) {
+	loc := mustLoc(t, "Europe/London")
+	e := newEnv(t, time.Date(2026, 3, 26, 7, 0, 0, 0, loc), nil)
+	ch := e.channels(1)[0]
+	e.subscribe(ch, bot.Subscription{At: "08:00", TZ: "Europe/London"})
+	claim := func(id, outlet string, pub time.Time) news.Article {
+		return news.Article{ID: id, Title: "Story " + id, Published: pub, Source: news.Source{Name: outlet, URL: "https://example.org/" + id}, Body: "b",
+			Statements: []news.Statement{{Kind: news.Allegation, Speaker: "NCSC", SpeakerCountry: []string{"GB"}, Accused: []string{"APT31"},
+				Sentence: `The NCSC said APT31 was "almost certainly" behind the hotel booking intrusion in Leeds.`}}}
+	}
+	e.put(claim("k1", "Wire A", time.Date(2026, 3, 25, 12, 0, 0, 0, time.UTC)))
+	e.clock.Set(time.Date(2026, 3, 26, 8, 0, 5, 0, loc))
+	e.svc.Tick(e.ctx)
+	e.put(claim("k2", "Wire B", time.Date(2026, 3, 26, 10, 0, 0, 0, time.UTC)), story("k3", "APT40", "quebec", time.Date(2026, 3, 26, 11, 0, 0, 0, time.UTC)))
+	e.clock.Set(time.Date(2026, 3, 27, 8, 0, 5, 0, loc))
+	e.svc.Tick(e.ctx)
+	posts := e.posted(ch)
+	if len(posts) != 2 {
+		t.Fatalf("%d posts, want 2", len(posts))
+	}
+	if !strings.Contains(posts[0], "hotel booking intrusion") {
+		t.Errorf("day 1 lacks the claim: %s", posts[0])
+	}
+	if strings.Contains(posts[1], "hotel booking intrusion") || !strings.Contains(posts[1], "quebec") {
+		t.Errorf("day 2 repeats the claim or lacks the new story: %s", posts[1])
+	}
+}

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
+	"github.com/newsdesk/newsdesk/claims"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
 )
@@ -73,6 +75,9 @@ func (s *Service) window(ctx context.Context, sub state.Subscription) (window, e
 	if err != nil || len(w.hits) == 0 {
 		return w, err
 	}
+	if w.hits, err = s.dropRepeats(ctx, sub, w.hits); err != nil {
+		return w, err
+	}
 	narrowed := base.Text != "" || len(base.Mentions) > 0 || len(base.Actors) > 0 || len(base.By) > 0 || len(base.Targets) > 0
 	if !narrowed || !slices.Contains(base.Kinds, news.Response) {
 		return w, nil
@@ -104,6 +109,86 @@ func (s *Service) window(ctx context.Context, sub state.Subscription) (window, e
 	w.hits = append(w.hits, extra...)
 	slices.SortStableFunc(w.hits, func(a, b news.Hit) int { return cmp.Compare(a.Seq, b.Seq) })
 	return w, nil
+}
+
+// Repeats: how far back a claim counts as already covered, and how many
+// earlier statements of one kind and government are compared.
+const (
+	repeatLookback = 30 * 24 * time.Hour
+	repeatMax      = 500
+)
+
+// dropRepeats leaves out of a window the statements that report a claim an
+// earlier window of this channel already held (claims.Same with a
+// statement at or below the watermark, published up to repeatLookback
+// before): a claim that a second outlet carries the next day is not posted
+// again. One search per kind and government covers the whole window.
+func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits []news.Hit) ([]news.Hit, error) {
+	if sub.Watermark == 0 {
+		return hits, nil
+	}
+	type key struct {
+		kind news.Kind
+		by   string
+	}
+	groups := map[key][]int{}
+	var order []key
+	for i, h := range hits {
+		if h.Statement == nil || len(h.Statement.SpeakerCountry) == 0 {
+			continue
+		}
+		k := key{h.Statement.Kind, h.Statement.SpeakerCountry[0]}
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	drop := map[int]bool{}
+	for _, k := range order {
+		idx := groups[k]
+		since, until := hits[idx[0]].Published, hits[idx[0]].Published
+		for _, i := range idx {
+			since, until = minTime(since, hits[i].Published), maxTime(until, hits[i].Published)
+		}
+		res, err := s.cfg.Source.Search(ctx, news.Query{Type: news.TypeStatement, Kinds: []news.Kind{k.kind}, By: []string{k.by},
+			Since: since.Add(-repeatLookback), Until: until.Add(time.Second), SortBy: "date", Size: repeatMax})
+		if err != nil {
+			return nil, fmt.Errorf("window of %s: earlier claims: %w", sub.Channel, err)
+		}
+		for _, i := range idx {
+			for _, old := range res.Hits {
+				if old.Seq <= sub.Watermark && old.ArticleID != hits[i].ArticleID && old.Statement != nil && claims.Same(*old.Statement, *hits[i].Statement) {
+					drop[i] = true
+					break
+				}
+			}
+		}
+	}
+	if len(drop) == 0 {
+		return hits, nil
+	}
+	kept := hits[:0:0]
+	for i, h := range hits {
+		if !drop[i] {
+			kept = append(kept, h)
+		}
+	}
+	s.log.Info("digest: left out claims an earlier digest held", "channel", sub.Channel, "statements", len(drop))
+	return kept, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // page is what pages hands on: hits of whole sequence numbers, oldest
