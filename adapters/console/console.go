@@ -16,11 +16,6 @@ import (
 	"github.com/newsdesk/newsdesk/news"
 )
 
-// Handler answers one command; *bot.Bot satisfies it.
-type Handler interface {
-	Handle(ctx context.Context, req bot.Request) bot.Reply
-}
-
 // Prompt is printed before each command when the input is interactive.
 const Prompt = "newsdesk> "
 
@@ -40,14 +35,14 @@ type Options struct {
 // Run reads commands from in, one a line, and writes rendered replies to
 // out until in ends, the user types quit or exit, or ctx is done. The width
 // is the terminal's when out is one, else DefaultWidth.
-func Run(ctx context.Context, h Handler, in io.Reader, out io.Writer, interactive, color bool) error {
+func Run(ctx context.Context, h bot.Handler, in io.Reader, out io.Writer, interactive, color bool) error {
 	return RunOptions(ctx, h, in, out, Options{Interactive: interactive, Color: color, Width: Width(out)})
 }
 
 // RunOptions is Run with every option given. It returns as soon as ctx is
 // done (Ctrl-C), even while a read is blocked, and ends an interactive
 // session with a newline so that the shell's prompt starts on its own line.
-func RunOptions(ctx context.Context, h Handler, in io.Reader, out io.Writer, o Options) error {
+func RunOptions(ctx context.Context, h bot.Handler, in io.Reader, out io.Writer, o Options) error {
 	type line struct {
 		text string
 		err  error
