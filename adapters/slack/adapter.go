@@ -9,30 +9,16 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
 	"github.com/newsdesk/newsdesk/internal/admit"
 	"github.com/newsdesk/newsdesk/internal/seen"
 )
-
-// Handler answers one command. *bot.Bot satisfies it.
-type Handler interface {
-	Handle(ctx context.Context, req bot.Request) bot.Reply
-}
-
-// Deliveries remembers which requests were already delivered, so that a
-// replay (the same signed request sent again within Slack's five-minute
-// window, or an event Slack retries) is executed once. *state.Store
-// satisfies it, durably across restarts; without one the adapter remembers
-// in memory.
-type Deliveries interface {
-	FirstSeen(ctx context.Context, key string, now time.Time, keep time.Duration) (bool, error)
-}
 
 // Config configures the adapter. Secrets come from the environment; they
 // are never logged.
@@ -53,38 +39,29 @@ type Config struct {
 	// LateTimeout bounds the work behind a late answer (a slow command, an
 	// app_mention, a Share click): default 60s.
 	LateTimeout time.Duration
-	// MaxAttempts bounds the attempts of one Web API call facing 429 or 5xx
-	// (default 5). RetryBackoff is the first 5xx backoff, doubled each time
-	// (default 500ms).
-	MaxAttempts  int
-	RetryBackoff time.Duration
+	// Delivery bounds the attempts of one Web API call facing 429 or 5xx,
+	// the backoff between them and the history search for a slot (zero:
+	// chat's defaults; tests inject its Sleep).
+	Delivery chat.Policy
 	// HTTPClient is used for the Web API and response_url (default: a client
 	// with a 15s timeout).
 	HTTPClient *http.Client
 	// Deliveries records each request's signature and each event's id
 	// (default: in memory, forgotten on restart; serve passes the state
 	// store).
-	Deliveries Deliveries
+	Deliveries chat.Deliveries
 	// Metrics counts commands and failed posts (default: not counted).
-	Metrics Metrics
+	Metrics chat.Metrics
 	// After is the clock behind Socket Mode's reconnection backoff
 	// (default time.After; tests inject their own).
 	After func(time.Duration) <-chan time.Time
 	// Admit bounds the command work running at once (nil: unbounded).
 	// serve passes its *admit.Pool.
-	Admit Admitter
+	Admit chat.Admitter
 	// Clock measures the ack budget from the request's arrival (recorded
 	// by admit.Arrivals at the top of the HTTP handler chain); default the
 	// wall clock.
 	Clock Clock
-}
-
-// Admitter hands out a slot for one command's work: at once, after a wait
-// in a bounded queue while ctx lasts, or not at all (any error: the
-// context's when it ended while waiting, else newsdesk is busy).
-// *admit.Pool satisfies it.
-type Admitter interface {
-	Acquire(ctx context.Context) (release func(), err error)
 }
 
 // Clock is the adapter's time source. admit.Real satisfies it.
@@ -93,54 +70,43 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
-// unbounded admits every command at once.
-type unbounded struct{}
-
-func (unbounded) Acquire(context.Context) (func(), error) { return func() {}, nil }
-
-// Metrics is what the adapter reports: every command answered (front
-// "slack", its command, an outcome from bot.Reply.Label, the time to the
-// answer) and every post that failed for good (kind "response_url" or
-// "message"). *metrics.Metrics satisfies it.
-type Metrics interface {
-	Request(front, command, outcome string, took time.Duration)
-	PostFailed(platform, kind string)
-}
-
-type noMetrics struct{}
-
-func (noMetrics) Request(string, string, string, time.Duration) {}
-func (noMetrics) PostFailed(string, string)                     {}
-
 // Defaults.
 const (
 	DefaultAPIURL      = "https://slack.com/api/"
 	DefaultAckBudget   = time.Second
 	DefaultLateTimeout = 60 * time.Second
-	DefaultMaxAttempts = 5
 	// responseURLLife is how long Slack accepts posts to a response_url.
-	responseURLLife     = 30 * time.Minute
-	DefaultRetryBackoff = 500 * time.Millisecond
-	maxAckBudget        = 2500 * time.Millisecond
-	maxBodyBytes        = 64 << 10
+	responseURLLife = 30 * time.Minute
+	maxAckBudget    = 2500 * time.Millisecond
+	maxBodyBytes    = 64 << 10
 )
 
 // Adapter connects a Handler to Slack.
 type Adapter struct {
-	cfg Config
-	h   Handler
-	log *slog.Logger
-	api *slack.Client
+	cfg    Config
+	h      bot.Handler
+	log    *slog.Logger
+	api    *slack.Client
+	policy chat.Policy
 
 	socketReady atomic.Bool // the Socket Mode connection is up
 
-	bg     context.Context // parent of background work; cancelled by Shutdown
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	flight *chat.Flight // background work (late answers, mentions), waited for by Shutdown
 }
 
+var (
+	_ chat.Front  = (*Adapter)(nil)
+	_ chat.Router = (*Adapter)(nil)
+)
+
+// Name is the platform's name: "slack".
+func (a *Adapter) Name() string { return Platform }
+
+// Platform is the platform name in bot.Request and channel ids.
+const Platform = "slack"
+
 // New validates cfg and returns an adapter. It does no network I/O.
-func New(cfg Config, h Handler, log *slog.Logger) (*Adapter, error) {
+func New(cfg Config, h bot.Handler, log *slog.Logger) (*Adapter, error) {
 	if h == nil {
 		return nil, errors.New("slack adapter: no command handler (nil Handler)")
 	}
@@ -182,12 +148,6 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Adapter, error) {
 	if cfg.LateTimeout <= 0 {
 		cfg.LateTimeout = DefaultLateTimeout
 	}
-	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = DefaultMaxAttempts
-	}
-	if cfg.RetryBackoff <= 0 {
-		cfg.RetryBackoff = DefaultRetryBackoff
-	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
 	}
@@ -195,13 +155,13 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Adapter, error) {
 		cfg.Deliveries = &seen.Memory{}
 	}
 	if cfg.Metrics == nil {
-		cfg.Metrics = noMetrics{}
+		cfg.Metrics = chat.NoMetrics{}
 	}
 	if cfg.After == nil {
 		cfg.After = time.After
 	}
 	if cfg.Admit == nil {
-		cfg.Admit = unbounded{}
+		cfg.Admit = chat.Unbounded{}
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = admit.Real{}
@@ -210,52 +170,53 @@ func New(cfg Config, h Handler, log *slog.Logger) (*Adapter, error) {
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
-	bg, cancel := context.WithCancel(context.Background())
+	log = log.With("adapter", "slack")
+	policy := cfg.Delivery
+	policy.Log = log
 	return &Adapter{
 		cfg:    cfg,
 		h:      h,
-		log:    log.With("adapter", "slack"),
+		log:    log,
 		api:    slack.New(cfg.BotToken, opts...),
-		bg:     bg,
-		cancel: cancel,
+		policy: policy,
+		flight: chat.NewFlight(),
 	}, nil
+}
+
+// Run serves Socket Mode (RunSocketMode) when an app token is set, else
+// waits for ctx: the HTTP endpoints (Routes) need nothing run.
+func (a *Adapter) Run(ctx context.Context) error {
+	if a.cfg.AppToken != "" {
+		return a.RunSocketMode(ctx)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// Ready reports the Socket Mode connection ("slack_socket") when Socket
+// Mode is on; over HTTP alone there is nothing to report.
+func (a *Adapter) Ready() (string, bool) {
+	if a.cfg.AppToken == "" {
+		return "", true
+	}
+	return "slack_socket", a.SocketReady()
 }
 
 // Shutdown waits for background work (late answers, mention replies) to
 // finish, or cancels it when ctx ends first.
 func (a *Adapter) Shutdown(ctx context.Context) error {
-	done := make(chan struct{})
-	go func() { a.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		a.cancel()
-		return nil
-	case <-ctx.Done():
-		a.cancel()
-		<-done
-		return fmt.Errorf("slack adapter shutdown: %w", ctx.Err())
+	if err := a.flight.Close(ctx); err != nil {
+		return fmt.Errorf("slack adapter shutdown: %w", err)
 	}
+	return nil
 }
 
 // goLate runs f in the background with a context bounded by LateTimeout and
-// independent of any request.
+// independent of any request (not at all once shutting down).
 func (a *Adapter) goLate(f func(ctx context.Context)) {
-	a.wg.Go(func() {
-		ctx, cancel := context.WithTimeout(a.bg, a.cfg.LateTimeout)
-		defer cancel()
-		f(ctx)
-	})
-}
-
-// handle runs the handler, turning a panic into a user-facing error.
-func (a *Adapter) handle(ctx context.Context, req bot.Request) (r bot.Reply) {
-	defer func() {
-		if p := recover(); p != nil {
-			a.log.Error("command handler panicked", "panic", fmt.Sprint(p), "channel", req.Channel)
-			r = bot.Reply{Kind: bot.KindError, Text: "Something went wrong answering that; it has been logged. Try again, or try `help`.", Outcome: bot.Failed}
-		}
-	}()
-	return a.h.Handle(ctx, req)
+	if !a.flight.Go(a.cfg.LateTimeout, f) {
+		a.log.Warn("late work dropped: shutting down")
+	}
 }
 
 // observe counts one answered command, timed from its arrival.
@@ -266,13 +227,7 @@ func (a *Adapter) observe(r bot.Reply, deferred bool, start time.Time) {
 // handleSlot runs the handler in a slot of the Admitter, waiting for one
 // while ctx lasts; without one the reply says newsdesk is busy.
 func (a *Adapter) handleSlot(ctx context.Context, req bot.Request) bot.Reply {
-	release, err := a.cfg.Admit.Acquire(ctx)
-	if err != nil {
-		a.log.Warn("command not run: newsdesk is busy", "channel", req.Channel, "error", err)
-		return bot.BusyReply()
-	}
-	defer release()
-	return a.handle(ctx, req)
+	return chat.Admitted(ctx, a.cfg.Admit, a.h, req, a.log)
 }
 
 // admitted is the outcome of one command's work: its reply, or, when it
@@ -291,9 +246,7 @@ type admitted struct {
 func (a *Adapter) handleAdmitted(req bot.Request, start, ackBy time.Time, life time.Duration) (admitted, bool, <-chan admitted) {
 	ch := make(chan admitted, 1)
 	left := life - a.cfg.Clock.Now().Sub(start)
-	a.wg.Go(func() {
-		ctx, cancel := context.WithTimeout(a.bg, left)
-		defer cancel()
+	started := a.flight.Go(left, func(ctx context.Context) {
 		release, err := a.cfg.Admit.Acquire(ctx)
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -304,8 +257,11 @@ func (a *Adapter) handleAdmitted(req bot.Request, start, ackBy time.Time, life t
 			return
 		}
 		defer release()
-		ch <- admitted{reply: a.handle(ctx, req)}
+		ch <- admitted{reply: chat.Handle(ctx, a.h, req, a.log)}
 	})
+	if !started {
+		return admitted{reply: bot.BusyReply(), busy: true}, true, nil
+	}
 	wait := ackBy.Sub(a.cfg.Clock.Now())
 	if wait <= 0 {
 		return admitted{}, false, ch

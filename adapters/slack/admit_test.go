@@ -79,7 +79,7 @@ type admitEnv struct {
 
 // newAdmitEnv is an adapter behind admit.Arrivals on a manual clock, with a
 // pool of one slot and the given queue, and a watch on the ack.
-func newAdmitEnv(t *testing.T, h Handler, queue int, mod func(*Config)) *admitEnv {
+func newAdmitEnv(t *testing.T, h bot.Handler, queue int, mod func(*Config)) *admitEnv {
 	t.Helper()
 	ae := &admitEnv{clk: admittest.New(arrival), pool: admit.New(admit.Config{Running: 1, Queue: queue}),
 		watch: &ackWatch{}, early: make(chan slackfake.Response, 10)}

@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
+	"github.com/newsdesk/newsdesk/bot"
 )
 
 // benchCommand measures the slash-command path: a signed request in
 // through the adapter's HTTP handler (verify, parse, Handle, render, JSON
 // out) and the reply read back, over loopback. It reports the median and
 // p99 latency and requests per second.
-func benchCommand(b *testing.B, h Handler, text string) {
+func benchCommand(b *testing.B, h bot.Handler, text string) {
 	e := newEnv(b, h, nil)
 	body := e.commandForm(text, "bench")
 	client := e.srv.Client()

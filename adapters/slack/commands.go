@@ -16,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
 	"github.com/newsdesk/newsdesk/internal/admit"
 )
 
@@ -161,7 +162,7 @@ func (a *Adapter) command(cmd slack.SlashCommand, start time.Time) (commandAnswe
 		var res admitted
 		select {
 		case res = <-later:
-		case <-a.bg.Done():
+		case <-a.flight.Context().Done():
 			a.log.Warn("slow command abandoned: shutting down", "channel", cmd.ChannelID)
 			a.observe(bot.Reply{Command: "unknown", Outcome: bot.TimedOut}, true, start)
 			return
@@ -172,7 +173,7 @@ func (a *Adapter) command(cmd slack.SlashCommand, start time.Time) (commandAnswe
 		}
 		// Posting gets a context of its own: the response_url outlives
 		// the work's.
-		pctx, cancel := context.WithTimeout(a.bg, lateAnswerPostTimeout)
+		pctx, cancel := context.WithTimeout(a.flight.Context(), lateAnswerPostTimeout)
 		defer cancel()
 		a.respondAll(pctx, cmd.ResponseURL, a.answerMessages(res.reply, cmd.Text))
 	}
@@ -198,7 +199,7 @@ func (a *Adapter) respondAll(ctx context.Context, responseURL string, msgs []com
 }
 
 func (a *Adapter) respond(ctx context.Context, responseURL string, m commandAnswer) error {
-	return a.retry(ctx, "response_url", func() error {
+	return chat.Retry(ctx, transport{a}, a.policy, "response_url", func() error {
 		_, _, err := a.api.PostMessageContext(ctx, "",
 			slack.MsgOptionResponseURL(responseURL, m.ResponseType),
 			slack.MsgOptionText(m.Text, false),

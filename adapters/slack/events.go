@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/newsdesk/newsdesk/bot"
@@ -91,11 +90,11 @@ func (a *Adapter) mention(ctx context.Context, m *slackevents.AppMentionEvent) {
 	if thread == "" {
 		thread = m.TimeStamp
 	}
-	text := fallbackText(reply)
-	for i, chunk := range split(render(reply, a.cfg.Command)) {
-		if _, err := a.postBlocks(ctx, m.Channel, chunk, text, mark{}, slack.MsgOptionTS(thread)); err != nil {
-			a.log.Error("mention reply failed", "channel", m.Channel, "message", i+1, "error", err)
-			return
-		}
+	msgs := transport{a}.Split(reply)
+	for i := range msgs {
+		msgs[i].thread = thread
+	}
+	if _, err := a.deliver(ctx, m.Channel, "", msgs); err != nil {
+		a.log.Error("mention reply failed", "channel", m.Channel, "error", err)
 	}
 }

@@ -95,7 +95,7 @@ func TestSocketMode(t *testing.T) {
 	fake := slackfake.New(t)
 	h := seedHandler()
 	slow := newBlockingHandler()
-	var handler Handler = handlerFunc(func(ctx context.Context, req bot.Request) bot.Reply {
+	var handler bot.Handler = bot.HandlerFunc(func(ctx context.Context, req bot.Request) bot.Reply {
 		if strings.HasPrefix(req.Text, "slow") {
 			return slow.Handle(ctx, req)
 		}
@@ -207,10 +207,6 @@ func TestSocketMode(t *testing.T) {
 		t.Errorf("%d response_url posts, want 1 (the slow command)", n)
 	}
 }
-
-type handlerFunc func(ctx context.Context, req bot.Request) bot.Reply
-
-func (f handlerFunc) Handle(ctx context.Context, req bot.Request) bot.Reply { return f(ctx, req) }
 
 func TestNewValidatesConfig(t *testing.T) {
 	ok := Config{BotToken: "xoxb-1", SigningSecret: "s"}

@@ -16,6 +16,8 @@ import (
 
 	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
+	"github.com/newsdesk/newsdesk/chat/chattest"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -174,14 +176,14 @@ type env struct {
 }
 
 // newEnv starts a fake Slack and the adapter's HTTP endpoints over it.
-func newEnv(t testing.TB, h Handler, mod func(*Config)) *env {
+func newEnv(t testing.TB, h bot.Handler, mod func(*Config)) *env {
 	t.Helper()
 	return newWrappedEnv(t, h, mod, nil)
 }
 
 // newWrappedEnv is newEnv with the adapter's routes behind wrap (nil: none),
 // as serve puts admit.Arrivals at the top of the chain.
-func newWrappedEnv(t testing.TB, h Handler, mod func(*Config), wrap func(http.Handler) http.Handler) *env {
+func newWrappedEnv(t testing.TB, h bot.Handler, mod func(*Config), wrap func(http.Handler) http.Handler) *env {
 	t.Helper()
 	fake := slackfake.New(t)
 	fake.Token = "xoxb-test-token"
@@ -190,7 +192,7 @@ func newWrappedEnv(t testing.TB, h Handler, mod func(*Config), wrap func(http.Ha
 		SigningSecret: testSecret,
 		APIURL:        fake.APIURL,
 		AckBudget:     time.Second,
-		RetryBackoff:  time.Millisecond,
+		Delivery:      chat.Policy{Sleep: chattest.NoWait},
 	}
 	if mod != nil {
 		mod(&cfg)

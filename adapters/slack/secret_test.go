@@ -11,6 +11,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/newsdesk/newsdesk/chat"
+	"github.com/newsdesk/newsdesk/chat/chattest"
 )
 
 // TestFailedResponseURLNeverLogged: a response_url post that fails (the
@@ -36,7 +39,7 @@ func TestFailedResponseURLNeverLogged(t *testing.T) {
 			var logs bytes.Buffer
 			m := &countingMetrics{}
 			a, err := New(Config{BotToken: "xoxb-test", SigningSecret: "s", APIURL: failing.URL + "/api/",
-				MaxAttempts: 2, RetryBackoff: time.Millisecond, Metrics: m},
+				Delivery: chat.Policy{MaxAttempts: 2, Sleep: chattest.NoWait}, Metrics: m},
 				seedHandler(), slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 			if err != nil {
 				t.Fatal(err)

@@ -111,7 +111,7 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		}
 		envelope := evt.Request.EnvelopeID
 		// Each command runs on its own so that a slow one does not hold up the others.
-		a.wg.Go(func() {
+		a.flight.Go(0, func(context.Context) {
 			answer, late := a.command(cmd, a.cfg.Clock.Now())
 			if err := client.AckCtx(ctx, envelope, answer); err != nil {
 				// Too big for an ack (20 KB): ack bare and answer through response_url.

@@ -9,6 +9,8 @@ import (
 	"github.com/newsdesk/newsdesk/adapters/slack"
 	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
+	"github.com/newsdesk/newsdesk/chat/chattest"
 	"github.com/newsdesk/newsdesk/internal/testenv"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
@@ -25,7 +27,7 @@ func TestSampleCorpusDigest(t *testing.T) {
 	}
 	defer st.Close()
 	fake := slackfake.New(t)
-	sa, err := slack.New(slack.Config{BotToken: "xoxb-test", SigningSecret: "s", APIURL: fake.APIURL, RetryBackoff: time.Millisecond}, env.Bot, quietLog())
+	sa, err := slack.New(slack.Config{BotToken: "xoxb-test", SigningSecret: "s", APIURL: fake.APIURL, Delivery: chat.Policy{Sleep: chattest.NoWait}}, env.Bot, quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,13 +73,7 @@ func TestSampleCorpusDigest(t *testing.T) {
 	if len(posts) == 0 || !strings.Contains(string(posts[0].Blocks), "APT31") {
 		t.Fatalf("%d posts", len(posts))
 	}
-	slots := map[string]bool{}
-	for _, p := range posts {
-		if p.Metadata != nil {
-			slots[p.Metadata.EventPayload["slot"].(string)] = true
-		}
-	}
-	if len(slots) != 1 {
+	if slots := chattest.Slots(fake.Conformance().Posted("CSEED")); len(slots) != 1 {
 		t.Errorf("%d digests posted, want 1", len(slots))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,8 @@ import (
 	"github.com/newsdesk/newsdesk/adapters/slack"
 	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
+	"github.com/newsdesk/newsdesk/chat/chattest"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
@@ -73,7 +76,7 @@ func newEnv(t *testing.T, start time.Time, mod func(*Config)) *env {
 	e.slack = slackfake.New(t)
 	sa, err := slack.New(slack.Config{
 		BotToken: "xoxb-test", SigningSecret: "secret", APIURL: e.slack.APIURL,
-		MaxAttempts: 3, RetryBackoff: time.Millisecond,
+		Delivery: chat.Policy{MaxAttempts: 3, Sleep: chattest.NoWait},
 	}, &bot.Bot{}, quietLog())
 	if err != nil {
 		t.Fatal(err)
@@ -180,23 +183,12 @@ func (e *env) slackSlots(local string) []string {
 	e.t.Helper()
 	// a long digest is several messages of one slot: each (slot, part) must
 	// appear once, and the slot is listed once
-	seen := map[string]bool{}
-	listed := map[string]bool{}
 	var out []string
-	for _, p := range e.slack.Posts() {
-		if p.Channel != local || p.Metadata == nil {
-			continue
+	for s, parts := range chattest.Slots(e.slack.Conformance().Posted(local)) {
+		if len(slices.Compact(slices.Sorted(slices.Values(parts)))) != len(parts) {
+			e.t.Errorf("slot %s: parts %v, some posted twice in slack:%s", s, parts, local)
 		}
-		s, _ := p.Metadata.EventPayload["slot"].(string)
-		part := fmt.Sprint(p.Metadata.EventPayload["part"])
-		if seen[s+"#"+part] {
-			e.t.Errorf("slot %s part %s posted twice in slack:%s", s, part, local)
-		}
-		seen[s+"#"+part] = true
-		if !listed[s] {
-			listed[s] = true
-			out = append(out, s)
-		}
+		out = append(out, s)
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -46,13 +47,30 @@ const (
 	Permanent                     // refused for good (a 4xx such as a bad request)
 )
 
-// Posted is a message of the bot's in a channel: its id and the text that
+// Posted is a message of the bot's in a channel: its id, the text that
 // carries its mark, as the platform stores it (Slack: the metadata
-// payload as JSON; Discord: the nonce and the embed footers).
+// payload as JSON; Discord: the nonce and the embed footers), and what a
+// reader sees (the text and the blocks or embeds, as JSON).
 type Posted struct {
 	ID      string
 	Carries string
+	Text    string
 }
+
+// Slots lists, by slot key, the parts that posted messages carry marks
+// for, in the order posted: a part listed twice was posted twice.
+func Slots(posted []Posted) map[string][]string {
+	out := map[string][]string{}
+	for _, p := range posted {
+		for _, m := range reMark.FindAllString(p.Carries, -1) {
+			i := strings.LastIndexByte(m, ':')
+			out[m[:i]] = append(out[m[:i]], m[i+1:])
+		}
+	}
+	return out
+}
+
+var reMark = regexp.MustCompile(`nd:[0-9a-f]{12}:[0-9]{1,3}/[0-9]{1,3}`)
 
 // Fake is what the suite needs of a platform's fake.
 type Fake interface {
@@ -602,3 +620,7 @@ func testLong[M any](t *testing.T, nh func(t *testing.T) Harness[M]) {
 		t.Errorf("ids %v, channel %v", d.IDs, s.ids(ch))
 	}
 }
+
+// NoWait is a chat.Policy.Sleep that waits for nothing: for tests whose
+// fakes are told to fail and that must not sleep.
+func NoWait(ctx context.Context, _ time.Duration) error { return ctx.Err() }
