@@ -16,25 +16,13 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
 	"github.com/newsdesk/newsdesk/internal/seen"
 )
-
-// Handler answers one command. *bot.Bot satisfies it.
-type Handler interface {
-	Handle(ctx context.Context, req bot.Request) bot.Reply
-}
 
 // Suggester proposes actor names for autocomplete. The gazetteer satisfies it.
 type Suggester interface {
 	Suggest(prefix string, n int) []string
-}
-
-// Deliveries remembers which interactions were already delivered, so that
-// a replay (the same signed request sent again, an event the gateway
-// delivers twice) is executed once. *state.Store satisfies it, durably
-// across restarts; without one the adapter remembers in memory.
-type Deliveries interface {
-	FirstSeen(ctx context.Context, key string, now time.Time, keep time.Duration) (bool, error)
 }
 
 // Config configures the adapter. Token is the bot token (with or without
@@ -53,10 +41,10 @@ type Config struct {
 	// HTTPClient replaces discordgo's client (tests: discordfake.Client()).
 	HTTPClient *http.Client
 
-	// RetryBackoff is the first wait before retrying a post that failed
-	// with a 5xx or a network error (default 500ms; doubled each time, at
-	// most 4 attempts in all).
-	RetryBackoff time.Duration
+	// Delivery bounds the attempts of a post facing 429, 5xx or a network
+	// error, the backoff between them and the history search for a slot
+	// (zero: chat's defaults; tests inject its Sleep).
+	Delivery chat.Policy
 	// HandleTimeout bounds one command (default 30s).
 	HandleTimeout time.Duration
 	// ShutdownGrace is how long Run waits on cancellation for answers in
@@ -64,50 +52,22 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// Deliveries records each interaction id (default: in memory,
 	// forgotten on restart; serve passes the state store).
-	Deliveries Deliveries
+	Deliveries chat.Deliveries
 	// After is the clock behind the gateway's reconnection backoff
 	// (default time.After; tests inject their own).
 	After func(time.Duration) <-chan time.Time
 	// Metrics counts commands and failed posts (default: not counted).
-	Metrics Metrics
+	Metrics chat.Metrics
 	// Admit bounds the command work running at once (nil: unbounded).
 	// serve passes the same *admit.Pool as Slack's.
-	Admit Admitter
+	Admit chat.Admitter
 }
-
-// Admitter hands out a slot for one command's work: at once, after a wait
-// in a bounded queue while ctx lasts, or not at all (any error).
-// *admit.Pool satisfies it.
-type Admitter interface {
-	Acquire(ctx context.Context) (release func(), err error)
-}
-
-// unbounded admits every command at once.
-type unbounded struct{}
-
-func (unbounded) Acquire(context.Context) (func(), error) { return func() {}, nil }
 
 // tokenLife is how long an interaction token accepts edits and follow-ups.
 const tokenLife = 15 * time.Minute
 
-// Metrics is what the adapter reports: every command answered (front
-// "discord", its command, an outcome from bot.Reply.Label, the time to the
-// answer) and every post that failed for good (kind "message" or
-// "interaction"). *metrics.Metrics satisfies it.
-type Metrics interface {
-	Request(front, command, outcome string, took time.Duration)
-	PostFailed(platform, kind string)
-}
-
-type noMetrics struct{}
-
-func (noMetrics) Request(string, string, string, time.Duration) {}
-func (noMetrics) PostFailed(string, string)                     {}
-
 // Platform is the platform name in bot.Request.
 const Platform = "discord"
-
-const maxAttempts = 4
 
 var reCommand = regexp.MustCompile(`^[-_a-z0-9]{1,32}$`)
 
@@ -116,7 +76,7 @@ var reCommand = regexp.MustCompile(`^[-_a-z0-9]{1,32}$`)
 // posts digests.
 type Adapter struct {
 	cfg Config
-	h   Handler
+	h   bot.Handler
 	sug Suggester
 	log *slog.Logger
 	s   *discordgo.Session
@@ -131,17 +91,15 @@ type Adapter struct {
 	botID string
 	appID string
 
-	// Answers in progress: begin refuses new ones once closing is set, so
-	// that shutdown can wait for the rest.
-	flightMu sync.Mutex
-	closing  bool
-	inflight sync.WaitGroup
-	hctx     context.Context // parent of handler contexts; cancelled after the grace period
-	hcancel  context.CancelFunc
+	policy chat.Policy
+	// flight tracks answers in progress: it refuses new ones once shutting
+	// down, and its context, the parent of handler contexts, is cancelled
+	// after the grace period.
+	flight *chat.Flight
 }
 
 // New checks cfg and builds an adapter; Run connects it.
-func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error) {
+func New(cfg Config, h bot.Handler, s Suggester, log *slog.Logger) (*Adapter, error) {
 	tok := strings.TrimSpace(cfg.Token)
 	if tok == "Bot" || strings.HasPrefix(tok, "Bot ") {
 		tok = strings.TrimSpace(tok[3:])
@@ -171,9 +129,6 @@ func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error)
 			return nil, err
 		}
 	}
-	if cfg.RetryBackoff <= 0 {
-		cfg.RetryBackoff = 500 * time.Millisecond
-	}
 	if cfg.HandleTimeout <= 0 {
 		cfg.HandleTimeout = 30 * time.Second
 	}
@@ -187,10 +142,10 @@ func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error)
 		cfg.After = time.After
 	}
 	if cfg.Metrics == nil {
-		cfg.Metrics = noMetrics{}
+		cfg.Metrics = chat.NoMetrics{}
 	}
 	if cfg.Admit == nil {
-		cfg.Admit = unbounded{}
+		cfg.Admit = chat.Unbounded{}
 	}
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -211,7 +166,9 @@ func New(cfg Config, h Handler, s Suggester, log *slog.Logger) (*Adapter, error)
 	c.Transport = statusTransport{base: c.Transport}
 	ds.Client = &c
 	a := &Adapter{cfg: cfg, h: h, sug: s, log: log, s: ds, pubKey: pub, disconnected: make(chan struct{}, 1)}
-	a.hctx, a.hcancel = context.WithCancel(context.Background())
+	a.policy = cfg.Delivery
+	a.policy.Log = log
+	a.flight = chat.NewFlight()
 	ds.AddHandler(a.onReady)
 	ds.AddHandler(a.onMessage)
 	ds.AddHandler(a.onInteraction)
@@ -316,8 +273,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 }
 
-// Ready reports whether the gateway is connected (for /readyz).
-func (a *Adapter) Ready() bool { return a.ready.Load() }
+// Ready reports whether the gateway is connected (part "discord_gateway"
+// of /readyz).
+func (a *Adapter) Ready() (string, bool) { return "discord_gateway", a.ready.Load() }
 
 // nextBackoff is 1s, doubling to at most a minute.
 func nextBackoff(wait time.Duration) time.Duration {
@@ -365,34 +323,32 @@ func (a *Adapter) reconnect(ctx context.Context) {
 }
 
 func (a *Adapter) shutdown() {
-	a.flightMu.Lock()
-	a.closing = true
-	a.flightMu.Unlock()
 	if err := a.s.Close(); err != nil {
 		a.log.Warn("discord: close gateway", "err", err)
 	}
-	done := make(chan struct{})
-	go func() { a.inflight.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(a.cfg.ShutdownGrace):
-		a.log.Warn("discord: answers still in progress at shutdown; cancelling them", "grace", a.cfg.ShutdownGrace)
-		a.hcancel()
-		<-done
+	ctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownGrace)
+	defer cancel()
+	if err := a.flight.Close(ctx); err != nil {
+		a.log.Warn("discord: answers still in progress at shutdown were cancelled", "grace", a.cfg.ShutdownGrace)
 	}
-	a.hcancel()
 }
 
-// begin registers an answer in progress; false once shutting down.
-func (a *Adapter) begin() bool {
-	a.flightMu.Lock()
-	defer a.flightMu.Unlock()
-	if a.closing {
-		return false
+// Shutdown waits for answers still in progress (those of HTTP
+// interactions that arrived as Run ended), until ctx ends.
+func (a *Adapter) Shutdown(ctx context.Context) error {
+	if err := a.flight.Close(ctx); err != nil {
+		return fmt.Errorf("discord adapter shutdown: %w", err)
 	}
-	a.inflight.Add(1)
-	return true
+	return nil
 }
+
+// Name is the platform's name: "discord".
+func (a *Adapter) Name() string { return Platform }
+
+var (
+	_ chat.Front  = (*Adapter)(nil)
+	_ chat.Router = (*Adapter)(nil)
+)
 
 func (a *Adapter) register(ctx context.Context) error {
 	_, appID := a.identity()
@@ -436,24 +392,7 @@ func (a *Adapter) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
 // handleSlot runs the handler in a slot of the Admitter, waiting for one
 // while ctx lasts; without one the reply says newsdesk is busy.
 func (a *Adapter) handleSlot(ctx context.Context, req bot.Request) bot.Reply {
-	release, err := a.cfg.Admit.Acquire(ctx)
-	if err != nil {
-		a.log.Warn("discord: command not run: newsdesk is busy", "channel", req.Channel, "err", err)
-		return bot.BusyReply()
-	}
-	defer release()
-	return a.handle(ctx, req)
-}
-
-// handle calls the handler, turning a panic into an error reply.
-func (a *Adapter) handle(ctx context.Context, req bot.Request) (r bot.Reply) {
-	defer func() {
-		if p := recover(); p != nil {
-			a.log.Error("discord: handler panicked", "panic", p, "channel", req.Channel)
-			r = bot.Reply{Kind: bot.KindError, Text: "Something went wrong answering that; it has been logged. Try again, or `help`.", Outcome: bot.Failed}
-		}
-	}()
-	return a.h.Handle(ctx, req)
+	return chat.Admitted(ctx, a.cfg.Admit, a.h, req, a.log)
 }
 
 // addressed reports whether a message is for the bot (it mentions the bot,
@@ -498,18 +437,18 @@ func (a *Adapter) onMessage(_ *discordgo.Session, m *discordgo.MessageCreate) {
 	if !ok {
 		return
 	}
-	if !a.begin() {
+	if !a.flight.Begin() {
 		return
 	}
-	defer a.inflight.Done()
+	defer a.flight.Done()
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(a.hctx, a.cfg.HandleTimeout)
+	ctx, cancel := context.WithTimeout(a.flight.Context(), a.cfg.HandleTimeout)
 	defer cancel()
 	reply := a.handleSlot(ctx, bot.Request{Platform: Platform, Channel: m.ChannelID, User: m.Author.ID, Text: text})
 	a.cfg.Metrics.Request(Platform, reply.CommandLabel(), reply.Label(false), time.Since(start))
 	no := false
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: &no}
-	if _, err := a.send(ctx, m.ChannelID, Render(reply), ref, "reply:"+m.ChannelID+":"+m.ID); err != nil {
+	if err := a.reply(ctx, m.ChannelID, Render(reply), ref, "reply:"+m.ChannelID+":"+m.ID); err != nil {
 		a.log.Error("discord: reply to message", "channel", m.ChannelID, "message", m.ID, "err", err)
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/adapters/discord/discordfake"
+	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/internal/testenv"
 )
 
@@ -23,7 +24,7 @@ func BenchmarkMentionToReply(b *testing.B) {
 	b.Run("realbot", func(b *testing.B) { benchMention(b, testenv.NewBot(b)) })
 }
 
-func benchMention(b *testing.B, h Handler) {
+func benchMention(b *testing.B, h bot.Handler) {
 	e := start(b, h)
 	const ch = "760000000000000001"
 	bid := e.f.BotID
@@ -72,7 +73,7 @@ func BenchmarkHTTPInteraction(b *testing.B) {
 	b.Run("verify-ping", benchVerifyPing)
 }
 
-func benchHTTPDefer(b *testing.B, h Handler) {
+func benchHTTPDefer(b *testing.B, h bot.Handler) {
 	e := startHTTP(b, h)
 	const ch = "760000000000000002"
 	ctx := context.Background()

@@ -12,6 +12,8 @@ import (
 
 	"github.com/newsdesk/newsdesk/adapters/discord/discordfake"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
+	"github.com/newsdesk/newsdesk/chat/chattest"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -159,10 +161,10 @@ type envOpt func(*Config)
 // start runs an adapter with the fixed handler against a fresh fake and
 // waits until it is connected and its command registered. The adapter is
 // stopped (and Run's nil return checked) when the test ends.
-func start(t testing.TB, h Handler, opts ...envOpt) *env {
+func start(t testing.TB, h bot.Handler, opts ...envOpt) *env {
 	t.Helper()
 	f := discordfake.New(t)
-	cfg := Config{Token: discordfake.DefaultToken, HTTPClient: f.Client(), RetryBackoff: time.Millisecond, ShutdownGrace: 5 * time.Second}
+	cfg := Config{Token: discordfake.DefaultToken, HTTPClient: f.Client(), Delivery: chat.Policy{Sleep: chattest.NoWait}, ShutdownGrace: 5 * time.Second}
 	for _, o := range opts {
 		o(&cfg)
 	}

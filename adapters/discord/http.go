@@ -142,7 +142,7 @@ func (a *Adapter) ServeInteraction(w http.ResponseWriter, r *http.Request) {
 			}})
 			return
 		}
-		if !a.begin() {
+		if !a.flight.Begin() {
 			http.Error(w, "newsdesk is shutting down", http.StatusServiceUnavailable)
 			return
 		}
@@ -151,7 +151,7 @@ func (a *Adapter) ServeInteraction(w http.ResponseWriter, r *http.Request) {
 			f.Flush()
 		}
 		go func() {
-			defer a.inflight.Done()
+			defer a.flight.Done()
 			ctx, cancel := a.handleContext()
 			defer cancel()
 			a.answerDeferred(ctx, &i, arrived, true)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/adapters/discord/discordfake"
+	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/internal/testenv"
 )
 
@@ -28,7 +29,7 @@ type httpEnv struct {
 	client *http.Client
 }
 
-func startHTTP(t testing.TB, h Handler, opts ...envOpt) *httpEnv {
+func startHTTP(t testing.TB, h bot.Handler, opts ...envOpt) *httpEnv {
 	t.Helper()
 	_, key, err := ed25519.GenerateKey(nil)
 	if err != nil {
@@ -39,7 +40,7 @@ func startHTTP(t testing.TB, h Handler, opts ...envOpt) *httpEnv {
 
 // startHTTPWithKey is startHTTP with the application's key given (a
 // restarted newsdesk keeps its key).
-func startHTTPWithKey(t testing.TB, h Handler, key ed25519.PrivateKey, opts ...envOpt) *httpEnv {
+func startHTTPWithKey(t testing.TB, h bot.Handler, key ed25519.PrivateKey, opts ...envOpt) *httpEnv {
 	t.Helper()
 	pub := key.Public().(ed25519.PublicKey)
 	opts = append(opts, func(c *Config) { c.PublicKey = hex.EncodeToString(pub) })

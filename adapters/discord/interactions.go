@@ -32,19 +32,19 @@ func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionC
 		if !a.firstGateway(ic.Interaction) {
 			return
 		}
-		if !a.begin() {
+		if !a.flight.Begin() {
 			return
 		}
-		defer a.inflight.Done()
+		defer a.flight.Done()
 		a.command(ic.Interaction)
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		if ic.ApplicationCommandData().Name != a.cfg.Command {
 			return
 		}
-		if !a.begin() {
+		if !a.flight.Begin() {
 			return
 		}
-		defer a.inflight.Done()
+		defer a.flight.Done()
 		a.autocomplete(ic.Interaction)
 	}
 }
@@ -113,7 +113,7 @@ func (a *Adapter) command(i *discordgo.Interaction) {
 // handleContext bounds one answer by HandleTimeout, under the adapter's
 // context (cancelled when shutdown's grace period ends).
 func (a *Adapter) handleContext() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(a.hctx, a.cfg.HandleTimeout)
+	return context.WithTimeout(a.flight.Context(), a.cfg.HandleTimeout)
 }
 
 // answerDeferred answers an application command whose interaction has been
@@ -145,7 +145,7 @@ func (a *Adapter) answerDeferred(ctx context.Context, i *discordgo.Interaction, 
 	wcancel()
 	a.cfg.Metrics.Request(Platform, reply.CommandLabel(), reply.Label(true), time.Since(start))
 	if reply.Outcome == bot.Busy {
-		pctx, cancel := context.WithDeadline(a.hctx, start.Add(tokenLife))
+		pctx, cancel := context.WithDeadline(a.flight.Context(), start.Add(tokenLife))
 		defer cancel()
 		ctx = pctx
 	}
@@ -239,7 +239,7 @@ func (a *Adapter) ephemeralError(ctx context.Context, i *discordgo.Interaction, 
 // option (the last one to three words, or what follows "actor:"); each
 // choice is the whole query with that word completed.
 func (a *Adapter) autocomplete(i *discordgo.Interaction) {
-	ctx, cancel := context.WithTimeout(a.hctx, 3*time.Second)
+	ctx, cancel := context.WithTimeout(a.flight.Context(), 3*time.Second)
 	defer cancel()
 	q, _ := queryOption(i)
 	choices := Complete(a.sug, q)

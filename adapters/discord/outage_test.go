@@ -54,7 +54,7 @@ func TestRunRetriesAnUnreachableGateway(t *testing.T) {
 		case err := <-done:
 			t.Fatalf("Run returned %v while Discord was down, want it to keep trying", err)
 		}
-		if a.Ready() {
+		if _, up := a.Ready(); up {
 			t.Error("Ready while Discord is unreachable")
 		}
 		if want == 4*time.Second {
@@ -64,7 +64,7 @@ func TestRunRetriesAnUnreachableGateway(t *testing.T) {
 	}
 	wait(t, f, "connected and command registered", func() bool { return f.Connected() && len(f.Commands("")) == 1 })
 	deadline := time.After(10 * time.Second) // a deadlock guard, not a timing assertion
-	for !a.Ready() {
+	for _, up := a.Ready(); !up; _, up = a.Ready() {
 		select {
 		case <-deadline:
 			t.Fatal("never Ready after connecting")

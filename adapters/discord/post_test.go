@@ -2,15 +2,19 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/newsdesk/newsdesk/adapters/discord/discordfake"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
+	"github.com/newsdesk/newsdesk/chat/chattest"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -19,7 +23,7 @@ import (
 func poster(t *testing.T) (*discordfake.Fake, *Adapter) {
 	t.Helper()
 	f := discordfake.New(t)
-	a, err := New(Config{Token: discordfake.DefaultToken, HTTPClient: f.Client(), RetryBackoff: time.Millisecond}, &fixedHandler{}, nil, nil)
+	a, err := New(Config{Token: discordfake.DefaultToken, HTTPClient: f.Client(), Delivery: chat.Policy{Sleep: chattest.NoWait}}, &fixedHandler{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,87 +50,51 @@ func digestReply() bot.Reply {
 	return r
 }
 
-func TestPostRetriesThenPostsOnce(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name     string
-		fail     discordfake.Failure
-		attempts int
-	}{
-		{"429 once", discordfake.Failure{Status: 429}, 2},
-		{"429 twice", discordfake.Failure{Status: 429, Times: 2}, 3},
-		{"500 once", discordfake.Failure{Status: 500}, 2},
-		{"502 once", discordfake.Failure{Status: 502}, 2},
-		{"503 three times", discordfake.Failure{Status: 503, Times: 3}, 4},
-		{"500 after the message was stored", discordfake.Failure{Status: 500, AfterCommit: true}, 2},
-		{"502 after the message was stored, twice", discordfake.Failure{Status: 502, AfterCommit: true, Times: 2}, 3},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			f, a := poster(t)
-			const ch = "750000000000000001"
-			tc.fail.Method, tc.fail.Path = "POST", "/channels/*/messages"
-			f.Fail(tc.fail)
-			id, err := a.Post(context.Background(), ch, digestReply(), "digest:"+ch+":2024-03-26")
-			if err != nil {
-				t.Fatalf("Post: %v", err)
-			}
-			msgs := botMessages(f, ch)
-			if len(msgs) != 1 || msgs[0].ID != id {
-				t.Fatalf("channel holds %d messages (want 1 with id %s): %+v", len(msgs), id, msgs)
-			}
-			if n := len(messagePosts(f, ch)); n != tc.attempts {
-				t.Errorf("%d POSTs, want %d", n, tc.attempts)
-			}
-			assertNoMentions(t, msgs[0].AllowedMentions)
-		})
-	}
+// The chat seam's delivery promises hold for Discord: the real discordgo
+// client against the fake's REST API.
+func TestConformance(t *testing.T) {
+	chattest.RunConformance(t, func(t *testing.T) chattest.Harness[message] {
+		f, a := poster(t)
+		return chattest.Harness[message]{
+			Transport: transport{a},
+			Fake:      f.Conformance(),
+			Channel:   func(i int) string { return fmt.Sprintf("7500000000000009%02d", i) },
+			Message: func(i int) message {
+				return message{embeds: []*discordgo.MessageEmbed{{Title: fmt.Sprint("part ", i+1), Footer: &discordgo.MessageEmbedFooter{Text: "New since yesterday"}}}}
+			},
+			Long: longDigest(40),
+		}
+	})
 }
 
-func TestPostGivesUp(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		name     string
-		fail     discordfake.Failure
-		attempts int
-		want     string
+// Discord's errors are classified by type, and by the transport's status
+// where discordgo gives none (a 502 it did not retry).
+func TestClassify(t *testing.T) {
+	rest := func(code int) error {
+		return &discordgo.RESTError{Response: &http.Response{StatusCode: code, Status: fmt.Sprint(code)}}
+	}
+	tests := []struct {
+		name string
+		err  error
+		want chat.Class
 	}{
-		{"5xx every time", discordfake.Failure{Status: 500, Times: 100}, maxAttempts, "500"},
-		{"4xx at once", discordfake.Failure{Status: 403}, 1, "403"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			f, a := poster(t)
-			const ch = "750000000000000002"
-			tc.fail.Method, tc.fail.Path = "POST", "/channels/*/messages"
-			f.Fail(tc.fail)
-			_, err := a.Post(context.Background(), ch, digestReply(), "s1")
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), ch) {
-				t.Fatalf("Post error = %v, want one naming the channel and %s", err, tc.want)
-			}
-			if n := len(messagePosts(f, ch)); n != tc.attempts {
-				t.Errorf("%d POSTs, want %d", n, tc.attempts)
+		{"rate limited", &discordgo.RateLimitError{RateLimit: &discordgo.RateLimit{TooManyRequests: &discordgo.TooManyRequests{RetryAfter: 7 * time.Second}}}, chat.RateLimited},
+		{"429", rest(429), chat.RateLimited},
+		{"500", rest(500), chat.Unknown},
+		{"403", rest(403), chat.Forbidden},
+		{"404", rest(404), chat.Permanent},
+		{"400", fmt.Errorf("create: %w", rest(400)), chat.Permanent},
+		{"network", &url.Error{Op: "Post", URL: "https://discord.com/api/v9/channels/1/messages", Err: errors.New("connection reset")}, chat.Unknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := chat.ClassOf(chat.Errorf(transport{}.Classify(tt.err).Class, 0, "%w", tt.err)); got != tt.want {
+				t.Errorf("Classify(%v) = %v, want %v", tt.err, got, tt.want)
 			}
 		})
 	}
-}
-
-func TestPostStopsOnContext(t *testing.T) {
-	t.Parallel()
-	f := discordfake.New(t)
-	a, err := New(Config{Token: discordfake.DefaultToken, HTTPClient: f.Client(), RetryBackoff: time.Hour}, &fixedHandler{}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Fail(discordfake.Failure{Method: "POST", Path: "/channels/*/messages", Status: 500})
-	ctx, cancel := context.WithCancel(context.Background())
-	changed := f.Changed()
-	go func() {
-		<-changed // the first (failing) POST arrived
-		cancel()
-	}()
-	if _, err := a.Post(ctx, "750000000000000003", digestReply(), "s"); err == nil || !strings.Contains(err.Error(), "context canceled") {
-		t.Fatalf("Post error = %v, want context canceled", err)
+	if got := (transport{}).Classify(tests[0].err); got.RetryAfter != 7*time.Second {
+		t.Errorf("RetryAfter %v, want 7s", got.RetryAfter)
 	}
 }
 
@@ -140,8 +108,10 @@ func TestPostNonceAndFindSlot(t *testing.T) {
 	if _, found, err := a.FindSlot(ctx, ch, slot); err != nil || found {
 		t.Fatalf("FindSlot before posting = found %v, err %v; want not found", found, err)
 	}
-	// Someone else's message quoting the marker does not count.
-	f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: SlotMarker(slot)})
+	mark := chat.Mark{Slot: slot, Part: 1, Parts: 1}.String()
+	// Someone else's message quoting the mark does not count.
+	f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: mark, Nonce: mark,
+		Embeds: []*discordgo.MessageEmbed{{Title: "x", Footer: &discordgo.MessageEmbedFooter{Text: "ref " + mark}}}})
 
 	id, err := a.Post(ctx, ch, digestReply(), slot)
 	if err != nil {
@@ -152,12 +122,13 @@ func TestPostNonceAndFindSlot(t *testing.T) {
 		t.Fatalf("%d messages, want 1", len(msgs))
 	}
 	m := msgs[0]
-	if m.Nonce == "" || len(m.Nonce) > 25 || !m.EnforceNonce {
-		t.Errorf("nonce %q (len %d), enforce_nonce %v: want a nonce of at most 25 characters, enforced", m.Nonce, len(m.Nonce), m.EnforceNonce)
+	if m.Nonce != mark || !m.EnforceNonce {
+		t.Errorf("nonce %q, enforce_nonce %v: want the mark %q, enforced", m.Nonce, m.EnforceNonce, mark)
 	}
+	assertNoMentions(t, m.AllowedMentions)
 	last := m.Embeds[len(m.Embeds)-1]
-	if last.Footer == nil || !strings.Contains(last.Footer.Text, SlotMarker(slot)) {
-		t.Errorf("last embed footer = %+v, want the slot marker %q", last.Footer, SlotMarker(slot))
+	if last.Footer == nil || !strings.Contains(last.Footer.Text, "ref "+mark) {
+		t.Errorf("last embed footer = %+v, want the mark %q", last.Footer, mark)
 	}
 	got, found, err := a.FindSlot(ctx, ch, slot)
 	if err != nil || !found || got != id {
@@ -181,142 +152,6 @@ func TestPostNonceAndFindSlot(t *testing.T) {
 	}
 	if ms := botMessages(f, ch); len(ms) != 2 || ms[1].Nonce != "" || ms[1].EnforceNonce {
 		t.Errorf("post without slot: %+v, want a second message without nonce", ms)
-	}
-}
-
-func messageLists(f *discordfake.Fake, ch string) int {
-	n := 0
-	for _, r := range f.Requests() {
-		if r.Method == http.MethodGet && r.Path == "/channels/"+ch+"/messages" {
-			n++
-		}
-	}
-	return n
-}
-
-// FindSlot pages back (before) through the channel for a marker buried
-// under more than a page of chatter, within SlotLookback and
-// MaxHistoryPages.
-func TestFindSlotPagesBack(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name      string
-		multi     bool
-		chatter   int
-		age       time.Duration // how long ago the slot was posted
-		found     bool
-		wantReads int
-	}{
-		{"under 120 messages", false, 120, 0, true, 2},
-		{"multi-part under 250", true, 250, 0, true, 3},
-		{"beyond the page limit", false, historyPage * MaxHistoryPages, 0, false, MaxHistoryPages},
-		{"older than the lookback", false, 10, SlotLookback + time.Hour, false, 1},
-	}
-	for i, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			f, a := poster(t)
-			ctx := context.Background()
-			ch := fmt.Sprintf("7500000000000001%02d", i)
-			const slot = "discord:2024-03-26T08:00Z"
-			r := digestReply()
-			if tt.multi {
-				r = longDigest(40)
-			}
-			id, err := a.Post(ctx, ch, r, slot)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.Age(ch, tt.age)
-			for i := range tt.chatter {
-				f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: fmt.Sprint("chatter ", i)})
-			}
-			before := messageLists(f, ch)
-			got, found, err := a.FindSlot(ctx, ch, slot)
-			if err != nil || found != tt.found || (found && got != id) {
-				t.Errorf("FindSlot = %q, %v, %v; want found=%v (id %s)", got, found, err, tt.found, id)
-			}
-			if reads := messageLists(f, ch) - before; reads != tt.wantReads {
-				t.Errorf("%d message pages read, want %d", reads, tt.wantReads)
-			}
-		})
-	}
-}
-
-// A post cut short (message k of n fails for good) is not found, and the
-// next Post, a minute or more later (past Discord's nonce window, or not),
-// posts only the missing messages: every part exactly once, in order.
-func TestPostCompletesPartialSlot(t *testing.T) {
-	t.Parallel()
-	const slot = "discord:2024-03-26T08:00Z"
-	key := "slot:" + slot
-	for i, tc := range []struct {
-		name    string
-		failing int // 1-based; 0: the last
-		aged    bool
-	}{
-		{"second fails, retried past the nonce window", 2, true},
-		{"last fails, retried past the nonce window", 0, true},
-		{"second fails, retried within the nonce window", 2, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			f, a := poster(t)
-			ctx := context.Background()
-			ch := fmt.Sprintf("7500000000000002%02d", i)
-			n := len(splitReserving(Render(longDigest(40)), utf8.RuneCountInString(footerSep+SlotMarker(slot))))
-			if n < 3 {
-				t.Fatalf("the long digest makes %d messages; the test wants 3 or more", n)
-			}
-			failing := tc.failing
-			if failing == 0 {
-				failing = n
-			}
-			f.Fail(discordfake.Failure{Method: "POST", Path: "/channels/*/messages", Status: 503, Times: maxAttempts, Pass: failing - 1})
-			_, err := a.Post(ctx, ch, longDigest(40), slot)
-			if want := fmt.Sprintf("message %d of %d", failing, n); err == nil || !strings.Contains(err.Error(), want) {
-				t.Fatalf("Post = %v, want a failure at %s", err, want)
-			}
-			if got := len(botMessages(f, ch)); got != failing-1 {
-				t.Fatalf("%d messages posted, want %d", got, failing-1)
-			}
-			if id, found, err := a.FindSlot(ctx, ch, slot); err != nil || found {
-				t.Fatalf("FindSlot on a partial post = %q, %v, %v; want not found", id, found, err)
-			}
-			if tc.aged {
-				f.Age(ch, discordfake.DefaultNonceWindow+time.Minute)
-			}
-			f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: "chatter between the attempts"})
-			posts := len(messagePosts(f, ch))
-
-			id, err := a.Post(ctx, ch, longDigest(40), slot)
-			if err != nil {
-				t.Fatalf("second Post: %v", err)
-			}
-			if sent := len(messagePosts(f, ch)) - posts; sent != n-failing+1 {
-				t.Errorf("second Post sent %d messages, want only the %d missing", sent, n-failing+1)
-			}
-			msgs := botMessages(f, ch)
-			if len(msgs) != n || msgs[n-1].ID != id {
-				t.Fatalf("%d messages (last %v), want %d, the last %s", len(msgs), msgs[len(msgs)-1].ID, n, id)
-			}
-			for j, m := range msgs {
-				if want := partMarker(key, partOf(j, n)); !strings.Contains(embedText(m.Embeds), want) {
-					t.Errorf("message %d does not carry %q: parts out of order or doubled", j, want)
-				}
-			}
-			if got, found, err := a.FindSlot(ctx, ch, slot); err != nil || !found || got != id {
-				t.Errorf("FindSlot = %q, %v, %v; want %s, found", got, found, err, id)
-			}
-			// Once more (the commit was lost): nothing is sent.
-			posts = len(messagePosts(f, ch))
-			if again, err := a.Post(ctx, ch, longDigest(40), slot); err != nil || again != id {
-				t.Errorf("third Post = %q, %v; want %s", again, err, id)
-			}
-			if sent := len(messagePosts(f, ch)) - posts; sent != 0 {
-				t.Errorf("third Post sent %d messages, want none", sent)
-			}
-		})
 	}
 }
 
@@ -378,9 +213,8 @@ func TestPostSplitsLongDigestWithinLimits(t *testing.T) {
 		if total > MaxEmbedChars || len(m.Embeds) > 10 {
 			t.Errorf("message %d: %d embeds, %d characters", i, len(m.Embeds), total)
 		}
-		marked := strings.Contains(embedText(m.Embeds), SlotMarker(slot))
-		if marked != (i == len(msgs)-1) {
-			t.Errorf("message %d carries the slot marker: %v; want only the last", i, marked)
+		if want := (chat.Mark{Slot: slot, Part: i + 1, Parts: len(msgs)}).String(); m.Nonce != want || !strings.Contains(embedText(m.Embeds), "ref "+want) {
+			t.Errorf("message %d nonce %q, want its mark %q there and in its footer", i, m.Nonce, want)
 		}
 	}
 	if fields != 120+3 { // every item, and its article's header once per section
@@ -409,15 +243,15 @@ func TestFindSlotWithoutGatewayAsksWhoAmI(t *testing.T) {
 }
 
 // BenchmarkFindSlotFullScan is FindSlot's worst case: the slot is not in a
-// busy channel, so every page down to MaxHistoryPages is read.
+// busy channel, so every page down to chat.MaxHistoryPages is read.
 func BenchmarkFindSlotFullScan(b *testing.B) {
 	f := discordfake.New(b)
-	a, err := New(Config{Token: discordfake.DefaultToken, HTTPClient: f.Client(), RetryBackoff: time.Millisecond}, &fixedHandler{}, nil, nil)
+	a, err := New(Config{Token: discordfake.DefaultToken, HTTPClient: f.Client()}, &fixedHandler{}, nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	const ch = "750000000000000300"
-	for i := range historyPage * MaxHistoryPages {
+	for i := range historyPage * chat.MaxHistoryPages {
 		f.AddMessage(ch, discordfake.Message{AuthorID: alice, Content: fmt.Sprint("chatter ", i)})
 	}
 	ctx := context.Background()
@@ -426,31 +260,5 @@ func BenchmarkFindSlotFullScan(b *testing.B) {
 		if _, found, err := a.FindSlot(ctx, ch, "absent"); err != nil || found {
 			b.Fatal(found, err)
 		}
-	}
-}
-
-// Without Read Message History the check before a slot's post is refused;
-// the post still goes out once. A passing failure of the same read fails it.
-func TestPostSlotWithoutReadHistory(t *testing.T) {
-	t.Parallel()
-	f, a := poster(t)
-	ctx := context.Background()
-	const ch = "750000000000000077"
-	f.Fail(discordfake.Failure{Method: http.MethodGet, Path: "/channels/*/messages", Status: http.StatusForbidden, Times: 100})
-	if _, err := a.Post(ctx, ch, digestReply(), "discord:"+ch+"/2026-03-29"); err != nil {
-		t.Fatalf("Post without Read Message History: %v", err)
-	}
-	if n := len(botMessages(f, ch)); n != 1 {
-		t.Errorf("%d messages, want 1", n)
-	}
-
-	f2, a2 := poster(t)
-	const ch2 = "750000000000000078"
-	f2.Fail(discordfake.Failure{Method: http.MethodGet, Path: "/channels/*/messages", Status: http.StatusServiceUnavailable, Times: 100})
-	if _, err := a2.Post(ctx, ch2, digestReply(), "discord:"+ch2+"/2026-03-29"); err == nil {
-		t.Error("Post went ahead although the history read failed for a passing reason")
-	}
-	if n := len(botMessages(f2, ch2)); n != 0 {
-		t.Errorf("%d messages posted blind, want 0", n)
 	}
 }

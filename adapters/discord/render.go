@@ -542,3 +542,25 @@ func chars(e *discordgo.MessageEmbed) int {
 func split(embeds []*discordgo.MessageEmbed) [][]*discordgo.MessageEmbed {
 	return splitReserving(embeds, 0)
 }
+
+// splitReserving groups embeds into messages within Discord's limits (10
+// embeds, 6,000 characters), keeping room for reserve more characters in
+// every message (a mark in its last embed's footer).
+func splitReserving(embeds []*discordgo.MessageEmbed, reserve int) [][]*discordgo.MessageEmbed {
+	var out [][]*discordgo.MessageEmbed
+	var cur []*discordgo.MessageEmbed
+	total := 0
+	for _, e := range embeds {
+		n := chars(e)
+		if len(cur) > 0 && (len(cur) == MaxEmbedsPerMessage || total+n+reserve > MaxEmbedChars) {
+			out = append(out, cur)
+			cur, total = nil, 0
+		}
+		cur = append(cur, e)
+		total += n
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}

@@ -8,33 +8,34 @@ import (
 	"testing"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/newsdesk/newsdesk/chat"
 )
 
-// TestRetryableByStatusNotText: a post is retried on a 5xx or a network
-// error, judged by the error's type or the status the transport saw, never
-// by the error's text.
-func TestRetryableByStatusNotText(t *testing.T) {
-	cancelled, cancel := context.WithCancel(context.Background())
-	cancel()
+// TestClassifiedByStatusNotText: a post's failure is classified by the
+// error's type or the status the transport saw, never by the error's text.
+func TestClassifiedByStatusNotText(t *testing.T) {
 	untyped := errors.New("Exceeded Max retries HTTP 502 Bad Gateway, <html>")
 	rest := func(code int) error { return &discordgo.RESTError{Response: &http.Response{StatusCode: code}} }
 	for _, tc := range []struct {
 		name   string
-		ctx    context.Context
 		err    error
 		status int
-		want   bool
+		want   chat.Class
 	}{
-		{"untyped error after a 502", context.Background(), untyped, 502, true},
-		{"the same text without a 5xx seen", context.Background(), untyped, 0, false},
-		{"untyped error after a 400", context.Background(), errors.New("HTTP 400"), 400, false},
-		{"REST error 503", context.Background(), rest(503), 503, true},
-		{"REST error 403", context.Background(), rest(403), 403, false},
-		{"network error", context.Background(), &url.Error{Op: "Post", URL: "https://discord.com/api", Err: errors.New("connection refused")}, 0, true},
-		{"context finished", cancelled, rest(503), 503, false},
+		{"untyped error after a 502", untyped, 502, chat.Unknown},
+		{"the same text without a 5xx seen", untyped, 0, chat.Permanent},
+		{"untyped error after a 400", errors.New("HTTP 400"), 400, chat.Permanent},
+		{"REST error 503", rest(503), 503, chat.Unknown},
+		{"REST error 403", rest(403), 403, chat.Forbidden},
+		{"network error", &url.Error{Op: "Post", URL: "https://discord.com/api", Err: errors.New("connection refused")}, 0, chat.Unknown},
 	} {
-		if got := retryable(tc.ctx, tc.err, tc.status); got != tc.want {
-			t.Errorf("%s: retryable = %v, want %v", tc.name, got, tc.want)
+		err := withHTTPStatus(tc.err, tc.status)
+		got := chat.ClassOf(err)
+		if got == chat.Permanent {
+			got = transport{}.Classify(err).Class
+		}
+		if got != tc.want {
+			t.Errorf("%s: class %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

@@ -30,6 +30,12 @@ type Poster interface {
 	FindSlot(ctx context.Context, channel, slot string) (messageID string, found bool, err error)
 }
 
+// Hinter is a Poster that can say what lets newsdesk read its channels'
+// history (which FindSlot needs), for the error that names the fix.
+type Hinter interface {
+	HistoryHint() string
+}
+
 // FilterParser turns a subscription's filter (command-language filters and
 // words) into query fields; cmd wires bot.ParseFilters.
 type FilterParser func(filter string) (news.Query, error)
@@ -60,7 +66,7 @@ const (
 type Config struct {
 	Store   *state.Store
 	Source  Source
-	Posters map[string]Poster // by platform: "slack", "discord", "console"
+	Posters map[string]Poster // by platform name, the prefix of its channels ("slack:C123")
 	Filters FilterParser      // nil: subscriptions with a filter are refused
 	Clock   Clock             // nil: the system clock
 	Log     *slog.Logger      // nil: slog.Default()

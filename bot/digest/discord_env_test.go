@@ -1,9 +1,8 @@
 package digest
 
 import (
-	"encoding/json"
+	"fmt"
 	"testing"
-	"time"
 
 	"github.com/newsdesk/newsdesk/adapters/discord"
 	"github.com/newsdesk/newsdesk/adapters/discord/discordfake"
@@ -14,20 +13,9 @@ import (
 func addDiscord(t *testing.T, e *env) {
 	t.Helper()
 	f := discordfake.New(t)
-	a, err := discord.New(discord.Config{Token: f.Token, HTTPClient: f.Client(), RetryBackoff: time.Millisecond}, &bot.Bot{}, nil, quietLog())
+	a, err := discord.New(discord.Config{Token: f.Token, HTTPClient: f.Client(), Delivery: delivery}, &bot.Bot{}, nil, quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.discord = f
-	e.posters["discord"] = a
-}
-
-// discordPosted is the messages in a Discord channel, as embed JSON.
-func discordPosted(e *env, local string) []string {
-	var out []string
-	for _, m := range e.discord.Messages(local) {
-		b, _ := json.Marshal(m.Embeds)
-		out = append(out, m.Content+"\n"+string(b))
-	}
-	return out
+	e.platforms["discord"] = &platform{poster: a, fake: f.Conformance(), local: func(n int) string { return fmt.Sprint(100000000000000000 + n) }}
 }

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsdesk/newsdesk/adapters/discord/discordfake"
 	"github.com/newsdesk/newsdesk/adapters/slack"
 	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
 	"github.com/newsdesk/newsdesk/bot"
@@ -44,26 +43,42 @@ func (c *fakeClock) Set(t time.Time) {
 
 func (c *fakeClock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
 
+// platform is one chat platform of the env: its real adapter (the
+// Poster) over its loopback fake, driven in the chat seam's terms.
+type platform struct {
+	poster Poster
+	fake   chattest.Fake
+	local  func(n int) string // a channel id of the platform
+}
+
+// platformNames are the platforms the delivery tests run on: one test
+// body, written against the seam, for each.
+var platformNames = []string{"slack", "discord"}
+
 // env is a newsdesk in miniature: state on disk, a real in-memory Bleve
-// index, the real Slack (and Discord) adapters talking to their fakes on
+// index, the real Slack and Discord adapters talking to their fakes on
 // loopback, and a fake clock.
 type env struct {
-	t       *testing.T
-	ctx     context.Context
-	path    string
-	store   *state.Store
-	ix      *index.Index
-	clock   *fakeClock
-	slack   *slackfake.Server
-	discord *discordfake.Fake
-	posters map[string]Poster
-	mod     func(*Config)
-	svc     *Service
-	nextSeq uint64
-	putAt   []time.Time // putAt[seq-1]: when article seq was ingested
+	t         *testing.T
+	ctx       context.Context
+	path      string
+	store     *state.Store
+	ix        *index.Index
+	clock     *fakeClock
+	slack     *slackfake.Server
+	platforms map[string]*platform
+	posters   map[string]Poster
+	mod       func(*Config)
+	svc       *Service
+	nextSeq   uint64
+	putAt     []time.Time // putAt[seq-1]: when article seq was ingested
 }
 
 var errCrash = errors.New("simulated crash")
+
+// delivery is the adapters' chat policy: three attempts a post, no real
+// waiting.
+var delivery = chat.Policy{MaxAttempts: 3, Sleep: chattest.NoWait}
 
 func newEnv(t *testing.T, start time.Time, mod func(*Config)) *env {
 	t.Helper()
@@ -75,14 +90,17 @@ func newEnv(t *testing.T, start time.Time, mod func(*Config)) *env {
 	t.Cleanup(func() { e.ix.Close() })
 	e.slack = slackfake.New(t)
 	sa, err := slack.New(slack.Config{
-		BotToken: "xoxb-test", SigningSecret: "secret", APIURL: e.slack.APIURL,
-		Delivery: chat.Policy{MaxAttempts: 3, Sleep: chattest.NoWait},
+		BotToken: "xoxb-test", SigningSecret: "secret", APIURL: e.slack.APIURL, Delivery: delivery,
 	}, &bot.Bot{}, quietLog())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.posters = map[string]Poster{"slack": sa}
+	e.platforms = map[string]*platform{"slack": {poster: sa, fake: e.slack.Conformance(), local: func(n int) string { return fmt.Sprintf("C%d", n) }}}
 	addDiscord(t, e)
+	e.posters = map[string]Poster{}
+	for name, p := range e.platforms {
+		e.posters[name] = p.poster
+	}
 	e.start()
 	return e
 }
@@ -162,31 +180,25 @@ func (e *env) sub(channel string) state.Subscription {
 // the text a reader would see (for content checks).
 func (e *env) posted(channel string) []string {
 	e.t.Helper()
-	platform, local, _ := strings.Cut(channel, ":")
+	name, local, _ := strings.Cut(channel, ":")
 	var out []string
-	switch platform {
-	case "slack":
-		for _, p := range e.slack.Posts() {
-			if p.Channel == local {
-				out = append(out, p.Text+"\n"+string(p.Blocks))
-			}
-		}
-	default:
-		out = discordPosted(e, local)
+	for _, p := range e.platforms[name].fake.Posted(local) {
+		out = append(out, p.Text)
 	}
 	return out
 }
 
-// slackSlots lists the slot marks of the Slack messages in a channel and
-// fails the test if one appears twice.
-func (e *env) slackSlots(local string) []string {
+// slots lists the slots marked on the messages in a channel and fails the
+// test if a part of one appears twice.
+func (e *env) slots(channel string) []string {
 	e.t.Helper()
 	// a long digest is several messages of one slot: each (slot, part) must
 	// appear once, and the slot is listed once
 	var out []string
-	for s, parts := range chattest.Slots(e.slack.Conformance().Posted(local)) {
+	name, local, _ := strings.Cut(channel, ":")
+	for s, parts := range chattest.Slots(e.platforms[name].fake.Posted(local)) {
 		if len(slices.Compact(slices.Sorted(slices.Values(parts)))) != len(parts) {
-			e.t.Errorf("slot %s: parts %v, some posted twice in slack:%s", s, parts, local)
+			e.t.Errorf("slot %s: parts %v, some posted twice in %s", s, parts, channel)
 		}
 		out = append(out, s)
 	}

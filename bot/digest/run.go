@@ -229,10 +229,10 @@ func (s *Service) attempt(ctx context.Context, sl state.Slot, fresh bool) error 
 			// statements go into the channel's next digest (nothing is
 			// lost), and that digest's footer says they may repeat, since
 			// the given-up one may have landed after all.
-			err = fmt.Errorf("look for slot %s on the platform: %w (if this persists: %s)", sl.Key, err, historyHint(sl.Channel))
+			err = fmt.Errorf("look for slot %s on the platform: %w (if this persists: %s)", sl.Key, err, historyHint(p))
 			if age := s.clock.Now().Sub(sl.Created); age > s.cfg.GiveUp {
 				s.log.Error("digest: giving up a slot: newsdesk could not check whether the platform has it; its statements go into the next digest",
-					"channel", sl.Channel, "slot", sl.Key, "age", age, "attempts", sl.Attempts+1, "err", err, "fix", historyHint(sl.Channel))
+					"channel", sl.Channel, "slot", sl.Key, "age", age, "attempts", sl.Attempts+1, "err", err, "fix", historyHint(p))
 				s.count(sl.Channel, "given_up")
 				return s.cfg.Store.GiveUpSlot(context.WithoutCancel(ctx), sl.Key, s.clock.Now(), err)
 			}
@@ -264,17 +264,13 @@ func (s *Service) attempt(ctx context.Context, sl state.Slot, fresh bool) error 
 }
 
 // historyHint says what lets newsdesk read a channel's recent messages,
-// which FindSlot needs.
-func historyHint(channel string) string {
-	platform, _, _ := strings.Cut(channel, ":")
-	switch platform {
-	case "slack":
-		return "the Slack app needs the channels:history scope (groups:history for a private channel) and must be in the channel"
-	case "discord":
-		return "the Discord bot needs the Read Message History permission in the channel"
-	default:
-		return "newsdesk must be able to read the channel's recent messages"
+// which FindSlot needs: the platform's own words when its Poster is a
+// Hinter.
+func historyHint(p Poster) string {
+	if h, ok := p.(Hinter); ok {
+		return h.HistoryHint()
 	}
+	return "newsdesk must be able to read the channel's recent messages"
 }
 
 // count reports a slot's outcome under its channel's platform.

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsdesk/newsdesk/adapters/discord/discordfake"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat/chattest"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
@@ -27,11 +27,11 @@ func mustLoc(t *testing.T, name string) *time.Location {
 	return loc
 }
 
-// channels returns one channel per platform the test can reach.
+// channels returns one channel per platform.
 func (e *env) channels(n int) []string {
-	out := []string{fmt.Sprintf("slack:C%d", n)}
-	if _, ok := e.posters["discord"]; ok {
-		out = append(out, fmt.Sprintf("discord:%d", 100000000000000000+n))
+	var out []string
+	for _, name := range platformNames {
+		out = append(out, name+":"+e.platforms[name].local(n))
 	}
 	return out
 }
@@ -94,7 +94,7 @@ func TestWeekAcrossDST(t *testing.T) {
 					}
 				}
 				if strings.HasPrefix(ch, "slack:") {
-					if got := len(e.slackSlots(strings.TrimPrefix(ch, "slack:"))); got != 7 {
+					if got := len(e.slots(ch)); got != 7 {
 						t.Errorf("%s: %d slot marks, want 7", ch, got)
 					}
 				}
@@ -168,8 +168,10 @@ func TestRestartAtEveryStep(t *testing.T) {
 					t.Errorf("%s: watermark %d, want 2", ch, got)
 				}
 			}
-			if step == "after-post" && e.slack.Calls("conversations.history") == 0 {
-				t.Error("the restart did not look for the slot on Slack before deciding")
+			for _, name := range platformNames {
+				if step == "after-post" && e.platforms[name].fake.Calls(chattest.History) == 0 {
+					t.Errorf("the restart did not look for the slot on %s before deciding", name)
+				}
 			}
 
 			// The next day carries only what is new.
@@ -191,57 +193,22 @@ func TestRestartAtEveryStep(t *testing.T) {
 
 // 429s and 5xx that outlast the adapter's retries leave the slot pending;
 // a later tick, after the backoff, posts it once. A 5xx after the platform
-// stored the message (a lost response) still gives one post.
+// stored the message (a lost response) still gives one post. One body, on
+// every platform, its faults scripted through the chat seam.
 func TestRateLimitAndServerErrorsThenRecovery(t *testing.T) {
-	posts := discordfake.Failure{Method: "POST", Path: "/channels/*/messages"}
-	with := func(f discordfake.Failure, status, times int, after bool) discordfake.Failure {
-		f.Status, f.Times, f.AfterCommit, f.RetryAfter = status, times, after, time.Millisecond
-		return f
-	}
-	tests := []struct {
-		name    string
-		channel string
-		outage  func(e *env) // more failures than the adapter retries
-		lost    func(e *env) // the message is stored, the answer is a 5xx
-		calls   func(e *env) int
-	}{
-		{
-			name: "slack", channel: "slack:CERR",
-			outage: func(e *env) {
-				e.slack.Fail("chat.postMessage", 429, 2, "0")
-				e.slack.Fail("chat.postMessage", 503, 1, "")
-				e.slack.Fail("chat.postMessage", 500, 3, "")
-			},
-			lost:  func(e *env) { e.slack.FailAfter("chat.postMessage", 502, 1) },
-			calls: func(e *env) int { return e.slack.Calls("chat.postMessage") },
-		},
-		{
-			name: "discord", channel: "discord:100000000000000077",
-			outage: func(e *env) {
-				e.discord.Fail(with(posts, 429, 2, false))
-				e.discord.Fail(with(posts, 503, 6, false))
-			},
-			lost: func(e *env) { e.discord.Fail(with(posts, 502, 1, true)) },
-			calls: func(e *env) int {
-				n := 0
-				for _, r := range e.discord.Requests() {
-					if r.Method == "POST" {
-						n++
-					}
-				}
-				return n
-			},
-		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
+	for _, name := range platformNames {
+		t.Run(name, func(t *testing.T) {
 			loc := mustLoc(t, "America/New_York")
 			e := newEnv(t, time.Date(2026, 3, 7, 6, 0, 0, 0, loc), nil)
-			ch := tc.channel
+			p := e.platforms[name]
+			ch := name + ":" + p.local(77)
+			calls := func() int { return p.fake.Calls(chattest.Send) }
 			e.subscribe(ch, bot.Subscription{At: "07:00", TZ: "America/New_York"})
 			e.put(story("b1", "Volt Typhoon", "delta", published))
 
-			tc.outage(e)
+			// more failures than the adapter tries (3 a post)
+			p.fake.Fail(chattest.Send, chattest.RateLimited, 0, 2)
+			p.fake.Fail(chattest.Send, chattest.ServerError, 0, 4)
 			e.clock.Set(time.Date(2026, 3, 7, 7, 0, 10, 0, loc))
 			e.svc.Tick(e.ctx)
 			key := ch + "|2026-03-07"
@@ -252,12 +219,12 @@ func TestRateLimitAndServerErrorsThenRecovery(t *testing.T) {
 			if got := len(e.posted(ch)); got != 0 {
 				t.Fatalf("%d posts while the platform fails", got)
 			}
-			calls := tc.calls(e)
+			sent := calls()
 
 			e.clock.Add(30 * time.Second) // before the backoff ends: no call
 			e.svc.Tick(e.ctx)
-			if got := tc.calls(e); got != calls {
-				t.Fatalf("retried before the backoff: %d calls, had %d", got, calls)
+			if got := calls(); got != sent {
+				t.Fatalf("retried before the backoff: %d calls, had %d", got, sent)
 			}
 			e.clock.Set(sl.NextAttempt.Add(time.Second))
 			for i := 0; i < 5 && e.slot(key).State == state.Pending; i++ {
@@ -272,7 +239,7 @@ func TestRateLimitAndServerErrorsThenRecovery(t *testing.T) {
 			}
 
 			e.put(story("b2", "Volt Typhoon", "echo", published))
-			tc.lost(e)
+			p.fake.Fail(chattest.Send, chattest.LostResponse, 0, 1) // stored, answered 5xx
 			e.clock.Set(time.Date(2026, 3, 8, 7, 0, 10, 0, loc))
 			e.svc.Tick(e.ctx)
 			e.clock.Add(2 * time.Hour)

@@ -240,7 +240,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		// mentions need the gateway even when interactions come over HTTP;
 		// Run retries an unreachable gateway itself, and /readyz says so
 		runners = append(runners, da.Run)
-		parts = append(parts, readyPart{name: "discord_gateway", ready: func(context.Context) bool { return da.Ready() }})
+		parts = append(parts, readyPart{name: "discord_gateway", ready: func(context.Context) bool { _, up := da.Ready(); return up }})
 		da.Routes(mux)
 		log.Info("discord enabled", "guild", cfg.Discord.GuildID)
 	}
