@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,11 +28,16 @@ type Config struct {
 	LogLevel string `yaml:"log_level"` // debug, info, warn, error
 	Sample   *bool  `yaml:"sample"`    // index the bundled sample corpus into an empty index (default true)
 
-	Admins []string `yaml:"admins"` // "slack:U123", "discord:456"; empty: everyone may subscribe
+	// Admins are platform-qualified user ids ("slack:U123", "discord:456");
+	// each front's section may list its own unqualified (slack: admins:
+	// [U123]). All empty: everyone may subscribe.
+	Admins []string `yaml:"admins"`
 
-	Search  Search  `yaml:"search"`
-	Slack   Slack   `yaml:"slack"`
-	Discord Discord `yaml:"discord"`
+	Search Search `yaml:"search"`
+	// Chat fronts: one section each (tag front), named as the platform's
+	// channels are prefixed, each with its own admins.
+	Slack   Slack   `yaml:"slack" front:"chat"`
+	Discord Discord `yaml:"discord" front:"chat"`
 	Digest  Digest  `yaml:"digest"`
 	Feeds   []Feed  `yaml:"feeds"`
 	Fetch   Fetch   `yaml:"fetch"`
@@ -49,6 +55,7 @@ type Slack struct {
 	Command   string   `yaml:"command"`    // slash command name
 	APIURL    string   `yaml:"api_url"`    // Web API base, ends in /api/
 	AckBudget Duration `yaml:"ack_budget"` // answer inline if done within this, else via response_url
+	Admins    []string `yaml:"admins"`     // Slack user ids (U0123ABC) who may change digests
 }
 
 // Discord configures the Discord adapter (enabled by DISCORD_BOT_TOKEN).
@@ -62,6 +69,8 @@ type Discord struct {
 	// lookup) to another base URL: a proxy, or a local fake in tests.
 	// Empty: Discord's own hosts.
 	APIURL string `yaml:"api_url"`
+	// Admins are Discord user ids who may change digests.
+	Admins []string `yaml:"admins"`
 }
 
 // Digest configures digests.
@@ -369,10 +378,18 @@ func (c Config) Validate() error {
 	if c.Digest.MaxItems < 1 || c.Digest.MaxItems > 200 {
 		bad("digest.max_items", "%d is out of range; use 1 to 200", c.Digest.MaxItems)
 	}
+	fronts := append(FrontNames(), ConsoleFront)
 	for i, a := range c.Admins {
 		p, id, ok := strings.Cut(a, ":")
-		if !ok || id == "" || (p != "slack" && p != "discord" && p != "console") {
-			bad(fmt.Sprintf("admins[%d]", i), "%q must be platform:user-id, e.g. slack:U0123ABC or discord:80351110224678912", a)
+		if !ok || id == "" || !slices.Contains(fronts, p) {
+			bad(fmt.Sprintf("admins[%d]", i), "%q must be platform:user-id with a platform of %s, e.g. slack:U0123ABC or discord:80351110224678912", a, strings.Join(fronts, ", "))
+		}
+	}
+	for _, f := range c.fronts() {
+		for i, id := range f.admins {
+			if id == "" || strings.ContainsAny(id, ": \t") {
+				bad(fmt.Sprintf("%s.admins[%d]", f.name, i), "%q must be a %s user id alone, without the platform (the section names it)", id, f.name)
+			}
 		}
 	}
 	for i, f := range c.Feeds {
@@ -396,6 +413,57 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// ConsoleFront is the local console's platform name: it has no section.
+const ConsoleFront = "console"
+
+// frontSection is a chat front's config section: its name and admins.
+type frontSection struct {
+	name   string
+	admins []string
+}
+
+// fronts lists the chat front sections of c: the fields tagged front, by
+// their yaml key, in order.
+func (c Config) fronts() []frontSection {
+	v := reflect.ValueOf(c)
+	t := v.Type()
+	var out []frontSection
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Tag.Get("front") == "" {
+			continue
+		}
+		s := frontSection{name: strings.Split(f.Tag.Get("yaml"), ",")[0]}
+		if a := v.Field(i).FieldByName("Admins"); a.IsValid() {
+			s.admins, _ = a.Interface().([]string)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// FrontNames lists the chat fronts a config has sections for ("slack",
+// "discord"): the prefixes of their channels and admins.
+func FrontNames() []string {
+	var out []string
+	for _, f := range (Config{}).fronts() {
+		out = append(out, f.name)
+	}
+	return out
+}
+
+// AdminIDs is every admin, platform-qualified: the top-level admins and
+// each front's own.
+func (c Config) AdminIDs() []string {
+	out := slices.Clone(c.Admins)
+	for _, f := range c.fronts() {
+		for _, id := range f.admins {
+			out = append(out, f.name+":"+id)
+		}
+	}
+	return out
 }
 
 // SampleOn reports whether the bundled sample corpus should fill an empty index.

@@ -201,3 +201,46 @@ func TestDiscordAPIURL(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminsPerFront: each front's section lists its own admins, the
+// top-level platform-qualified list keeps working, and a bad entry is
+// refused with its key.
+func TestAdminsPerFront(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []string // AdminIDs
+		err  string
+	}{
+		{"top level, as before", "admins: [slack:U1, discord:42, console:boss]\n", []string{"slack:U1", "discord:42", "console:boss"}, ""},
+		{"per front", "slack:\n  admins: [U1, U2]\ndiscord:\n  admins: [\"42\"]\n", []string{"slack:U1", "slack:U2", "discord:42"}, ""},
+		{"both", "admins: [console:boss]\nslack:\n  admins: [U1]\n", []string{"console:boss", "slack:U1"}, ""},
+		{"unknown platform", "admins: [teams:U1]\n", nil, `admins[0]: "teams:U1" must be platform:user-id with a platform of slack, discord, console`},
+		{"qualified inside a section", "slack:\n  admins: [slack:U1]\n", nil, `slack.admins[0]: "slack:U1" must be a slack user id alone`},
+		{"typo in a section", "discord:\n  admin: [\"42\"]\n", nil, `did you mean "admins"?`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := filepath.Join(t.TempDir(), "c.yaml")
+			if err := os.WriteFile(f, []byte(tt.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := config.Load(f, env(nil))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want it to say %s", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.AdminIDs(); !slices.Equal(got, tt.want) {
+				t.Errorf("AdminIDs = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if got := config.FrontNames(); !slices.Equal(got, []string{"slack", "discord"}) {
+		t.Errorf("FrontNames = %v", got)
+	}
+}

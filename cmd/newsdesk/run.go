@@ -406,7 +406,7 @@ func open(ctx context.Context, g globals, stderr io.Writer, quiet bool) (*app, e
 	}
 	a := &app{cfg: cfg, log: log, rs: rs, ix: ix, in: in, gaz: gaz, data: cfg.Data}
 	a.bot = &bot.Bot{Index: ix, Actors: gaz, Log: log, Timeout: cfg.Search.Timeout.D(), Admins: map[string]bool{}, Trends: ix}
-	for _, u := range cfg.Admins {
+	for _, u := range cfg.AdminIDs() {
 		a.bot.Admins[u] = true
 	}
 	if n, err := ix.Count(ctx); err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -14,15 +13,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
-
 	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/adapters/console"
-	"github.com/newsdesk/newsdesk/adapters/discord"
-	"github.com/newsdesk/newsdesk/adapters/slack"
 	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/bot/digest"
+	"github.com/newsdesk/newsdesk/chat"
 	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
@@ -147,7 +143,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	mux := http.NewServeMux()
 	posters := map[string]digest.Poster{}
 	var runners []func(context.Context) error
-	// stops wait for background work (late Slack answers) after the
+	// stops wait for the fronts' background work (late answers) after the
 	// listener and runners end and before the state store closes.
 	var stops []func(context.Context) error
 	var parts []readyPart // what /readyz reports
@@ -186,63 +182,24 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	if a.bot.Feeds, err = chatFeeds(cfg, st); err != nil {
 		return err
 	}
-
-	if cfg.Secrets.SlackBotToken != "" {
-		sa, err := slack.New(slack.Config{
-			BotToken: cfg.Secrets.SlackBotToken, SigningSecret: cfg.Secrets.SlackSigningSecret, AppToken: cfg.Secrets.SlackAppToken,
-			APIURL: cfg.Slack.APIURL, Command: cfg.Slack.Command, AckBudget: cfg.Slack.AckBudget.D(),
-			Deliveries: st, Metrics: m, Admit: work,
-		}, a.bot, log)
-		if err != nil {
-			return err
-		}
-		posters["slack"] = sa
-		if cfg.Secrets.SlackSigningSecret != "" {
-			sa.Routes(mux)
-		}
-		if cfg.Secrets.SlackAppToken != "" {
-			// RunSocketMode retries an unreachable Slack itself, and
-			// /readyz says so
-			runners = append(runners, sa.RunSocketMode)
-			parts = append(parts, readyPart{name: "slack_socket", ready: func(context.Context) bool { return sa.SocketReady() }})
-		}
-		stops = append(stops, sa.Shutdown)
-		log.Info("slack enabled", "http", cfg.Secrets.SlackSigningSecret != "", "socket_mode", cfg.Secrets.SlackAppToken != "")
+	registry := fronts(cfg, a.gaz)
+	started, err := registry.Start(chat.Deps{Handler: a.bot, Deliveries: st, Metrics: m, Admit: work, Log: log})
+	if err != nil {
+		return err
 	}
-	if cfg.Secrets.DiscordBotToken != "" {
-		var dclient *http.Client
-		if cfg.Discord.APIURL != "" {
-			var err error
-			if dclient, err = discord.RedirectClient(cfg.Discord.APIURL); err != nil {
-				return err
-			}
+	for _, f := range started {
+		if p, ok := f.(digest.Poster); ok {
+			posters[f.Name()] = p
 		}
-		da, err := discord.New(discord.Config{Token: cfg.Secrets.DiscordBotToken, GuildID: cfg.Discord.GuildID, Command: cfg.Discord.Command, PublicKey: cfg.Discord.PublicKey,
-			Deliveries: st, Metrics: m, Admit: work, HTTPClient: dclient},
-			a.bot, a.gaz, log.With("adapter", "discord"))
-		if err != nil {
-			return err
+		if r, ok := f.(chat.Router); ok {
+			r.Routes(mux)
 		}
-		dlog := log.With("adapter", "discord", "source", "discordgo")
-		discordgo.Logger = func(level, _ int, format string, args ...any) {
-			l := slog.LevelDebug
-			switch level {
-			case discordgo.LogError:
-				l = slog.LevelError
-			case discordgo.LogWarning:
-				l = slog.LevelWarn
-			case discordgo.LogInformational:
-				l = slog.LevelInfo
-			}
-			dlog.Log(context.Background(), l, fmt.Sprintf(format, args...))
+		// Run retries an unreachable platform itself, and /readyz says so
+		runners = append(runners, f.Run)
+		if part, _ := f.Ready(); part != "" {
+			parts = append(parts, readyPart{name: part, ready: func(context.Context) bool { _, up := f.Ready(); return up }})
 		}
-		posters["discord"] = da
-		// mentions need the gateway even when interactions come over HTTP;
-		// Run retries an unreachable gateway itself, and /readyz says so
-		runners = append(runners, da.Run)
-		parts = append(parts, readyPart{name: "discord_gateway", ready: func(context.Context) bool { _, up := da.Ready(); return up }})
-		da.Routes(mux)
-		log.Info("discord enabled", "guild", cfg.Discord.GuildID)
+		stops = append(stops, f.Shutdown)
 	}
 	if len(posters) > 0 {
 		svc, err := a.openDigests(st, posters, m)
@@ -252,7 +209,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		a.bot.Digests = svc
 		runners = append(runners, svc.Run)
 	} else {
-		log.Warn("no chat platform is enabled (feeds are still polled and the ingestion API served): set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN")
+		log.Warn("no chat platform is enabled (feeds are still polled and the ingestion API served): set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN", "platforms", len(registry))
 	}
 	if cfg.Secrets.APIToken != "" {
 		mux.Handle("POST /api/v1/articles", &ingest.API{In: a.in, Token: cfg.Secrets.APIToken, Log: log.With("api", "ingest"), Admit: ingestion})
