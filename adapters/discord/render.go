@@ -10,6 +10,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -43,23 +44,27 @@ var kindColor = map[bot.ReplyKind]int{
 	bot.KindError:   0xEF4444,
 }
 
-var badges = map[news.Kind]string{
-	news.Allegation: "🔎 Allegation",
-	news.Indictment: "⚖️ Indictment",
-	news.Sanction:   "⛔ Sanction",
-	news.Response:   "💬 Response",
-	news.Other:      "📄 Statement",
+var badgeIcons = map[news.Kind]string{
+	"":              "📰",
+	news.Allegation: "🔎",
+	news.Indictment: "⚖️",
+	news.Sanction:   "⛔",
+	news.Response:   "💬",
 }
 
+// badge is a kind's emoji and its label.
 func badge(k news.Kind) string {
-	if b, ok := badges[k]; ok {
-		return b
+	icon, ok := badgeIcons[k]
+	if !ok {
+		icon = "📄" // other, or a kind newsdesk does not know
 	}
-	if k == "" {
-		return "📰 Article"
-	}
-	return "📄 " + string(k)
+	return icon + " " + chat.KindLabel(k)
 }
+
+// plainText is who-line text before fit escapes it: one line.
+func plainText(s string) string { return oneLine(s) }
+
+func asIs(s string) string { return s }
 
 // Render turns a reply into Discord embeds, each within Discord's limits
 // (title 256, description 4,096, 25 fields of 256/1,024, 6,000 characters
@@ -189,13 +194,7 @@ func headerField(g bot.Group) (*discordgo.MessageEmbedField, []bot.Item) {
 // its article's header (grouped) it leaves out the article's date and link.
 func itemField(it bot.Item, grouped bool) *discordgo.MessageEmbedField {
 	name := badge(it.Kind)
-	who := oneLine(it.Speaker)
-	if len(it.SpeakerCountry) > 0 {
-		who = strings.TrimSpace(who + " (" + strings.Join(it.SpeakerCountry, ", ") + ")")
-	}
-	if len(it.Accused) > 0 {
-		who = strings.TrimSpace(who + " → " + strings.Join(it.Accused, ", "))
-	}
+	who := chat.Who(it.Speaker, it.SpeakerCountry, it.Accused, plainText, asIs)
 	if who == "" && !grouped {
 		who = oneLine(it.Title)
 	}
@@ -223,10 +222,7 @@ func itemField(it bot.Item, grouped bool) *discordgo.MessageEmbedField {
 	metaLine := strings.Join(meta, " · ")
 	var answers []string
 	for _, a := range it.Answers {
-		who := oneLine(a.Speaker)
-		if len(a.SpeakerCountry) > 0 {
-			who = strings.TrimSpace(who + " (" + strings.Join(a.SpeakerCountry, ", ") + ")")
-		}
+		who := chat.Who(a.Speaker, a.SpeakerCountry, nil, plainText, asIs)
 		line := "↳ " + badge(a.Kind)
 		if who != "" {
 			line += " · " + fit(who, 100)
@@ -310,7 +306,7 @@ func emphasise(text string, marks [][2]int, max int) string {
 	if max <= 1 {
 		return ""
 	}
-	valid := validMarks(text, marks)
+	valid := chat.ValidMarks(text, marks)
 	render := func(n int) string { // the first n bytes of text
 		var b strings.Builder
 		pos := 0
@@ -360,22 +356,6 @@ func emphasise(text string, marks [][2]int, max int) string {
 	return strings.TrimRight(render(lo), " \\") + "…"
 }
 
-func validMarks(text string, marks [][2]int) [][2]int {
-	var out [][2]int
-	last := 0
-	for _, m := range marks {
-		if m[0] < last || m[1] <= m[0] || m[1] > len(text) {
-			continue
-		}
-		if (m[0] < len(text) && !utf8.RuneStart(text[m[0]])) || (m[1] < len(text) && !utf8.RuneStart(text[m[1]])) {
-			continue
-		}
-		out = append(out, m)
-		last = m[1]
-	}
-	return out
-}
-
 var (
 	reLineStart = regexp.MustCompile(`(?m)^(\s*)([>#+-]|\d+\.)`)
 	mdEscaper   = strings.NewReplacer(
@@ -403,31 +383,14 @@ func Escape(s string) string {
 	return noPing(s)
 }
 
-// noPing breaks @everyone, @here and <@…>/<#…> mentions with a zero-width
-// space.
+// noPing breaks <@…>/<#…> mentions, then @everyone and @here, with a
+// zero-width space.
 func noPing(s string) string {
-	if !strings.ContainsAny(s, "@<") {
-		return s
+	if !strings.Contains(s, "<") {
+		return chat.DefuseAt(s, "\u200b", "everyone", "here")
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 16)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		b.WriteByte(c)
-		switch {
-		case c == '@' && (foldPrefix(s[i+1:], "everyone") || foldPrefix(s[i+1:], "here")):
-			b.WriteString("\u200b")
-		case c == '<' && i+1 < len(s) && (s[i+1] == '@' || s[i+1] == '#'):
-			b.WriteByte(s[i+1])
-			b.WriteString("\u200b")
-			i++
-		}
-	}
-	return b.String()
-}
-
-func foldPrefix(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	s = strings.NewReplacer("<@", "<@\u200b", "<#", "<#\u200b").Replace(s)
+	return chat.DefuseAt(s, "\u200b", "everyone", "here")
 }
 
 // fit escapes s and cuts it (before escaping, so no escape is split) to at
@@ -483,12 +446,7 @@ func cutEscaped(s string, max int) string {
 }
 
 // cut shortens plain text to max characters.
-func cut(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	return string([]rune(s)[:max-1]) + "…"
-}
+func cut(s string, max int) string { return chat.Truncate(s, max) }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 

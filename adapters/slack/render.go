@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -58,30 +59,8 @@ func Escape(s string) string {
 	return defuseAt(escaper.Replace(s))
 }
 
-var massMentions = []string{"everyone", "here", "channel"}
-
 // defuseAt inserts U+2060 WORD JOINER after an @ that starts a mass mention.
-func defuseAt(s string) string {
-	if !strings.Contains(s, "@") {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
-	for i := 0; i < len(s); i++ {
-		b.WriteByte(s[i])
-		if s[i] != '@' {
-			continue
-		}
-		rest := s[i+1:]
-		for _, m := range massMentions {
-			if len(rest) >= len(m) && strings.EqualFold(rest[:len(m)], m) {
-				b.WriteString("\u2060")
-				break
-			}
-		}
-	}
-	return b.String()
-}
+func defuseAt(s string) string { return chat.DefuseAt(s, "\u2060", "everyone", "here", "channel") }
 
 // plain makes untrusted text safe for a plain_text object: Slack does not
 // parse plain_text, but as defence in depth the opening bracket of anything
@@ -109,23 +88,7 @@ func oneLine(s string) string {
 }
 
 // truncate shortens s to at most n characters, ending with an ellipsis when cut.
-func truncate(s string, n int) string {
-	if n <= 0 || utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	if n == 1 {
-		return "…"
-	}
-	i, count := 0, 0
-	for j := range s {
-		if count == n-1 {
-			i = j
-			break
-		}
-		count++
-	}
-	return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
-}
+func truncate(s string, n int) string { return chat.Truncate(s, n) }
 
 // truncateEscaped shortens escaped mrkdwn without cutting an entity (&amp;).
 func truncateEscaped(s string, n int) string {
@@ -172,22 +135,21 @@ func link(u, label string) string {
 	return "<" + safe + "|" + label + ">"
 }
 
-var badges = map[news.Kind]string{
-	news.Allegation: ":mega: *Allegation*",
-	news.Indictment: ":scales: *Indictment*",
-	news.Sanction:   ":no_entry: *Sanction*",
-	news.Response:   ":speech_balloon: *Response*",
-	news.Other:      ":memo: *Statement*",
+var badgeIcons = map[news.Kind]string{
+	"":              ":newspaper:",
+	news.Allegation: ":mega:",
+	news.Indictment: ":scales:",
+	news.Sanction:   ":no_entry:",
+	news.Response:   ":speech_balloon:",
 }
 
+// badge is a kind's emoji and its label in bold.
 func badge(k news.Kind) string {
-	if k == "" {
-		return ":newspaper: *Article*"
+	icon, ok := badgeIcons[k]
+	if !ok {
+		icon = ":memo:" // other, or a kind newsdesk does not know
 	}
-	if b, ok := badges[k]; ok {
-		return b
-	}
-	return ":memo: *" + Escape(string(k)) + "*"
+	return icon + " *" + Escape(chat.KindLabel(k)) + "*"
 }
 
 func mrkdwn(s string) *slack.TextBlockObject {
@@ -208,15 +170,10 @@ func marked(text string, marks [][2]int, limit int) string {
 		text = strings.TrimSuffix(truncate(text, limit), "…")
 		cut = true
 	}
-	ms := slices.Clone(marks)
-	slices.SortFunc(ms, func(a, b [2]int) int { return a[0] - b[0] })
 	var b strings.Builder
 	pos := 0
-	for _, m := range ms {
+	for _, m := range chat.ValidMarks(text, marks) {
 		s, e := m[0], m[1]
-		if s < pos || e <= s || e > len(text) || !utf8.RuneStart(text[s]) || (e < len(text) && !utf8.RuneStart(text[e])) {
-			continue
-		}
 		word := text[s:e]
 		trimmed := strings.TrimSpace(word)
 		if trimmed == "" {
@@ -235,25 +192,11 @@ func marked(text string, marks [][2]int, limit int) string {
 	return b.String()
 }
 
-// who renders "Speaker (GB, US) → APT31, CN".
+// who renders "Speaker (GB, US) → *APT31, CN*".
 func who(it bot.Item) string {
-	var parts []string
-	sp := Escape(oneLine(it.Speaker))
-	if len(it.SpeakerCountry) > 0 {
-		c := Escape(strings.Join(it.SpeakerCountry, ", "))
-		if sp == "" {
-			sp = c
-		} else {
-			sp += " (" + c + ")"
-		}
-	}
-	if sp != "" {
-		parts = append(parts, sp)
-	}
-	if len(it.Accused) > 0 {
-		parts = append(parts, "→ *"+Escape(strings.Join(it.Accused, ", "))+"*")
-	}
-	return strings.Join(parts, " ")
+	return chat.Who(it.Speaker, it.SpeakerCountry, it.Accused,
+		func(s string) string { return Escape(oneLine(s)) },
+		func(s string) string { return "*" + s + "*" })
 }
 
 // itemText renders one hit; sentenceLimit > 0 truncates the sentence.
