@@ -3,8 +3,12 @@
 // one command language, serves the /newsdesk application command (deferred
 // at once, then the original response edited; errors ephemeral) with
 // autocomplete of actor names, renders bot.Reply values as embeds within
-// Discord's limits, and posts digests exactly once (Post with a nonce and
-// enforce_nonce, FindSlot to recover after a crash).
+// Discord's limits, and is Discord's side of chat delivery (a
+// chat.Transport: messages within 10 embeds and 6,000 characters, the
+// chat.Mark as nonce with enforce_nonce and in the last embed's footer,
+// the bot's own messages listed, discordgo's errors classified by type or
+// by the status its transport saw). Post and FindSlot deliver digests
+// through chat.Deliver and chat.Find. The adapter is a chat.Front.
 //
 // Interactions arrive over the gateway (INTERACTION_CREATE), or, when the
 // application's Interactions Endpoint URL is set, over HTTP: Routes serves
@@ -26,10 +30,10 @@
 // state store in serve), so a replay is executed once even after a
 // restart; an interaction without an id is refused.
 //
-// It imports bot (Request, Reply, Item), news (statement kinds),
+// It imports bot (Request, Reply, Item), chat, news (statement kinds),
 // internal/seen (the in-memory Deliveries default), internal/admit (the
-// request's arrival time) and discordgo; it must not
-// import index, state, another adapter, or the digest package (which
-// declares its own interface with Post and FindSlot). discordfake, its
-// subpackage, is a fake Discord for tests.
+// request's arrival time) and discordgo; it must not import index, state,
+// another adapter, or the digest package (which declares its own interface
+// with Post and FindSlot). discordfake, its subpackage, is a fake Discord
+// for tests, which also drives the chat conformance suite.
 package discord

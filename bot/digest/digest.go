@@ -23,8 +23,8 @@ type Source interface {
 
 // Poster posts a digest to one platform; the Slack and Discord adapters
 // implement it. channel is the platform-local id ("C123"). slot is the
-// ledger key of the digest: the adapter marks the message with it (Slack
-// message metadata, Discord nonce) and FindSlot looks for that mark.
+// ledger key of the digest: the adapter marks its messages with it (a
+// chat.Mark) and FindSlot looks for that mark.
 type Poster interface {
 	Post(ctx context.Context, channel string, r bot.Reply, slot string) (messageID string, err error)
 	FindSlot(ctx context.Context, channel, slot string) (messageID string, found bool, err error)

@@ -13,8 +13,8 @@
 // commit before it is posted, and posted-with-message-id plus the new
 // watermark are written in one transaction after. A pending slot found later
 // (after a crash or a failed post) is first looked up on the platform
-// (Poster.FindSlot: Slack message metadata, Discord nonce) and only posted
-// when it is not there; never blind. A slot the platform cannot be asked
+// (Poster.FindSlot: the chat mark on the platform's messages) and only
+// posted when it is not there; never blind. A slot the platform cannot be asked
 // about (a bot that may post but not read the channel) is given up after
 // Config.GiveUp with an error naming the missing permission; its statements
 // go into the next digest, whose footer says they may repeat.
