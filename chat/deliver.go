@@ -102,8 +102,19 @@ func Post[M any](ctx context.Context, t Transport[M], channel string, r bot.Repl
 //
 // When part k fails, the error says which, and the Delivery holds the ids
 // of the parts before it.
-func Deliver[M any](ctx context.Context, t Transport[M], channel, slot string, parts []M, p Policy) (Delivery, error) {
+func Deliver[M any](ctx context.Context, t Transport[M], channel, slot string, parts []M, p Policy) (d Delivery, err error) {
 	p = p.withDefaults()
+	if p.Failed != nil {
+		defer func() {
+			if err != nil && ctx.Err() == nil {
+				p.Failed()
+			}
+		}()
+	}
+	return deliver(ctx, t, channel, slot, parts, p)
+}
+
+func deliver[M any](ctx context.Context, t Transport[M], channel, slot string, parts []M, p Policy) (Delivery, error) {
 	n := len(parts)
 	switch {
 	case n == 0:

@@ -34,6 +34,29 @@ func KindLabel(k news.Kind) string {
 	return string(k)
 }
 
+// Icons are a platform's badge icons by kind: Other's also stands for a
+// kind newsdesk does not know.
+type Icons struct {
+	Article, Allegation, Indictment, Sanction, Response, Other string
+}
+
+// For is the icon of kind k.
+func (ic Icons) For(k news.Kind) string {
+	switch k {
+	case "":
+		return ic.Article
+	case news.Allegation:
+		return ic.Allegation
+	case news.Indictment:
+		return ic.Indictment
+	case news.Sanction:
+		return ic.Sanction
+	case news.Response:
+		return ic.Response
+	}
+	return ic.Other
+}
+
 // Who is a statement's who line: "Speaker (GB, US) → APT31, CN", the
 // speaker's countries alone when it names no speaker, "" when it names no
 // one. text makes each piece safe for the platform (escaping, one line);

@@ -33,6 +33,9 @@ type Policy struct {
 	Now func() time.Time
 	// Log receives retries and what a search found (default: discarded).
 	Log *slog.Logger
+	// Failed, when set, is called when a delivery fails for good while
+	// its context lasts (a front counts it: PostFailed).
+	Failed func()
 }
 
 // Defaults. The digest service gives a slot up a day after it was

@@ -168,6 +168,7 @@ func New(cfg Config, h bot.Handler, s Suggester, log *slog.Logger) (*Adapter, er
 	a := &Adapter{cfg: cfg, h: h, sug: s, log: log, s: ds, pubKey: pub, disconnected: make(chan struct{}, 1)}
 	a.policy = cfg.Delivery
 	a.policy.Log = log
+	a.policy.Failed = func() { cfg.Metrics.PostFailed(Platform, "message") }
 	a.flight = chat.NewFlight()
 	ds.AddHandler(a.onReady)
 	ds.AddHandler(a.onMessage)

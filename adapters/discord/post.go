@@ -203,15 +203,6 @@ func (transport) Classify(err error) *chat.Error {
 	return &chat.Error{Class: chat.Permanent}
 }
 
-// deliver delivers msgs through chat, counting a post that failed for good.
-func (a *Adapter) deliver(ctx context.Context, channel, slot string, msgs []message) (chat.Delivery, error) {
-	d, err := chat.Deliver(ctx, transport{a}, channel, slot, msgs, a.policy)
-	if err != nil && ctx.Err() == nil {
-		a.cfg.Metrics.PostFailed(Platform, "message")
-	}
-	return d, err
-}
-
 // reply posts embeds as a reply to a message (ref on the first part),
 // each part with a nonce derived from key, so that a resend after a lost
 // answer returns the message Discord already has.
@@ -222,7 +213,7 @@ func (a *Adapter) reply(ctx context.Context, channel string, embeds []*discordgo
 		msgs[i] = message{embeds: g, nonce: chat.Mark{Slot: key, Part: i + 1, Parts: len(groups)}.String()}
 	}
 	msgs[0].ref = ref
-	_, err := a.deliver(ctx, channel, "", msgs)
+	_, err := chat.Deliver(ctx, transport{a}, channel, "", msgs, a.policy)
 	return err
 }
 
@@ -236,7 +227,7 @@ func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply, slot st
 	if !isSnowflake(channel) {
 		return "", fmt.Errorf("discord: post: channel %q is not a Discord channel id", channel)
 	}
-	d, err := a.deliver(ctx, channel, slot, transport{a}.Split(r))
+	d, err := chat.Post(ctx, transport{a}, channel, r, slot, a.policy)
 	if err != nil {
 		return d.Last(), fmt.Errorf("discord: post to channel %s: %w", channel, err)
 	}

@@ -44,22 +44,10 @@ var kindColor = map[bot.ReplyKind]int{
 	bot.KindError:   0xEF4444,
 }
 
-var badgeIcons = map[news.Kind]string{
-	"":              "📰",
-	news.Allegation: "🔎",
-	news.Indictment: "⚖️",
-	news.Sanction:   "⛔",
-	news.Response:   "💬",
-}
+var icons = chat.Icons{Article: "📰", Allegation: "🔎", Indictment: "⚖️", Sanction: "⛔", Response: "💬", Other: "📄"}
 
 // badge is a kind's emoji and its label.
-func badge(k news.Kind) string {
-	icon, ok := badgeIcons[k]
-	if !ok {
-		icon = "📄" // other, or a kind newsdesk does not know
-	}
-	return icon + " " + chat.KindLabel(k)
-}
+func badge(k news.Kind) string { return icons.For(k) + " " + chat.KindLabel(k) }
 
 // plainText is who-line text before fit escapes it: one line.
 func plainText(s string) string { return oneLine(s) }

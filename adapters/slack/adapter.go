@@ -173,6 +173,7 @@ func New(cfg Config, h bot.Handler, log *slog.Logger) (*Adapter, error) {
 	log = log.With("adapter", "slack")
 	policy := cfg.Delivery
 	policy.Log = log
+	policy.Failed = func() { cfg.Metrics.PostFailed(Platform, "message") }
 	return &Adapter{
 		cfg:    cfg,
 		h:      h,

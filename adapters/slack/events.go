@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/chat"
 )
 
 // eventID is an event_callback's event_id ("" when it has none).
@@ -94,7 +95,7 @@ func (a *Adapter) mention(ctx context.Context, m *slackevents.AppMentionEvent) {
 	for i := range msgs {
 		msgs[i].thread = thread
 	}
-	if _, err := a.deliver(ctx, m.Channel, "", msgs); err != nil {
+	if _, err := chat.Deliver(ctx, transport{a}, m.Channel, "", msgs, a.policy); err != nil {
 		a.log.Error("mention reply failed", "channel", m.Channel, "error", err)
 	}
 }

@@ -124,15 +124,6 @@ func (transport) Classify(err error) *chat.Error {
 	return &chat.Error{Class: chat.Permanent}
 }
 
-// deliver delivers msgs through chat, counting a post that failed for good.
-func (a *Adapter) deliver(ctx context.Context, channel, slot string, msgs []message) (chat.Delivery, error) {
-	d, err := chat.Deliver(ctx, transport{a}, channel, slot, msgs, a.policy)
-	if err != nil && ctx.Err() == nil {
-		a.cfg.Metrics.PostFailed("slack", "message")
-	}
-	return d, err
-}
-
 // Post renders r and posts it to channel (chat.Deliver: split into
 // messages of at most 50 blocks, unfurling off); the first message's
 // timestamp is the returned id. With a slot every message carries its
@@ -142,7 +133,7 @@ func (a *Adapter) Post(ctx context.Context, channel string, r bot.Reply, slot st
 	if channel == "" {
 		return "", errors.New("slack post: no channel id")
 	}
-	d, err := a.deliver(ctx, channel, slot, transport{a}.Split(r))
+	d, err := chat.Post(ctx, transport{a}, channel, r, slot, a.policy)
 	if err != nil {
 		return d.First(), fmt.Errorf("slack post: %w", err)
 	}

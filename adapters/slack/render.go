@@ -135,22 +135,11 @@ func link(u, label string) string {
 	return "<" + safe + "|" + label + ">"
 }
 
-var badgeIcons = map[news.Kind]string{
-	"":              ":newspaper:",
-	news.Allegation: ":mega:",
-	news.Indictment: ":scales:",
-	news.Sanction:   ":no_entry:",
-	news.Response:   ":speech_balloon:",
-}
+var icons = chat.Icons{Article: ":newspaper:", Allegation: ":mega:", Indictment: ":scales:", Sanction: ":no_entry:",
+	Response: ":speech_balloon:", Other: ":memo:"}
 
 // badge is a kind's emoji and its label in bold.
-func badge(k news.Kind) string {
-	icon, ok := badgeIcons[k]
-	if !ok {
-		icon = ":memo:" // other, or a kind newsdesk does not know
-	}
-	return icon + " *" + Escape(chat.KindLabel(k)) + "*"
-}
+func badge(k news.Kind) string { return icons.For(k) + " *" + Escape(chat.KindLabel(k)) + "*" }
 
 func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, true)
