@@ -74,9 +74,9 @@ type Build struct {
 
 // Check is one query both engines must answer alike.
 type Check struct {
-	Line             string
+	Line              string
 	NDTotal, FTSTotal uint64
-	NDIDs, FTSIDs    []string
+	NDIDs, FTSIDs     []string
 }
 
 // Agree reports whether both engines gave the same total and hits.
