@@ -39,8 +39,15 @@ type running struct {
 // r.running() before the end.
 func startServe(tb testing.TB, cfgFile string) *running {
 	tb.Helper()
+	return startServeIn(tb, cfgFile, tb.TempDir())
+}
+
+// startServeIn is startServe on the data directory data, which may hold
+// an index and article store already.
+func startServeIn(tb testing.TB, cfgFile, data string) *running {
+	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := open(ctx, globals{data: tb.TempDir(), config: cfgFile}, io.Discard, true)
+	a, err := open(ctx, globals{data: data, config: cfgFile}, io.Discard, true)
 	if err != nil {
 		cancel()
 		tb.Fatal(err)

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,7 +17,11 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
+	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/index"
+	"github.com/newsdesk/newsdesk/internal/corpusgen"
+	"github.com/newsdesk/newsdesk/news"
 )
 
 // BenchmarkServeSlashCommands sends signed slash commands to `serve` (the
@@ -23,12 +31,23 @@ import (
 // 2000/s to saturate this 2-core machine). It reports the acknowledgement's
 // p50 and p99 (from the request's start to the whole answer read), how
 // many commands were told that newsdesk is busy and how many were
-// deferred to response_url. Bounded: run it with -benchtime=Nx.
+// deferred to response_url, the CPU time per command and the resident set
+// after the burst (both of the whole test process: serve, the Slack fake
+// and the load generator). Bounded: run it with -benchtime=Nx.
 //
 //	go test -run '^$' -bench ServeSlashCommands -benchtime 3x ./cmd/newsdesk
+//
+// NEWSDESK_BENCH_STATEMENTS=100000 serves a generated corpus of that many
+// statements (internal/corpusgen, seed $NEWSDESK_BENCH_SEED or 1) instead
+// of the sample corpus; NEWSDESK_BENCH_DATA=DIR prepares its data
+// directory there once and reuses it (preparing 100,000 statements takes
+// minutes):
+//
+//	NEWSDESK_BENCH_STATEMENTS=100000 NEWSDESK_BENCH_DATA=/tmp/nd100k \
+//	  go test -run '^$' -bench ServeSlashCommands -benchtime 3x ./cmd/newsdesk
 func BenchmarkServeSlashCommands(b *testing.B) {
 	fake, cfgFile := slackEnv(b, "log_level: error\n")
-	base := startServe(b, cfgFile).base + "/slack/commands"
+	base := startServeIn(b, cfgFile, benchData(b)).base + "/slack/commands"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1000}, Timeout: 10 * time.Second}
 	queries := []string{"search APT31", "search sanctions by:US", "latest 10 kind:sanction", "actor Sandworm", "search \"malicious slander\"", "search Violet Typhoon"}
 
@@ -87,6 +106,7 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 			deferred++
 		}
 	}
+	cpu0 := processCPU()
 	b.ResetTimer()
 	for b.Loop() {
 		var wg sync.WaitGroup
@@ -102,6 +122,7 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 		wg.Wait()
 	}
 	b.StopTimer()
+	cpu := processCPU() - cpu0
 	// Late answers (deferred, or told busy at the end of their life).
 	if deferred > 0 {
 		if rs, err := fake.WaitResponses(before+deferred, 30*time.Second); err == nil {
@@ -129,4 +150,93 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 	b.ReportMetric(float64(deferred)/total, "deferred/cmd")
 	b.ReportMetric(float64(failed)/total, "failed/cmd")
 	b.ReportMetric(float64(responses), "late_answers")
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/1000/total, "cpu_ms/cmd")
+	}
+	if rss := residentBytes(); rss > 0 {
+		b.ReportMetric(float64(rss)/(1<<20), "rss_MB")
+	}
+}
+
+// benchData is the data directory BenchmarkServeSlashCommands serves: a
+// fresh one (the sample corpus is indexed on first start), or one holding
+// a generated corpus of $NEWSDESK_BENCH_STATEMENTS statements in the
+// article store and the index, as ingestion would leave them.
+func benchData(b *testing.B) string {
+	b.Helper()
+	env := os.Getenv("NEWSDESK_BENCH_STATEMENTS")
+	if env == "" {
+		return b.TempDir()
+	}
+	n, err := strconv.Atoi(env)
+	if err != nil || n < 1 {
+		b.Fatalf("NEWSDESK_BENCH_STATEMENTS=%q: want a positive number of statements", env)
+	}
+	seed := uint64(1)
+	if s := os.Getenv("NEWSDESK_BENCH_SEED"); s != "" {
+		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
+			b.Fatalf("NEWSDESK_BENCH_SEED=%q: %v", s, err)
+		}
+	}
+	dir := os.Getenv("NEWSDESK_BENCH_DATA")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	marker := filepath.Join(dir, "bench-corpus.json")
+	want, _ := json.Marshal(map[string]uint64{"statements": uint64(n), "seed": seed})
+	if have, err := os.ReadFile(marker); err == nil {
+		if string(have) != string(want) {
+			b.Fatalf("%s holds a corpus %s, not %s: remove the directory or name another", dir, have, want)
+		}
+		return dir
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) > 0 {
+		b.Fatalf("%s is not empty and holds no generated corpus: name an empty or absent directory", dir)
+	}
+	texts, err := corpusgen.Load("")
+	if errors.Is(err, corpusgen.ErrNoCorpus) {
+		b.Skipf("public corpus absent: %v", err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		b.Fatal(err)
+	}
+	rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rs.Close()
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	g := texts.New(corpusgen.Options{Seed: seed, Statements: n})
+	batch := make([]news.Article, 0, index.BatchSize)
+	flush := func() {
+		if err := rs.Put(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		if err := ix.Put(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		batch = batch[:0]
+	}
+	start := time.Now()
+	for a, ok := g.Next(); ok; a, ok = g.Next() {
+		if batch = append(batch, a); len(batch) == index.BatchSize {
+			flush()
+		}
+	}
+	if len(batch) > 0 {
+		flush()
+	}
+	b.Logf("prepared %d statements (%d articles) in %s in %v", n, g.Articles(), dir, time.Since(start).Round(time.Second))
+	if err := os.WriteFile(marker, want, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return dir
 }
