@@ -22,6 +22,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
+	"time"
 
 	"github.com/newsdesk/newsdesk/internal/corpusgen"
 )
@@ -40,6 +42,9 @@ func run(args []string) int {
 	fs.StringVar(&cfg.Corpus, "corpus", "", "directory of the public corpus (default $NEWSDESK_CORPUS or "+corpusgen.DefaultDir+")")
 	fs.IntVar(&cfg.Window, "window", 10_000, "statements in the digest window")
 	quiet := fs.Bool("q", false, "no progress lines on stderr")
+	verbose := fs.Bool("v", false, "also print each query's median and p99")
+	kinds := fs.String("kinds", "", "comma-separated rows to run (match,filtered,phrase,alias,actor,fuzzy,latest,page 5,show,digest); default all")
+	fs.DurationVar(&cfg.Deadline, "deadline", 5*time.Minute, "deadline of one call")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -49,6 +54,9 @@ func run(args []string) int {
 	}
 	if !*quiet {
 		cfg.Log = os.Stderr
+	}
+	if *kinds != "" {
+		cfg.Kinds = strings.Split(*kinds, ",")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -62,5 +70,8 @@ func run(args []string) int {
 		return 1
 	}
 	rep.Print(os.Stdout)
+	if *verbose {
+		rep.PrintQueries(os.Stdout)
+	}
 	return 0
 }

@@ -26,13 +26,19 @@ import (
 
 // Config is one benchmark run.
 type Config struct {
-	Statements int    // corpus size
-	Seed       uint64 // corpus seed
-	Reps       int    // repetitions of every query line per engine
-	Keep       string // directory to build in and reuse ("" = a temporary one, removed after)
-	Corpus     string // public corpus directory ("" = corpusgen.Dir())
-	Window     int    // statements in the digest window
+	Statements int           // corpus size
+	Seed       uint64        // corpus seed
+	Reps       int           // repetitions of every query line per engine
+	Keep       string        // directory to build in and reuse ("" = a temporary one, removed after)
+	Corpus     string        // public corpus directory ("" = corpusgen.Dir())
+	Window     int           // statements in the digest window
+	Kinds      []string      // only these rows ("" or empty: all)
+	Deadline   time.Duration // per call; default 5 minutes (the product's own timeouts would cut the slowest queries short)
 	Log        io.Writer
+}
+
+func (c Config) wants(kind string) bool {
+	return len(c.Kinds) == 0 || slices.Contains(c.Kinds, kind)
 }
 
 // Engine is what the benchmark asks of each side: newsdesk's index and
@@ -62,6 +68,7 @@ type Row struct {
 	ND, FTS  Stats
 	Ratio    float64 // ND.Median / FTS.Median
 	Examples []string
+	PerQuery [][2]Stats // per query line: newsdesk, FTS5
 }
 
 // Build is the indexing part of the report.
@@ -128,6 +135,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
+	}
+	if cfg.Deadline <= 0 {
+		cfg.Deadline = 5 * time.Minute
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(cfg.Log, format+"\n", args...) }
 	rep := Report{Config: cfg}
@@ -221,6 +231,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 
 	// Query kinds.
 	for _, k := range lines {
+		if !cfg.wants(k.kind) {
+			continue
+		}
 		var ops []op
 		for _, l := range k.lines {
 			o, err := queryOp(l, gaz)
@@ -230,7 +243,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			ops = append(ops, o)
 		}
 		logf("timing %s (%d queries × %d)…", k.kind, len(ops), cfg.Reps)
-		row, err := timeRow(ctx, engines, ops, cfg.Reps)
+		row, err := timeRow(ctx, engines, ops, cfg.Reps, cfg.Deadline)
 		if err != nil {
 			return rep, fmt.Errorf("%s: %w", k.kind, err)
 		}
@@ -238,6 +251,20 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		rep.Rows = append(rep.Rows, row)
 	}
 
+	if cfg.wants("show") {
+		if err := showRow(ctx, cfg, engines, meta, &rep); err != nil {
+			return rep, err
+		}
+	}
+	if cfg.wants("digest") {
+		if err := digestRow(ctx, cfg, dir, engines, gaz, meta, &rep); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+func showRow(ctx context.Context, cfg Config, engines [2]Engine, meta corpus, rep *Report) error {
 	// show: articles picked evenly through the corpus.
 	var showOps []op
 	for i := range 8 {
@@ -247,26 +274,28 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			return uint64(len(a.Statements)), err
 		})
 	}
-	logf("timing show…")
-	row, err := timeRow(ctx, engines, showOps, cfg.Reps)
+	fmt.Fprintln(cfg.Log, "timing show…")
+	row, err := timeRow(ctx, engines, showOps, cfg.Reps, cfg.Deadline)
 	if err != nil {
-		return rep, fmt.Errorf("show: %w", err)
+		return fmt.Errorf("show: %w", err)
 	}
 	row.Kind, row.Examples = "show", []string{"show <id> (8 articles)"}
 	rep.Rows = append(rep.Rows, row)
+	return nil
+}
 
+func digestRow(ctx context.Context, cfg Config, dir string, engines [2]Engine, gaz *actors.Gazetteer, meta corpus, rep *Report) error {
 	// digest: window and build of the newest cfg.Window statements a
 	// digest holds, through the digest service's own code on each engine.
-	logf("timing digest window + build (%d statements)…", cfg.Window)
+	fmt.Fprintf(cfg.Log, "timing digest window + build (%d statements)…\n", cfg.Window)
 	watermark := meta.watermark(cfg.Window)
 	var digestOps []op
 	for i, e := range engines {
 		svc, closeFn, err := digestService(ctx, filepath.Join(dir, fmt.Sprintf("state-%d.db", i)), e, gaz, watermark)
 		if err != nil {
-			return rep, err
+			return err
 		}
 		defer closeFn()
-		_ = e
 		digestOps = append(digestOps, func(ctx context.Context, _ Engine) (uint64, error) {
 			r, err := svc.Preview(ctx, benchChannel)
 			n := uint64(0)
@@ -277,13 +306,13 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		})
 	}
 	digestReps := max(3, cfg.Reps/5)
-	row, err = timeRowPaired(ctx, digestOps[0], digestOps[1], engines, digestReps)
+	row, err := timeRowPaired(ctx, digestOps[0], digestOps[1], engines, digestReps, cfg.Deadline)
 	if err != nil {
-		return rep, fmt.Errorf("digest: %w", err)
+		return fmt.Errorf("digest: %w", err)
 	}
 	row.Kind, row.Examples = "digest", []string{fmt.Sprintf("digest preview, window of %d statements", cfg.Window)}
 	rep.Rows = append(rep.Rows, row)
-	return rep, nil
+	return nil
 }
 
 // queryOp turns a command line into what the bot asks of the index for
@@ -321,12 +350,17 @@ func parse(line string, gaz *actors.Gazetteer) (news.Query, error) {
 // timeRow runs every op reps times on both engines, interleaved: each
 // round runs the ops in a shuffled order, and for each op newsdesk then
 // FTS5 or FTS5 then newsdesk (alternating), so machine noise falls on both.
-func timeRow(ctx context.Context, engines [2]Engine, ops []op, reps int) (Row, error) {
+func timeRow(ctx context.Context, engines [2]Engine, ops []op, reps int, deadline time.Duration) (Row, error) {
 	row := Row{Queries: len(ops)}
+	call := func(o op, e Engine) (uint64, error) {
+		ctx, cancel := context.WithTimeout(ctx, deadline)
+		defer cancel()
+		return o(ctx, e)
+	}
 	// Warm up and count hits.
 	for side, e := range engines {
 		for _, o := range ops {
-			n, err := o(ctx, e)
+			n, err := call(o, e)
 			if err != nil {
 				return row, err
 			}
@@ -338,6 +372,7 @@ func timeRow(ctx context.Context, engines [2]Engine, ops []op, reps int) (Row, e
 		}
 	}
 	var lat [2][]time.Duration
+	per := make([][2][]time.Duration, len(ops))
 	rng := rand.New(rand.NewPCG(uint64(len(ops)), uint64(reps)))
 	order := make([]int, len(ops))
 	for i := range order {
@@ -348,29 +383,38 @@ func timeRow(ctx context.Context, engines [2]Engine, ops []op, reps int) (Row, e
 		for k, i := range order {
 			for _, side := range [][2]int{{0, 1}, {1, 0}}[(r+k)%2] {
 				start := time.Now()
-				if _, err := ops[i](ctx, engines[side]); err != nil {
+				if _, err := call(ops[i], engines[side]); err != nil {
 					return row, err
 				}
-				lat[side] = append(lat[side], time.Since(start))
+				d := time.Since(start)
+				lat[side] = append(lat[side], d)
+				per[i][side] = append(per[i][side], d)
 			}
 		}
 	}
 	row.ND.Median, row.ND.P99, row.ND.N = percentiles(lat[0])
 	row.FTS.Median, row.FTS.P99, row.FTS.N = percentiles(lat[1])
 	row.Ratio = float64(row.ND.Median) / float64(max(row.FTS.Median, 1))
+	for _, p := range per {
+		var s [2]Stats
+		for side := range 2 {
+			s[side].Median, s[side].P99, s[side].N = percentiles(p[side])
+		}
+		row.PerQuery = append(row.PerQuery, s)
+	}
 	return row, nil
 }
 
 // timeRowPaired is timeRow for one op per engine that closes over its
 // engine already (the digest services).
-func timeRowPaired(ctx context.Context, nd, ft op, engines [2]Engine, reps int) (Row, error) {
+func timeRowPaired(ctx context.Context, nd, ft op, engines [2]Engine, reps int, deadline time.Duration) (Row, error) {
 	pair := func(ctx context.Context, e Engine) (uint64, error) {
 		if e == engines[0] {
 			return nd(ctx, e)
 		}
 		return ft(ctx, e)
 	}
-	return timeRow(ctx, engines, []op{pair}, reps)
+	return timeRow(ctx, engines, []op{pair}, reps, deadline)
 }
 
 func percentiles(d []time.Duration) (median, p99 time.Duration, n int) {
@@ -574,6 +618,20 @@ func dirSize(path string) int64 {
 		return nil
 	})
 	return n
+}
+
+// PrintQueries writes each query line's medians, for finding the slow ones.
+func (r Report) PrintQueries(w io.Writer) {
+	fmt.Fprintf(w, "\nper query (newsdesk median / p99 | FTS5 median / p99):\n")
+	for _, row := range r.Rows {
+		for i, s := range row.PerQuery {
+			ex := ""
+			if i < len(row.Examples) {
+				ex = row.Examples[i]
+			}
+			fmt.Fprintf(w, "  %-8s %-75s %9s / %9s | %9s / %9s\n", row.Kind, ex, ms(s[0].Median), ms(s[0].P99), ms(s[1].Median), ms(s[1].P99))
+		}
+	}
 }
 
 // Print writes the report as one table.
