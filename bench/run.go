@@ -267,8 +267,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 func showRow(ctx context.Context, cfg Config, engines [2]Engine, meta corpus, rep *Report) error {
 	// show: articles picked evenly through the corpus.
 	var showOps []op
+	var examples []string
 	for i := range 8 {
 		id := meta.ids[(i*len(meta.ids))/8+len(meta.ids)/16]
+		examples = append(examples, "show "+id)
 		showOps = append(showOps, func(ctx context.Context, e Engine) (uint64, error) {
 			a, err := e.Article(ctx, id)
 			return uint64(len(a.Statements)), err
@@ -279,7 +281,7 @@ func showRow(ctx context.Context, cfg Config, engines [2]Engine, meta corpus, re
 	if err != nil {
 		return fmt.Errorf("show: %w", err)
 	}
-	row.Kind, row.Examples = "show", []string{"show <id> (8 articles)"}
+	row.Kind, row.Examples = "show", examples
 	rep.Rows = append(rep.Rows, row)
 	return nil
 }
