@@ -207,6 +207,16 @@ func itemField(it bot.Item, grouped bool) *discordgo.MessageEmbedField {
 	if l := link(it); l != "" && !grouped {
 		meta = append(meta, l)
 	}
+	if it.ReportedBy() != "" {
+		var also []string
+		for _, r := range it.Sources {
+			if r.ArticleID == it.ArticleID && r.URL == it.URL {
+				continue
+			}
+			also = append(also, link(bot.Item{SourceName: r.SourceName, Title: r.Title, URL: r.URL, Kind: news.Allegation}))
+		}
+		meta = append(meta, "also reported by "+strings.Join(also, ", "))
+	}
 	metaLine := strings.Join(meta, " · ")
 	var answers []string
 	for _, a := range it.Answers {

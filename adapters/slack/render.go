@@ -228,6 +228,9 @@ func itemText(it bot.Item, sentenceLimit int, grouped bool) string {
 	if len(src) > 0 {
 		b.WriteString("\n" + strings.Join(src, " · "))
 	}
+	if also := reportedBy(it); also != "" {
+		b.WriteString("\n" + also)
+	}
 	for _, a := range it.Answers {
 		ans := []string{badge(a.Kind)}
 		if w := who(a); w != "" {
@@ -248,6 +251,26 @@ func itemText(it bot.Item, sentenceLimit int, grouped bool) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// reportedBy links the other outlets that carried the claim: "Also
+// reported by <url|BBC News> (26 Mar 2024), …" ("" for one source).
+func reportedBy(it bot.Item) string {
+	if it.ReportedBy() == "" {
+		return ""
+	}
+	var parts []string
+	for _, r := range it.Sources {
+		if r.ArticleID == it.ArticleID && r.URL == it.URL {
+			continue
+		}
+		p := link(r.URL, orDefault(r.SourceName, orDefault(r.Title, "source")))
+		if !r.Date.IsZero() {
+			p += " (" + r.Date.Format("2 Jan 2006") + ")"
+		}
+		parts = append(parts, p)
+	}
+	return "Also reported by " + strings.Join(parts, ", ")
 }
 
 func orDefault(s, d string) string {
