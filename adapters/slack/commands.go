@@ -151,10 +151,13 @@ func (a *Adapter) command(cmd slack.SlashCommand, start time.Time) (commandAnswe
 		}
 		a.observe(res.reply, false, start)
 		msgs := a.answerMessages(res.reply, cmd.Text)
-		if len(msgs) == 1 {
+		if len(msgs) == 1 && res.reply.Chart == nil {
 			return msgs[0], nil
 		}
-		return msgs[0], func(ctx context.Context) { a.respondAll(ctx, cmd.ResponseURL, msgs[1:]) }
+		return msgs[0], func(ctx context.Context) {
+			a.respondAll(ctx, cmd.ResponseURL, msgs[1:])
+			a.uploadChart(ctx, cmd.ChannelID, "", res.reply)
+		}
 	}
 	return commandAnswer{ResponseType: ephemeral, Text: workingText}, func(context.Context) {
 		// The work is bounded by its own context (the answer's life); the
@@ -176,7 +179,28 @@ func (a *Adapter) command(cmd slack.SlashCommand, start time.Time) (commandAnswe
 		pctx, cancel := context.WithTimeout(a.flight.Context(), lateAnswerPostTimeout)
 		defer cancel()
 		a.respondAll(pctx, cmd.ResponseURL, a.answerMessages(res.reply, cmd.Text))
+		a.uploadChart(pctx, cmd.ChannelID, "", res.reply)
 	}
+}
+
+// uploadChart shares a chart answer's PNG in the channel (or thread), with
+// its summary as the alt text: Slack files cannot be ephemeral, so the
+// chart is seen by the channel while the text answer went to the asker.
+// One attempt: a retry after an unclear failure could share it twice.
+func (a *Adapter) uploadChart(ctx context.Context, channel, thread string, r bot.Reply) {
+	if r.Chart == nil || len(r.Chart.PNG) == 0 {
+		return
+	}
+	_, err := a.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Channel: channel, ThreadTimestamp: thread, Filename: r.Chart.Name, Title: chat.Truncate(r.Title, 250),
+		FileSize: len(r.Chart.PNG), Reader: bytes.NewReader(r.Chart.PNG), AltTxt: chat.Truncate(r.Chart.Alt, 1000),
+	})
+	if err != nil {
+		a.cfg.Metrics.PostFailed(Platform, "file")
+		a.log.Error("chart upload failed", "channel", channel, "file", r.Chart.Name, "error", err)
+		return
+	}
+	a.log.Info("chart shared", "channel", channel, "file", r.Chart.Name, "bytes", len(r.Chart.PNG))
 }
 
 // respondAll posts messages to a response_url (Slack accepts up to five

@@ -98,4 +98,5 @@ func (a *Adapter) mention(ctx context.Context, m *slackevents.AppMentionEvent) {
 	if _, err := chat.Deliver(ctx, transport{a}, m.Channel, "", msgs, a.policy); err != nil {
 		a.log.Error("mention reply failed", "channel", m.Channel, "error", err)
 	}
+	a.uploadChart(ctx, m.Channel, thread, reply)
 }

@@ -1,12 +1,16 @@
 package slack
 
 import (
+	"bytes"
+	"fmt"
+	"image/png"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
 	"github.com/newsdesk/newsdesk/internal/testenv"
 )
 
@@ -57,4 +61,35 @@ func TestSignedCommandRealBot(t *testing.T) {
 // BenchmarkSlashCommandRealBot is the whole path with the real bot and index.
 func BenchmarkSlashCommandRealBot(b *testing.B) {
 	benchCommand(b, testenv.NewBot(b), "search APT31")
+}
+
+// TestTrendChartUploaded: a trend command is answered with its summary and
+// the chart is shared in the channel through Slack's external upload (the
+// real client against the fake's files.getUploadURLExternal, upload URL and
+// files.completeUploadExternal).
+func TestTrendChartUploaded(t *testing.T) {
+	e := newEnv(t, testenv.Shared(t).Bot, nil)
+	status, body := e.post(t, "/slack/commands", e.commandForm("trend actor:APT31", "r1"), testSecret, time.Now(), nil)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	if all := strings.Join(texts(t, body)["mrkdwn"], "\n") + string(body); !strings.Contains(all, "statements (actor:APT31)") {
+		t.Errorf("the answer lacks the chart's summary: %s", body)
+	}
+	ups, err := e.fake.WaitUploads(1, 10*time.Second)
+	if err != nil {
+		t.Fatalf("no upload: %v", err)
+	}
+	u := ups[0]
+	if u.Channel != "C0SECDESK" || u.Filename != "newsdesk-trend-actor-apt31.png" || !strings.Contains(u.AltText, "statements (actor:APT31)") {
+		t.Errorf("upload %+v", uploadString(u))
+	}
+	if _, err := png.Decode(bytes.NewReader(u.Bytes)); err != nil {
+		t.Errorf("the uploaded file is not a PNG: %v", err)
+	}
+}
+
+// uploadString prints an upload without its bytes.
+func uploadString(u slackfake.Upload) string {
+	return fmt.Sprintf("%s %s %q alt=%q (%d bytes)", u.Channel, u.Filename, u.Title, u.AltText, len(u.Bytes))
 }

@@ -73,6 +73,20 @@ type Response struct {
 	DeleteOriginal  bool `json:"delete_original"`
 }
 
+// Upload is one file shared to a channel through files.getUploadURLExternal,
+// the upload URL and files.completeUploadExternal.
+type Upload struct {
+	ID, Channel, Filename, Title, AltText, Comment string
+	Bytes                                          []byte
+}
+
+type pendingUpload struct {
+	filename, alt string
+	length        int
+	data          []byte
+	uploaded      bool
+}
+
 // Ack is one Socket Mode acknowledgement the client sent.
 type Ack struct {
 	EnvelopeID string          `json:"envelope_id"`
@@ -113,6 +127,8 @@ type Server struct {
 	msgs      []entry // every message in every channel, in the order posted
 	responses []Response
 	acks      []Ack
+	uploads   []Upload
+	pending   map[string]*pendingUpload
 	calls     map[string]int
 	failures  map[string][]failure
 	tsSeq     int
@@ -130,6 +146,7 @@ func New(tb testing.TB) *Server {
 		changed:      make(chan struct{}),
 		calls:        map[string]int{},
 		failures:     map[string][]failure{},
+		pending:      map[string]*pendingUpload{},
 		upgrader: websocket.Upgrader{
 			// slack-go sends Origin: https://api.slack.com.
 			CheckOrigin: func(*http.Request) bool { return true },
@@ -137,6 +154,7 @@ func New(tb testing.TB) *Server {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/{method}", s.api)
+	mux.HandleFunc("POST /api/upload/{id}", s.upload)
 	mux.HandleFunc("POST /response/{id}", s.response)
 	mux.HandleFunc("GET /socket", s.socket)
 	s.srv = httptest.NewServer(mux)
@@ -350,6 +368,10 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, method string) {
 			return
 		}
 		s.postMessage(w, r, token)
+	case "files.getUploadURLExternal":
+		s.getUploadURL(w, r)
+	case "files.completeUploadExternal":
+		s.completeUpload(w, r)
 	case "conversations.history":
 		if s.Token != "" && token != s.Token {
 			writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
@@ -426,6 +448,89 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, token strin
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"ok": true, "channel": channel, "ts": p.TS,
 		"message": map[string]any{"type": "message", "text": p.Text, "ts": p.TS, "bot_id": BotID, "thread_ts": p.ThreadTS}})
+}
+
+func (s *Server) getUploadURL(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.Form.Get("length"))
+	name := r.Form.Get("filename")
+	if err != nil || n <= 0 || name == "" {
+		writeJSON(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	s.mu.Lock()
+	s.tsSeq++
+	id := fmt.Sprintf("F%06d", s.tsSeq)
+	s.pending[id] = &pendingUpload{filename: name, alt: r.Form.Get("alt_txt"), length: n}
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"ok": true, "upload_url": s.APIURL + "upload/" + id, "file_id": id})
+}
+
+// upload receives a file's bytes (multipart, field "file") at the URL
+// getUploadURL handed out; the length must be the one announced.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, "no file", http.StatusBadRequest)
+		return
+	}
+	data, err := io.ReadAll(io.LimitReader(f, 50<<20))
+	if err != nil {
+		http.Error(w, "read", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.pending[id]
+	if p == nil || len(data) != p.length {
+		http.Error(w, "unknown upload or wrong length", http.StatusBadRequest)
+		return
+	}
+	p.data, p.uploaded = data, true
+	fmt.Fprint(w, "OK")
+}
+
+func (s *Server) completeUpload(w http.ResponseWriter, r *http.Request) {
+	var files []struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	}
+	if err := json.Unmarshal([]byte(r.Form.Get("files")), &files); err != nil || len(files) == 0 {
+		writeJSON(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	channel := r.Form.Get("channel_id")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []map[string]any
+	for _, f := range files {
+		p := s.pending[f.ID]
+		if p == nil || !p.uploaded {
+			writeJSON(w, map[string]any{"ok": false, "error": "file_not_found"})
+			return
+		}
+		delete(s.pending, f.ID)
+		if channel != "" {
+			s.uploads = append(s.uploads, Upload{ID: f.ID, Channel: channel, Filename: p.filename, Title: f.Title, AltText: p.alt,
+				Comment: r.Form.Get("initial_comment"), Bytes: p.data})
+		}
+		out = append(out, map[string]any{"id": f.ID, "title": f.Title})
+	}
+	s.notify()
+	writeJSON(w, map[string]any{"ok": true, "files": out})
+}
+
+// Uploads returns the files shared to channels so far.
+func (s *Server) Uploads() []Upload {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Upload(nil), s.uploads...)
+}
+
+// WaitUploads waits until at least n files were shared.
+func (s *Server) WaitUploads(n int, timeout time.Duration) ([]Upload, error) {
+	err := s.wait(timeout, func() bool { return len(s.uploads) >= n })
+	return s.Uploads(), err
 }
 
 // newEntry assigns a message posted at `at` its ts: the Unix second, and a
