@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -160,6 +161,10 @@ func (a *Adapter) answerDeferred(ctx context.Context, i *discordgo.Interaction, 
 		a.log.Error("discord: answer interaction", "interaction", i.ID, "channel", i.ChannelID, "err", err)
 		return
 	}
+	if err := a.attachChart(ctx, i, reply); err != nil {
+		a.cfg.Metrics.PostFailed(Platform, "file")
+		a.log.Error("discord: attach chart", "interaction", i.ID, "channel", i.ChannelID, "err", err)
+	}
 	a.log.Debug("discord: answered command", "channel", i.ChannelID, "kind", reply.Kind, "took", time.Since(start))
 }
 
@@ -210,6 +215,25 @@ func (a *Adapter) editOriginal(ctx context.Context, i *discordgo.Interaction, em
 		}, discordgo.WithContext(ctx)); err != nil {
 			return fmt.Errorf("follow-up %d of %d: %w", n+1, len(groups)-1, err)
 		}
+	}
+	return nil
+}
+
+// attachChart follows a chart answer with its PNG attached, shown in an
+// embed (attachment://NAME) whose description is the chart's summary.
+func (a *Adapter) attachChart(ctx context.Context, i *discordgo.Interaction, reply bot.Reply) error {
+	c := reply.Chart
+	if c == nil || len(c.PNG) == 0 {
+		return nil
+	}
+	embed := &discordgo.MessageEmbed{Title: fit(reply.Title, 256), Description: fit(c.Alt, 4000),
+		Image: &discordgo.MessageEmbedImage{URL: "attachment://" + c.Name}}
+	_, err := a.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
+		Embeds: []*discordgo.MessageEmbed{embed}, AllowedMentions: noMentions(),
+		Files: []*discordgo.File{{Name: c.Name, ContentType: "image/png", Reader: bytes.NewReader(c.PNG)}},
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("chart follow-up: %w", err)
 	}
 	return nil
 }

@@ -1,11 +1,14 @@
 package discordfake
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -49,6 +52,49 @@ type Message struct {
 	Reference json.RawMessage
 	Raw       json.RawMessage
 	At        time.Time
+	// Files are the attachments sent with the message (multipart/form-data
+	// parts files[n]).
+	Files []File
+}
+
+// File is one attachment a client uploaded with a message.
+type File struct {
+	Name, ContentType string
+	Bytes             []byte
+}
+
+type filesKey struct{}
+
+// multipartBody reads a multipart/form-data message (payload_json and
+// files[n] parts, as Discord takes attachments): the JSON body and the
+// files.
+func multipartBody(r *http.Request, raw []byte) ([]byte, []File, error) {
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return nil, nil, err
+	}
+	mr := multipart.NewReader(bytes.NewReader(raw), params["boundary"])
+	var body []byte
+	var files []File
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return body, files, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		data, err := io.ReadAll(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch name := p.FormName(); {
+		case name == "payload_json":
+			body = data
+		case strings.HasPrefix(name, "files["):
+			files = append(files, File{Name: p.FileName(), ContentType: p.Header.Get("Content-Type"), Bytes: data})
+		}
+	}
 }
 
 // Request is one REST request the fake received, with the status it answered.
@@ -668,6 +714,15 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, _ := io.ReadAll(r.Body)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		b, files, err := multipartBody(r, body)
+		if err != nil {
+			apiError(w, 400, 50035, "Invalid Form Body: "+err.Error())
+			return
+		}
+		body = b
+		r = r.WithContext(context.WithValue(r.Context(), filesKey{}, files))
+	}
 	path, ok := strings.CutPrefix(r.URL.Path, "/api/v9")
 	rec := &statusRecorder{ResponseWriter: w, status: 200}
 	defer func() {
@@ -1127,8 +1182,9 @@ func (f *Fake) followup(w http.ResponseWriter, r *http.Request, app, token strin
 	if in == nil {
 		return
 	}
+	files, _ := r.Context().Value(filesKey{}).([]File)
 	fu := Followup{Message: Message{ID: f.newID(), AuthorID: f.AppID, AuthorBot: true, Content: d.Content, Embeds: d.Embeds,
-		Flags: d.Flags, AllowedMentions: d.AllowedMentions, Raw: append(json.RawMessage(nil), body...), At: time.Now()}}
+		Flags: d.Flags, AllowedMentions: d.AllowedMentions, Raw: append(json.RawMessage(nil), body...), At: time.Now(), Files: files}}
 	if in.Deferred && !in.Completed && !in.Deleted {
 		// Discord: the first follow-up after a deferred response replaces
 		// the loading message; its flags cannot change the ephemerality.
