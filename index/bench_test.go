@@ -230,40 +230,75 @@ func BenchmarkPut(b *testing.B) {
 // benchIndex is built once per process and shared by the search
 // benchmarks.
 var benchIx struct {
-	ix   *Index
-	docs int
+	ix               *Index
+	docs, statements int
 }
 
-func searchIndex(b *testing.B) (*Index, int) {
+// searchIndex opens the index the search benchmarks share. It is built
+// from benchCorpus in a temporary directory removed at exit, or, when
+// NEWSDESK_BENCH_INDEX names a directory, kept there and reused by later
+// runs with the same corpus and copies (a large index takes minutes to
+// build):
+//
+//	NEWSDESK_BENCH_INDEX=/tmp/nd-bench-400 NEWSDESK_BENCH_COPIES=400 go test -run '^$' -bench Search ./index/
+func searchIndex(b *testing.B) *Index {
 	b.Helper()
 	if benchIx.ix != nil {
-		return benchIx.ix, benchIx.docs
+		return benchIx.ix
 	}
-	arts := benchCorpus(b)
-	dir, err := os.MkdirTemp("", "newsdesk-bench-")
+	keep := os.Getenv("NEWSDESK_BENCH_INDEX")
+	dir := keep
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "newsdesk-bench-"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "index")
+	stamp := filepath.Join(dir, "corpus")
+	want := fmt.Sprintf("corpus=%s copies=%s mapping=%s\n", os.Getenv("NEWSDESK_BENCH_CORPUS"), os.Getenv("NEWSDESK_BENCH_COPIES"), mappingVersion)
+	var docs, statements int
+	if got, err := os.ReadFile(stamp); keep != "" && err == nil && strings.HasPrefix(string(got), want) {
+		if _, err := fmt.Sscanf(strings.TrimPrefix(string(got), want), "docs=%d statements=%d", &docs, &statements); err != nil {
+			b.Fatalf("%s: %v", stamp, err)
+		}
+	} else {
+		if err := os.RemoveAll(path); err != nil {
+			b.Fatal(err)
+		}
+		arts := benchCorpus(b)
+		docs = docCount(arts)
+		statements = docs - len(arts)
+		ix, err := Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := ix.Put(context.Background(), arts); err != nil {
+			b.Fatal(err)
+		}
+		// Close and reopen, as the bot opens an existing index; this also
+		// lets the writes settle so that searches are measured, not merges.
+		if err := ix.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(stamp, []byte(fmt.Sprintf("%sdocs=%d statements=%d\n", want, docs, statements)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ix, err := Open(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	ix, err := Open(filepath.Join(dir, "index"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := ix.Put(context.Background(), arts); err != nil {
-		b.Fatal(err)
-	}
-	// Close and reopen, as the bot opens an existing index; this also lets
-	// the writes settle so that searches are measured, not merges.
-	if err := ix.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if ix, err = Open(filepath.Join(dir, "index")); err != nil {
-		b.Fatal(err)
-	}
-	benchIx.ix, benchIx.docs = ix, docCount(arts)
-	// The index lives for the rest of the process; remove it at exit via
-	// TestMain's cleanup list.
-	benchCleanup = append(benchCleanup, func() { _ = ix.Close(); _ = os.RemoveAll(dir) })
-	return ix, benchIx.docs
+	benchIx.ix, benchIx.docs, benchIx.statements = ix, docs, statements
+	// The index lives for the rest of the process; close it (and remove a
+	// temporary one) at exit via TestMain's cleanup list.
+	benchCleanup = append(benchCleanup, func() {
+		_ = ix.Close()
+		if keep == "" {
+			_ = os.RemoveAll(dir)
+		}
+	})
+	return ix
 }
 
 var benchCleanup []func()
@@ -279,7 +314,7 @@ func TestMain(m *testing.M) {
 // runLatency runs the queries round-robin, one per iteration, and reports
 // the median and 99th percentile latency in milliseconds.
 func runLatency(b *testing.B, queries []news.Query) {
-	ix, docs := searchIndex(b)
+	ix := searchIndex(b)
 	ctx := context.Background()
 	lat := make([]time.Duration, 0, b.N)
 	hits := 0
@@ -307,7 +342,8 @@ func runLatency(b *testing.B, queries []news.Query) {
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	b.ReportMetric(ms(lat[len(lat)/2]), "median-ms")
 	b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
-	b.ReportMetric(float64(docs), "docs")
+	b.ReportMetric(float64(benchIx.docs), "docs")
+	b.ReportMetric(float64(benchIx.statements), "statements")
 }
 
 func BenchmarkSearchMatch(b *testing.B) {
@@ -364,5 +400,19 @@ func BenchmarkSearchFuzzy(b *testing.B) {
 	runLatency(b, []news.Query{
 		{Text: "ransomwear", Fuzzy: true},
 		{Text: "sanctons russia", Fuzzy: true},
+	})
+}
+
+// BenchmarkSearchLatest runs date-sorted queries as the bot's latest and
+// search … sort:date ask them: newest first, with and without filters, and
+// a page beyond the first.
+func BenchmarkSearchLatest(b *testing.B) {
+	runLatency(b, []news.Query{
+		{SortBy: "date", Size: 5},
+		{SortBy: "date", Size: 20, Kinds: []news.Kind{news.Allegation}},
+		{SortBy: "date", Size: 5, By: []string{"US"}, Actors: []string{"RU"}},
+		{SortBy: "date", Size: 5, Kinds: []news.Kind{news.Response}},
+		{SortBy: "date", Size: 5, From: 10, Text: "cyber"},
+		{SortBy: "date", Size: 5, Text: "ransomware"},
 	})
 }
