@@ -47,6 +47,17 @@ type Index struct {
 	maxTermSearchers int
 	timeout          time.Duration
 	log              *slog.Logger
+
+	// newest is an upper bound of the newest published date indexed,
+	// where date-sorted searches start their windows (see searchDate):
+	// found in the term dictionary on first use, raised by Put.
+	newestMu    sync.Mutex
+	newestKnown bool
+	newest      time.Time
+	// legacy makes Search build the one request it built before searches
+	// followed their page (post-filters, a sort key read per match), for
+	// the benchmarks and tests that compare the two.
+	legacy bool
 }
 
 // Default limits for searches. See Search.
@@ -244,6 +255,13 @@ func (ix *Index) putBatch(arts []news.Article) (err error) {
 	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("write batch to index %s: %w", ix.path, err)
 	}
+	ix.newestMu.Lock()
+	for _, a := range arts {
+		if p := clampTime(a.Published); p.After(ix.newest) {
+			ix.newest = p
+		}
+	}
+	ix.newestMu.Unlock()
 	return nil
 }
 

@@ -58,24 +58,51 @@ var (
 // DefaultMaxTermSearchers term searchers and by the context's deadline (or
 // DefaultTimeout when it has none); a panic inside Bleve comes back as an
 // error.
+//
+// The cost of a search follows its page, not the number of matches: see
+// searchScore and searchDate. Filters are conjuncts of the query, so the
+// rarest of them drives it.
 func (ix *Index) Search(ctx context.Context, q news.Query) (news.Results, error) {
-	req, typ, err := buildRequest(q)
+	p, err := compile(q)
 	if err != nil {
 		return news.Results{}, fmt.Errorf("search: %w", err)
 	}
+	var out news.Results
+	switch {
+	case ix.legacy:
+		out, err = ix.searchOne(ctx, p, legacyRequest(p))
+	case p.sortBy == "score":
+		out, err = ix.searchScore(ctx, p)
+	case p.sortBy == "date":
+		out, err = ix.searchDate(ctx, p)
+	default:
+		out, err = ix.searchOne(ctx, p, p.request(p.query()))
+	}
+	if err != nil {
+		return news.Results{}, fmt.Errorf("search: %w", err)
+	}
+	return out, nil
+}
+
+// searchOne runs one request and turns its hits into news hits.
+func (ix *Index) searchOne(ctx context.Context, p *plan, req *bleve.SearchRequest) (news.Results, error) {
 	res, err := ix.run(ctx, req)
 	if err != nil {
-		return news.Results{}, fmt.Errorf("search: %w", err)
+		return news.Results{}, err
 	}
 	out := news.Results{Total: res.Total, Took: res.Took, Hits: make([]news.Hit, 0, len(res.Hits))}
+	return out, appendHits(&out, res, p.typ)
+}
+
+func appendHits(out *news.Results, res *bleve.SearchResult, typ news.DocType) error {
 	for _, dm := range res.Hits {
 		h, err := toHit(dm, typ)
 		if err != nil {
-			return news.Results{}, fmt.Errorf("search: hit %s: %w", dm.ID, err)
+			return fmt.Errorf("hit %s: %w", dm.ID, err)
 		}
 		out.Hits = append(out.Hits, h)
 	}
-	return out, nil
+	return nil
 }
 
 // run executes a request under the index's safety limits.
@@ -118,15 +145,28 @@ func isTermLimit(err error) bool {
 	return strings.Contains(err.Error(), "TooManyTermSearchers [")
 }
 
-// buildRequest turns a news.Query into a Bleve request. It never builds a
-// query-string, regexp, wildcard or prefix query.
-func buildRequest(q news.Query) (*bleve.SearchRequest, news.DocType, error) {
+// plan is a news.Query compiled into Bleve queries, before it is run.
+type plan struct {
+	typ     news.DocType
+	must    []query.Query // scored: words, fuzzy terms, phrases, mentions
+	filters []query.Query // unscored: type, actors, by, kind, targets, since/until, after seq
+	// since and until are the query's date bounds (zero: none); the date
+	// windows of searchDate stay inside them.
+	since, until time.Time
+	size, from   int
+	sortBy       string // score, date or seq
+	totalUpTo    int
+}
+
+// compile turns a news.Query into a plan. It never builds a query-string,
+// regexp, wildcard or prefix query.
+func compile(q news.Query) (*plan, error) {
 	typ := q.Type
 	if typ == "" {
 		typ = news.TypeStatement
 	}
 	if typ != news.TypeStatement && typ != news.TypeArticle {
-		return nil, "", fmt.Errorf("%w: unknown document type %q: use %q or %q", ErrBadQuery, typ, news.TypeStatement, news.TypeArticle)
+		return nil, fmt.Errorf("%w: unknown document type %q: use %q or %q", ErrBadQuery, typ, news.TypeStatement, news.TypeArticle)
 	}
 	textFields, nameFields := statementTextFields, statementNameFields
 	if typ == news.TypeArticle {
@@ -171,7 +211,6 @@ func buildRequest(q news.Query) (*bleve.SearchRequest, news.DocType, error) {
 			must = append(must, mq)
 		}
 	}
-	scored := len(must) > 0
 
 	filters := []query.Query{term(fType, string(typ))}
 	if f := anyTerm(fActors, q.Actors); f != nil {
@@ -213,9 +252,6 @@ func buildRequest(q news.Query) (*bleve.SearchRequest, news.DocType, error) {
 		filters = append(filters, r)
 	}
 
-	bq := query.NewBooleanQuery(must, nil, nil)
-	bq.AddFilter(bleve.NewConjunctionQuery(filters...))
-
 	size, from := q.Size, q.From
 	if size <= 0 {
 		size = DefaultSize
@@ -223,36 +259,111 @@ func buildRequest(q news.Query) (*bleve.SearchRequest, news.DocType, error) {
 	size = min(size, MaxSize)
 	from = min(max(from, 0), MaxFrom)
 
-	req := bleve.NewSearchRequestOptions(bq, size, from, false)
-	req.IncludeLocations = scored
-	if typ == news.TypeArticle {
-		req.Fields = []string{fDoc}
-	} else {
-		req.Fields = []string{fHit}
-	}
-
 	sortBy := q.SortBy
 	if sortBy == "" {
 		sortBy = "date"
-		if scored {
+		if len(must) > 0 {
 			sortBy = "score"
 		}
 	}
-	byDate := &search.SortField{Field: fSortDate, Type: search.SortFieldAsString}
-	bySeq := &search.SortField{Field: fSortSeq, Type: search.SortFieldAsString}
 	switch sortBy {
+	case "score", "date", "seq":
+	default:
+		return nil, fmt.Errorf("%w: unknown sort %q: use score, date or seq", ErrBadQuery, q.SortBy)
+	}
+	if sortBy == "score" && len(must) == 0 {
+		// Without words every match scores the same, so the date
+		// tie-break is the whole order.
+		sortBy = "date"
+	}
+	return &plan{typ: typ, must: must, filters: filters, since: q.Since, until: q.Until,
+		size: size, from: from, sortBy: sortBy, totalUpTo: max(q.TotalUpTo, 0)}, nil
+}
+
+func (p *plan) scored() bool { return len(p.must) > 0 }
+
+func (p *plan) fields() []string {
+	if p.typ == news.TypeArticle {
+		return []string{fDoc}
+	}
+	return []string{fHit}
+}
+
+// query is the conjunction of the scored queries, the filters and extra
+// (a date window). Filters and extra get boost 0, so that they select
+// without changing a score.
+func (p *plan) query(extra ...query.Query) query.Query {
+	cs := slices.Clone(p.must)
+	for _, f := range append(slices.Clone(p.filters), extra...) {
+		if p.scored() {
+			zeroBoost(f)
+		}
+		cs = append(cs, f)
+	}
+	return bleve.NewConjunctionQuery(cs...)
+}
+
+// request is a Bleve request for q (the plan's query, or a part of it) in
+// the plan's sort order, for the plan's page.
+func (p *plan) request(q query.Query) *bleve.SearchRequest {
+	req := bleve.NewSearchRequestOptions(q, p.size, p.from, false)
+	req.IncludeLocations = p.scored()
+	req.Fields = p.fields()
+	switch p.sortBy {
 	case "score":
-		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}, byDate})
+		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}, byDate()})
 	case "date":
-		req.SortByCustom(search.SortOrder{byDate})
+		req.SortByCustom(search.SortOrder{byDate()})
 		req.Score = "none"
 	case "seq":
-		req.SortByCustom(search.SortOrder{bySeq})
+		req.SortByCustom(search.SortOrder{&search.SortField{Field: fSortSeq, Type: search.SortFieldAsString}})
 		req.Score = "none"
-	default:
-		return nil, "", fmt.Errorf("%w: unknown sort %q: use score, date or seq", ErrBadQuery, q.SortBy)
 	}
-	return req, typ, nil
+	return req
+}
+
+func byDate() *search.SortField {
+	return &search.SortField{Field: fSortDate, Type: search.SortFieldAsString}
+}
+
+// legacyRequest is the request newsdesk built before searches followed
+// their page: the filters a post-filter of the scored part (or of every
+// document), and the date sort key read for every match. It is kept for
+// the benchmarks and tests that compare the two.
+func legacyRequest(p *plan) *bleve.SearchRequest {
+	bq := query.NewBooleanQuery(p.must, nil, nil)
+	bq.AddFilter(bleve.NewConjunctionQuery(p.filters...))
+	req := bleve.NewSearchRequestOptions(bq, p.size, p.from, false)
+	req.IncludeLocations = p.scored()
+	req.Fields = p.fields()
+	switch p.sortBy {
+	case "score":
+		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}, byDate()})
+	case "date":
+		req.SortByCustom(search.SortOrder{byDate()})
+		req.Score = "none"
+	case "seq":
+		req.SortByCustom(search.SortOrder{&search.SortField{Field: fSortSeq, Type: search.SortFieldAsString}})
+		req.Score = "none"
+	}
+	return req
+}
+
+// zeroBoost sets boost 0 on the leaves of q (q is one of the filter
+// queries compile builds).
+func zeroBoost(q query.Query) {
+	switch q := q.(type) {
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			zeroBoost(c)
+		}
+	case *query.DisjunctionQuery:
+		for _, c := range q.Disjuncts {
+			zeroBoost(c)
+		}
+	case query.BoostableQuery:
+		q.SetBoost(0)
+	}
 }
 
 // splitText separates free words from "quoted phrases" (straight or curly

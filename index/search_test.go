@@ -336,12 +336,12 @@ func TestRequestBounds(t *testing.T) {
 		{news.Query{Size: 1 << 30, From: 1 << 30}, MaxSize, MaxFrom},
 		{news.Query{Size: 25, From: 50}, 25, 50},
 	} {
-		req, _, err := buildRequest(tc.q)
+		p, err := compile(tc.q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if req.Size != tc.size || req.From != tc.from {
-			t.Errorf("%+v: size %d from %d, want %d %d", tc.q, req.Size, req.From, tc.size, tc.from)
+		if p.size != tc.size || p.from != tc.from {
+			t.Errorf("%+v: size %d from %d, want %d %d", tc.q, p.size, p.from, tc.size, tc.from)
 		}
 	}
 	for _, q := range []news.Query{{SortBy: "random"}, {Type: "tweet"}} {
@@ -383,11 +383,13 @@ func TestNoPatternQueries(t *testing.T) {
 		}
 	}
 	for _, q := range hostile {
-		req, _, err := buildRequest(q)
+		p, err := compile(q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		walk(t, req.Query)
+		walk(t, p.query())
+		walk(t, p.windowQuery(window{upper: time.Now(), rest: true}))
+		walk(t, legacyRequest(p).Query)
 	}
 
 	ix, _ := openDisk(t)

@@ -151,6 +151,12 @@ type Query struct {
 	// FuzzyTerms are words matched within an edit distance of their own
 	// (word~ or word~1: 1, word~2: 2), each of them required, besides Text.
 	FuzzyTerms []FuzzyTerm
+	// TotalUpTo, when above 0, lets the search stop counting matches once
+	// it knows of this many: Results.Total is then at least TotalUpTo and
+	// Results.TotalAtLeast is set. 0 asks for the exact count. A caller
+	// that shows only the page (latest) or "more than n" saves the cost of
+	// counting every match of a broad date-sorted query.
+	TotalUpTo int
 }
 
 // FuzzyTerm is one word and the edit distance (1 or 2) it may be off by.
@@ -177,8 +183,11 @@ type Hit struct {
 // Results is a page of hits.
 type Results struct {
 	Total uint64
-	Hits  []Hit
-	Took  time.Duration
+	// TotalAtLeast says Total is a lower bound: counting stopped at
+	// Query.TotalUpTo matches and more may match.
+	TotalAtLeast bool
+	Hits         []Hit
+	Took         time.Duration
 }
 
 // Mention is one occurrence of an actor's name or alias in text. Start and

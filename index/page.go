@@ -1,0 +1,327 @@
+package index
+
+import (
+	"bytes"
+	"container/heap"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/numeric"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// Searches whose cost follows the page.
+//
+// A relevance search (sort by score, newest first among equal scores)
+// visits every match to score it, but reads a match's date sort key only
+// when its score ties or beats the lowest score of the page so far
+// (dateTiebreak). A date-sorted search runs its query in date windows,
+// newest first, and stops when the page is full (searchDate). Both give
+// the hits, in the order and with the scores, of one Bleve request sorted
+// on [score,] sort_date; the tests compare them with it.
+
+// searchScore runs a relevance search, score descending and newest first
+// (sort_date) among equal scores.
+func (ix *Index) searchScore(ctx context.Context, p *plan) (news.Results, error) {
+	req := p.request(p.query())
+	// Score only, so that Bleve reads no doc value per match; the handler
+	// orders equal scores by sort_date.
+	req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+	ctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(dateTiebreak(p.from+p.size)))
+	return ix.searchOne(ctx, p, req)
+}
+
+// dateTiebreak makes a document match handler for Bleve's TopN collector
+// sorted by score alone. It keeps the best k matches by score descending,
+// then sort_date ascending, reading sort_date only for a match that can
+// enter them (its score at least the lowest kept). At the end it hands
+// the collector those k, numbered in that order: the collector breaks
+// equal scores by hit number, so its page is theirs.
+func dateTiebreak(k int) func(*search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+	return func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		next, _, err := collector.MakeTopNDocumentMatchHandler(sctx)
+		if err != nil {
+			return nil, false, err
+		}
+		dv, err := sctx.IndexReader.DocValueReader([]string{fSortDate})
+		if err != nil {
+			return nil, false, fmt.Errorf("sort_date doc values: %w", err)
+		}
+		h := &tieHeap{}
+		var key []byte
+		visit := func(field string, term []byte) {
+			if field == fSortDate {
+				key = append(key[:0], term...)
+			}
+		}
+		return func(d *search.DocumentMatch) error {
+			if d == nil {
+				return flushTies(h, next)
+			}
+			if h.Len() == k && d.Score < h.items[0].d.Score {
+				sctx.DocumentMatchPool.Put(d)
+				return nil
+			}
+			key = key[:0]
+			if err := dv.VisitDocValues(d.IndexInternalID, visit); err != nil {
+				return fmt.Errorf("sort_date of a match: %w", err)
+			}
+			it := tieItem{d: d, key: slices.Clone(key)}
+			switch {
+			case h.Len() < k:
+				heap.Push(h, it)
+			case worse(h.items[0], it):
+				old := h.items[0]
+				h.items[0] = it
+				heap.Fix(h, 0)
+				sctx.DocumentMatchPool.Put(old.d)
+			default:
+				sctx.DocumentMatchPool.Put(d)
+			}
+			return nil
+		}, false, nil
+	}
+}
+
+func flushTies(h *tieHeap, next search.DocumentMatchHandler) error {
+	items := h.items
+	slices.SortFunc(items, func(a, b tieItem) int {
+		if worse(a, b) {
+			return 1
+		}
+		if worse(b, a) {
+			return -1
+		}
+		return 0
+	})
+	for i, it := range items {
+		it.d.HitNumber = uint64(i + 1)
+		if err := next(it.d); err != nil {
+			return err
+		}
+	}
+	h.items = nil
+	return next(nil)
+}
+
+type tieItem struct {
+	d   *search.DocumentMatch
+	key []byte
+}
+
+// worse reports whether a ranks after b: lower score, or the same score
+// and a later sort_date key.
+func worse(a, b tieItem) bool {
+	if a.d.Score != b.d.Score {
+		return a.d.Score < b.d.Score
+	}
+	return bytes.Compare(a.key, b.key) > 0
+}
+
+// tieHeap has the worst kept match on top.
+type tieHeap struct{ items []tieItem }
+
+func (h *tieHeap) Len() int           { return len(h.items) }
+func (h *tieHeap) Less(i, j int) bool { return worse(h.items[i], h.items[j]) }
+func (h *tieHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *tieHeap) Push(x any)         { h.items = append(h.items, x.(tieItem)) }
+func (h *tieHeap) Pop() any {
+	it := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return it
+}
+
+// dateWindows are the spans of published dates a date-sorted search tries,
+// newest first, each reaching back from the older of the query's until and
+// the newest date indexed: a day, then four times further each time, to
+// about 180 years; then the rest (older, or no date).
+var dateWindows = func() []time.Duration {
+	var ws []time.Duration
+	for days := 1; days <= 70_000; days *= 4 {
+		ws = append(ws, time.Duration(days)*24*time.Hour)
+	}
+	return ws
+}()
+
+// window is a span of published dates: [lower, upper), a zero upper
+// meaning no upper bound; rest: everything before upper, including
+// documents without a date.
+type window struct {
+	lower, upper time.Time
+	rest         bool
+}
+
+// query is the plan's query restricted to the window.
+func (p *plan) windowQuery(w window) query.Query {
+	incl, excl := true, false
+	switch {
+	case !w.rest:
+		return p.query(dateRange(w.lower, w.upper, &incl, &excl))
+	case w.upper.IsZero():
+		return p.query()
+	default:
+		// Before upper or no date: not on or after upper.
+		newer := dateRange(w.upper, time.Time{}, &incl, nil)
+		return query.NewBooleanQuery([]query.Query{p.query()}, nil, []query.Query{newer})
+	}
+}
+
+// searchDate runs a date-sorted search (newest first) window by window.
+// The windows cut the matches into groups in the order of sort_date
+// (published newest first, then no date), so the page is the
+// concatenation of the windows' hits, each window asked for the part of
+// the page that falls in it. Windows are tried until the page is full;
+// after that the rest is only counted, cheaply (no sort, score or
+// fields): in one go for an exact Total, else window by window until
+// TotalUpTo.
+func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) {
+	anchor, err := ix.newestPublished()
+	if err != nil {
+		return news.Results{}, err
+	}
+	if !p.until.IsZero() && p.until.Before(anchor) {
+		anchor = p.until
+	}
+	end := p.from + p.size
+	var out news.Results
+	seen := 0 // matches in the windows run so far
+	w := window{}
+	for i := 0; ; i++ {
+		w.rest = i == len(dateWindows)
+		if !w.rest {
+			w.lower = windowStart(anchor, dateWindows[i])
+			if !p.since.IsZero() && !w.lower.After(p.since) {
+				w.rest = true // the since filter bounds this window
+			}
+		}
+		if seen >= end {
+			if p.totalUpTo > 0 && seen >= p.totalUpTo {
+				out.TotalAtLeast = true
+				break
+			}
+			if p.totalUpTo == 0 {
+				w.rest = true
+			}
+			n, took, err := ix.count(ctx, p.windowQuery(w))
+			if err != nil {
+				return news.Results{}, err
+			}
+			seen += n
+			out.Took += took
+		} else {
+			sub := *p
+			sub.from = max(p.from-seen, 0)
+			sub.size = end - max(p.from, seen)
+			res, err := ix.run(ctx, sub.request(p.windowQuery(w)))
+			if err != nil {
+				return news.Results{}, err
+			}
+			if err := appendHits(&out, res, p.typ); err != nil {
+				return news.Results{}, err
+			}
+			seen += int(res.Total)
+			out.Took += res.Took
+		}
+		if w.rest {
+			break
+		}
+		w.upper = w.lower
+	}
+	out.Total = uint64(seen)
+	return out, nil
+}
+
+// count is the number of documents q matches, found without scoring,
+// sorting or loading anything.
+func (ix *Index) count(ctx context.Context, q query.Query) (int, time.Duration, error) {
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+	res, err := ix.run(ctx, req)
+	if err != nil {
+		return 0, 0, err
+	}
+	return int(res.Total), res.Took, nil
+}
+
+// windowStart is anchor minus span, rounded down to a multiple of a power
+// of 16 nanoseconds at most span/16: a date range from there is covered by
+// few of Bleve's prefix-coded terms (precision step 4 bits), so it is
+// cheap to set up.
+func windowStart(anchor time.Time, span time.Duration) time.Time {
+	t := clampTime(anchor.Add(-span)).UnixNano()
+	step := int64(1)
+	for step*16 <= int64(span)/16 {
+		step *= 16
+	}
+	r := t % step
+	if r < 0 {
+		r += step
+	}
+	return time.Unix(0, t-r).UTC()
+}
+
+// newestPublished is an upper bound of the newest published date in the
+// index (zero when no document has one): on first use, the highest
+// full-precision term of the published field, found by bisection in the
+// term dictionary; then raised by Put. Deleted documents may leave it
+// higher than the newest live date, which costs an empty window, never a
+// hit.
+func (ix *Index) newestPublished() (time.Time, error) {
+	ix.newestMu.Lock()
+	defer ix.newestMu.Unlock()
+	if ix.newestKnown {
+		return ix.newest, nil
+	}
+	hiTerm := numeric.MustNewPrefixCodedInt64(maxTime.UnixNano(), 0)
+	has := func(v int64) (bool, error) {
+		d, err := ix.idx.FieldDictRange(fPublished, numeric.MustNewPrefixCodedInt64(v, 0), hiTerm)
+		if err != nil {
+			return false, fmt.Errorf("published dates: %w", err)
+		}
+		e, err := d.Next()
+		if cerr := d.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return false, fmt.Errorf("published dates: %w", err)
+		}
+		return e != nil, nil
+	}
+	lo, hi := minTime.UnixNano(), maxTime.UnixNano()
+	ok, err := has(lo)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var newest time.Time
+	if ok {
+		// has(lo) holds and has(hi+1) does not: narrow to the last v
+		// with has(v), the newest date.
+		hi++
+		for uint64(hi)-uint64(lo) > 1 { // hi-lo overflows int64
+			mid := lo + int64((uint64(hi)-uint64(lo))/2)
+			ok, err := has(mid)
+			if err != nil {
+				return time.Time{}, err
+			}
+			if ok {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		newest = time.Unix(0, lo).UTC()
+	}
+	if newest.After(ix.newest) {
+		ix.newest = newest
+	}
+	ix.newestKnown = true
+	return ix.newest, nil
+}
