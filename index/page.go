@@ -191,7 +191,7 @@ func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) 
 	}
 	end := p.from + p.size
 	var out news.Results
-	seen := 0 // matches in the windows run so far
+	seen := 0 // matches in the windows done so far
 	w := window{}
 	for i := 0; ; i++ {
 		w.rest = i == len(dateWindows)
@@ -216,18 +216,9 @@ func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) 
 			seen += n
 			out.Took += took
 		} else {
-			sub := *p
-			sub.from = max(p.from-seen, 0)
-			sub.size = end - max(p.from, seen)
-			res, err := ix.run(ctx, sub.request(p.windowQuery(w)))
-			if err != nil {
+			if err := ix.fillPage(ctx, p, w, anchor, -1, &seen, &out); err != nil {
 				return news.Results{}, err
 			}
-			if err := appendHits(&out, res, p.typ); err != nil {
-				return news.Results{}, err
-			}
-			seen += int(res.Total)
-			out.Took += res.Took
 		}
 		if w.rest {
 			break
@@ -236,6 +227,70 @@ func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) 
 	}
 	out.Total = uint64(seen)
 	return out, nil
+}
+
+// splitSpan is the narrowest window fillPage counts before it sorts, and
+// may cut in two.
+const splitSpan = 64 * 24 * time.Hour
+
+// fillPage adds to out the hits of window w that fall in the page, and its
+// number of matches to seen (known: that number, when known; else -1). A
+// window spanning splitSpan or more is counted first, cheaply: if it holds
+// none of the page it is not sorted, and if it holds many more matches
+// than the page still needs it is cut in two at a date, the newer half
+// filled first, so that few more matches than the page are sorted.
+func (ix *Index) fillPage(ctx context.Context, p *plan, w window, anchor time.Time, known int, seen *int, out *news.Results) error {
+	end := p.from + p.size
+	if *seen >= end {
+		if known < 0 {
+			return fmt.Errorf("internal error: window %v counted after the page", w)
+		}
+		*seen += known
+		return nil
+	}
+	upper := w.upper
+	if upper.IsZero() {
+		upper = anchor.Add(time.Nanosecond) // nothing matches after anchor
+	}
+	if !w.rest && upper.Sub(w.lower) >= splitSpan {
+		if known < 0 {
+			n, took, err := ix.count(ctx, p.windowQuery(w))
+			if err != nil {
+				return err
+			}
+			out.Took += took
+			known = n
+		}
+		switch need := end - *seen; {
+		case known == 0:
+			return nil
+		case *seen+known <= p.from:
+			*seen += known
+			return nil
+		case known > 4*need+256:
+			mid := windowStart(upper, upper.Sub(w.lower)/2)
+			if mid.After(w.lower) && mid.Before(upper) {
+				before := *seen
+				if err := ix.fillPage(ctx, p, window{lower: mid, upper: w.upper}, anchor, -1, seen, out); err != nil {
+					return err
+				}
+				return ix.fillPage(ctx, p, window{lower: w.lower, upper: mid}, anchor, known-(*seen-before), seen, out)
+			}
+		}
+	}
+	sub := *p
+	sub.from = max(p.from-*seen, 0)
+	sub.size = end - max(p.from, *seen)
+	res, err := ix.run(ctx, sub.request(p.windowQuery(w)))
+	if err != nil {
+		return err
+	}
+	if err := appendHits(out, res, p.typ); err != nil {
+		return err
+	}
+	*seen += int(res.Total)
+	out.Took += res.Took
+	return nil
 }
 
 // count is the number of documents q matches, found without scoring,
