@@ -145,7 +145,7 @@ func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
 	pages = min(pages, MaxPage)
 	r := Reply{
 		Kind:  KindResults,
-		Title: fmt.Sprintf("%d statement%s for %s", res.Total, plural(res.Total), cmd.Args),
+		Title: fmt.Sprintf("%s%d statement%s for %s", atLeast(res), res.Total, plural(res.Total), cmd.Args),
 		Page:  cmd.Page,
 		Pages: pages,
 	}
@@ -192,6 +192,14 @@ func (b *Bot) articleFallback(ctx context.Context, cmd Command, r Reply) (Reply,
 	r.Sections = []Section{{Items: its}}
 	r.Pages = 1
 	return r, nil
+}
+
+// atLeast prefixes a count that stopped at Query.TotalUpTo.
+func atLeast(res news.Results) string {
+	if res.TotalAtLeast {
+		return "at least "
+	}
+	return ""
 }
 
 func (b *Bot) latest(ctx context.Context, cmd Command) (Reply, error) {

@@ -20,6 +20,9 @@ const (
 	MaxPage       = 50  // deepest page of results
 	MaxLatest     = 20  // latest n
 	PageSize      = 5   // hits per page in chat
+	// MaxCount is how far a search counts its matches; beyond it the
+	// reply says "at least" (a date-sorted search stops counting there).
+	MaxCount = 1000
 )
 
 // Command is one parsed command.
@@ -227,6 +230,7 @@ func Parse(line string, actors Actors) (Command, error) {
 		}
 		q.Size = PageSize
 		q.From = (cmd.Page - 1) * PageSize
+		q.TotalUpTo = MaxCount
 		cmd.Query = q
 		cmd.Args = argsString(toks)
 	case "show":
@@ -250,6 +254,7 @@ func Parse(line string, actors Actors) (Command, error) {
 		}
 		q.SortBy = "date"
 		q.Size = n
+		q.TotalUpTo = 1 // latest shows no count
 		cmd.Query = q
 		cmd.Args = argsString(toks)
 		cmd.Expanded = expanded

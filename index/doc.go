@@ -20,6 +20,15 @@
 // tie-breaks in one doc value each: sorting on numeric and date doc values,
 // which hold many prefix-coded terms per value, cost several times more.
 //
+// A search costs what its page costs, not what its matches do: filters
+// are conjuncts of the query (boost 0, so scores stay those of the words);
+// a relevance search sorts by score inside Bleve and reads sort_date only
+// for a match whose score can enter the page; a date-sorted search runs in
+// windows of published date, newest first from the newest date indexed,
+// stopping when the page is full and counting the rest without sorting
+// (up to news.Query.TotalUpTo when set). Results equal those of the one
+// request sorted on [score,] sort_date over every match.
+//
 // Search never builds a query-string, regexp, wildcard or prefix query from
 // user text: free words become match queries (optionally fuzziness 1) and
 // quoted phrases match_phrase queries. Every search runs with
