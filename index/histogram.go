@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/newsdesk/newsdesk/news"
 )
@@ -37,12 +38,13 @@ func (ix *Index) Histogram(ctx context.Context, q news.Query, intervals []news.I
 	for _, k := range kinds {
 		kq := q
 		kq.Kinds, kq.Size, kq.From, kq.SortBy = []news.Kind{k}, 0, 0, ""
-		req, _, err := buildRequest(kq)
+		p, err := compile(kq)
 		if err != nil {
 			return nil, fmt.Errorf("histogram: %w", err)
 		}
-		req.Size, req.From, req.Fields, req.Highlight, req.IncludeLocations = 0, 0, nil, nil, false
-		req.Sort = nil
+		req := bleve.NewSearchRequestOptions(p.query(), 0, 0, false)
+		req.Score = "none"
+		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
 		f := bleve.NewFacetRequest(fPublished, len(intervals))
 		for i, iv := range intervals {
 			start, end := clampTime(iv.Start), clampTime(iv.End)
