@@ -210,6 +210,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		if err != nil {
 			return rep, err
 		}
+		// the agreement needs the exact count, which the product's latest
+		// and search do not ask for (TotalUpTo)
+		q.TotalUpTo = 0
 		c := Check{Line: l}
 		for i, e := range engines {
 			res, err := e.Search(ctx, q)
