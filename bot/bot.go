@@ -34,6 +34,8 @@ type Bot struct {
 	Trends trend.Counter
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
+	// Watcher keeps the channels' watches (nil: watches are not enabled).
+	Watcher Watcher
 }
 
 // Metrics is what the bot reports. *metrics.Metrics satisfies it.
@@ -129,6 +131,8 @@ func (b *Bot) run(ctx context.Context, req Request, cmd Command) (Reply, error) 
 		return b.digest(ctx, req, cmd)
 	case "feeds":
 		return b.feeds(ctx, req, cmd)
+	case "watch", "unwatch", "watches":
+		return b.watch(ctx, req, cmd)
 	default:
 		return help(cmd.Topic), nil
 	}
@@ -395,6 +399,50 @@ func (b *Bot) actor(ctx context.Context, name string) (Reply, error) {
 		r.Footer = joinLines(r.Footer, "Chart over time: trend actor:"+searchName(a.Name))
 	}
 	return r, nil
+}
+
+// watch starts, ends or lists the channel's watches; starting and ending
+// follow the admin rule of subscribe.
+func (b *Bot) watch(ctx context.Context, req Request, cmd Command) (Reply, error) {
+	if b.Watcher == nil {
+		return Reply{}, &Refusal{"Watches are not enabled on this newsdesk (they need a chat platform: serve with Slack or Discord)."}
+	}
+	ch := req.ChannelKey()
+	if cmd.Name != "watches" && len(b.Admins) > 0 && !b.Admins[req.Platform+":"+req.User] {
+		return Reply{}, &Refusal{"Sorry, only this newsdesk's admins can start or end watches. Ask an admin, or try: watches"}
+	}
+	switch cmd.Name {
+	case "watch":
+		added, err := b.Watcher.Watch(ctx, ch, cmd.Args)
+		if err != nil {
+			return Reply{}, fmt.Errorf("watch %s %q: %w", ch, cmd.Args, err)
+		}
+		if !added {
+			return Reply{Kind: KindMessage, Text: "This channel already watches " + cmd.Args + "."}, nil
+		}
+		return Reply{Kind: KindMessage, Text: "Watching " + cmd.Args + ": new statements that match are posted here within a minute of being ingested. Stop with: unwatch " + cmd.Args}, nil
+	case "unwatch":
+		n, err := b.Watcher.Unwatch(ctx, ch, cmd.Args)
+		if err != nil {
+			return Reply{}, fmt.Errorf("unwatch %s %q: %w", ch, cmd.Args, err)
+		}
+		switch {
+		case n == 0 && cmd.Args != "":
+			return Reply{Kind: KindMessage, Text: "This channel does not watch " + cmd.Args + ". See: watches"}, nil
+		case n == 0:
+			return Reply{Kind: KindMessage, Text: "This channel has no watches."}, nil
+		}
+		return Reply{Kind: KindMessage, Text: fmt.Sprintf("Stopped %d watch%s.", n, map[bool]string{true: "", false: "es"}[n == 1])}, nil
+	default:
+		ws, err := b.Watcher.Watches(ctx, ch)
+		if err != nil {
+			return Reply{}, fmt.Errorf("watches of %s: %w", ch, err)
+		}
+		if len(ws) == 0 {
+			return Reply{Kind: KindMessage, Text: "This channel has no watches. Start one with, e.g.: watch actor:APT31"}, nil
+		}
+		return Reply{Kind: KindMessage, Title: fmt.Sprintf("%d watch%s here", len(ws), map[bool]string{true: "", false: "es"}[len(ws) == 1]), Text: "watch " + strings.Join(ws, "\nwatch ")}, nil
+	}
 }
 
 func (b *Bot) now() time.Time {

@@ -426,3 +426,56 @@ func TestTrend(t *testing.T) {
 		t.Errorf("actor profile does not offer the trend: footer %q", r.Footer)
 	}
 }
+
+// TestWatchCommands: watch, watches and unwatch over the real digest
+// service; starting and ending follow the admin rule, listing does not; a
+// bad filter is refused by name.
+func TestWatchCommands(t *testing.T) {
+	env := testenv.New(t)
+	st, err := state.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := digest.New(digest.Config{Store: st, Source: env.Index, Posters: map[string]digest.Poster{"console": &discard{}},
+		Filters: func(f string) (news.Query, error) { return bot.ParseFilters(f, env.Actors) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := env.Bot
+	b.Watcher = svc
+	b.Admins = map[string]bool{"console:boss": true}
+	say := func(user, text string) bot.Reply {
+		return b.Handle(context.Background(), bot.Request{Platform: "console", Channel: "c", User: user, Text: text})
+	}
+	for _, tc := range []struct {
+		user, text string
+		kind       bot.ReplyKind
+		want       string
+	}{
+		{"intern", "watch actor:APT31", bot.KindError, "only this newsdesk's admins"},
+		{"intern", "watches", bot.KindMessage, "no watches"},
+		{"boss", "watch", bot.KindError, "watch needs filters"},
+		{"boss", "watch nope:x", bot.KindError, `unknown filter "nope:"`},
+		{"boss", "watch actor:APT31", bot.KindMessage, "Watching actor:APT31"},
+		{"boss", "watch actor:APT31", bot.KindMessage, "already watches"},
+		{"boss", "watch by:GB kind:sanction", bot.KindMessage, "Watching by:GB kind:sanction"},
+		{"intern", "watches", bot.KindMessage, "watch actor:APT31\nwatch by:GB kind:sanction"},
+		{"boss", "unwatch actor:APT40", bot.KindMessage, "does not watch actor:APT40"},
+		{"boss", "unwatch actor:APT31", bot.KindMessage, "Stopped 1 watch."},
+		{"boss", "unwatch", bot.KindMessage, "Stopped 1 watch."},
+		{"boss", "watches", bot.KindMessage, "no watches"},
+	} {
+		r := say(tc.user, tc.text)
+		if r.Kind != tc.kind || !strings.Contains(r.Text, tc.want) {
+			t.Errorf("%s: %q → %v %q; want %v containing %q", tc.user, tc.text, r.Kind, r.Text, tc.kind, tc.want)
+		}
+	}
+	if subs, _ := st.Subscriptions(context.Background()); len(subs) != 0 {
+		t.Errorf("watches left after unwatch: %+v", subs)
+	}
+	b.Watcher = nil
+	if r := say("boss", "watch actor:APT31"); r.Kind != bot.KindError || !strings.Contains(r.Text, "not enabled") {
+		t.Errorf("without a watcher: %v %q", r.Kind, r.Text)
+	}
+}

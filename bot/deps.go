@@ -73,3 +73,13 @@ type Feeds interface {
 	Add(ctx context.Context, target, user string) (e FeedEntry, added bool, err error)
 	Remove(ctx context.Context, target string) (FeedEntry, error)
 }
+
+// Watcher keeps channels' watches: standing searches whose new statements
+// are posted to the channel (*digest.Service implements it).
+type Watcher interface {
+	Watch(ctx context.Context, channel, filter string) (added bool, err error)
+	// Unwatch ends the watch of filter, or every watch of the channel when
+	// filter is empty, and says how many ended.
+	Unwatch(ctx context.Context, channel, filter string) (int, error)
+	Watches(ctx context.Context, channel string) ([]string, error)
+}

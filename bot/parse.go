@@ -73,10 +73,13 @@ var usage = map[string]string{
 	"subscribe":   `subscribe [at 08:00] [tz Europe/London] [cron "0 8 * * 1-5"] [quiet:skip|note] [max:20] [<filters>]`,
 	"unsubscribe": "unsubscribe",
 	"feeds":       "feeds list | feeds add <name or feed URL> | feeds remove <name or feed URL>",
+	"watch":       "watch <filters>   e.g. watch actor:APT31, watch kind:response by:CN: new statements posted here within a minute",
+	"unwatch":     "unwatch [<filters>]   (no filters: every watch of this channel)",
+	"watches":     "watches",
 	"help":        "help [command]",
 }
 
-var commandOrder = []string{"search", "show", "latest", "actor", "trend", "digest", "subscribe", "unsubscribe", "feeds", "help"}
+var commandOrder = []string{"search", "show", "latest", "actor", "trend", "digest", "subscribe", "unsubscribe", "watch", "unwatch", "watches", "feeds", "help"}
 
 // token is one lexical unit: a bare word, a "quoted phrase", or key:value.
 type token struct {
@@ -293,6 +296,20 @@ func Parse(line string, actors Actors) (Command, error) {
 	case "unsubscribe":
 		if len(toks) != 0 {
 			return Command{}, perr(usage["unsubscribe"], "unsubscribe takes no arguments")
+		}
+	case "watch", "unwatch":
+		if len(toks) > 0 {
+			if _, _, _, err := parseQueryExpanding(toks, actors, false); err != nil {
+				return Command{}, err
+			}
+		}
+		cmd.Args = argsString(toks)
+		if name == "watch" && cmd.Args == "" {
+			return Command{}, perr(usage["watch"], "watch needs filters or words")
+		}
+	case "watches":
+		if len(toks) != 0 {
+			return Command{}, perr(usage["watches"], "watches takes no arguments")
 		}
 	case "feeds":
 		cmd.FeedsOp = "list"

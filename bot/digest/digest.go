@@ -110,7 +110,10 @@ type Service struct {
 	hook func(step string) error
 }
 
-var _ bot.Digests = (*Service)(nil)
+var (
+	_ bot.Digests = (*Service)(nil)
+	_ bot.Watcher = (*Service)(nil)
+)
 
 // New checks cfg and returns a Service.
 func New(cfg Config) (*Service, error) {
@@ -179,6 +182,7 @@ func (s *Service) step(name string) error {
 // poster finds the Poster for a platform-qualified channel and returns the
 // platform-local id.
 func (s *Service) poster(channel string) (Poster, string, error) {
+	channel, _, _ = strings.Cut(channel, watchSep) // a watch posts to its channel
 	platform, local, ok := strings.Cut(channel, ":")
 	if !ok || local == "" {
 		return nil, "", fmt.Errorf("channel %q: want platform:id, e.g. slack:C123", channel)
@@ -234,7 +238,7 @@ func (s *Service) checkSubscription(channel string, sub bot.Subscription) error 
 	if _, _, err := s.poster(channel); err != nil {
 		return err
 	}
-	if _, err := parseSchedule(sub.At, sub.Cron, sub.TZ, s.cfg.MinGap); err != nil {
+	if _, err := parseSchedule(sub.At, sub.Cron, sub.TZ, s.minGap(channel)); err != nil {
 		return err
 	}
 	if err := s.checkFilter(sub.Filter); err != nil {
@@ -309,7 +313,7 @@ func (s *Service) Preview(ctx context.Context, channel string) (bot.Reply, error
 // nextSlot is the channel's next scheduled slot after now (zero when its
 // schedule does not parse).
 func (s *Service) nextSlot(sub state.Subscription, now time.Time) time.Time {
-	sched, err := parseSchedule(sub.At, sub.Cron, sub.TZ, s.cfg.MinGap)
+	sched, err := parseSchedule(sub.At, sub.Cron, sub.TZ, s.minGap(sub.Channel))
 	if err != nil {
 		return time.Time{}
 	}
@@ -399,7 +403,11 @@ func (s *Service) build(ctx context.Context, sub state.Subscription, w window, n
 		max = s.cfg.DefaultMax
 	}
 	loc := locOf(sub)
-	return Build(w.hits, BuildOptions{Max: max, Loc: loc, Now: now, Since: sub.LastDelivered, Notes: s.notes(ctx, sub, w, loc)})
+	r := Build(w.hits, BuildOptions{Max: max, Loc: loc, Now: now, Since: sub.LastDelivered, Notes: s.notes(ctx, sub, w, loc)})
+	if isWatch(sub.Channel) {
+		r.Title = "New statements: " + sub.Filter
+	}
+	return r
 }
 
 // notes are the footer's sentences about what the window could not do

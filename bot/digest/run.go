@@ -94,7 +94,7 @@ func (s *Service) tickChannel(ctx context.Context, channel string, force bool) e
 	if err != nil || !ok {
 		return err
 	}
-	sched, err := parseSchedule(sub.At, sub.Cron, sub.TZ, s.cfg.MinGap)
+	sched, err := parseSchedule(sub.At, sub.Cron, sub.TZ, s.minGap(channel))
 	if err != nil {
 		return fmt.Errorf("schedule of %s: %w", channel, err)
 	}

@@ -207,6 +207,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 			return err
 		}
 		a.bot.Digests = svc
+		a.bot.Watcher = svc
 		runners = append(runners, svc.Run)
 	} else {
 		log.Warn("no chat platform is enabled (feeds are still polled and the ingestion API served): set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN", "platforms", len(registry))
