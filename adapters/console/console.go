@@ -9,10 +9,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
 	"github.com/newsdesk/newsdesk/bot"
+	"github.com/newsdesk/newsdesk/bot/digest"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -579,4 +581,29 @@ func WriteJSONReply(w io.Writer, j JSONReply) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(j)
+}
+
+// Poster prints digests to a writer (the console's output): the console's
+// digest.Poster. It keeps no history, so a slot is never found posted.
+type Poster struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+var _ digest.Poster = (*Poster)(nil)
+
+// NewPoster prints to w.
+func NewPoster(w io.Writer) *Poster { return &Poster{w: w} }
+
+// Post prints the digest.
+func (p *Poster) Post(_ context.Context, _ string, r bot.Reply, slot string) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprint(p.w, Render(r, false))
+	return "console:" + slot, nil
+}
+
+// FindSlot finds nothing: the console keeps no history.
+func (p *Poster) FindSlot(context.Context, string, string) (string, bool, error) {
+	return "", false, nil
 }

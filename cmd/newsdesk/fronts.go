@@ -71,6 +71,5 @@ var (
 	_ digest.Hinter = (*slack.Adapter)(nil)
 	_ digest.Poster = (*discord.Adapter)(nil)
 	_ digest.Hinter = (*discord.Adapter)(nil)
-	_ digest.Poster = (*consolePoster)(nil)
 	_ bot.Handler   = (*bot.Bot)(nil)
 )

@@ -25,26 +25,10 @@ import (
 	"github.com/newsdesk/newsdesk/internal/admit"
 	"github.com/newsdesk/newsdesk/internal/metrics"
 	"github.com/newsdesk/newsdesk/internal/progress"
+	"github.com/newsdesk/newsdesk/internal/ready"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
 )
-
-// consolePoster prints a digest to the console's output.
-type consolePoster struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (p *consolePoster) Post(_ context.Context, _ string, r bot.Reply, slot string) (string, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	fmt.Fprint(p.w, console.Render(r, false))
-	return "console:" + slot, nil
-}
-
-func (p *consolePoster) FindSlot(context.Context, string, string) (string, bool, error) {
-	return "", false, nil
-}
 
 // openState opens the state store in the data directory. The caller closes
 // it.
@@ -90,7 +74,7 @@ func (a *app) consoleDigests(w io.Writer) bot.Digests {
 		a.log.Warn("digests are off in this session", "err", err)
 		return nil
 	}
-	svc, err := a.openDigests(st, map[string]digest.Poster{"console": &consolePoster{w: w}}, nil)
+	svc, err := a.openDigests(st, map[string]digest.Poster{"console": console.NewPoster(w)}, nil)
 	if err != nil {
 		a.log.Warn("digests are off in this session", "err", err)
 		return nil
@@ -146,7 +130,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 	// stops wait for the fronts' background work (late answers) after the
 	// listener and runners end and before the state store closes.
 	var stops []func(context.Context) error
-	var parts []readyPart // what /readyz reports
+	var parts []ready.Part // what /readyz reports
 	// Admission control: a bounded pool for command work (2×GOMAXPROCS
 	// running, as many queued) shared by the fronts, and one of its own
 	// for the ingestion API.
@@ -197,7 +181,7 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		// Run retries an unreachable platform itself, and /readyz says so
 		runners = append(runners, f.Run)
 		if part, _ := f.Ready(); part != "" {
-			parts = append(parts, readyPart{name: part, ready: func(context.Context) bool { _, up := f.Ready(); return up }})
+			parts = append(parts, ready.Part{Name: part, Up: func(context.Context) bool { _, up := f.Ready(); return up }})
 		}
 		stops = append(stops, f.Shutdown)
 	}
@@ -216,17 +200,17 @@ func serve(ctx context.Context, a *app, ln net.Listener) error {
 		mux.Handle("POST /api/v1/articles", &ingest.API{In: a.in, Token: cfg.Secrets.APIToken, Log: log.With("api", "ingest"), Admit: ingestion})
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	parts = append(parts, readyPart{name: "index", vital: true, ready: func(ctx context.Context) bool {
+	parts = append(parts, ready.Part{Name: "index", Vital: true, Up: func(ctx context.Context) bool {
 		_, err := a.ix.Count(ctx)
 		return err == nil
 	}})
 	if st != nil {
-		parts = append(parts, readyPart{name: "state", vital: true, ready: func(ctx context.Context) bool {
+		parts = append(parts, ready.Part{Name: "state", Vital: true, Up: func(ctx context.Context) bool {
 			_, err := st.SeenCount(ctx)
 			return err == nil
 		}})
 	}
-	mux.HandleFunc("GET /readyz", readiness(parts))
+	mux.HandleFunc("GET /readyz", ready.Handler(parts))
 	mux.Handle("GET /metrics", m.Handler())
 
 	running, queued := work.Size()
@@ -287,7 +271,7 @@ func cmdDigest(ctx context.Context, g globals, channel string, preview bool, std
 		return exitError
 	}
 	defer st.Close()
-	svc, err := a.openDigests(st, map[string]digest.Poster{"console": &consolePoster{w: stdout}}, nil)
+	svc, err := a.openDigests(st, map[string]digest.Poster{"console": console.NewPoster(stdout)}, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
 		return exitError

@@ -1,4 +1,4 @@
-package main
+package ready
 
 import (
 	"context"
@@ -13,19 +13,19 @@ func TestReadiness(t *testing.T) {
 	down := func(context.Context) bool { return false }
 	cases := []struct {
 		name   string
-		parts  []readyPart
+		parts  []Part
 		status int
 		ready  bool
 	}{
-		{"all up", []readyPart{{"index", true, up}, {"state", true, up}, {"discord", false, up}}, 200, true},
-		{"Discord's gateway down: still ready", []readyPart{{"index", true, up}, {"state", true, up}, {"discord", false, down}}, 200, true},
-		{"index down", []readyPart{{"index", true, down}, {"state", true, up}}, 503, false},
-		{"state down", []readyPart{{"index", true, up}, {"state", true, down}}, 503, false},
+		{"all up", []Part{{"index", true, up}, {"state", true, up}, {"discord", false, up}}, 200, true},
+		{"Discord's gateway down: still ready", []Part{{"index", true, up}, {"state", true, up}, {"discord", false, down}}, 200, true},
+		{"index down", []Part{{"index", true, down}, {"state", true, up}}, 503, false},
+		{"state down", []Part{{"index", true, up}, {"state", true, down}}, 503, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			readiness(tc.parts)(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+			Handler(tc.parts)(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
 			var got struct {
 				Ready bool            `json:"ready"`
 				Parts map[string]bool `json:"parts"`
@@ -37,8 +37,8 @@ func TestReadiness(t *testing.T) {
 				t.Errorf("status %d %+v, want %d ready=%v", rec.Code, got, tc.status, tc.ready)
 			}
 			for _, p := range tc.parts {
-				if got.Parts[p.name] != p.ready(context.Background()) {
-					t.Errorf("part %s reported %v", p.name, got.Parts[p.name])
+				if got.Parts[p.Name] != p.Up(context.Background()) {
+					t.Errorf("part %s reported %v", p.Name, got.Parts[p.Name])
 				}
 			}
 		})
