@@ -26,24 +26,19 @@ type Claim struct {
 // best-ranked hit. The earliest report stands for the claim.
 func MergeClaims(hits []news.Hit) []Claim {
 	var groups [][]news.Hit
+	var g claims.Grouper
+	at := map[int]int{} // claim number → index in groups
 	for _, h := range hits {
-		at := -1
-		if h.Statement != nil {
-			for i, g := range groups {
-				first := g[0]
-				if first.Statement == nil || slices.ContainsFunc(g, func(o news.Hit) bool { return o.ArticleID == h.ArticleID }) {
-					continue
-				}
-				if claims.Same(*first.Statement, *h.Statement) {
-					at = i
-					break
-				}
-			}
-		}
-		if at >= 0 {
-			groups[at] = append(groups[at], h)
+		if h.Statement == nil {
+			groups = append(groups, []news.Hit{h})
 			continue
 		}
+		c := g.Add(*h.Statement, h.ArticleID)
+		if i, ok := at[c]; ok {
+			groups[i] = append(groups[i], h)
+			continue
+		}
+		at[c] = len(groups)
 		groups = append(groups, []news.Hit{h})
 	}
 	out := make([]Claim, 0, len(groups))

@@ -11,7 +11,10 @@
 package claims
 
 import (
+	"cmp"
+	"hash/fnv"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -178,3 +181,122 @@ var (
 		has have had will would could should may might not no as than then there their them they we our us
 		he she his her who which what when where also about after before over into against`)
 )
+
+// Grouper sorts statements into claims one at a time at a cost that
+// follows the claims a statement could belong to, not the square of their
+// number. It uses prefix filtering, exact for the thresholds above: with
+// the words of a print in one fixed order (by hash), two prints whose
+// content words reach WordsJaccard share a word among the first
+// n-ceil(WordsJaccard·n)+1 of each, and a quotation held at
+// QuoteContainment by another shares a word of its own first
+// n-ceil(QuoteContainment·n)+1 with all of the other's. Only the claims
+// found that way are judged, and only those with the same numbers.
+// Claims keep the order in which they were first seen.
+type Grouper struct {
+	claims      []group
+	byPrefix    map[string][]int // numbers + content word in a claim's content prefix
+	byQuote     map[string][]int // numbers + any word of a claim's quotation
+	byQuoteHead map[string][]int // numbers + word in a claim's quotation prefix
+}
+
+type group struct {
+	first    news.Statement
+	print    Print
+	articles map[string]bool
+}
+
+// Find is the claim that st, from article, reports among those added (the
+// earliest added that matches), or -1. A claim never takes a second
+// statement of an article it already has.
+func (g *Grouper) Find(st news.Statement, article string) int {
+	return g.find(st, Of(st), article)
+}
+
+func (g *Grouper) find(st news.Statement, p Print, article string) int {
+	nums := numberKey(p)
+	seen := map[int]bool{}
+	var cands []int
+	add := func(m map[string][]int, words []string) {
+		for _, w := range words {
+			for _, c := range m[nums+w] {
+				if !seen[c] {
+					seen[c] = true
+					cands = append(cands, c)
+				}
+			}
+		}
+	}
+	add(g.byPrefix, prefix(p.words, WordsJaccard, MinWords))
+	add(g.byQuote, prefix(p.quote, QuoteContainment, MinQuoteWords))
+	add(g.byQuoteHead, ordered(p.quote))
+	slices.Sort(cands)
+	for _, c := range cands {
+		gr := g.claims[c]
+		if gr.articles[article] || !Compatible(gr.first, st) || !gr.print.Similar(p) {
+			continue
+		}
+		return c
+	}
+	return -1
+}
+
+// Add puts st, from article, into the claim it reports (Find) or a new one,
+// and returns the claim's number (0, 1, … in first-seen order).
+func (g *Grouper) Add(st news.Statement, article string) int {
+	p := Of(st)
+	if c := g.find(st, p, article); c >= 0 {
+		g.claims[c].articles[article] = true
+		return c
+	}
+	if g.byPrefix == nil {
+		g.byPrefix, g.byQuote, g.byQuoteHead = map[string][]int{}, map[string][]int{}, map[string][]int{}
+	}
+	c := len(g.claims)
+	g.claims = append(g.claims, group{first: st, print: p, articles: map[string]bool{article: true}})
+	nums := numberKey(p)
+	for _, w := range prefix(p.words, WordsJaccard, MinWords) {
+		g.byPrefix[nums+w] = append(g.byPrefix[nums+w], c)
+	}
+	for _, w := range ordered(p.quote) {
+		g.byQuote[nums+w] = append(g.byQuote[nums+w], c)
+	}
+	for _, w := range prefix(p.quote, QuoteContainment, MinQuoteWords) {
+		g.byQuoteHead[nums+w] = append(g.byQuoteHead[nums+w], c)
+	}
+	return c
+}
+
+// numberKey is the print's numbers, sorted, as a key prefix.
+func numberKey(p Print) string {
+	ns := slices.Sorted(maps.Keys(p.numbers))
+	return strings.Join(ns, ",") + "\x00"
+}
+
+// ordered is the words in the Grouper's fixed order: by FNV hash, then
+// text.
+func ordered(words map[string]bool) []string {
+	out := slices.Collect(maps.Keys(words))
+	slices.SortFunc(out, func(a, b string) int {
+		if ha, hb := hash(a), hash(b); ha != hb {
+			return cmp.Compare(ha, hb)
+		}
+		return strings.Compare(a, b)
+	})
+	return out
+}
+
+// prefix is the first n-ceil(t·n)+1 words in order (none below min words).
+func prefix(words map[string]bool, t float64, minWords int) []string {
+	n := len(words)
+	if n < minWords {
+		return nil
+	}
+	k := n - int(math.Ceil(t*float64(n))) + 1
+	return ordered(words)[:max(1, min(k, n))]
+}
+
+func hash(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}

@@ -1,6 +1,7 @@
 package claims
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/newsdesk/newsdesk/news"
@@ -57,5 +58,46 @@ func TestSame(t *testing.T) {
 				t.Errorf("Same is not symmetric")
 			}
 		})
+	}
+}
+
+func TestGrouper(t *testing.T) {
+	st := func(sentence string) news.Statement {
+		return news.Statement{Kind: news.Response, SpeakerCountry: []string{"CN"}, Accused: []string{"US"}, Sentence: sentence}
+	}
+	quote := `"The accusations are completely groundless and a political smear," the spokesperson said.`
+	var g Grouper
+	a := g.Add(st(quote), "a1")
+	b := g.Add(st("China rejects the report."), "a1")
+	if a == b {
+		t.Fatal("two different claims share a number")
+	}
+	if c := g.Add(st(`The ministry called the accusations "completely groundless and a political smear".`), "a2"); c != a {
+		t.Errorf("the same quotation from another outlet is claim %d, want %d", c, a)
+	}
+	if c := g.Add(st(quote), "a1"); c == a {
+		t.Error("a second statement of one article joined its own claim")
+	}
+	if c := g.Find(st(`"We firmly oppose all forms of cyber attacks," she said.`), "a3"); c != -1 {
+		t.Errorf("an unrelated statement found claim %d", c)
+	}
+	if c := g.Find(st(quote), "a9"); c != a {
+		t.Errorf("Find = %d, want %d", c, a)
+	}
+}
+
+// BenchmarkGrouper10k: a digest window of 10,000 statements of one kind
+// and government sorted into claims.
+func BenchmarkGrouper10k(b *testing.B) {
+	sts := make([]news.Statement, 10_000)
+	for i := range sts {
+		sts[i] = news.Statement{Kind: news.Allegation, SpeakerCountry: []string{"US"}, Accused: []string{"CN"},
+			Sentence: fmt.Sprintf("The FBI said hackers working for China broke into network %d of the water utility in county %d.", i, i%97)}
+	}
+	for b.Loop() {
+		var g Grouper
+		for i, s := range sts {
+			g.Add(s, fmt.Sprint(i))
+		}
 	}
 }

@@ -155,12 +155,15 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 		if err != nil {
 			return nil, fmt.Errorf("window of %s: earlier claims: %w", sub.Channel, err)
 		}
+		var earlier claims.Grouper
+		for _, old := range res.Hits {
+			if old.Seq <= sub.Watermark && old.Statement != nil {
+				earlier.Add(*old.Statement, old.ArticleID)
+			}
+		}
 		for _, i := range idx {
-			for _, old := range res.Hits {
-				if old.Seq <= sub.Watermark && old.ArticleID != hits[i].ArticleID && old.Statement != nil && claims.Same(*old.Statement, *hits[i].Statement) {
-					drop[i] = true
-					break
-				}
+			if earlier.Find(*hits[i].Statement, hits[i].ArticleID) >= 0 {
+				drop[i] = true
 			}
 		}
 	}
