@@ -432,7 +432,7 @@ func (b *Bot) watch(ctx context.Context, req Request, cmd Command) (Reply, error
 		case n == 0:
 			return Reply{Kind: KindMessage, Text: "This channel has no watches."}, nil
 		}
-		return Reply{Kind: KindMessage, Text: fmt.Sprintf("Stopped %d watch%s.", n, map[bool]string{true: "", false: "es"}[n == 1])}, nil
+		return Reply{Kind: KindMessage, Text: fmt.Sprintf("Stopped %s.", watches(n))}, nil
 	default:
 		ws, err := b.Watcher.Watches(ctx, ch)
 		if err != nil {
@@ -441,7 +441,7 @@ func (b *Bot) watch(ctx context.Context, req Request, cmd Command) (Reply, error
 		if len(ws) == 0 {
 			return Reply{Kind: KindMessage, Text: "This channel has no watches. Start one with, e.g.: watch actor:APT31"}, nil
 		}
-		return Reply{Kind: KindMessage, Title: fmt.Sprintf("%d watch%s here", len(ws), map[bool]string{true: "", false: "es"}[len(ws) == 1]), Text: "watch " + strings.Join(ws, "\nwatch ")}, nil
+		return Reply{Kind: KindMessage, Title: watches(len(ws)) + " here", Text: "watch " + strings.Join(ws, "\nwatch ")}, nil
 	}
 }
 
@@ -770,6 +770,14 @@ func Snippet(text string, marks [][2]int, n int) (string, [][2]int) {
 		text += "…"
 	}
 	return text, ms
+}
+
+// watches is "1 watch", "3 watches".
+func watches(n int) string {
+	if n == 1 {
+		return "1 watch"
+	}
+	return strconv.Itoa(n) + " watches"
 }
 
 func plural(n uint64) string {

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -72,30 +71,43 @@ func claimItems(hits []news.Hit, limit int) []Item {
 	return out
 }
 
+// OtherSources are the articles besides the item's own that carried its
+// claim, earliest first (none for a claim with one source).
+func (it Item) OtherSources() []Report {
+	var out []Report
+	for _, r := range it.Sources {
+		if r.ArticleID != it.ArticleID || r.URL != it.URL {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Label is how a front names an outlet that carried a claim: its name
+// (else the article's title) and date, "BBC News (26 Mar 2024)".
+func (r Report) Label() string {
+	name := r.SourceName
+	if name == "" {
+		name = r.Title
+	}
+	if !r.Date.IsZero() {
+		name += " (" + r.Date.Format("2 Jan 2006") + ")"
+	}
+	return name
+}
+
 // ReportedBy is the line a front shows under a claim carried by several
 // articles: "Also reported by BBC News (26 Mar 2024), Reuters (26 Mar
 // 2024)"; "" for a claim with one source. Each name is text from outside:
 // fronts escape it.
 func (it Item) ReportedBy() string {
-	if len(it.Sources) < 2 {
+	others := it.OtherSources()
+	if len(others) == 0 {
 		return ""
 	}
-	var parts []string
-	for _, r := range it.Sources {
-		if r.ArticleID == it.ArticleID && r.URL == it.URL {
-			continue
-		}
-		name := r.SourceName
-		if name == "" {
-			name = r.Title
-		}
-		if !r.Date.IsZero() {
-			name += " (" + r.Date.Format("2 Jan 2006") + ")"
-		}
-		parts = append(parts, name)
+	parts := make([]string, len(others))
+	for i, r := range others {
+		parts[i] = r.Label()
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("Also reported by %s", strings.Join(parts, ", "))
+	return "Also reported by " + strings.Join(parts, ", ")
 }

@@ -135,9 +135,18 @@ func Build(ctx context.Context, c Counter, q news.Query, now time.Time) (Series,
 	case n > MaxMonths:
 		p = Quarter
 	}
-	bs := buckets(p, lo, hi)
-	if counts, err = c.Histogram(ctx, q, intervals(bs)); err != nil {
-		return Series{}, fmt.Errorf("trend: %w", err)
+	var bs []Bucket
+	if p == Year {
+		// the yearly pass already counted these buckets
+		bs = years[first : last+1]
+		for k, c := range counts {
+			counts[k] = c[first : last+1]
+		}
+	} else {
+		bs = buckets(p, lo, hi)
+		if counts, err = c.Histogram(ctx, q, intervals(bs)); err != nil {
+			return Series{}, fmt.Errorf("trend: %w", err)
+		}
 	}
 	first, last = span(counts, len(bs))
 	if first < 0 {

@@ -207,13 +207,10 @@ func itemField(it bot.Item, grouped bool) *discordgo.MessageEmbedField {
 	if l := link(it); l != "" && !grouped {
 		meta = append(meta, l)
 	}
-	if it.ReportedBy() != "" {
-		var also []string
-		for _, r := range it.Sources {
-			if r.ArticleID == it.ArticleID && r.URL == it.URL {
-				continue
-			}
-			also = append(also, link(bot.Item{SourceName: r.SourceName, Title: r.Title, URL: r.URL, Kind: news.Allegation}))
+	if others := it.OtherSources(); len(others) > 0 {
+		also := make([]string, len(others))
+		for i, r := range others {
+			also[i] = link(bot.Item{SourceName: r.SourceName, Title: r.Title, URL: r.URL, Kind: news.Allegation})
 		}
 		meta = append(meta, "also reported by "+strings.Join(also, ", "))
 	}

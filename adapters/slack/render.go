@@ -254,21 +254,15 @@ func itemText(it bot.Item, sentenceLimit int, grouped bool) string {
 }
 
 // reportedBy links the other outlets that carried the claim: "Also
-// reported by <url|BBC News> (26 Mar 2024), …" ("" for one source).
+// reported by <url|BBC News (26 Mar 2024)>, …" ("" for one source).
 func reportedBy(it bot.Item) string {
-	if it.ReportedBy() == "" {
+	others := it.OtherSources()
+	if len(others) == 0 {
 		return ""
 	}
-	var parts []string
-	for _, r := range it.Sources {
-		if r.ArticleID == it.ArticleID && r.URL == it.URL {
-			continue
-		}
-		p := link(r.URL, orDefault(r.SourceName, orDefault(r.Title, "source")))
-		if !r.Date.IsZero() {
-			p += " (" + r.Date.Format("2 Jan 2006") + ")"
-		}
-		parts = append(parts, p)
+	parts := make([]string, len(others))
+	for i, r := range others {
+		parts[i] = link(r.URL, orDefault(r.Label(), "source"))
 	}
 	return "Also reported by " + strings.Join(parts, ", ")
 }

@@ -148,7 +148,11 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 		idx := groups[k]
 		since, until := hits[idx[0]].Published, hits[idx[0]].Published
 		for _, i := range idx {
-			since, until = minTime(since, hits[i].Published), maxTime(until, hits[i].Published)
+			if p := hits[i].Published; p.Before(since) {
+				since = p
+			} else if p.After(until) {
+				until = p
+			}
 		}
 		res, err := s.cfg.Source.Search(ctx, news.Query{Type: news.TypeStatement, Kinds: []news.Kind{k.kind}, By: []string{k.by},
 			Since: since.Add(-repeatLookback), Until: until.Add(time.Second), SortBy: "date", Size: repeatMax})
@@ -178,20 +182,6 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 	}
 	s.log.Info("digest: left out claims an earlier digest held", "channel", sub.Channel, "statements", len(drop))
 	return kept, nil
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
 }
 
 // page is what pages hands on: hits of whole sequence numbers, oldest
