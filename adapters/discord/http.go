@@ -14,6 +14,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/newsdesk/newsdesk/chat"
 	"github.com/newsdesk/newsdesk/internal/admit"
 )
 
@@ -122,12 +123,12 @@ func (a *Adapter) ServeInteraction(w http.ResponseWriter, r *http.Request) {
 		a.refuse(w, r, http.StatusBadRequest, "signed interaction without an id")
 		return
 	}
-	switch first, err := a.firstDelivery(r.Context(), i.ID, start); {
+	switch replay, err := a.replayed(r.Context(), i.ID, start); {
 	case err != nil:
 		a.log.Error("discord: interaction not executed: cannot record its delivery", "interaction", i.ID, "err", err)
 		http.Error(w, "newsdesk cannot record this interaction; try again", http.StatusServiceUnavailable)
 		return
-	case !first:
+	case replay:
 		a.refuse(w, r, http.StatusUnauthorized, "interaction "+i.ID+" already delivered: a replay, ignored")
 		return
 	}
@@ -174,10 +175,10 @@ func (a *Adapter) ServeInteraction(w http.ResponseWriter, r *http.Request) {
 // every moment at which a captured request could still be accepted.
 const interactionKeep = 2 * maxSignatureAge
 
-// firstDelivery records an interaction id (from HTTP or the gateway, one
-// key for both) and reports whether it is new.
-func (a *Adapter) firstDelivery(ctx context.Context, id string, now time.Time) (bool, error) {
-	return a.cfg.Deliveries.FirstSeen(ctx, "discord:interaction:"+id, now, interactionKeep)
+// replayed records an interaction id (from HTTP or the gateway, one key
+// for both) and reports whether it was delivered before.
+func (a *Adapter) replayed(ctx context.Context, id string, now time.Time) (bool, error) {
+	return chat.Replay(ctx, a.cfg.Deliveries, chat.Request{Platform: Platform, Kind: "interaction", ID: id, Keep: interactionKeep}, now)
 }
 
 // staleness says why a signature timestamp is refused ("" if it is fresh).

@@ -60,12 +60,12 @@ func (a *Adapter) firstGateway(i *discordgo.Interaction) bool {
 		a.log.Warn("discord: gateway interaction without an id ignored")
 		return false
 	}
-	first, err := a.firstDelivery(context.Background(), i.ID, time.Now())
+	replay, err := a.replayed(context.Background(), i.ID, time.Now())
 	switch {
 	case err != nil:
 		a.log.Error("discord: interaction not executed: cannot record its delivery", "interaction", i.ID, "err", err)
 		return false
-	case !first:
+	case replay:
 		a.log.Warn("discord: interaction already delivered: a replay, ignored", "interaction", i.ID)
 		return false
 	}

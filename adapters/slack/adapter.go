@@ -377,17 +377,17 @@ const (
 // written the request is answered 503 and not executed. Either way the
 // caller returns when replayed says true.
 func (a *Adapter) replayed(w http.ResponseWriter, r *http.Request) bool {
-	return a.seenBefore(w, r, "slack:sig:"+r.Header.Get("X-Slack-Signature"), signatureKeep, "request")
+	return a.seenBefore(w, r, chat.Request{Platform: Platform, Kind: "sig", ID: r.Header.Get("X-Slack-Signature"), Keep: signatureKeep}, "request")
 }
 
-func (a *Adapter) seenBefore(w http.ResponseWriter, r *http.Request, key string, keep time.Duration, what string, logArgs ...any) bool {
-	first, err := a.cfg.Deliveries.FirstSeen(r.Context(), key, time.Now(), keep)
+func (a *Adapter) seenBefore(w http.ResponseWriter, r *http.Request, d chat.Request, what string, logArgs ...any) bool {
+	replay, err := chat.Replay(r.Context(), a.cfg.Deliveries, d, time.Now())
 	if err != nil {
 		a.log.Error("slack request not executed: cannot record its delivery", append([]any{"path", r.URL.Path, "error", err}, logArgs...)...)
 		http.Error(w, "newsdesk cannot record this request; try again", http.StatusServiceUnavailable)
 		return true
 	}
-	if !first {
+	if replay {
 		a.log.Warn("slack "+what+" already delivered: a replay, ignored", append([]any{"path", r.URL.Path, "remote", r.RemoteAddr}, logArgs...)...)
 		w.WriteHeader(http.StatusOK)
 		return true

@@ -50,7 +50,7 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, r *http.Request) {
 		// (X-Slack-Retry-Num), and a captured one may be sent again: each
 		// event id is handled once, across restarts.
 		retry := r.Header.Get("X-Slack-Retry-Num")
-		if id := eventID(ev); id != "" && a.seenBefore(w, r, "slack:event:"+id, eventKeep, "event", "event_id", id, "retry", retry) {
+		if id := eventID(ev); id != "" && a.seenBefore(w, r, chat.Request{Platform: Platform, Kind: "event", ID: id, Keep: eventKeep}, "event", "event_id", id, "retry", retry) {
 			return
 		}
 		w.WriteHeader(http.StatusOK)

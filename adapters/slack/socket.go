@@ -9,6 +9,8 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/newsdesk/newsdesk/chat"
 )
 
 // RunSocketMode connects to Slack over Socket Mode (SLACK_APP_TOKEN) and
@@ -133,12 +135,12 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 			return
 		}
 		if id := eventID(ev); id != "" {
-			first, err := a.cfg.Deliveries.FirstSeen(ctx, "slack:event:"+id, time.Now(), eventKeep)
+			replay, err := chat.Replay(ctx, a.cfg.Deliveries, chat.Request{Platform: Platform, Kind: "event", ID: id, Keep: eventKeep}, time.Now())
 			switch {
 			case err != nil:
 				a.log.Error("slack event not executed: cannot record its delivery", "event_id", id, "error", err)
 				return
-			case !first:
+			case replay:
 				a.log.Warn("slack event already delivered: a replay, ignored", "event_id", id, "retry", evt.Request.RetryAttempt)
 				return
 			}
