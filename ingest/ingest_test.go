@@ -622,3 +622,61 @@ func TestPathsProgress(t *testing.T) {
 		t.Errorf("last report counts %d articles, the result %d", last.Articles, want)
 	}
 }
+
+// TestReindexAll rebuilds from the records when they hold articles, and
+// from the index itself, re-extracting, when they hold none (a data
+// directory older than the article store).
+func TestReindexAll(t *testing.T) {
+	ctx := context.Background()
+	ex := extract.New(actors.Default())
+	old := []news.Article{
+		{ID: "ddddddddddd1", Title: "One", Body: "The FBI said APT31 hacked a university.", Seq: 1, Extractor: "old"},
+		{ID: "ddddddddddd2", Title: "Two", Body: "Nothing here.", Seq: 2, Extractor: "old"},
+	}
+	for _, c := range []struct {
+		name      string
+		inRecords bool
+	}{{"from the records", true}, {"from the index itself", false}} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rs.Close()
+			path := filepath.Join(dir, "index")
+			if c.inRecords {
+				err = rs.Put(ctx, old)
+			} else {
+				var ix *index.Index
+				if ix, err = index.Open(path); err == nil {
+					err = ix.Put(ctx, old)
+					ix.Close()
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var reported int
+			r, err := ingest.ReindexAll(ctx, rs, path, ex, nil, func(done int) { reported = done })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.FromIndex == c.inRecords || r.Articles != 2 {
+				t.Errorf("ReindexAll = %+v: want 2 articles, FromIndex %v", r, !c.inRecords)
+			}
+			if c.inRecords && (r.Redone != 2 || reported != 2) {
+				t.Errorf("re-extracted %d, progress %d: want 2 and 2", r.Redone, reported)
+			}
+			ix, err := index.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			a, err := ix.Article(ctx, "ddddddddddd1")
+			if err != nil || a.Extractor != ex.Version() || len(a.Statements) == 0 {
+				t.Errorf("reindexed article: extractor %q, %d statements, %v; want %q and the FBI statement", a.Extractor, len(a.Statements), err, ex.Version())
+			}
+		})
+	}
+}

@@ -83,3 +83,48 @@ func ReindexProgress(ctx context.Context, records Records, path string, ex Extra
 	}
 	return info, redone, err
 }
+
+// Counted is Records that can say how many articles they hold
+// (*articles.Store).
+type Counted interface {
+	Records
+	Len(ctx context.Context) (int, error)
+}
+
+// Rebuilt says what ReindexAll did.
+type Rebuilt struct {
+	index.RebuildInfo
+	Redone int // articles re-extracted with the current extractor
+	// FromIndex: the records held nothing (a data directory older than the
+	// article store), so the index was rebuilt from itself; the next start
+	// copies it into the records.
+	FromIndex bool
+}
+
+// ReindexAll is `newsdesk reindex`: ReindexProgress from the records, or,
+// when they hold nothing, a rebuild of the index from itself with every
+// article re-extracted (one that extraction refuses keeps its old
+// statements, with a warning). report, when set, hears how many articles
+// were read from the records.
+func ReindexAll(ctx context.Context, records Counted, path string, ex Extractor, log *slog.Logger, report func(done int)) (Rebuilt, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	n, err := records.Len(ctx)
+	if err != nil {
+		return Rebuilt{}, fmt.Errorf("count the stored articles: %w", err)
+	}
+	if n > 0 {
+		info, redone, err := ReindexProgress(ctx, records, path, ex, log, report)
+		return Rebuilt{RebuildInfo: info, Redone: redone}, err
+	}
+	info, err := index.Rebuild(ctx, path, func(a news.Article) (news.Article, error) {
+		b, err := Reextract(ctx, ex, a)
+		if err != nil {
+			log.Warn("reindex: extraction refused a stored article; keeping its old statements", "id", a.ID, "err", err)
+			return a, nil
+		}
+		return b, nil
+	})
+	return Rebuilt{RebuildInfo: info, FromIndex: true}, err
+}
