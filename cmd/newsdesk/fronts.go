@@ -1,12 +1,7 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"log/slog"
 	"net/http"
-
-	"github.com/bwmarrin/discordgo"
 
 	"github.com/newsdesk/newsdesk/adapters/discord"
 	"github.com/newsdesk/newsdesk/adapters/slack"
@@ -46,19 +41,7 @@ func fronts(cfg config.Config, sug discord.Suggester) chat.Registry {
 			if err != nil {
 				return nil, err
 			}
-			dlog := d.Log.With("adapter", "discord", "source", "discordgo")
-			discordgo.Logger = func(level, _ int, format string, args ...any) {
-				l := slog.LevelDebug
-				switch level {
-				case discordgo.LogError:
-					l = slog.LevelError
-				case discordgo.LogWarning:
-					l = slog.LevelWarn
-				case discordgo.LogInformational:
-					l = slog.LevelInfo
-				}
-				dlog.Log(context.Background(), l, fmt.Sprintf(format, args...))
-			}
+			discord.RouteLibraryLog(d.Log.With("adapter", "discord", "source", "discordgo"))
 			d.Log.Info("discord enabled", "guild", cfg.Discord.GuildID)
 			return da, nil
 		}},

@@ -409,22 +409,15 @@ func open(ctx context.Context, g globals, stderr io.Writer, quiet bool) (*app, e
 	for _, u := range cfg.AdminIDs() {
 		a.bot.Admins[u] = true
 	}
-	if n, err := ix.Count(ctx); err != nil {
-		ix.Close()
-		rs.Close()
-		return nil, err
-	} else if n == 0 && cfg.SampleOn() {
+	if cfg.SampleOn() {
+		var notice io.Writer
 		if !quiet {
-			fmt.Fprintln(stderr, "newsdesk: indexing the bundled sample corpus into", cfg.Data, "(first run)…")
+			notice = stderr
 		}
-		res, err := in.FS(ctx, sample.FS())
-		if err != nil {
+		if _, err := sample.Seed(ctx, ix, in, notice, log); err != nil {
 			ix.Close()
 			rs.Close()
-			return nil, fmt.Errorf("index the sample corpus: %w", err)
-		}
-		for _, e := range res.Errors {
-			log.Warn("sample corpus item refused", "err", e)
+			return nil, err
 		}
 	}
 	return a, nil

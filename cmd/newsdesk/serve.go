@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/newsdesk/newsdesk/actors"
@@ -20,12 +18,12 @@ import (
 	"github.com/newsdesk/newsdesk/bot/digest"
 	"github.com/newsdesk/newsdesk/chat"
 	"github.com/newsdesk/newsdesk/extract"
-	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/internal/admit"
 	"github.com/newsdesk/newsdesk/internal/metrics"
 	"github.com/newsdesk/newsdesk/internal/progress"
 	"github.com/newsdesk/newsdesk/internal/ready"
+	"github.com/newsdesk/newsdesk/internal/server"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
 )
@@ -121,137 +119,60 @@ func cmdServe(ctx context.Context, g globals, listen string, stderr io.Writer) i
 	return exitOK
 }
 
-// serve runs every enabled front on ln until ctx ends or one fails.
+// serve wires the server: the admission pools, metrics, the state store
+// (feed cursors, the digest ledger, every delivery seen), feed polling, the
+// fronts, digests and the ingestion API; internal/server runs them on ln
+// until ctx ends or one fails.
 func serve(ctx context.Context, a *app, ln net.Listener) error {
 	cfg, log := a.cfg, a.log
-	mux := http.NewServeMux()
-	posters := map[string]digest.Poster{}
-	var runners []func(context.Context) error
-	// stops wait for the fronts' background work (late answers) after the
-	// listener and runners end and before the state store closes.
-	var stops []func(context.Context) error
-	var parts []ready.Part // what /readyz reports
 	// Admission control: a bounded pool for command work (2×GOMAXPROCS
 	// running, as many queued) shared by the fronts, and one of its own
 	// for the ingestion API.
 	work := admit.New(admit.Config{})
 	ingestion := admit.New(admit.Config{Running: runtime.GOMAXPROCS(0), Queue: runtime.GOMAXPROCS(0)})
+	running, queued := work.Size()
+	log.Info("admission control", "running", running, "queued", queued)
 	m := metrics.New()
 	a.in.Measure(m)
 	a.bot.Metrics = m
-	m.Gauge("newsdesk_articles", "Articles in the index.", func(ctx context.Context) (float64, error) {
-		n, err := a.ix.Count(ctx)
-		return float64(n), err
-	})
-	m.Gauge("newsdesk_ingest_seq", "Highest ingestion sequence number in the index.", func(ctx context.Context) (float64, error) {
-		n, err := a.ix.MaxSeq(ctx)
-		return float64(n), err
-	})
+	m.Corpus(a.ix)
 
-	// The state store holds the feed cursors and enabled feeds, the digest
-	// ledger and, for the fronts, every delivery seen (so that a replayed
-	// request is executed once, even after a restart).
 	st, err := a.openState()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	// Feeds are polled whether or not a chat platform is enabled (an
-	// ingest-only server), each through the guarded fetcher.
 	pollFeeds, err := a.feedPollers(st, m)
 	if err != nil {
 		return err
 	}
-	runners = append(runners, pollFeeds)
 	if a.bot.Feeds, err = chatFeeds(cfg, st); err != nil {
 		return err
 	}
-	registry := fronts(cfg, a.gaz)
-	started, err := registry.Start(chat.Deps{Handler: a.bot, Deliveries: st, Metrics: m, Admit: work, Log: log})
-	if err != nil {
-		return err
-	}
-	for _, f := range started {
-		if p, ok := f.(digest.Poster); ok {
-			posters[f.Name()] = p
-		}
-		if r, ok := f.(chat.Router); ok {
-			r.Routes(mux)
-		}
-		// Run retries an unreachable platform itself, and /readyz says so
-		runners = append(runners, f.Run)
-		if part, _ := f.Ready(); part != "" {
-			parts = append(parts, ready.Part{Name: part, Up: func(context.Context) bool { _, up := f.Ready(); return up }})
-		}
-		stops = append(stops, f.Shutdown)
-	}
-	if len(posters) > 0 {
-		svc, err := a.openDigests(st, posters, m)
-		if err != nil {
-			return err
-		}
-		a.bot.Digests = svc
-		a.bot.Watcher = svc
-		runners = append(runners, svc.Run)
-	} else {
-		log.Warn("no chat platform is enabled (feeds are still polled and the ingestion API served): set SLACK_BOT_TOKEN (+ SLACK_SIGNING_SECRET or SLACK_APP_TOKEN) or DISCORD_BOT_TOKEN", "platforms", len(registry))
-	}
+	var api http.Handler
 	if cfg.Secrets.APIToken != "" {
-		mux.Handle("POST /api/v1/articles", &ingest.API{In: a.in, Token: cfg.Secrets.APIToken, Log: log.With("api", "ingest"), Admit: ingestion})
+		api = &ingest.API{In: a.in, Token: cfg.Secrets.APIToken, Log: log.With("api", "ingest"), Admit: ingestion}
 	}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	parts = append(parts, ready.Part{Name: "index", Vital: true, Up: func(ctx context.Context) bool {
-		_, err := a.ix.Count(ctx)
-		return err == nil
-	}})
-	if st != nil {
-		parts = append(parts, ready.Part{Name: "state", Vital: true, Up: func(ctx context.Context) bool {
-			_, err := st.SeenCount(ctx)
-			return err == nil
-		}})
-	}
-	mux.HandleFunc("GET /readyz", ready.Handler(parts))
-	mux.Handle("GET /metrics", m.Handler())
-
-	running, queued := work.Size()
-	log.Info("admission control", "running", running, "queued", queued)
-	// Arrivals is first in the chain: the Slack ack budget counts from here.
-	srv := &http.Server{Handler: admit.Arrivals(nil, mux), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
-	log.Info("newsdesk serving", "addr", ln.Addr().String(), "data", a.data)
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	errc := make(chan error, len(runners)+1)
-	var wg sync.WaitGroup
-	for _, run := range runners {
-		wg.Go(func() {
-			if err := run(ctx); err != nil && !errors.Is(err, context.Canceled) {
-				errc <- err
+	return server.Run(ctx, server.Config{
+		Fronts: fronts(cfg, a.gaz),
+		Deps:   chat.Deps{Handler: a.bot, Deliveries: st, Metrics: m, Admit: work, Log: log},
+		Digests: func(posters map[string]digest.Poster) (func(context.Context) error, error) {
+			svc, err := a.openDigests(st, posters, m)
+			if err != nil {
+				return nil, err
 			}
-		})
-	}
-	wg.Go(func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errc <- err
-		}
-	})
-	var runErr error
-	select {
-	case <-ctx.Done():
-		log.Info("shutting down")
-	case runErr = <-errc:
-	}
-	cancel()
-	sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer scancel()
-	_ = srv.Shutdown(sctx)
-	wg.Wait()
-	for _, stop := range stops {
-		if err := stop(sctx); err != nil {
-			log.Warn("shutdown", "err", err)
-		}
-	}
-	return runErr
+			a.bot.Digests, a.bot.Watcher = svc, svc
+			return svc.Run, nil
+		},
+		Runners: []func(context.Context) error{pollFeeds},
+		API:     api,
+		Ready: []ready.Part{
+			{Name: "index", Vital: true, Up: func(ctx context.Context) bool { _, err := a.ix.Count(ctx); return err == nil }},
+			{Name: "state", Vital: true, Up: func(ctx context.Context) bool { _, err := st.SeenCount(ctx); return err == nil }},
+		},
+		Metrics: m.Handler(),
+		Log:     log,
+	}, ln)
 }
 
 func cmdDigest(ctx context.Context, g globals, channel string, preview bool, stdout, stderr io.Writer) int {
@@ -308,37 +229,24 @@ func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	defer rs.Close()
-	if n, err := rs.Len(ctx); err != nil {
+	n, err := rs.Len(ctx)
+	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
 		return exitError
-	} else if n == 0 {
-		// a data directory older than the article store: rebuild from the
-		// index itself; the next start copies it into the store
-		rs.Close()
-		info, err := index.Rebuild(ctx, ixPath, func(a news.Article) (news.Article, error) {
-			b, err := ingest.Reextract(ctx, ex, a)
-			if err != nil {
-				log.Warn("reindex: extraction refused a stored article; keeping its old statements", "id", a.ID, "err", err)
-				return a, nil
-			}
-			return b, nil
-		})
-		if err != nil {
-			fmt.Fprintln(stderr, "newsdesk: reindex:", err)
-			return exitError
-		}
-		fmt.Fprintf(stdout, "reindexed %d articles from the index itself (%d statements, mapping %s → %s); the old index is kept at %s: delete it once newsdesk works\n",
-			info.Articles, info.Statements, info.OldVersion, info.NewVersion, info.OldPath)
-		return exitOK
 	}
-	n, _ := rs.Len(ctx)
-	bar := progress.New(stderr, isTerminal(stderr), int64(n), "reindex", false)
-	info, redone, err := ingest.ReindexProgress(ctx, rs, ixPath, ex, log, func(done int) { bar.Set(int64(done), "") })
+	bar := progress.New(stderr, isTerminal(stderr) && n > 0, int64(n), "reindex", false)
+	r, err := ingest.ReindexAll(ctx, rs, ixPath, ex, log, func(done int) { bar.Set(int64(done), "") })
 	bar.Done()
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
 		return exitError
 	}
+	if r.FromIndex {
+		fmt.Fprintf(stdout, "reindexed %d articles from the index itself (%d statements, mapping %s → %s); the old index is kept at %s: delete it once newsdesk works\n",
+			r.Articles, r.Statements, r.OldVersion, r.NewVersion, r.OldPath)
+		return exitOK
+	}
+	info, redone := r.RebuildInfo, r.Redone
 	kept := "there was no old index"
 	if info.OldPath != "" {
 		kept = "the old index is kept at " + info.OldPath + ": delete it once newsdesk works"

@@ -83,6 +83,25 @@ func (m *Metrics) Gauge(name, help string, value func(context.Context) (float64,
 	}))
 }
 
+// Corpus is what the corpus gauges read: *index.Index satisfies it.
+type Corpus interface {
+	Count(ctx context.Context) (uint64, error)
+	MaxSeq(ctx context.Context) (uint64, error)
+}
+
+// Corpus registers the gauges of what c holds, read at each scrape:
+// newsdesk_articles and newsdesk_ingest_seq.
+func (m *Metrics) Corpus(c Corpus) {
+	m.Gauge("newsdesk_articles", "Articles in the index.", func(ctx context.Context) (float64, error) {
+		n, err := c.Count(ctx)
+		return float64(n), err
+	})
+	m.Gauge("newsdesk_ingest_seq", "Highest ingestion sequence number in the index.", func(ctx context.Context) (float64, error) {
+		n, err := c.MaxSeq(ctx)
+		return float64(n), err
+	})
+}
+
 // Handler serves the registry in the Prometheus text format (GET /metrics).
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
