@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/state"
 )
 
@@ -280,4 +281,21 @@ func (r *Registry) log() *slog.Logger {
 		return r.Log
 	}
 	return slog.Default()
+}
+
+// Spec is what ingest polls for f: its URL, publisher and country as the
+// speaker's defaults, interval and whether to fetch full text.
+func (f Feed) Spec() ingest.FeedSpec {
+	return ingest.FeedSpec{URL: f.URL, Publisher: f.Publisher, Country: f.Country, Every: f.Every, FullText: f.FullText}
+}
+
+// Specs lists what to poll, one spec per enabled feed (ingest.Pollers'
+// List). With an error it still returns the feeds it could read.
+func (r *Registry) Specs(ctx context.Context) ([]ingest.FeedSpec, error) {
+	enabled, err := r.Enabled(ctx)
+	specs := make([]ingest.FeedSpec, 0, len(enabled))
+	for _, e := range enabled {
+		specs = append(specs, e.Spec())
+	}
+	return specs, err
 }

@@ -7,9 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
 
+	"github.com/newsdesk/newsdesk/adapters/console"
 	"github.com/newsdesk/newsdesk/bot/feeds"
 	"github.com/newsdesk/newsdesk/config"
 	"github.com/newsdesk/newsdesk/fetch"
@@ -61,10 +60,6 @@ func (a *app) poller(st *state.Store, f *fetch.Fetcher, s ingest.FeedSpec, polle
 	return p
 }
 
-func spec(f sources.Feed) ingest.FeedSpec {
-	return ingest.FeedSpec{URL: f.URL, Publisher: f.Publisher, Country: f.Country, Every: f.Every, FullText: f.FullText}
-}
-
 // feedPollers polls every enabled feed (config and state), reading the
 // list again every minute, until ctx ends.
 func (a *app) feedPollers(st *state.Store, m *metrics.Metrics) (func(context.Context) error, error) {
@@ -79,16 +74,9 @@ func (a *app) feedPollers(st *state.Store, m *metrics.Metrics) (func(context.Con
 		polled = func(outcome string) { m.FeedPolled(outcome); a.feedPolled(outcome) }
 	}
 	ps := &ingest.Pollers{
-		List: func(ctx context.Context) ([]ingest.FeedSpec, error) {
-			enabled, err := r.Enabled(ctx)
-			var specs []ingest.FeedSpec
-			for _, e := range enabled {
-				specs = append(specs, spec(e))
-			}
-			return specs, err
-		},
-		New: func(s ingest.FeedSpec) *ingest.Poller { return a.poller(st, f, s, polled) },
-		Log: a.log,
+		List: r.Specs,
+		New:  func(s ingest.FeedSpec) *ingest.Poller { return a.poller(st, f, s, polled) },
+		Log:  a.log,
 	}
 	return ps.Run, nil
 }
@@ -171,38 +159,7 @@ func feedsList(ctx context.Context, r *sources.Registry, stdout, stderr io.Write
 		fmt.Fprintln(stderr, "newsdesk:", err)
 		return exitError
 	}
-	on := 0
-	for _, s := range l.Catalog {
-		if s.Enabled {
-			on++
-		}
-	}
-	fmt.Fprintf(stdout, "Official sources: %d in the catalog, %d enabled (URLs as published by each source; not verified from this machine; see sources/SOURCES.md)\n", len(l.Catalog), on)
-	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	for _, s := range l.Catalog {
-		mark := "off"
-		if s.Enabled {
-			mark = "on"
-		}
-		var notes []string
-		if s.Origin == sources.FromConfig {
-			notes = append(notes, "config")
-		}
-		if s.Verify {
-			notes = append(notes, "verify")
-		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, s.Name, s.Country, s.Kind, s.Title, s.URL, strings.Join(notes, ", "))
-	}
-	w.Flush()
-	if len(l.Custom) > 0 {
-		fmt.Fprintf(stdout, "Custom feeds: %d\n", len(l.Custom))
-		for _, f := range l.Custom {
-			fmt.Fprintf(stdout, "on   %s  (%s)\n", f.URL, f.Origin)
-		}
-	}
-	for _, n := range l.Stale {
-		fmt.Fprintf(stdout, "??   %s  no longer in the catalog, not polled: newsdesk feeds remove %s\n", n, n)
-	}
+	console.WriteFeeds(stdout, l)
 	return exitOK
 }
 
@@ -230,7 +187,7 @@ func feedsPoll(ctx context.Context, g globals, arg string, stdout, stderr io.Wri
 		return exitError
 	}
 	defer st.Close()
-	p := a.poller(st, a.fetcher(), spec(sources.Feed{Source: s}), nil)
+	p := a.poller(st, a.fetcher(), sources.Feed{Source: s}.Spec(), nil)
 	fmt.Fprintf(stdout, "feed %s (%s)\n", s.URL, s.Label())
 	res, err := p.Poll(ctx)
 	var fe *ingest.FeedError
@@ -238,35 +195,10 @@ func feedsPoll(ctx context.Context, g globals, arg string, stdout, stderr io.Wri
 		fmt.Fprintf(stdout, "failed: the feed could not be read (reason=%s): %v\nnothing was ingested; it is tried again at the next poll\n", fe.Reason(), fe.Err)
 		return exitError
 	}
-	printPoll(stdout, res)
+	console.WritePoll(stdout, res)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk:", err)
 		return exitError
 	}
 	return exitOK
-}
-
-func printPoll(w io.Writer, res ingest.PollResult) {
-	if res.NotModified {
-		fmt.Fprintln(w, "not modified (304): nothing new since the last poll; nothing ingested")
-		return
-	}
-	in := res.Ingest
-	fmt.Fprintf(w, "ingested %d (%d added, %d updated; %d pages' full text fetched)\n", len(in.Added)+len(in.Updated), len(in.Added), len(in.Updated), res.FullText.Fetched)
-	for _, id := range append(append([]string(nil), in.Added...), in.Updated...) {
-		fmt.Fprintf(w, "  %s\n", id)
-	}
-	fmt.Fprintf(w, "skipped %d (%d unchanged, %d already stored with their full text, %d left out)\n",
-		len(in.Unchanged)+res.FullText.Stored+len(res.Skipped), len(in.Unchanged), res.FullText.Stored, len(res.Skipped))
-	for _, s := range res.Skipped {
-		fmt.Fprintf(w, "  left out %s: %v\n", s.Source, s.Err)
-	}
-	failed := len(in.Errors) + len(res.FullText.Failed)
-	fmt.Fprintf(w, "failed %d\n", failed)
-	for _, e := range in.Errors {
-		fmt.Fprintf(w, "  refused %v\n", e)
-	}
-	for _, pe := range res.FullText.Failed {
-		fmt.Fprintf(w, "  full text of %s not fetched (reason=%s): %v; its summary was ingested, the page is tried again later\n", pe.URL, pe.Reason(), pe.Err)
-	}
 }
