@@ -52,18 +52,23 @@ type Inventory struct {
 	Subscriptions []string // the subscribed channels
 	LedgerSlots   int
 	FeedCursors   int
+	EnabledFeeds  []string // feeds enabled from the command line or chat
 }
 
 // String says what is lost with the file, for the operator.
 func (in Inventory) String() string {
 	if !in.Readable {
-		return "its contents cannot be read: every subscription, the digest ledger and every feed cursor in it are lost; channels must subscribe again, and feeds are polled from scratch (ingestion is idempotent, so nothing is indexed twice)"
+		return "its contents cannot be read: every subscription and watch, the digest ledger, every feed cursor and every feed enabled from the command line or chat in it are lost; channels must subscribe (and watch) again, feeds enabled outside the config file must be added again (newsdesk feeds add), and feeds are polled from scratch (ingestion is idempotent, so nothing is indexed twice)"
 	}
 	subs := "no subscriptions"
 	if n := len(in.Subscriptions); n > 0 {
 		subs = fmt.Sprintf("%d subscriptions (%s: they must subscribe again)", n, strings.Join(in.Subscriptions, ", "))
 	}
-	return fmt.Sprintf("it held %s, %d digest ledger records and %d feed cursors, as far as it can still be read; all are lost from the new state file", subs, in.LedgerSlots, in.FeedCursors)
+	feeds := "no feeds enabled from the command line or chat"
+	if n := len(in.EnabledFeeds); n > 0 {
+		feeds = fmt.Sprintf("%d feeds enabled from the command line or chat (%s: add them again with newsdesk feeds add)", n, strings.Join(in.EnabledFeeds, ", "))
+	}
+	return fmt.Sprintf("it held %s, %s, %d digest ledger records and %d feed cursors, as far as it can still be read; all are lost from the new state file", subs, feeds, in.LedgerSlots, in.FeedCursors)
 }
 
 // inspect reads what it can of a damaged file, read-only; any failure
@@ -97,6 +102,14 @@ func inspect(path string) (in Inventory) {
 		}
 		if b := tx.Bucket(bucketFeeds); b != nil {
 			in.FeedCursors = b.Stats().KeyN
+		}
+		if b := tx.Bucket(bucketEnabled); b != nil {
+			if err := b.ForEach(func(k, _ []byte) error {
+				in.EnabledFeeds = append(in.EnabledFeeds, string(k))
+				return nil
+			}); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

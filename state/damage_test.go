@@ -140,3 +140,27 @@ func TestQuarantineRefusesAHealthyFile(t *testing.T) {
 		t.Error("a missing file was quarantined")
 	}
 }
+
+// TestInventorySaysWhatIsLost names every kind of record a damaged state
+// file takes with it, feeds enabled from chat or the command line included.
+func TestInventorySaysWhatIsLost(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		in   Inventory
+		want []string
+	}{
+		{"unreadable", Inventory{}, []string{"subscription and watch", "digest ledger", "feed cursor", "feeds add"}},
+		{"readable", Inventory{Readable: true, Subscriptions: []string{"slack:C1"}, LedgerSlots: 3, FeedCursors: 2, EnabledFeeds: []string{"cisa", "https://example.org/feed"}},
+			[]string{"1 subscriptions (slack:C1", "2 feeds enabled from the command line or chat (cisa, https://example.org/feed", "3 digest ledger records", "2 feed cursors"}},
+		{"readable, empty", Inventory{Readable: true}, []string{"no subscriptions", "no feeds enabled"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := c.in.String()
+			for _, w := range c.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("%q does not say %q", s, w)
+				}
+			}
+		})
+	}
+}
