@@ -47,6 +47,7 @@ type Index struct {
 	maxTermSearchers int
 	timeout          time.Duration
 	log              *slog.Logger
+	recovered        []string // what Open finished, logged by SetLogger
 
 	// newest is an upper bound of the newest published date indexed,
 	// where date-sorted searches start their windows (see searchDate):
@@ -80,9 +81,18 @@ const (
 // a finished rebuild at path+".rebuilt"), Open first moves the rebuilt
 // index into place.
 func Open(path string) (*Index, error) {
-	if _, err := finishInterruptedRebuild(path); err != nil {
+	finished, err := finishInterruptedRebuild(path)
+	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
+	ix, err := open(path)
+	if err == nil && finished {
+		ix.recovered = append(ix.recovered, "finished an interrupted rebuild: moved "+path+rebuiltSuffix+" to "+path)
+	}
+	return ix, err
+}
+
+func open(path string) (*Index, error) {
 	if err := precheck(path); err != nil {
 		return nil, err
 	}
@@ -158,11 +168,17 @@ func checkMappingVersion(bi bleve.Index) error {
 }
 
 // SetLogger makes the index log through l (the process's logger, with its
-// level) instead of slog.Default. Call it before the index is shared.
+// level) instead of slog.Default, and logs there what Open recovered (an
+// interrupted rebuild it finished). Call it before the index is shared.
 func (ix *Index) SetLogger(l *slog.Logger) {
-	if l != nil {
-		ix.log = l
+	if l == nil {
+		return
 	}
+	ix.log = l
+	for _, r := range ix.recovered {
+		l.Warn("index: " + r)
+	}
+	ix.recovered = nil
 }
 
 // Path is the directory of the index ("(memory)" for OpenMem).

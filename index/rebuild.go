@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
 	"runtime"
 	"strings"
@@ -93,7 +92,6 @@ type RebuildInfo struct {
 // directory at path: the next Open or Rebuild renames path+".rebuilt" into
 // place.
 func Rebuild(ctx context.Context, path string, transform func(news.Article) (news.Article, error)) (info RebuildInfo, err error) {
-	log := slog.Default()
 	info.NewVersion = mappingVersion
 	finished, err := finishInterruptedRebuild(path)
 	if err != nil {
@@ -177,9 +175,6 @@ func Rebuild(ctx context.Context, path string, transform func(news.Article) (new
 	if err := closeOld(); err != nil {
 		return info, err
 	}
-	log.Info("rebuild: index rebuilt; the old index is kept, delete it once the new one works",
-		"path", path, "articles", info.Articles, "statements", info.Statements,
-		"old_version", info.OldVersion, "new_version", info.NewVersion, "old_path", info.OldPath)
 	return info, nil
 }
 
@@ -210,7 +205,6 @@ func removeLeftovers(path string, info *RebuildInfo) error {
 		}
 		if removed {
 			info.Recovered = append(info.Recovered, "removed "+p+" left by an interrupted rebuild")
-			slog.Default().Warn("rebuild: removed the leftover of an interrupted rebuild; starting again", "dir", p)
 		}
 	}
 	return nil
@@ -396,7 +390,6 @@ func RebuildFrom(ctx context.Context, path string, src Source, transform func(ne
 	if err := os.Rename(rebuiltPath, path); err != nil {
 		return info, fmt.Errorf("rebuild index %s: move the rebuilt index into place: %w (the rebuilt one is in %s: rename it to %s)", path, err, rebuiltPath, path)
 	}
-	slog.Default().Info("rebuild: index rebuilt from the article store", "path", path, "articles", info.Articles, "statements", info.Statements, "old_path", info.OldPath)
 	return info, nil
 }
 
@@ -466,7 +459,6 @@ func finishInterruptedRebuild(path string) (bool, error) {
 		}
 		return false, fmt.Errorf("finish interrupted rebuild: move %s to %s: %w", rebuilt, path, err)
 	}
-	slog.Default().Warn("finished an interrupted index rebuild", "from", rebuilt, "to", path)
 	return true, nil
 }
 

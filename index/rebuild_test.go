@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -391,11 +392,24 @@ func TestRebuildLeftovers(t *testing.T) {
 		if err := os.Rename(path, path+rebuiltSuffix); err != nil {
 			t.Fatal(err)
 		}
+		// nothing goes to the default logger: the process's logger,
+		// given with SetLogger, hears what Open recovered
+		var dflt, given bytes.Buffer
+		saved := slog.Default()
+		slog.SetDefault(slog.New(slog.NewTextHandler(&dflt, nil)))
 		ix, err := Open(path)
+		slog.SetDefault(saved)
 		if err != nil {
 			t.Fatalf("Open with only %s: %v", rebuiltSuffix, err)
 		}
 		defer func() { _ = ix.Close() }()
+		ix.SetLogger(slog.New(slog.NewTextHandler(&given, nil)))
+		if dflt.Len() > 0 {
+			t.Errorf("Open logged to the default logger: %s", dflt.String())
+		}
+		if !strings.Contains(given.String(), "level=WARN") || !strings.Contains(given.String(), "finished an interrupted rebuild") {
+			t.Errorf("the given logger did not hear of the finished rebuild: %q", given.String())
+		}
 		checkNoLeftovers(t, path)
 		if n, _ := ix.Count(ctx); n != uint64(len(stored)) {
 			t.Errorf("Count = %d, want %d (Open created an empty index instead of finishing the swap?)", n, len(stored))

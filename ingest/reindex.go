@@ -71,6 +71,7 @@ func ReindexProgress(ctx context.Context, records Records, path string, ex Extra
 		})
 	}
 	info, err := index.RebuildFrom(ctx, path, src, transform)
+	logRebuild(log, path, info, err)
 	if ferr := flush(); err == nil {
 		err = ferr
 	}
@@ -126,5 +127,19 @@ func ReindexAll(ctx context.Context, records Counted, path string, ex Extractor,
 		}
 		return b, nil
 	})
+	logRebuild(log, path, info, err)
 	return Rebuilt{RebuildInfo: info, FromIndex: true}, err
+}
+
+// logRebuild logs what a rebuild of the index at path recovered and, when
+// it succeeded, what it did.
+func logRebuild(log *slog.Logger, path string, info index.RebuildInfo, err error) {
+	for _, r := range info.Recovered {
+		log.Warn("reindex: "+r, "path", path)
+	}
+	if err == nil {
+		log.Info("reindex: index rebuilt; the old index is kept, delete it once the new one works",
+			"path", path, "articles", info.Articles, "statements", info.Statements,
+			"old_version", info.OldVersion, "new_version", info.NewVersion, "old_path", info.OldPath)
+	}
 }
