@@ -45,9 +45,14 @@ type Config struct {
 	Secrets Secrets `yaml:"-"`
 }
 
-// Search tunes the command path.
+// Search tunes the command path. Workers is how many commands search at
+// once across every front (0: twice the CPUs), Queue how many may wait for
+// one of them (0: as many as Workers; -1: none wait). A command that finds
+// the pool and queue full is answered that newsdesk is busy.
 type Search struct {
 	Timeout Duration `yaml:"timeout"`
+	Workers int      `yaml:"workers"`
+	Queue   int      `yaml:"queue"`
 }
 
 // Slack configures the Slack adapter (enabled by SLACK_BOT_TOKEN).
@@ -337,6 +342,12 @@ func (c Config) Validate() error {
 	}
 	if c.Search.Timeout.D() <= 0 || c.Search.Timeout.D() > time.Minute {
 		bad("search.timeout", "%s is out of range; use between 1s and 1m", c.Search.Timeout.D())
+	}
+	if c.Search.Workers < 0 || c.Search.Workers > 1024 {
+		bad("search.workers", "%d is out of range; use 1 to 1024, or 0 for twice the CPUs", c.Search.Workers)
+	}
+	if c.Search.Queue < -1 || c.Search.Queue > 100000 {
+		bad("search.queue", "%d is out of range; use 1 to 100000, 0 for as many as the workers, or -1 for no queue", c.Search.Queue)
 	}
 	if !strings.HasPrefix(c.Slack.Command, "/") || strings.ContainsAny(c.Slack.Command, " \t") {
 		bad("slack.command", "%q must start with / and have no spaces, e.g. /newsdesk", c.Slack.Command)

@@ -32,6 +32,9 @@ func TestLoadGood(t *testing.T) {
 	if !cfg.Fetch.AllowPrivate {
 		t.Errorf("fetch.allow_private not read")
 	}
+	if cfg.Search.Timeout.D() != 3*time.Second || cfg.Search.Workers != 6 || cfg.Search.Queue != -1 {
+		t.Errorf("search section not read: %+v", cfg.Search)
+	}
 	if len(cfg.Feeds) != 2 || cfg.Feeds[0].URL != "https://example.org/feed.xml" || cfg.Feeds[1].Name != "ncsc-uk-news" || cfg.Feeds[1].URL != "" {
 		t.Errorf("feeds not read: %+v", cfg.Feeds)
 	}
@@ -55,6 +58,7 @@ func TestLoadErrorsNameKeyAndFix(t *testing.T) {
 			`log_level: "loud"`, "slack.api_url", "https://slack.com/api/", `digest.quiet: "sometimes" must be skip or note`,
 			"digest.max_items", `admins[0]: "U0123" must be platform:user-id`, "feeds[0].url", "feeds[0].every",
 			"feeds[1]: has both name: and url:", "feeds[2]: needs name:", `feeds[3].name: "ncsc uk news" is not a source name`,
+			"search.workers: -2 is out of range", "search.queue: -5 is out of range",
 		}},
 		{"", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}, []string{"SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"}},
 		{"", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, []string{"xapp-"}},

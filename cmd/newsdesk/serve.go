@@ -17,6 +17,7 @@ import (
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/bot/digest"
 	"github.com/newsdesk/newsdesk/chat"
+	"github.com/newsdesk/newsdesk/config"
 	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/internal/admit"
@@ -119,16 +120,22 @@ func cmdServe(ctx context.Context, g globals, listen string, stderr io.Writer) i
 	return exitOK
 }
 
+// searchPool is the admission pool for command work: search.workers
+// running (0: twice the CPUs), search.queue waiting (0: as many; -1: none).
+func searchPool(cfg config.Config) *admit.Pool {
+	return admit.New(admit.Config{Running: cfg.Search.Workers, Queue: cfg.Search.Queue})
+}
+
 // serve wires the server: the admission pools, metrics, the state store
 // (feed cursors, the digest ledger, every delivery seen), feed polling, the
 // fronts, digests and the ingestion API; internal/server runs them on ln
 // until ctx ends or one fails.
 func serve(ctx context.Context, a *app, ln net.Listener) error {
 	cfg, log := a.cfg, a.log
-	// Admission control: a bounded pool for command work (2×GOMAXPROCS
-	// running, as many queued) shared by the fronts, and one of its own
+	// Admission control: a bounded pool for command work shared by the
+	// fronts, sized by search.workers and search.queue, and one of its own
 	// for the ingestion API.
-	work := admit.New(admit.Config{})
+	work := searchPool(cfg)
 	ingestion := admit.New(admit.Config{Running: runtime.GOMAXPROCS(0), Queue: runtime.GOMAXPROCS(0)})
 	running, queued := work.Size()
 	log.Info("admission control", "running", running, "queued", queued)

@@ -7,11 +7,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
+	"github.com/newsdesk/newsdesk/config"
 )
 
 // TestServeSlackCommand runs `newsdesk serve` as configured from the
@@ -156,5 +158,29 @@ func TestServeWithDiscordUnreachable(t *testing.T) {
 	}
 	if !r.running() {
 		t.Fatal("serve stopped while Discord was unreachable")
+	}
+}
+
+// TestSearchPoolFromConfig: search.workers and search.queue size serve's
+// admission pool, and zero keeps the machine's defaults.
+func TestSearchPoolFromConfig(t *testing.T) {
+	cpus := runtime.GOMAXPROCS(0)
+	for _, c := range []struct {
+		name            string
+		workers, queue  int
+		running, queued int
+	}{
+		{"defaults", 0, 0, 2 * cpus, 2 * cpus},
+		{"set", 3, 7, 3, 7},
+		{"no queue", 4, -1, 4, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var cfg config.Config
+			cfg.Search.Workers, cfg.Search.Queue = c.workers, c.queue
+			running, queued := searchPool(cfg).Size()
+			if running != c.running || queued != c.queued {
+				t.Errorf("pool %d running, %d queued; want %d, %d", running, queued, c.running, c.queued)
+			}
+		})
 	}
 }
