@@ -370,6 +370,12 @@ func appendUniqAll(s []string, vs ...string) []string {
 	return s
 }
 
+// ActorTimeline is the query behind `actor X`: the ten newest statements
+// naming a or one of its aliases, counted up to MaxCount.
+func ActorTimeline(a news.Actor) news.Query {
+	return news.Query{Mentions: [][]string{append([]string{a.Name}, a.Aliases...)}, SortBy: "date", Size: 10, TotalUpTo: MaxCount}
+}
+
 func (b *Bot) actor(ctx context.Context, name string) (Reply, error) {
 	a, ok := lookup(b.Actors, name)
 	if !ok {
@@ -383,12 +389,12 @@ func (b *Bot) actor(ctx context.Context, name string) (Reply, error) {
 		r.Fields = append(r.Fields, Field{"Suspected sponsor", a.Country})
 	}
 	r.Text = shorten(a.Description, 600)
-	res, err := b.Index.Search(ctx, news.Query{Mentions: [][]string{append([]string{a.Name}, a.Aliases...)}, SortBy: "date", Size: 10})
+	res, err := b.Index.Search(ctx, ActorTimeline(a))
 	if err != nil {
 		return Reply{}, fmt.Errorf("actor %s timeline: %w", a.Name, err)
 	}
 	if len(res.Hits) > 0 {
-		r.Sections = []Section{{Heading: fmt.Sprintf("Timeline: %d statement%s, newest first", res.Total, plural(res.Total)), Items: items(res.Hits)}}
+		r.Sections = []Section{{Heading: fmt.Sprintf("Timeline: %s%d statement%s, newest first", atLeast(res), res.Total, plural(res.Total)), Items: items(res.Hits)}}
 	} else {
 		r.Text = joinLines(r.Text, fmt.Sprintf("No statements about %s yet. Try: search %s", a.Name, searchName(a.Name)))
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/news"
@@ -31,14 +32,14 @@ func TestSearchCountsUpToMaxCount(t *testing.T) {
 		}
 		a := news.Article{ID: fmt.Sprintf("a%04d", i), Title: fmt.Sprintf("Report %d", i), Published: base.Add(-time.Duration(i) * time.Hour),
 			Source: news.Source{Name: "Wire", URL: fmt.Sprintf("https://example.test/%d", i)}, Seq: uint64(i + 1),
-			Statements: []news.Statement{{Kind: kind, Speaker: "the ministry", SpeakerCountry: []string{"GB"}, Sentence: fmt.Sprintf("Statement number %d.", i)}}}
+			Statements: []news.Statement{{Kind: kind, Speaker: "the ministry", SpeakerCountry: []string{"GB"}, Sentence: fmt.Sprintf("Statement number %d.", i), Accused: []string{"APT31"}}}}
 		a.Summarize()
 		arts = append(arts, a)
 	}
 	if err := ix.Put(context.Background(), arts); err != nil {
 		t.Fatal(err)
 	}
-	b := &bot.Bot{Index: ix}
+	b := &bot.Bot{Index: ix, Actors: actors.Default()}
 	for _, tc := range []struct {
 		text     string
 		atLeast  bool
@@ -58,6 +59,15 @@ func TestSearchCountsUpToMaxCount(t *testing.T) {
 				t.Errorf("%d hits, want a full page of %d", len(hits(r)), bot.PageSize)
 			}
 		})
+	}
+	// the actor's timeline counts the same way
+	r := ask(t, b, "actor APT31")
+	if len(r.Sections) == 0 {
+		t.Fatalf("actor APT31: no timeline in %+v", r)
+	}
+	var n int
+	if _, err := fmt.Sscanf(r.Sections[0].Heading, "Timeline: at least %d statements", &n); err != nil || n < bot.MaxCount || n > bot.MaxCount+200 {
+		t.Errorf("actor APT31 over %d statements: heading %q, want at least %d", bot.MaxCount+200, r.Sections[0].Heading, bot.MaxCount)
 	}
 	if r := ask(t, b, "latest 3"); len(hits(r)) != 3 || !strings.HasPrefix(r.Title, "Latest 3 statements") || hits(r)[0].Text != "Statement number 0." {
 		t.Errorf("latest 3: %q, %d hits %+v", r.Title, len(hits(r)), hits(r))
