@@ -347,7 +347,7 @@ func parse(line string, gaz *actors.Gazetteer) (news.Query, error) {
 		if !ok {
 			return news.Query{}, fmt.Errorf("query %q: no such actor", line)
 		}
-		return news.Query{Mentions: [][]string{append([]string{a.Name}, a.Aliases...)}, SortBy: "date", Size: 10}, nil
+		return bot.ActorTimeline(a), nil
 	}
 	return news.Query{}, fmt.Errorf("query %q: %s is not a query", line, cmd.Name)
 }

@@ -19,8 +19,9 @@
 // mention matches the actor field or any of its names in the sentence or
 // title; fuzzy words expand to the vocabulary's terms within their edit
 // distance (the vocabulary is read from fts5vocab once, at Open); Total
-// counts every match, as Bleve's does. It gives no Marks. Articles are
-// not searchable (newsdesk's article search is not benchmarked).
+// counts every match, or up to Query.TotalUpTo, as newsdesk's index does.
+// It gives no Marks. Articles are not searchable (newsdesk's article
+// search is not benchmarked).
 package fts
 
 import (
@@ -319,8 +320,16 @@ func (e *Engine) Search(ctx context.Context, q news.Query) (news.Results, error)
 	if err := rows.Err(); err != nil {
 		return news.Results{}, fmt.Errorf("fts: search: %w", err)
 	}
-	if err := e.db.QueryRowContext(ctx, `SELECT count(*) `+from, args...).Scan(&out.Total); err != nil {
+	// Count as newsdesk does: up to q.TotalUpTo matches when it is set.
+	count, cargs := `SELECT count(*) `+from, args
+	if q.TotalUpTo > 0 {
+		count, cargs = `SELECT count(*) FROM (SELECT 1 `+from+` LIMIT ?)`, append(slices.Clone(args), q.TotalUpTo+1)
+	}
+	if err := e.db.QueryRowContext(ctx, count, cargs...).Scan(&out.Total); err != nil {
 		return news.Results{}, fmt.Errorf("fts: count: %w", err)
+	}
+	if q.TotalUpTo > 0 && out.Total > uint64(q.TotalUpTo) {
+		out.Total, out.TotalAtLeast = uint64(q.TotalUpTo), true
 	}
 	out.Took = time.Since(start)
 	return out, nil

@@ -3,6 +3,7 @@ package fts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -95,6 +96,28 @@ func TestSearch(t *testing.T) {
 			}
 			if res.Total != uint64(len(c.want)) {
 				t.Errorf("total %d, want %d", res.Total, len(c.want))
+			}
+		})
+	}
+}
+
+// TestTotalUpTo: counting stops at Query.TotalUpTo, as newsdesk's does,
+// and says so; a count under the cap is exact.
+func TestTotalUpTo(t *testing.T) {
+	e := open(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		upTo    int
+		total   uint64
+		atLeast bool
+	}{{0, 3, false}, {1, 1, true}, {2, 2, true}, {3, 3, false}, {10, 3, false}} {
+		t.Run(fmt.Sprint(c.upTo), func(t *testing.T) {
+			res, err := e.Search(ctx, news.Query{SortBy: "seq", Size: 1, TotalUpTo: c.upTo})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != c.total || res.TotalAtLeast != c.atLeast || len(res.Hits) != 1 {
+				t.Errorf("total %d (at least %v), %d hits; want %d (%v), 1 hit", res.Total, res.TotalAtLeast, len(res.Hits), c.total, c.atLeast)
 			}
 		})
 	}
