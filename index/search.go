@@ -29,8 +29,9 @@ const (
 	SnippetBytes = 300
 )
 
-// ErrQueryTooBroad is returned (wrapped) when a search would expand into
-// more term searchers than the index allows (see DefaultMaxTermSearchers).
+// ErrQueryTooBroad is what a search refused for expanding into more term
+// searchers than the index allows (see DefaultMaxTermSearchers) matches
+// under errors.Is; the error itself is a *TooBroadError.
 var ErrQueryTooBroad = news.ErrQueryTooBroad
 
 // ErrBadQuery is returned (wrapped) for a news.Query the index cannot run,
@@ -65,6 +66,9 @@ var (
 func (ix *Index) Search(ctx context.Context, q news.Query) (news.Results, error) {
 	p, err := compile(q)
 	if err != nil {
+		return news.Results{}, fmt.Errorf("search: %w", err)
+	}
+	if err := ix.checkBreadth(p); err != nil {
 		return news.Results{}, fmt.Errorf("search: %w", err)
 	}
 	var out news.Results
@@ -115,7 +119,7 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (res *bleve.
 		ctx, cancel = context.WithTimeout(ctx, ix.timeout)
 		defer cancel()
 	}
-	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, ix.maxTermSearchers)
+	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, ix.maxTermSearchers+bleveTermMargin)
 	defer func() {
 		if r := recover(); r != nil {
 			ix.log.Error("bleve panicked during search", "index", ix.path, "panic", r, "stack", string(debug.Stack()))
@@ -126,8 +130,6 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (res *bleve.
 	switch {
 	case err == nil:
 		return res, nil
-	case isTermLimit(err):
-		return nil, fmt.Errorf("%w: %v", ErrQueryTooBroad, err)
 	case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
 		return nil, fmt.Errorf("%w: %v", ctx.Err(), err)
 	default:
@@ -135,14 +137,28 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (res *bleve.
 	}
 }
 
-// isTermLimit reports whether err is Bleve refusing a search over the
-// MaxTermSearchersKey limit. Bleve v2.6.3 gives that refusal no type or
-// sentinel (search/term_limit.go builds it with fmt.Errorf, and the counter
-// it checks is unexported), so this is the one place that reads its text;
-// TestTermSearcherLimit pins it, so a Bleve that words it otherwise
-// fails a test instead of turning "too broad" into an internal error.
-func isTermLimit(err error) bool {
-	return strings.Contains(err.Error(), "TooManyTermSearchers [")
+// bleveTermMargin is how far above the index's limit Bleve's own term
+// searcher counter is set. Search refuses a query over the limit with a
+// *TooBroadError before it runs (checkBreadth); Bleve's counter, which
+// gives its refusal no type, is a backstop for what that count leaves out
+// (date and seq ranges) and for terms added between the count and the
+// search, and its refusal is an internal error.
+const bleveTermMargin = 1024
+
+// checkBreadth refuses, with a *TooBroadError, a plan whose query would
+// build more than the index's limit of term searchers (see countTerms).
+func (ix *Index) checkBreadth(p *plan) error {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("index reader: %w", err)
+	}
+	defer r.Close()
+	_, err = countTerms(r, ix.idx.Mapping(), p.query(), ix.maxTermSearchers)
+	return err
 }
 
 // plan is a news.Query compiled into Bleve queries, before it is run.

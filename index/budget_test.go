@@ -1,0 +1,120 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/search"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// TestTooBroadIsTyped: a search over the term searcher limit is refused
+// with a *TooBroadError (which is news.ErrQueryTooBroad) before Bleve runs
+// it, whatever Bleve's own refusal says.
+func TestTooBroadIsTyped(t *testing.T) {
+	ix, _ := openDisk(t)
+	for _, tc := range []struct {
+		name     string
+		q        news.Query
+		limit    int
+		wantWord string
+	}{
+		{"fuzzy words", news.Query{Text: "said the officers attack cyber", Fuzzy: true}, 5, ""},
+		{"one fuzzy word~2", news.Query{Text: "hack", FuzzyTerms: []news.FuzzyTerm{{Word: "said", Distance: 2}}}, 4, "said"},
+		{"mentions", news.Query{Mentions: [][]string{{"APT31", "ZIRCONIUM", "Violet Typhoon"}}}, 3, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ix.maxTermSearchers = tc.limit
+			_, err := ix.Search(context.Background(), tc.q)
+			var tb *TooBroadError
+			if !errors.As(err, &tb) {
+				t.Fatalf("err %v (%T), want a *TooBroadError", err, errors.Unwrap(err))
+			}
+			if !errors.Is(err, ErrQueryTooBroad) || !errors.Is(err, news.ErrQueryTooBroad) {
+				t.Errorf("%v is not ErrQueryTooBroad", err)
+			}
+			if tb.Limit != tc.limit || tb.Terms <= tc.limit {
+				t.Errorf("TooBroadError{Terms: %d, Limit: %d}, want Limit %d < Terms", tb.Terms, tb.Limit, tc.limit)
+			}
+			if tc.wantWord != "" && tb.Word != tc.wantWord {
+				t.Errorf("TooBroadError.Word = %q, want %q", tb.Word, tc.wantWord)
+			}
+			ix.maxTermSearchers = DefaultMaxTermSearchers
+			if _, err := ix.Search(context.Background(), tc.q); err != nil {
+				t.Errorf("with the default limit: %v", err)
+			}
+		})
+	}
+}
+
+// TestTermCountIsBleves: the count Search checks before it runs a query is
+// the number of term searchers Bleve builds for it (Bleve's own counter
+// passes the query at that limit and refuses it one below), so the typed
+// refusal and Bleve's agree: on disk (scorch, which has a Levenshtein
+// automaton) and in memory (which has not).
+func TestTermCountIsBleves(t *testing.T) {
+	disk, _ := openDisk(t)
+	mem, err := OpenMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = mem.Close() })
+	if err := mem.Put(context.Background(), fixtures(t)); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("disk", func(t *testing.T) { testTermCount(t, disk) })
+	t.Run("memory", func(t *testing.T) { testTermCount(t, mem) })
+}
+
+func testTermCount(t *testing.T, ix *Index) {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, tc := range []struct {
+		name string
+		q    news.Query
+	}{
+		{"words", news.Query{Text: "said the officers attack cyber"}},
+		{"fuzzy words", news.Query{Text: "said the officers attack cyber", Fuzzy: true}},
+		{"fuzzy terms", news.Query{Text: "hack", FuzzyTerms: []news.FuzzyTerm{{Word: "said", Distance: 2}, {Word: "sanctons", Distance: 1}}}},
+		{"phrase", news.Query{Text: `"Electoral Commission" breach`}},
+		{"mentions", news.Query{Mentions: [][]string{{"APT31", "ZIRCONIUM", "Violet Typhoon"}}}},
+		{"filters", news.Query{Text: "attack", Actors: []string{"APT31"}, By: []string{"GB", "US"}, Kinds: []news.Kind{news.Allegation}, Targets: []string{"Electoral Commission"}}},
+		{"articles", news.Query{Type: news.TypeArticle, Text: "cyber attack", Fuzzy: true}},
+		{"no match", news.Query{Text: "zzzqqqxxx"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := compile(tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := p.query()
+			n, err := countTerms(r, ix.idx.Mapping(), q, 1<<30)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n < 2 {
+				t.Fatalf("count %d: the query is too small to tell", n)
+			}
+			bleveRuns := func(limit int) error {
+				ctx := context.WithValue(context.Background(), search.MaxTermSearchersKey, limit)
+				_, err := ix.idx.SearchInContext(ctx, p.request(q))
+				return err
+			}
+			if err := bleveRuns(n); err != nil {
+				t.Errorf("count %d, and Bleve refuses it at that limit: %v", n, err)
+			}
+			if err := bleveRuns(n - 1); err == nil {
+				t.Errorf("count %d, but Bleve runs it with a limit of %d", n, n-1)
+			}
+		})
+	}
+}
