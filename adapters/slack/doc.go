@@ -12,7 +12,10 @@
 // minute window) before anything in it is parsed; a refused request gets 401
 // and is logged without its body. A verified request is executed once:
 // its signature (and an event's event_id) goes to Config.Deliveries (the
-// state store in serve), and a replay gets 200 with nothing done. Text from articles is escaped for mrkdwn so
+// state store in serve), and a replay gets 200 with nothing done. Over
+// Socket Mode an envelope's id, and a command's or click's trigger_id, are
+// recorded the same way, so an envelope delivered again (on the same
+// connection or after a reconnect) is acked with nothing done. Text from articles is escaped for mrkdwn so
 // it can never mention anyone or break the layout.
 //
 // It imports bot (for Request, Reply, Item), chat, news (for statement

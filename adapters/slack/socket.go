@@ -18,7 +18,10 @@ import (
 // button) envelopes until ctx ends, acknowledging each envelope. A slash
 // command that answers within the ack budget is answered in its ack;
 // otherwise the ack says "Working on it…" and the answer follows through
-// response_url. It returns nil when ctx is cancelled.
+// response_url. An envelope delivered again (the same envelope id, or a
+// command or click with the same trigger_id, an event with the same
+// event_id), on this connection or a later one, is acked with nothing
+// done. It returns nil when ctx is cancelled.
 //
 // Slack unreachable, at start-up or later (apps.connections.open or the
 // WebSocket failing, an auth error, a dropped connection that does not come
@@ -112,9 +115,21 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 			return
 		}
 		envelope := evt.Request.EnvelopeID
+		retry := evt.Request.RetryAttempt
+		start := a.cfg.Clock.Now()
 		// Each command runs on its own so that a slow one does not hold up the others.
 		a.flight.Go(0, func(context.Context) {
-			answer, late := a.command(cmd, a.cfg.Clock.Now())
+			switch first, err := a.socketFirst(ctx, envelope, cmd.TriggerID); {
+			case err != nil:
+				a.log.Error("slack slash command not executed: cannot record its delivery", "envelope_id", envelope, "error", err)
+				_ = client.AckCtx(ctx, envelope, commandAnswer{ResponseType: ephemeral, Text: notRecordedText})
+				return
+			case !first:
+				a.log.Warn("slack slash command already delivered: a replay, ignored", "envelope_id", envelope, "retry", retry)
+				_ = client.AckCtx(ctx, envelope, nil)
+				return
+			}
+			answer, late := a.command(cmd, start)
 			if err := client.AckCtx(ctx, envelope, answer); err != nil {
 				// Too big for an ack (20 KB): ack bare and answer through response_url.
 				a.log.Warn("slash command ack with payload failed; answering through response_url", "error", err)
@@ -150,11 +165,48 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		if evt.Request == nil {
 			return
 		}
-		_ = client.AckCtx(ctx, evt.Request.EnvelopeID, nil)
-		if cb, ok := evt.Data.(slack.InteractionCallback); ok && cb.Type == slack.InteractionTypeBlockActions {
-			a.goLate(func(ctx context.Context) { a.share(ctx, cb) })
+		envelope := evt.Request.EnvelopeID
+		_ = client.AckCtx(ctx, envelope, nil)
+		cb, ok := evt.Data.(slack.InteractionCallback)
+		if !ok || cb.Type != slack.InteractionTypeBlockActions {
+			return
 		}
+		switch first, err := a.socketFirst(ctx, envelope, cb.TriggerID); {
+		case err != nil:
+			a.log.Error("slack interaction not executed: cannot record its delivery", "envelope_id", envelope, "error", err)
+			return
+		case !first:
+			a.log.Warn("slack interaction already delivered: a replay, ignored", "envelope_id", envelope, "retry", evt.Request.RetryAttempt)
+			return
+		}
+		a.goLate(func(ctx context.Context) { a.share(ctx, cb) })
 	}
+}
+
+// notRecordedText answers a Socket Mode slash command whose delivery
+// cannot be recorded: it is not run, as a replay of it could not be told.
+const notRecordedText = "newsdesk cannot record this command right now, so it was not run. Please try again."
+
+// socketFirst reports whether a Socket Mode envelope is delivered for the
+// first time, remembering it: by its envelope id (Slack redelivers an
+// envelope it holds unacknowledged, on whichever connection is up then)
+// and by its trigger_id when it has one (unique to one command or click,
+// whatever envelope carries it). Every key is recorded, and any one seen
+// before makes it a replay.
+func (a *Adapter) socketFirst(ctx context.Context, envelopeID, triggerID string) (bool, error) {
+	keys := []string{"slack:envelope:" + envelopeID}
+	if triggerID != "" {
+		keys = append(keys, "slack:trigger:"+triggerID)
+	}
+	first := true
+	for _, k := range keys {
+		f, err := a.cfg.Deliveries.FirstSeen(ctx, k, time.Now(), eventKeep)
+		if err != nil {
+			return false, err
+		}
+		first = first && f
+	}
+	return first, nil
 }
 
 // slogPrinter routes slack-go's internal log lines to slog at debug level.

@@ -11,8 +11,9 @@
 // latest, cursor / has_more / response_metadata.next_cursor; MaxHistoryPage
 // models Slack's cap for non-Marketplace apps); message ts values derive from
 // the real time of posting. On its Socket Mode websocket it sends hello,
-// pushes slash_commands and events_api envelopes and records the client's
-// acks. Sign signs a request body the way
+// pushes slash_commands, interactive and events_api envelopes, records the
+// client's acks, and can drop the connection (DropSocket), ask the client
+// to reconnect (SendDisconnect) and deliver an envelope again (Replay). Sign signs a request body the way
 // Slack does, for tests that POST to an adapter's HTTP endpoints.
 //
 // slackfake is test support: it may import slack-go, gorilla/websocket and

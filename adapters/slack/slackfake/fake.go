@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -133,6 +134,8 @@ type Server struct {
 	failures  map[string][]failure
 	tsSeq     int
 	envSeq    int
+	sent      map[string]envelope // every envelope pushed, by id, for Replay
+	sockets   int                 // websocket connections accepted
 	ws        *websocket.Conn
 	wsWrite   sync.Mutex
 	upgrader  websocket.Upgrader
@@ -147,6 +150,7 @@ func New(tb testing.TB) *Server {
 		calls:        map[string]int{},
 		failures:     map[string][]failure{},
 		pending:      map[string]*pendingUpload{},
+		sent:         map[string]envelope{},
 		upgrader: websocket.Upgrader{
 			// slack-go sends Origin: https://api.slack.com.
 			CheckOrigin: func(*http.Request) bool { return true },
@@ -285,6 +289,104 @@ func (s *Server) WaitSocket(timeout time.Duration) error {
 		return fmt.Errorf("waiting for a socket mode client: %w", err)
 	}
 	return nil
+}
+
+// WaitSockets waits until n Socket Mode connections have been accepted in
+// all and one is connected (n = 2: the client came back after a drop).
+func (s *Server) WaitSockets(n int, timeout time.Duration) error {
+	if err := s.wait(timeout, func() bool { return s.sockets >= n && s.ws != nil }); err != nil {
+		return fmt.Errorf("waiting for socket mode connection %d: %w", n, err)
+	}
+	return nil
+}
+
+// WaitAcks waits for n acks of one envelope (a replayed envelope is acked
+// again) and returns them, oldest first.
+func (s *Server) WaitAcks(envelopeID string, n int, timeout time.Duration) ([]Ack, error) {
+	var acks []Ack
+	err := s.wait(timeout, func() bool {
+		acks = acks[:0]
+		for _, a := range s.acks {
+			if a.EnvelopeID == envelopeID {
+				acks = append(acks, a)
+			}
+		}
+		return len(acks) >= n
+	})
+	if err != nil {
+		return acks, fmt.Errorf("waiting for %d acks of envelope %s (have %d): %w", n, envelopeID, len(acks), err)
+	}
+	return acks, nil
+}
+
+// DropSocket closes the Socket Mode connection from the server's side
+// without a close handshake, as a network failure or a Slack restart
+// does. The client is expected to reconnect (apps.connections.open again).
+func (s *Server) DropSocket() error {
+	s.mu.Lock()
+	conn := s.ws
+	s.ws = nil
+	s.notify()
+	s.mu.Unlock()
+	if conn == nil {
+		return errors.New("drop socket: no socket mode client connected")
+	}
+	return conn.Close()
+}
+
+// SendDisconnect sends the connected client a disconnect envelope, as Slack
+// does before it refreshes a connection ("refresh_requested") or when the
+// app is being turned off ("link_disabled"); Slack then closes the
+// connection, and the client is expected to open a new one.
+func (s *Server) SendDisconnect(reason string) error {
+	s.mu.Lock()
+	conn := s.ws
+	s.mu.Unlock()
+	if conn == nil {
+		return errors.New("send disconnect: no socket mode client connected")
+	}
+	msg := map[string]any{"type": "disconnect", "reason": reason,
+		"debug_info": map[string]any{"host": "slackfake"}}
+	if err := s.write(conn, msg); err != nil {
+		return fmt.Errorf("send disconnect: %w", err)
+	}
+	return nil
+}
+
+// Replay sends an envelope pushed before (by id) again on the connection
+// that is up now, with the same envelope id and payload and retry_attempt
+// one higher (retry_reason "timeout"), as Slack redelivers an envelope it
+// holds unacknowledged.
+func (s *Server) Replay(envelopeID string) error {
+	s.mu.Lock()
+	env, ok := s.sent[envelopeID]
+	conn := s.ws
+	if ok {
+		env.RetryAttempt++
+		env.RetryReason = "timeout"
+		s.sent[envelopeID] = env
+	}
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		return fmt.Errorf("replay %s: no such envelope sent", envelopeID)
+	case conn == nil:
+		return fmt.Errorf("replay %s: no socket mode client connected", envelopeID)
+	}
+	if err := s.write(conn, env); err != nil {
+		return fmt.Errorf("replay %s: %w", envelopeID, err)
+	}
+	return nil
+}
+
+// envelope is a Socket Mode request as Slack sends it.
+type envelope struct {
+	EnvelopeID             string          `json:"envelope_id"`
+	Type                   string          `json:"type"`
+	Payload                json.RawMessage `json:"payload"`
+	AcceptsResponsePayload bool            `json:"accepts_response_payload"`
+	RetryAttempt           int             `json:"retry_attempt"`
+	RetryReason            string          `json:"retry_reason"`
 }
 
 // wait calls cond under the lock until it holds or timeout passes.
@@ -710,6 +812,7 @@ func (s *Server) socket(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	old := s.ws
 	s.ws = conn
+	s.sockets++
 	s.mu.Unlock()
 	if old != nil {
 		old.Close()
@@ -781,8 +884,10 @@ func (s *Server) send(typ string, payload any) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("send %s envelope: %w", typ, err)
 	}
-	env := map[string]any{"envelope_id": id, "type": typ, "payload": json.RawMessage(raw),
-		"accepts_response_payload": typ == "slash_commands", "retry_attempt": 0, "retry_reason": ""}
+	env := envelope{EnvelopeID: id, Type: typ, Payload: raw, AcceptsResponsePayload: typ == "slash_commands"}
+	s.mu.Lock()
+	s.sent[id] = env
+	s.mu.Unlock()
 	if err := s.write(conn, env); err != nil {
 		return "", fmt.Errorf("send %s envelope: %w", typ, err)
 	}
@@ -792,6 +897,12 @@ func (s *Server) send(typ string, payload any) (string, error) {
 // SendSlashCommand pushes a slash_commands envelope and returns its envelope id.
 func (s *Server) SendSlashCommand(cmd slack.SlashCommand) (string, error) {
 	return s.send("slash_commands", cmd)
+}
+
+// SendInteraction pushes an interactive envelope whose payload is an
+// interaction callback (a block_actions click) and returns its envelope id.
+func (s *Server) SendInteraction(callback any) (string, error) {
+	return s.send("interactive", callback)
 }
 
 // SendEvent pushes an events_api envelope whose payload is an Events API
