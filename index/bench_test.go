@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -459,4 +461,35 @@ func BenchmarkSearchLatestExact(b *testing.B) {
 		{SortBy: "date", Size: 5, From: 10, Text: "cyber"},
 		{SortBy: "date", Size: 5, Text: "ransomware"},
 	})
+}
+
+// BenchmarkFuzzyBudget sets fuzzy searches as Search runs them (fuzzyMatch:
+// each word's expansion counted as the dictionary is walked) beside the
+// same requests with Bleve's own fuzzy match queries (no typed count): the
+// ratio is what counting costs.
+func BenchmarkFuzzyBudget(b *testing.B) {
+	ix := searchIndex(b)
+	ctx := context.Background()
+	var budgeted, plain []*bleve.SearchRequest
+	for _, q := range []news.Query{{Text: "ransomwear", Fuzzy: true}, {Text: "sanctons russia", Fuzzy: true},
+		{Text: "hackers", FuzzyTerms: []news.FuzzyTerm{{Word: "infrastructure", Distance: 2}}}} {
+		p, err := compile(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		budgeted = append(budgeted, p.request(p.query()))
+		plain = append(plain, p.request(bleveFuzzy(p.query())))
+	}
+	for _, mode := range []struct {
+		name string
+		reqs []*bleve.SearchRequest
+	}{{"bleve", plain}, {"budgeted", budgeted}} {
+		b.Run(mode.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := ix.run(ctx, mode.reqs[i%len(mode.reqs)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

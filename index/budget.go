@@ -1,12 +1,15 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsdesk/newsdesk/news"
@@ -34,39 +37,173 @@ func (e *TooBroadError) Error() string {
 // Is makes a TooBroadError match news.ErrQueryTooBroad.
 func (e *TooBroadError) Is(target error) bool { return target == news.ErrQueryTooBroad }
 
-// errUncountable is returned for a query type countTerms does not know: a
-// query compile never builds.
+// errUncountable is returned for a query type countTerms does not know.
 var errUncountable = errors.New("query type not counted")
 
-// countTerms counts the leaf term searchers Bleve builds for q against r:
-// one per analysed token of a match or match_phrase query, one per
-// dictionary term within the edit distance of a fuzzy token (one when
-// there is none), one per term query. Date and numeric ranges count 0:
-// what they expand to depends on the numeric encoding, not on user text,
-// and Bleve's own counter (search.MaxTermSearchersKey, set a margin
-// above) bounds them. It stops with a *TooBroadError as soon as the count
-// passes limit, so a fuzzy word that matches half the dictionary is not
-// enumerated to its end.
-func countTerms(r bleveindex.IndexReader, m mapping.IndexMapping, q query.Query, limit int) (int, error) {
-	c := termCounter{r: r, m: m, limit: limit}
-	if err := c.add(q); err != nil {
-		return c.n, err
+// termBudget counts the term searchers of one Bleve request against the
+// index's limit: the exact ones before the request runs (countTerms), a
+// fuzzy word's as its searcher expands it (fuzzyToken). It travels in the
+// request's context under budgetKey.
+type termBudget struct {
+	limit int
+	n     atomic.Int64
+}
+
+type budgetKey struct{}
+
+// add counts k more term searchers, for word in field when a fuzzy word
+// expands, and refuses past the limit.
+func (b *termBudget) add(k int, word, field string) error {
+	if n := int(b.n.Add(int64(k))); n > b.limit {
+		return &TooBroadError{Terms: n, Limit: b.limit, Word: word, Field: field}
 	}
-	return c.n, nil
+	return nil
+}
+
+func budgetFrom(ctx context.Context) *termBudget {
+	b, _ := ctx.Value(budgetKey{}).(*termBudget)
+	return b
+}
+
+// fuzzyMatch is a match query whose words each match every term of the
+// field within an edit distance (all words must match): what Bleve's match
+// query with a fuzziness does, except that each word's expansion is
+// counted against the request's termBudget as the term dictionary is
+// walked, so that a word expanding past the limit is refused with a
+// *TooBroadError, and the dictionary is walked once.
+type fuzzyMatch struct {
+	Match     string
+	FieldVal  string
+	Fuzziness int
+	BoostVal  *query.Boost
+}
+
+var (
+	_ query.Query          = (*fuzzyMatch)(nil)
+	_ query.BoostableQuery = (*fuzzyMatch)(nil)
+	_ query.Query          = (*fuzzyToken)(nil)
+)
+
+func (q *fuzzyMatch) SetBoost(b float64) { bb := query.Boost(b); q.BoostVal = &bb }
+func (q *fuzzyMatch) Boost() float64     { return q.BoostVal.Value() }
+
+func (q *fuzzyMatch) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	tokens, field, err := analyse(m, q.FieldVal, q.Match)
+	if err != nil {
+		return nil, err
+	}
+	if len(tokens) == 0 {
+		return query.NewMatchNoneQuery().Searcher(ctx, r, m, options)
+	}
+	qs := make([]query.Query, len(tokens))
+	for i, t := range tokens {
+		qs[i] = &fuzzyToken{term: t, field: field, fuzziness: q.Fuzziness, boost: q.BoostVal.Value()}
+	}
+	c := query.NewConjunctionQuery(qs)
+	c.SetBoost(q.BoostVal.Value())
+	return c.Searcher(ctx, r, m, options)
+}
+
+// fuzzyToken is one analysed word of a fuzzyMatch. Its searcher is the one
+// Bleve's fuzzy query builds (searcher.NewFuzzySearcher with no prefix): a
+// term searcher when no other term is within the distance, else one term
+// searcher per term found, boosted by edit distance.
+type fuzzyToken struct {
+	term, field string
+	fuzziness   int
+	boost       float64
+}
+
+func (q *fuzzyToken) Searcher(ctx context.Context, r bleveindex.IndexReader, _ mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	b := budgetFrom(ctx)
+	var terms []string
+	var dists []uint8
+	err := fuzzyCandidates(r, q.field, q.term, q.fuzziness, func(t string, d uint8) error {
+		terms, dists = append(terms, t), append(dists, d)
+		if b != nil {
+			return b.add(1, q.term, q.field)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(terms) == 0 || (len(terms) == 1 && terms[0] == q.term) {
+		if b != nil && len(terms) == 0 {
+			if err := b.add(1, q.term, q.field); err != nil {
+				return nil, err
+			}
+		}
+		return searcher.NewTermSearcher(ctx, r, q.term, q.field, q.boost, options)
+	}
+	return searcher.NewMultiTermSearcherBoosted(ctx, r, terms, q.field, q.boost, dists, options, true)
+}
+
+// fuzzyCandidates calls found with each term of field within fuzziness of
+// term and its edit distance, as Bleve's fuzzy searcher finds them: with
+// the reader's Levenshtein automaton when it has one, else by walking the
+// field's dictionary and measuring each term (an in-memory index).
+func fuzzyCandidates(r bleveindex.IndexReader, field, term string, fuzziness int, found func(string, uint8) error) error {
+	if fuzziness > searcher.MaxFuzziness || fuzziness < 1 {
+		return fmt.Errorf("fuzziness %d: want 1 to %d", fuzziness, searcher.MaxFuzziness)
+	}
+	var dict bleveindex.FieldDict
+	var err error
+	fr, automaton := r.(bleveindex.IndexReaderFuzzy)
+	if automaton {
+		dict, err = fr.FieldDictFuzzy(field, term, fuzziness, "")
+	} else {
+		dict, err = r.FieldDict(field)
+	}
+	if err != nil {
+		return fmt.Errorf("fuzzy dictionary of %s for %q: %w", field, term, err)
+	}
+	defer dict.Close()
+	var reuse []int
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return fmt.Errorf("fuzzy dictionary of %s for %q: %w", field, term, err)
+		}
+		if e == nil {
+			return nil
+		}
+		d := e.EditDistance
+		if !automaton {
+			var ld int
+			var exceeded bool
+			ld, exceeded, reuse = search.LevenshteinDistanceMaxReuseSlice(term, e.Term, fuzziness, reuse)
+			if exceeded || ld > fuzziness {
+				continue
+			}
+			d = uint8(ld)
+		}
+		if err := found(e.Term, d); err != nil {
+			return err
+		}
+	}
+}
+
+// countTerms counts the leaf term searchers Bleve builds for q: one per
+// analysed token of a match or match_phrase query, one per term query.
+// Date and numeric ranges count 0: what they expand to depends on the
+// numeric encoding, not on user text, and Bleve's own counter
+// (search.MaxTermSearchersKey, set a margin above the limit) bounds them.
+// A fuzzyMatch counts its words' expansions when r is given (walking the
+// dictionary, as its searcher will) and 0 when r is nil (its searcher
+// counts them against the request's budget). It stops with a
+// *TooBroadError as soon as the count passes limit. An unknown query type
+// is an error wrapping errUncountable.
+func countTerms(r bleveindex.IndexReader, m mapping.IndexMapping, q query.Query, limit int) (int, error) {
+	c := termCounter{r: r, m: m, budget: &termBudget{limit: limit}}
+	err := c.add(q)
+	return int(c.budget.n.Load()), err
 }
 
 type termCounter struct {
-	r     bleveindex.IndexReader
-	m     mapping.IndexMapping
-	limit int
-	n     int
-}
-
-func (c *termCounter) over() error {
-	if c.n > c.limit {
-		return &TooBroadError{Terms: c.n, Limit: c.limit}
-	}
-	return nil
+	r      bleveindex.IndexReader
+	m      mapping.IndexMapping
+	budget *termBudget
 }
 
 func (c *termCounter) add(q query.Query) error {
@@ -80,36 +217,49 @@ func (c *termCounter) add(q query.Query) error {
 	case *query.BooleanQuery:
 		return c.addAll([]query.Query{q.Must, q.Should, q.MustNot, q.Filter})
 	case *query.TermQuery:
-		c.n++
-		return c.over()
+		return c.budget.add(1, "", "")
 	case *query.MatchQuery:
-		tokens, err := c.analyse(q.FieldVal, q.Analyzer, q.Match)
+		if q.Fuzziness != 0 {
+			return fmt.Errorf("%w: fuzzy match query (use fuzzyMatch)", errUncountable)
+		}
+		tokens, _, err := analyse(c.m, q.FieldVal, q.Match)
 		if err != nil {
 			return err
 		}
-		for _, tok := range tokens {
-			if q.Fuzziness == 0 {
-				c.n++
-				if err := c.over(); err != nil {
+		return c.budget.add(len(tokens), "", "")
+	case *query.MatchPhraseQuery:
+		if q.Fuzziness != 0 {
+			return fmt.Errorf("%w: fuzzy match_phrase query", errUncountable)
+		}
+		tokens, _, err := analyse(c.m, q.FieldVal, q.MatchPhrase)
+		if err != nil {
+			return err
+		}
+		return c.budget.add(len(tokens), "", "")
+	case *fuzzyMatch:
+		if c.r == nil {
+			return nil
+		}
+		tokens, field, err := analyse(c.m, q.FieldVal, q.Match)
+		if err != nil {
+			return err
+		}
+		for _, t := range tokens {
+			found := 0
+			err := fuzzyCandidates(c.r, field, t, q.Fuzziness, func(string, uint8) error {
+				found++
+				return c.budget.add(1, t, field)
+			})
+			if err != nil {
+				return err
+			}
+			if found == 0 {
+				if err := c.budget.add(1, t, field); err != nil {
 					return err
 				}
-				continue
-			}
-			if err := c.addFuzzy(q.FieldVal, tok, q.Fuzziness, q.Prefix); err != nil {
-				return err
 			}
 		}
 		return nil
-	case *query.MatchPhraseQuery:
-		if q.Fuzziness != 0 {
-			return fmt.Errorf("%w: fuzzy match_phrase", errUncountable)
-		}
-		tokens, err := c.analyse(q.FieldVal, q.Analyzer, q.MatchPhrase)
-		if err != nil {
-			return err
-		}
-		c.n += len(tokens)
-		return c.over()
 	case *query.DateRangeQuery, *query.NumericRangeQuery, *query.MatchAllQuery, *query.MatchNoneQuery:
 		return nil
 	default:
@@ -126,88 +276,21 @@ func (c *termCounter) addAll(qs []query.Query) error {
 	return nil
 }
 
-// analyse gives the terms Bleve's match queries search for text in field.
-func (c *termCounter) analyse(field, analyzer, text string) ([]string, error) {
+// analyse gives the terms Bleve's match queries search for text in field
+// (the mapping's default field when empty), and the field.
+func analyse(m mapping.IndexMapping, field, text string) ([]string, string, error) {
 	if field == "" {
-		field = c.m.DefaultSearchField()
+		field = m.DefaultSearchField()
 	}
-	if analyzer == "" {
-		analyzer = c.m.AnalyzerNameForPath(field)
-	}
-	a := c.m.AnalyzerNamed(analyzer)
+	name := m.AnalyzerNameForPath(field)
+	a := m.AnalyzerNamed(name)
 	if a == nil {
-		return nil, fmt.Errorf("no analyzer %q for field %s", analyzer, field)
+		return nil, field, fmt.Errorf("no analyzer %q for field %s", name, field)
 	}
 	tokens := a.Analyze([]byte(text))
 	out := make([]string, len(tokens))
 	for i, t := range tokens {
 		out[i] = string(t.Term)
 	}
-	return out, nil
-}
-
-// addFuzzy counts the dictionary terms of field within fuzziness of term,
-// as Bleve's fuzzy searcher finds them: from the rune boundary at or after
-// prefix bytes, with the reader's Levenshtein automaton when it has one.
-func (c *termCounter) addFuzzy(field, term string, fuzziness, prefix int) error {
-	if field == "" {
-		field = c.m.DefaultSearchField()
-	}
-	prefixTerm := term
-	for i := range term {
-		if i >= prefix {
-			prefixTerm = term[:i]
-			break
-		}
-	}
-	var dict bleveindex.FieldDict
-	var err error
-	// Without a Levenshtein automaton (an in-memory index), Bleve walks
-	// the field's dictionary from the prefix and measures each term.
-	within := func(string) bool { return true }
-	switch r := c.r.(type) {
-	case bleveindex.IndexReaderFuzzy:
-		dict, err = r.FieldDictFuzzy(field, term, fuzziness, prefixTerm)
-	default:
-		if prefixTerm != "" {
-			dict, err = c.r.FieldDictPrefix(field, []byte(prefixTerm))
-		} else {
-			dict, err = c.r.FieldDict(field)
-		}
-		var reuse []int
-		within = func(t string) bool {
-			var d int
-			var exceeded bool
-			d, exceeded, reuse = search.LevenshteinDistanceMaxReuseSlice(term, t, fuzziness, reuse)
-			return !exceeded && d <= fuzziness
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("fuzzy dictionary of %s for %q: %w", field, term, err)
-	}
-	defer dict.Close()
-	found := 0
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			return fmt.Errorf("fuzzy dictionary of %s for %q: %w", field, term, err)
-		}
-		if e == nil {
-			break
-		}
-		if !within(e.Term) {
-			continue
-		}
-		found++
-		c.n++
-		if c.n > c.limit {
-			return &TooBroadError{Terms: c.n, Limit: c.limit, Word: term, Field: field}
-		}
-	}
-	if found == 0 {
-		// No candidate: Bleve searches the term itself.
-		c.n++
-		return c.over()
-	}
-	return nil
+	return out, field, nil
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsdesk/newsdesk/news"
 )
@@ -41,9 +43,18 @@ func TestTooBroadIsTyped(t *testing.T) {
 			if tc.wantWord != "" && tb.Word != tc.wantWord {
 				t.Errorf("TooBroadError.Word = %q, want %q", tb.Word, tc.wantWord)
 			}
+			// A histogram of the same query (the trend command) is refused
+			// the same way.
+			months := []news.Interval{{Start: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}}
+			if _, err := ix.Histogram(context.Background(), tc.q, months); !errors.As(err, &tb) {
+				t.Errorf("Histogram: err %v, want a *TooBroadError", err)
+			}
 			ix.maxTermSearchers = DefaultMaxTermSearchers
 			if _, err := ix.Search(context.Background(), tc.q); err != nil {
 				t.Errorf("with the default limit: %v", err)
+			}
+			if _, err := ix.Histogram(context.Background(), tc.q, months); err != nil {
+				t.Errorf("Histogram with the default limit: %v", err)
 			}
 		})
 	}
@@ -104,17 +115,110 @@ func testTermCount(t *testing.T, ix *Index) {
 			if n < 2 {
 				t.Fatalf("count %d: the query is too small to tell", n)
 			}
-			bleveRuns := func(limit int) error {
-				ctx := context.WithValue(context.Background(), search.MaxTermSearchersKey, limit)
-				_, err := ix.idx.SearchInContext(ctx, p.request(q))
-				return err
-			}
-			if err := bleveRuns(n); err != nil {
-				t.Errorf("count %d, and Bleve refuses it at that limit: %v", n, err)
-			}
-			if err := bleveRuns(n - 1); err == nil {
-				t.Errorf("count %d, but Bleve runs it with a limit of %d", n, n-1)
+			// Bleve's counter, over the request as Search builds it and
+			// over the same with Bleve's own fuzzy match queries.
+			for _, q := range []query.Query{q, bleveFuzzy(q)} {
+				bleveRuns := func(limit int) error {
+					ctx := context.WithValue(context.Background(), search.MaxTermSearchersKey, limit)
+					_, err := ix.idx.SearchInContext(ctx, p.request(q))
+					return err
+				}
+				if err := bleveRuns(n); err != nil {
+					t.Errorf("count %d, and Bleve refuses it at that limit: %v", n, err)
+				}
+				if err := bleveRuns(n - 1); err == nil {
+					t.Errorf("count %d, but Bleve runs it with a limit of %d", n, n-1)
+				}
 			}
 		})
+	}
+}
+
+// bleveFuzzy is q with each fuzzyMatch replaced by the Bleve match query
+// it stands for (the same words, field, operator, fuzziness and boost).
+func bleveFuzzy(q query.Query) query.Query {
+	switch q := q.(type) {
+	case *fuzzyMatch:
+		m := query.NewMatchQuery(q.Match)
+		m.SetField(q.FieldVal)
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		m.SetFuzziness(q.Fuzziness)
+		if q.BoostVal != nil {
+			m.SetBoost(q.Boost())
+		}
+		return m
+	case *query.ConjunctionQuery:
+		c := *q
+		c.Conjuncts = make([]query.Query, len(q.Conjuncts))
+		for i, x := range q.Conjuncts {
+			c.Conjuncts[i] = bleveFuzzy(x)
+		}
+		return &c
+	case *query.DisjunctionQuery:
+		d := *q
+		d.Disjuncts = make([]query.Query, len(q.Disjuncts))
+		for i, x := range q.Disjuncts {
+			d.Disjuncts[i] = bleveFuzzy(x)
+		}
+		return &d
+	default:
+		return q
+	}
+}
+
+// TestFuzzyMatchIsBlevesFuzzy: a search with fuzzy words finds what it
+// found with Bleve's own fuzzy match queries, with the same scores in the
+// same order, on disk and in memory.
+func TestFuzzyMatchIsBlevesFuzzy(t *testing.T) {
+	disk, _ := openDisk(t)
+	mem, err := OpenMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = mem.Close() })
+	if err := mem.Put(context.Background(), fixtures(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, ix := range []struct {
+		name string
+		ix   *Index
+	}{{"disk", disk}, {"memory", mem}} {
+		for _, tc := range []struct {
+			name string
+			q    news.Query
+		}{
+			{"fuzzy words", news.Query{Text: "officers Russia", Fuzzy: true}},
+			{"misspelt", news.Query{Text: "sanctons GRU", Fuzzy: true}},
+			{"fuzzy terms", news.Query{Text: "said", FuzzyTerms: []news.FuzzyTerm{{Word: "Dowdin", Distance: 1}, {Word: "hakcer", Distance: 2}}}},
+			{"articles", news.Query{Type: news.TypeArticle, Text: "cyber atacks", Fuzzy: true}},
+			{"with filters", news.Query{Text: "atacks", Fuzzy: true, By: []string{"GB", "US"}}},
+		} {
+			t.Run(ix.name+"/"+tc.name, func(t *testing.T) {
+				p, err := compile(tc.q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p.size = 50
+				ours, err := ix.ix.run(context.Background(), p.request(p.query()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				theirs, err := ix.ix.run(context.Background(), p.request(bleveFuzzy(p.query())))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ours.Total == 0 {
+					t.Fatal("no hits: the comparison shows nothing")
+				}
+				if ours.Total != theirs.Total || len(ours.Hits) != len(theirs.Hits) {
+					t.Fatalf("%d hits (%d shown), Bleve's fuzzy query %d (%d)", ours.Total, len(ours.Hits), theirs.Total, len(theirs.Hits))
+				}
+				for i := range ours.Hits {
+					if o, b := ours.Hits[i], theirs.Hits[i]; o.ID != b.ID || o.Score != b.Score {
+						t.Errorf("hit %d: %s %v, Bleve's fuzzy query %s %v", i, o.ID, o.Score, b.ID, b.Score)
+					}
+				}
+			})
+		}
 	}
 }

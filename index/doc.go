@@ -31,13 +31,16 @@
 //
 // Search never builds a query-string, regexp, wildcard or prefix query from
 // user text: free words become match queries (optionally fuzziness 1) and
-// quoted phrases match_phrase queries. Before a search runs, the term
-// searchers it would build (a fuzzy word's are the dictionary terms within
-// its edit distance) are counted against the term dictionary, and a search
-// over the limit is refused with a *TooBroadError (news.ErrQueryTooBroad).
-// Every search then runs with Bleve's own counter
-// (search.MaxTermSearchersKey) a margin above that limit, under a deadline,
-// and with a recover() so that a panic inside Bleve becomes an error.
+// quoted phrases match_phrase queries; a fuzzy word is a fuzzyMatch, which
+// builds the searchers Bleve's fuzzy match query builds. The term
+// searchers of a search are counted against the index's limit (the words,
+// phrases and filter terms before it runs, a fuzzy word's dictionary terms
+// within its edit distance as its searcher walks the dictionary), and a
+// search over the limit is refused with a *TooBroadError
+// (news.ErrQueryTooBroad). Bleve's own counter (search.MaxTermSearchersKey)
+// stays a margin above that limit as a backstop. Every search runs under a
+// deadline and with a recover() so that a panic inside Bleve becomes an
+// error.
 //
 // The index records its mapping version; Open refuses another version with
 // an error wrapping ErrMappingVersion. Rebuild (newsdesk reindex) copies the

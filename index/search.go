@@ -55,10 +55,10 @@ var (
 )
 
 // Search runs q and returns one page of hits. Text is matched with match
-// and match_phrase queries only; the search is bounded by
-// DefaultMaxTermSearchers term searchers and by the context's deadline (or
-// DefaultTimeout when it has none); a panic inside Bleve comes back as an
-// error.
+// and match_phrase queries (and fuzzyMatch for fuzzy words) only; the
+// search is bounded by DefaultMaxTermSearchers term searchers (over it: a
+// *TooBroadError) and by the context's deadline (or DefaultTimeout when it
+// has none); a panic inside Bleve comes back as an error.
 //
 // The cost of a search follows its page, not the number of matches: see
 // searchScore and searchDate. Filters are conjuncts of the query, so the
@@ -66,9 +66,6 @@ var (
 func (ix *Index) Search(ctx context.Context, q news.Query) (news.Results, error) {
 	p, err := compile(q)
 	if err != nil {
-		return news.Results{}, fmt.Errorf("search: %w", err)
-	}
-	if err := ix.checkBreadth(p); err != nil {
 		return news.Results{}, fmt.Errorf("search: %w", err)
 	}
 	var out news.Results
@@ -119,6 +116,18 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (res *bleve.
 		ctx, cancel = context.WithTimeout(ctx, ix.timeout)
 		defer cancel()
 	}
+	// The term searchers known before the search runs are counted now; a
+	// fuzzy word's are counted by its searcher as it expands the word.
+	n, err := countTerms(nil, ix.idx.Mapping(), req.Query, ix.maxTermSearchers)
+	switch {
+	case errors.Is(err, errUncountable):
+		n = 0 // not built by compile: Bleve's counter alone bounds it
+	case err != nil:
+		return nil, err
+	}
+	budget := &termBudget{limit: ix.maxTermSearchers}
+	budget.n.Store(int64(n))
+	ctx = context.WithValue(ctx, budgetKey{}, budget)
 	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, ix.maxTermSearchers+bleveTermMargin)
 	defer func() {
 		if r := recover(); r != nil {
@@ -138,28 +147,12 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (res *bleve.
 }
 
 // bleveTermMargin is how far above the index's limit Bleve's own term
-// searcher counter is set. Search refuses a query over the limit with a
-// *TooBroadError before it runs (checkBreadth); Bleve's counter, which
-// gives its refusal no type, is a backstop for what that count leaves out
-// (date and seq ranges) and for terms added between the count and the
-// search, and its refusal is an internal error.
-const bleveTermMargin = 1024
-
-// checkBreadth refuses, with a *TooBroadError, a plan whose query would
-// build more than the index's limit of term searchers (see countTerms).
-func (ix *Index) checkBreadth(p *plan) error {
-	adv, err := ix.idx.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return fmt.Errorf("index reader: %w", err)
-	}
-	defer r.Close()
-	_, err = countTerms(r, ix.idx.Mapping(), p.query(), ix.maxTermSearchers)
-	return err
-}
+// searcher counter is set. run refuses a request over the limit with a
+// *TooBroadError (see termBudget); Bleve's counter, which gives its refusal
+// no type, is a backstop for what that count leaves out (date and seq
+// ranges, at most a few hundred terms each), and its refusal is an
+// internal error.
+const bleveTermMargin = 2048
 
 // plan is a news.Query compiled into Bleve queries, before it is run.
 type plan struct {
@@ -175,7 +168,7 @@ type plan struct {
 }
 
 // compile turns a news.Query into a plan. It never builds a query-string,
-// regexp, wildcard or prefix query.
+// regexp, wildcard or prefix query; fuzzy words become fuzzyMatch queries.
 func compile(q news.Query) (*plan, error) {
 	typ := q.Type
 	if typ == "" {
@@ -193,12 +186,12 @@ func compile(q news.Query) (*plan, error) {
 	var must []query.Query
 	if words != "" {
 		must = append(must, disjunction(textFields, func(f string) query.Query {
+			if q.Fuzzy {
+				return &fuzzyMatch{Match: words, FieldVal: f, Fuzziness: 1}
+			}
 			m := bleve.NewMatchQuery(words)
 			m.SetField(f)
 			m.SetOperator(query.MatchQueryOperatorAnd)
-			if q.Fuzzy {
-				m.SetFuzziness(1)
-			}
 			return m
 		}))
 	}
@@ -208,11 +201,7 @@ func compile(q news.Query) (*plan, error) {
 		}
 		d := min(max(ft.Distance, 1), 2)
 		must = append(must, disjunction(textFields, func(f string) query.Query {
-			m := bleve.NewMatchQuery(ft.Word)
-			m.SetField(f)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			m.SetFuzziness(d)
-			return m
+			return &fuzzyMatch{Match: ft.Word, FieldVal: f, Fuzziness: d}
 		}))
 	}
 	for _, p := range phrases {

@@ -376,7 +376,7 @@ func TestNoPatternQueries(t *testing.T) {
 			for _, c := range q.Disjuncts {
 				walk(t, c)
 			}
-		case *query.MatchQuery, *query.MatchPhraseQuery, *query.TermQuery,
+		case *query.MatchQuery, *query.MatchPhraseQuery, *query.TermQuery, *fuzzyMatch,
 			*query.DateRangeQuery, *query.NumericRangeQuery, *query.MatchAllQuery:
 		default:
 			t.Errorf("query type %T built from user text", q)
