@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/chat"
@@ -90,6 +92,10 @@ type Adapter struct {
 	policy chat.Policy
 
 	socketReady atomic.Bool // the Socket Mode connection is up
+	// socketPending holds the Socket Mode slash commands being answered:
+	// envelope id -> the client whose ack will answer it (see claimEnvelope).
+	socketMu      sync.Mutex
+	socketPending map[string]*socketmode.Client
 
 	flight *chat.Flight // background work (late answers, mentions), waited for by Shutdown
 }

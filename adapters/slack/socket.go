@@ -18,10 +18,13 @@ import (
 // button) envelopes until ctx ends, acknowledging each envelope. A slash
 // command that answers within the ack budget is answered in its ack;
 // otherwise the ack says "Working on it…" and the answer follows through
-// response_url. An envelope delivered again (the same envelope id, or a
-// command or click with the same trigger_id, an event with the same
-// event_id), on this connection or a later one, is acked with nothing
-// done. It returns nil when ctx is cancelled.
+// response_url, as it does when the connection the command came on is gone
+// before the answer is ready. An envelope delivered again (the same
+// envelope id, or a command or click with the same trigger_id, an event
+// with the same event_id), on this connection or a later one, is acked with
+// nothing done; while the first delivery is still being answered on the
+// same client, the replay is not acked at all, so that the one ack Slack
+// takes is the answer. It returns nil when ctx is cancelled.
 //
 // Slack unreachable, at start-up or later (apps.connections.open or the
 // WebSocket failing, an auth error, a dropped connection that does not come
@@ -119,22 +122,44 @@ func (a *Adapter) socketEvent(ctx context.Context, client *socketmode.Client, ev
 		start := a.cfg.Clock.Now()
 		// Each command runs on its own so that a slow one does not hold up the others.
 		a.flight.Go(0, func(context.Context) {
-			switch first, err := a.socketFirst(ctx, envelope, cmd.TriggerID); {
-			case err != nil:
-				a.log.Error("slack slash command not executed: cannot record its delivery", "envelope_id", envelope, "error", err)
-				_ = client.AckCtx(ctx, envelope, commandAnswer{ResponseType: ephemeral, Text: notRecordedText})
-				return
-			case !first:
-				a.log.Warn("slack slash command already delivered: a replay, ignored", "envelope_id", envelope, "retry", retry)
+			// A delivery of an envelope this client is still answering is
+			// left to that answer: its ack is the one Slack takes.
+			if prev, busy := a.claimEnvelope(envelope, client); busy {
+				if prev == client {
+					a.log.Warn("slack slash command already delivered: a replay while it is answered, whose ack answers both", "envelope_id", envelope, "retry", retry)
+					return
+				}
+				// Its answer is on a connection that is gone and goes
+				// through response_url: ack this one bare.
+				a.log.Warn("slack slash command already delivered: a replay, ignored; the first answer goes through response_url", "envelope_id", envelope, "retry", retry)
 				_ = client.AckCtx(ctx, envelope, nil)
 				return
 			}
+			switch first, err := a.socketFirst(ctx, envelope, cmd.TriggerID); {
+			case err != nil:
+				a.log.Error("slack slash command not executed: cannot record its delivery", "envelope_id", envelope, "error", err)
+				_ = a.ackClaimed(ctx, client, envelope, commandAnswer{ResponseType: ephemeral, Text: notRecordedText})
+				return
+			case !first:
+				a.log.Warn("slack slash command already delivered: a replay, ignored", "envelope_id", envelope, "retry", retry)
+				_ = a.ackClaimed(ctx, client, envelope, nil)
+				return
+			}
 			answer, late := a.command(cmd, start)
-			if err := client.AckCtx(ctx, envelope, answer); err != nil {
-				// Too big for an ack (20 KB): ack bare and answer through response_url.
-				a.log.Warn("slash command ack with payload failed; answering through response_url", "error", err)
-				_ = client.AckCtx(ctx, envelope, nil)
+			switch {
+			case ctx.Err() != nil:
+				// The session the command came on is over: an ack queued
+				// now would never be sent.
+				a.releaseEnvelope(envelope, client)
+				a.log.Warn("socket mode connection gone before the slash command was answered; answering through response_url", "envelope_id", envelope)
 				a.goLate(func(ctx context.Context) { a.respondAll(ctx, cmd.ResponseURL, []commandAnswer{answer}) })
+			default:
+				if err := a.ackClaimed(ctx, client, envelope, answer); err != nil {
+					// Too big for an ack (20 KB): ack bare and answer through response_url.
+					a.log.Warn("slash command ack with payload failed; answering through response_url", "envelope_id", envelope, "error", err)
+					_ = client.AckCtx(ctx, envelope, nil)
+					a.goLate(func(ctx context.Context) { a.respondAll(ctx, cmd.ResponseURL, []commandAnswer{answer}) })
+				}
 			}
 			if late != nil {
 				a.goLate(late)
@@ -207,6 +232,42 @@ func (a *Adapter) socketFirst(ctx context.Context, envelopeID, triggerID string)
 		first = first && f
 	}
 	return first, nil
+}
+
+// claimEnvelope records that client is answering a slash command's
+// envelope, unless one is already (then busy, and prev is that client).
+func (a *Adapter) claimEnvelope(envelope string, client *socketmode.Client) (prev *socketmode.Client, busy bool) {
+	a.socketMu.Lock()
+	defer a.socketMu.Unlock()
+	if prev, busy := a.socketPending[envelope]; busy {
+		return prev, true
+	}
+	if a.socketPending == nil {
+		a.socketPending = map[string]*socketmode.Client{}
+	}
+	a.socketPending[envelope] = client
+	return nil, false
+}
+
+// releaseEnvelope drops client's claim on envelope.
+func (a *Adapter) releaseEnvelope(envelope string, client *socketmode.Client) {
+	a.socketMu.Lock()
+	defer a.socketMu.Unlock()
+	if a.socketPending[envelope] == client {
+		delete(a.socketPending, envelope)
+	}
+}
+
+// ackClaimed queues the ack of a claimed envelope and drops the claim in
+// one step, so that a replay arriving meanwhile is either left to this ack
+// (it saw the claim) or acked after it (it did not).
+func (a *Adapter) ackClaimed(ctx context.Context, client *socketmode.Client, envelope string, payload any) error {
+	a.socketMu.Lock()
+	defer a.socketMu.Unlock()
+	if a.socketPending[envelope] == client {
+		delete(a.socketPending, envelope)
+	}
+	return client.AckCtx(ctx, envelope, payload)
 }
 
 // slogPrinter routes slack-go's internal log lines to slog at debug level.

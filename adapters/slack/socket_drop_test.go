@@ -199,3 +199,159 @@ func TestSocketModeDropAfterConnect(t *testing.T) {
 		})
 	}
 }
+
+// TestSocketModeReplayWhileAnswering: Slack delivers a slash command's
+// envelope again while its first delivery is still being answered. On the
+// same client (the same connection, or one slack-go reopened at once) the
+// replay is not acked on its own, so the one ack Slack gets carries the
+// answer. When the connection the command came on is gone for good (a new
+// session after backoff), the replay is acked bare and the answer, which
+// can no longer be an ack, goes through response_url. The command runs
+// once either way.
+func TestSocketModeReplayWhileAnswering(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		drop bool
+		// failOpens > 0: the reconnect fails that often, so a new session
+		// (a new client) takes over after backoff.
+		failOpens int
+		// viaResponseURL: the answer arrives through response_url and the
+		// replay gets a bare ack; else the answer is the envelope's one ack.
+		viaResponseURL bool
+	}{
+		{"same connection", false, 0, false},
+		{"connection dropped and reopened at once", true, 0, false},
+		{"connection gone, new session after backoff", true, 1, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake := slackfake.New(t)
+			slow := newBlockingHandler()
+			logs := &syncBuffer{}
+			tick := make(chan time.Time)
+			// The clock stands still: the ack budget never runs out, so
+			// the answer is the ack whenever the handler is released.
+			a, err := New(Config{BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: fake.APIURL, Clock: stillClock{},
+				After: func(time.Duration) <-chan time.Time { return tick }},
+				slow, slog.New(slog.NewTextHandler(logs, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() { done <- a.RunSocketMode(ctx) }()
+			released := false
+			release := func() {
+				if !released {
+					released = true
+					close(slow.release)
+				}
+			}
+			stopped := false
+			stop := func() {
+				if stopped {
+					return
+				}
+				stopped = true
+				release()
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("RunSocketMode = %v after cancel, want nil", err)
+				}
+				sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer scancel()
+				if err := a.Shutdown(sctx); err != nil {
+					t.Errorf("Shutdown: %v", err)
+				}
+			}
+			t.Cleanup(stop)
+
+			const timeout = 10 * time.Second // deadlock guards, not timing assertions
+			if err := fake.WaitSocket(timeout); err != nil {
+				t.Fatal(err)
+			}
+			env, err := fake.SendSlashCommand(slack.SlashCommand{Command: "/newsdesk", Text: "search APT31", ChannelID: "C0SECDESK",
+				UserID: "U0REPORTER", TeamID: slackfake.TeamID, TriggerID: "trig-slow", ResponseURL: fake.ResponseURL("slow-1")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-slow.started:
+			case <-time.After(timeout):
+				t.Fatal("the command never reached the handler")
+			}
+			if tc.drop {
+				if tc.failOpens > 0 {
+					fake.Fail("apps.connections.open", http.StatusServiceUnavailable, tc.failOpens, "")
+				}
+				if err := fake.DropSocket(); err != nil {
+					t.Fatal(err)
+				}
+				if tc.failOpens > 0 {
+					select {
+					case tick <- time.Time{}:
+					case <-time.After(timeout):
+						t.Fatal("no backoff after the failed reconnect")
+					}
+				}
+				if err := fake.WaitSockets(2, timeout); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := fake.Replay(env); err != nil {
+				t.Fatal(err)
+			}
+			if out := logs.waitFor("already delivered", timeout); !strings.Contains(out, "already delivered") {
+				t.Fatalf("the replay was not seen as one; log:\n%s", out)
+			}
+			if tc.viaResponseURL {
+				acks, err := fake.WaitAcks(env, 1, timeout)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p := string(acks[0].Payload); p != "" && p != "null" {
+					t.Errorf("replay acked with %.200s, want a bare ack", p)
+				}
+			}
+			release()
+			if tc.viaResponseURL {
+				resps, err := fake.WaitResponses(1, timeout)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if resps[0].ID != "slow-1" || !strings.Contains(string(resps[0].Blocks), "*APT31*") {
+					t.Errorf("response_url post to %s: %.200s, want the answer to slow-1", resps[0].ID, resps[0].Blocks)
+				}
+			} else {
+				acks, err := fake.WaitAcks(env, 1, timeout)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(acks[0].Payload), "*APT31*") {
+					t.Errorf("the envelope's ack = %.200s, want the answer", acks[0].Payload)
+				}
+			}
+			stop()
+			var acks int
+			for _, a := range fake.Acks() {
+				if a.EnvelopeID == env {
+					acks++
+				}
+			}
+			if acks != 1 {
+				t.Errorf("%d acks of %s, want 1", acks, env)
+			}
+			if n := len(fake.Responses()); tc.viaResponseURL != (n == 1) || n > 1 {
+				t.Errorf("%d response_url posts (via response_url: %v)", n, tc.viaResponseURL)
+			}
+			if n := len(slow.started); n != 0 {
+				t.Errorf("the command ran %d more times", n)
+			}
+		})
+	}
+}
+
+// stillClock is a Clock whose time does not pass: After never fires.
+type stillClock struct{}
+
+func (stillClock) Now() time.Time                       { return time.Date(2026, 3, 25, 12, 0, 0, 0, time.UTC) }
+func (stillClock) After(time.Duration) <-chan time.Time { return nil }
