@@ -219,17 +219,17 @@ const notRecordedText = "newsdesk cannot record this command right now, so it wa
 // whatever envelope carries it). Every key is recorded, and any one seen
 // before makes it a replay.
 func (a *Adapter) socketFirst(ctx context.Context, envelopeID, triggerID string) (bool, error) {
-	keys := []string{"slack:envelope:" + envelopeID}
+	reqs := []chat.Request{{Platform: Platform, Kind: "envelope", ID: envelopeID, Keep: eventKeep}}
 	if triggerID != "" {
-		keys = append(keys, "slack:trigger:"+triggerID)
+		reqs = append(reqs, chat.Request{Platform: Platform, Kind: "trigger", ID: triggerID, Keep: eventKeep})
 	}
 	first := true
-	for _, k := range keys {
-		f, err := a.cfg.Deliveries.FirstSeen(ctx, k, time.Now(), eventKeep)
+	for _, r := range reqs {
+		replay, err := chat.Replay(ctx, a.cfg.Deliveries, r, time.Now())
 		if err != nil {
 			return false, err
 		}
-		first = first && f
+		first = first && !replay
 	}
 	return first, nil
 }
