@@ -248,7 +248,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 			a.shutdown()
 			return nil // cancelled while connecting
 		}
-		wait = nextBackoff(wait)
+		wait = chat.ReconnectWait(wait)
 		a.log.Warn("discord: cannot connect; retrying", "attempt", attempt, "in", wait, "err", err)
 		select {
 		case <-ctx.Done():
@@ -277,11 +277,6 @@ func (a *Adapter) Run(ctx context.Context) error {
 // Ready reports whether the gateway is connected (part "discord_gateway"
 // of /readyz).
 func (a *Adapter) Ready() (string, bool) { return "discord_gateway", a.ready.Load() }
-
-// nextBackoff is 1s, doubling to at most a minute.
-func nextBackoff(wait time.Duration) time.Duration {
-	return min(max(2*wait, time.Second), time.Minute)
-}
 
 // connect opens the gateway and registers the application command; on
 // failure the gateway is left closed.
@@ -319,7 +314,7 @@ func (a *Adapter) reconnect(ctx context.Context) {
 			return
 		}
 		a.log.Warn("discord: gateway reconnect failed", "attempt", attempt, "err", err)
-		wait = nextBackoff(wait)
+		wait = chat.ReconnectWait(wait)
 	}
 }
 

@@ -48,7 +48,7 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 		if connected {
 			wait, attempt = 0, 1 // it was up: start the backoff again
 		}
-		wait = nextBackoff(wait)
+		wait = chat.ReconnectWait(wait)
 		a.log.Warn("slack socket mode: not connected; retrying", "attempt", attempt, "in", wait, "error", err)
 		select {
 		case <-ctx.Done():
@@ -61,11 +61,6 @@ func (a *Adapter) RunSocketMode(ctx context.Context) error {
 // SocketReady reports whether the Socket Mode connection is up (for
 // /readyz).
 func (a *Adapter) SocketReady() bool { return a.socketReady.Load() }
-
-// nextBackoff is 1s, doubling to at most a minute.
-func nextBackoff(wait time.Duration) time.Duration {
-	return min(max(2*wait, time.Second), time.Minute)
-}
 
 // socketSession runs one Socket Mode client until ctx ends or its
 // connection fails, and reports whether it was connected at some point.
