@@ -18,6 +18,7 @@ const overFetch = 3
 type Claim struct {
 	Hit     news.Hit
 	Sources []Report
+	IDs     []string // the ids of every hit merged into the claim, Hit's first
 }
 
 // MergeClaims merges hits that report one claim (claims.Same, from
@@ -43,13 +44,14 @@ func MergeClaims(hits []news.Hit) []Claim {
 	out := make([]Claim, 0, len(groups))
 	for _, g := range groups {
 		if len(g) == 1 {
-			out = append(out, Claim{Hit: g[0]})
+			out = append(out, Claim{Hit: g[0], IDs: []string{g[0].ID}})
 			continue
 		}
 		slices.SortStableFunc(g, func(a, b news.Hit) int { return a.Published.Compare(b.Published) })
 		c := Claim{Hit: g[0]}
 		for _, h := range g {
 			c.Sources = append(c.Sources, Report{ArticleID: h.ArticleID, Title: h.Title, SourceName: h.Source.Name, URL: h.Source.URL, Date: h.Published})
+			c.IDs = append(c.IDs, h.ID)
 		}
 		out = append(out, c)
 	}

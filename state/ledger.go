@@ -50,6 +50,12 @@ type Slot struct {
 	From      uint64 `json:"from"`
 	Watermark uint64 `json:"watermark"`
 	Count     int    `json:"count"` // statements in the window
+	// Shown are the ids of the statements the body shows (each item, its
+	// answers and the other reports of its claim), and Items how many
+	// items it shows (answers count): what the channel got once the slot
+	// is Posted, as opposed to what its window held. Kept after posting.
+	Shown []string `json:"shown,omitempty"`
+	Items int      `json:"items,omitempty"`
 	// Body is the digest as the caller will post it (opaque bytes), kept
 	// while pending so a retry posts the same thing; dropped once posted.
 	Body json.RawMessage `json:"body,omitempty"`

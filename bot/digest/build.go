@@ -44,6 +44,20 @@ type BuildOptions struct {
 // section ("also: 12 on RU, 4 on IR") and offers the search for each. The
 // title names the slot's local date and time.
 func Build(hits []news.Hit, o BuildOptions) bot.Reply {
+	r, _ := build(hits, o)
+	return r
+}
+
+// shown is what a digest shows: the ids of its statements (each item, its
+// answers and the other reports of their claims) and how many items it
+// shows (answers count, as for BuildOptions.Max).
+type shown struct {
+	ids   []string
+	items int
+}
+
+func build(hits []news.Hit, o BuildOptions) (bot.Reply, shown) {
+	var sh shown
 	if o.Max <= 0 {
 		o.Max = DefaultMax
 	}
@@ -57,14 +71,15 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 	}
 	if len(hits) == 0 {
 		r.Footer = footer("Nothing new since "+formatSince(o.Since, loc)+".", o.Notes)
-		return r
+		return r, sh
 	}
 	// a claim carried by several outlets is one statement with its sources
 	claims := bot.MergeClaims(hits)
 	hits = make([]news.Hit, len(claims))
 	sources := make([][]bot.Report, len(claims))
+	ids := make([][]string, len(claims))
 	for i, c := range claims {
-		hits[i], sources[i] = c.Hit, c.Sources
+		hits[i], sources[i], ids[i] = c.Hit, c.Sources, c.IDs
 	}
 
 	type section struct {
@@ -193,6 +208,11 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 				ans.Sources = sources[u.answer]
 				it.Answers = append(it.Answers, ans)
 			}
+			if u.answer < 0 {
+				sh.ids = append(sh.ids, ids[u.primary]...)
+			} else {
+				sh.ids = append(sh.ids, ids[u.answer]...)
+			}
 			shown++
 			shownIn[i]++
 		}
@@ -239,7 +259,8 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 		r.Footer = "also: " + strings.Join(also, ", ") + " — try: " + strings.Join(tries, " · ")
 	}
 	r.Footer = footer(r.Footer, o.Notes)
-	return r
+	sh.items = shown
+	return r, sh
 }
 
 // footer joins the footer's first line and the notes. Adapters show a

@@ -298,7 +298,7 @@ func (s *Service) Preview(ctx context.Context, channel string) (bot.Reply, error
 	if at.IsZero() {
 		at = now
 	}
-	r := s.build(ctx, sub, w, at)
+	r, _ := s.build(ctx, sub, w, at)
 	r.Title = "Preview: " + r.Title
 	if !next.IsZero() {
 		when := "Next digest: " + next.In(locOf(sub)).Format("Mon 2 Jan 15:04 MST") + " (in " + until(next.Sub(now)) + ")"
@@ -397,17 +397,17 @@ func locOf(sub state.Subscription) *time.Location {
 	return time.UTC
 }
 
-func (s *Service) build(ctx context.Context, sub state.Subscription, w window, now time.Time) bot.Reply {
+func (s *Service) build(ctx context.Context, sub state.Subscription, w window, now time.Time) (bot.Reply, shown) {
 	max := sub.Max
 	if max <= 0 {
 		max = s.cfg.DefaultMax
 	}
 	loc := locOf(sub)
-	r := Build(w.hits, BuildOptions{Max: max, Loc: loc, Now: now, Since: sub.LastDelivered, Notes: s.notes(ctx, sub, w, loc)})
+	r, sh := build(w.hits, BuildOptions{Max: max, Loc: loc, Now: now, Since: sub.LastDelivered, Notes: s.notes(ctx, sub, w, loc)})
 	if isWatch(sub.Channel) {
 		r.Title = "New statements: " + sub.Filter
 	}
-	return r
+	return r, sh
 }
 
 // notes are the footer's sentences about what the window could not do

@@ -154,7 +154,8 @@ func (s *Service) deliverNew(ctx context.Context, sub state.Subscription, key st
 		}
 		return 0, nil
 	}
-	body, err := json.Marshal(s.build(ctx, sub, w, at))
+	r, sh := s.build(ctx, sub, w, at)
+	body, err := json.Marshal(r)
 	if err != nil {
 		return 0, fmt.Errorf("encode digest %s: %w", key, err)
 	}
@@ -164,6 +165,7 @@ func (s *Service) deliverNew(ctx context.Context, sub state.Subscription, key st
 	slot := state.Slot{
 		Key: key, Channel: sub.Channel, Scheduled: at,
 		From: sub.Watermark, Watermark: w.maxSeq, Count: len(w.hits),
+		Shown: sh.ids, Items: sh.items,
 		Body: body, Created: s.clock.Now(),
 	}
 	if err := s.cfg.Store.BeginSlot(ctx, slot, handled); err != nil {

@@ -118,14 +118,20 @@ const (
 	repeatMax      = 500
 )
 
-// dropRepeats leaves out of a window the statements that report a claim an
-// earlier window of this channel already held (claims.Same with a
-// statement at or below the watermark, published up to repeatLookback
-// before): a claim that a second outlet carries the next day is not posted
-// again. One search per kind and government covers the whole window.
+// dropRepeats leaves out of a window the statements that report a claim
+// already posted to this channel (claims.Same with a statement an earlier
+// posted slot showed, published up to repeatLookback before): a claim that
+// a second outlet carries the next day is not posted again. A claim that an
+// earlier window held but did not show (cut by max) was never posted, so
+// it stays eligible. One search per kind and government covers the whole
+// window.
 func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits []news.Hit) ([]news.Hit, error) {
 	if sub.Watermark == 0 {
 		return hits, nil
+	}
+	posted, err := s.postedBefore(ctx, sub.Channel)
+	if err != nil {
+		return nil, err
 	}
 	type key struct {
 		kind news.Kind
@@ -161,7 +167,7 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 		}
 		var earlier claims.Grouper
 		for _, old := range res.Hits {
-			if old.Seq <= sub.Watermark && old.Statement != nil {
+			if old.Seq <= sub.Watermark && old.Statement != nil && posted(old) {
 				earlier.Add(*old.Statement, old.ArticleID)
 			}
 		}
@@ -182,6 +188,34 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 	}
 	s.log.Info("digest: left out claims an earlier digest held", "channel", sub.Channel, "statements", len(drop))
 	return kept, nil
+}
+
+// postedBefore reads the channel's posted slots from the ledger and says
+// whether an earlier statement reached the channel: it is among the
+// statements a posted slot showed. A posted slot recorded without that list
+// (by an older newsdesk) counts its whole window as shown.
+func (s *Service) postedBefore(ctx context.Context, channel string) (func(news.Hit) bool, error) {
+	slots, err := s.cfg.Store.Slots(ctx, channel)
+	if err != nil {
+		return nil, fmt.Errorf("window of %s: what earlier digests posted: %w", channel, err)
+	}
+	ids := map[string]bool{}
+	type span struct{ from, to uint64 }
+	var whole []span
+	for _, sl := range slots {
+		switch {
+		case sl.State != state.Posted || sl.Count == 0:
+		case sl.Shown == nil:
+			whole = append(whole, span{sl.From, sl.Watermark})
+		default:
+			for _, id := range sl.Shown {
+				ids[id] = true
+			}
+		}
+	}
+	return func(h news.Hit) bool {
+		return ids[h.ID] || slices.ContainsFunc(whole, func(sp span) bool { return sp.from < h.Seq && h.Seq <= sp.to })
+	}, nil
 }
 
 // page is what pages hands on: hits of whole sequence numbers, oldest
