@@ -27,6 +27,13 @@ type Claim struct {
 func MergeClaims(hits []news.Hit) []Claim {
 	var groups [][]news.Hit
 	var g claims.Grouper
+	sts := make([]news.Statement, 0, len(hits))
+	for _, h := range hits {
+		if h.Statement != nil {
+			sts = append(sts, *h.Statement)
+		}
+	}
+	g.Prepare(sts)      // the words every hit shares (the search's) are compared last
 	at := map[int]int{} // claim number → index in groups
 	for _, h := range hits {
 		if h.Statement == nil {
@@ -66,11 +73,16 @@ func claimItems(hits []news.Hit, limit int) []Item {
 	}
 	out := make([]Item, 0, len(cs))
 	for _, c := range cs {
-		it := item(c.Hit)
-		it.Sources = c.Sources
-		out = append(out, it)
+		out = append(out, c.item())
 	}
 	return out
+}
+
+// item is the claim as a front shows it: its hit, with its sources.
+func (c Claim) item() Item {
+	it := item(c.Hit)
+	it.Sources = c.Sources
+	return it
 }
 
 // OtherSources are the articles besides the item's own that carried its

@@ -185,18 +185,45 @@ var (
 // Grouper sorts statements into claims one at a time at a cost that
 // follows the claims a statement could belong to, not the square of their
 // number. It uses prefix filtering, exact for the thresholds above: with
-// the words of a print in one fixed order (by hash), two prints whose
-// content words reach WordsJaccard share a word among the first
-// n-ceil(WordsJaccard·n)+1 of each, and a quotation held at
-// QuoteContainment by another shares a word of its own first
-// n-ceil(QuoteContainment·n)+1 with all of the other's. Only the claims
-// found that way are judged, and only those with the same numbers.
-// Claims keep the order in which they were first seen.
+// the words of a print in one fixed order, two prints whose content words
+// reach WordsJaccard share a word among the first n-ceil(WordsJaccard·n)+1
+// of each, and a quotation held at QuoteContainment by another shares a
+// word of its own first n-ceil(QuoteContainment·n)+1 with all of the
+// other's. Only the claims found that way are judged, and only those with
+// the same numbers. Claims keep the order in which they were first seen.
+//
+// The order is by hash unless Prepare fixed it first: then the words the
+// statements to come share least come first, so that a word they all carry
+// (a search's own words, in every hit) is in no prefix and does not make
+// every claim a candidate. Which claim a statement joins does not depend on
+// the order, only the cost of finding it.
 type Grouper struct {
 	claims      []group
 	byPrefix    map[string][]int // numbers + content word in a claim's content prefix
 	byQuote     map[string][]int // numbers + any word of a claim's quotation
 	byQuoteHead map[string][]int // numbers + word in a claim's quotation prefix
+	freq        map[string]int   // set by Prepare: in how many of its statements a word occurs
+}
+
+// Prepare fixes the Grouper's word order from the statements it will be
+// given (or a sample of them): rarer words first. It must come before the
+// first Add; later it does nothing.
+func (g *Grouper) Prepare(sts []news.Statement) {
+	if len(g.claims) > 0 || g.freq != nil {
+		return
+	}
+	g.freq = map[string]int{}
+	for _, st := range sts {
+		p := Of(st)
+		for w := range p.words {
+			g.freq[w]++
+		}
+		for w := range p.quote {
+			if !p.words[w] {
+				g.freq[w]++
+			}
+		}
+	}
 }
 
 type group struct {
@@ -226,9 +253,9 @@ func (g *Grouper) find(st news.Statement, p Print, article string) int {
 			}
 		}
 	}
-	add(g.byPrefix, prefix(p.words, WordsJaccard, MinWords))
-	add(g.byQuote, prefix(p.quote, QuoteContainment, MinQuoteWords))
-	add(g.byQuoteHead, ordered(p.quote))
+	add(g.byPrefix, g.prefix(p.words, WordsJaccard, MinWords))
+	add(g.byQuote, g.prefix(p.quote, QuoteContainment, MinQuoteWords))
+	add(g.byQuoteHead, g.ordered(p.quote))
 	slices.Sort(cands)
 	for _, c := range cands {
 		gr := g.claims[c]
@@ -254,13 +281,13 @@ func (g *Grouper) Add(st news.Statement, article string) int {
 	c := len(g.claims)
 	g.claims = append(g.claims, group{first: st, print: p, articles: map[string]bool{article: true}})
 	nums := numberKey(p)
-	for _, w := range prefix(p.words, WordsJaccard, MinWords) {
+	for _, w := range g.prefix(p.words, WordsJaccard, MinWords) {
 		g.byPrefix[nums+w] = append(g.byPrefix[nums+w], c)
 	}
-	for _, w := range ordered(p.quote) {
+	for _, w := range g.ordered(p.quote) {
 		g.byQuote[nums+w] = append(g.byQuote[nums+w], c)
 	}
-	for _, w := range prefix(p.quote, QuoteContainment, MinQuoteWords) {
+	for _, w := range g.prefix(p.quote, QuoteContainment, MinQuoteWords) {
 		g.byQuoteHead[nums+w] = append(g.byQuoteHead[nums+w], c)
 	}
 	return c
@@ -272,11 +299,15 @@ func numberKey(p Print) string {
 	return strings.Join(ns, ",") + "\x00"
 }
 
-// ordered is the words in the Grouper's fixed order: by FNV hash, then
-// text.
-func ordered(words map[string]bool) []string {
+// ordered is the words in the Grouper's fixed order: by frequency among
+// the prepared statements (unprepared words and Groupers count 0), then FNV
+// hash, then text.
+func (g *Grouper) ordered(words map[string]bool) []string {
 	out := slices.Collect(maps.Keys(words))
 	slices.SortFunc(out, func(a, b string) int {
+		if fa, fb := g.freq[a], g.freq[b]; fa != fb {
+			return cmp.Compare(fa, fb)
+		}
 		if ha, hb := hash(a), hash(b); ha != hb {
 			return cmp.Compare(ha, hb)
 		}
@@ -286,13 +317,13 @@ func ordered(words map[string]bool) []string {
 }
 
 // prefix is the first n-ceil(t·n)+1 words in order (none below min words).
-func prefix(words map[string]bool, t float64, minWords int) []string {
+func (g *Grouper) prefix(words map[string]bool, t float64, minWords int) []string {
 	n := len(words)
 	if n < minWords {
 		return nil
 	}
 	k := n - int(math.Ceil(t*float64(n))) + 1
-	return ordered(words)[:max(1, min(k, n))]
+	return g.ordered(words)[:max(1, min(k, n))]
 }
 
 func hash(s string) uint32 {

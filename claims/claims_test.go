@@ -101,3 +101,85 @@ func BenchmarkGrouper10k(b *testing.B) {
 		}
 	}
 }
+
+// sharedWordCorpus is n quotations of one ministry that all carry the word
+// quokka (as every hit of a search for it does), one in four repeating the
+// one before it (a second outlet), the rest drawn from a wide vocabulary.
+func sharedWordCorpus(n int) []news.Statement {
+	base := []string{"hack", "network", "allegation", "fabricate", "agency", "report", "insult", "people", "ignore", "attack", "smear", "campaign", "evidence", "story", "invent", "politics"}
+	sts := make([]news.Statement, n)
+	x := uint32(7)
+	for i := range sts {
+		q := "quokka"
+		for range 7 {
+			x = x*1664525 + 1013904223
+			q += fmt.Sprintf(" %s%c%c", base[x>>28], 'a'+x>>20&15, 'a'+x>>24&15)
+		}
+		if i%4 == 1 {
+			sts[i] = sts[i-1]
+			continue
+		}
+		sts[i] = news.Statement{Kind: news.Response, SpeakerCountry: []string{"CN"}, Accused: []string{"Quokka Panda"}, Sentence: `Lin Jian said: "The ` + q + `."`}
+	}
+	return sts
+}
+
+// TestPrepareKeepsTheClaims: fixing the word order from the statements
+// (rarest first) changes what a Grouper compares, never which claim a
+// statement joins.
+func TestPrepareKeepsTheClaims(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sts  []news.Statement
+	}{
+		{"a shared search word", sharedWordCorpus(400)},
+		{"numbered copy", func() []news.Statement {
+			sts := make([]news.Statement, 200)
+			for i := range sts {
+				sts[i] = news.Statement{Kind: news.Allegation, SpeakerCountry: []string{"US"}, Accused: []string{"CN"},
+					Sentence: fmt.Sprintf("The FBI said hackers working for China broke into network %d of the water utility in county %d.", i%20, i%5)}
+			}
+			return sts
+		}()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var plain, prepared Grouper
+			prepared.Prepare(tc.sts)
+			claims := map[int]bool{}
+			for i, st := range tc.sts {
+				a, b := plain.Add(st, fmt.Sprint(i)), prepared.Add(st, fmt.Sprint(i))
+				if a != b {
+					t.Fatalf("statement %d joins claim %d unprepared, %d prepared", i, a, b)
+				}
+				claims[a] = true
+			}
+			if len(claims) == len(tc.sts) || len(claims) < 2 {
+				t.Errorf("%d claims of %d statements: the corpus tests no merging", len(claims), len(tc.sts))
+			}
+		})
+	}
+}
+
+// BenchmarkGrouperSharedWord: 750 hits of one search (the deepest page's
+// reading), all carrying the searched word, merged with the hash order
+// ("unprepared") and with Prepare's rarest-first order.
+func BenchmarkGrouperSharedWord(b *testing.B) {
+	sts := sharedWordCorpus(750)
+	for _, prep := range []bool{false, true} {
+		name := "unprepared"
+		if prep {
+			name = "prepared"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				var g Grouper
+				if prep {
+					g.Prepare(sts)
+				}
+				for i, s := range sts {
+					g.Add(s, fmt.Sprint(i))
+				}
+			}
+		})
+	}
+}
