@@ -139,14 +139,11 @@ func (b *Bot) run(ctx context.Context, req Request, cmd Command) (Reply, error) 
 }
 
 func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
-	q := cmd.Query
-	q.Size *= overFetch
-	res, err := b.Index.Search(ctx, q)
+	page, res, err := b.claimPage(ctx, cmd.Query, cmd.Page)
 	if err != nil {
 		return Reply{}, fmt.Errorf("search %q: %w", cmd.Args, err)
 	}
-	pages := int((res.Total + PageSize - 1) / PageSize)
-	pages = min(pages, MaxPage)
+	pages := page.pages(res)
 	r := Reply{
 		Kind:  KindResults,
 		Title: fmt.Sprintf("%s%d statement%s for %s", atLeast(res), res.Total, plural(res.Total), cmd.Args),
@@ -157,15 +154,65 @@ func (b *Bot) search(ctx context.Context, cmd Command) (Reply, error) {
 	if res.Total == 0 {
 		return b.articleFallback(ctx, cmd, r)
 	}
-	if len(res.Hits) == 0 {
+	if len(page.items) == 0 {
 		r.Text = fmt.Sprintf("Page %d is past the end: there are %d page%s.", cmd.Page, pages, plural(uint64(pages)))
 		return r, nil
 	}
-	r.Sections = []Section{{Items: claimItems(res.Hits, cmd.Query.Size)}}
+	r.Sections = []Section{{Items: page.items}}
 	if cmd.Page < pages {
 		r.Next = fmt.Sprintf("search %s page:%d", cmd.Args, cmd.Page+1)
 	}
 	return r, nil
+}
+
+// claimPage is one page of claims: the items of page n and what was read to
+// find them.
+type claimPage struct {
+	items  []Item
+	claims int  // claims among the hits read
+	all    bool // the hits read are all the hits
+}
+
+// pages is how many pages of claims there are: counted when every hit was
+// read, else estimated from the count of statements (claims carried by
+// several outlets make the last pages come up short).
+func (p claimPage) pages(res news.Results) int {
+	n := int((res.Total + PageSize - 1) / PageSize)
+	if p.all && !res.TotalAtLeast {
+		n = (p.claims + PageSize - 1) / PageSize
+	}
+	return min(n, MaxPage)
+}
+
+// claimPage reads page n (1-based) of q's claims. Claims are merged over the
+// hits from the first on, not per page, so a claim whose copies fall on
+// either side of a page boundary is listed once, on the page of its
+// best-ranked copy: merging is incremental (a hit joins the earliest claim
+// it matches, new claims come last), so the claims of a longer prefix of the
+// hits begin with those of a shorter one, and every page agrees on what the
+// pages before it showed. It reads n·PageSize·overFetch hits, and more (up
+// to MaxPage·PageSize·overFetch, the deepest page's share) when merging left
+// too few claims to fill the page.
+func (b *Bot) claimPage(ctx context.Context, q news.Query, n int) (claimPage, news.Results, error) {
+	n = max(n, 1)
+	want, most := n*PageSize, MaxPage*PageSize*overFetch
+	q.From, q.Size = 0, min(want*overFetch, most)
+	for {
+		res, err := b.Index.Search(ctx, q)
+		if err != nil {
+			return claimPage{}, res, err
+		}
+		cs := MergeClaims(res.Hits)
+		all := uint64(len(res.Hits)) >= res.Total && !res.TotalAtLeast || len(res.Hits) < q.Size
+		if len(cs) >= want || all || q.Size >= most {
+			p := claimPage{claims: len(cs), all: all}
+			for _, c := range cs[min((n-1)*PageSize, len(cs)):min(want, len(cs))] {
+				p.items = append(p.items, c.item())
+			}
+			return p, res, nil
+		}
+		q.Size = min(2*q.Size, most)
+	}
 }
 
 // articleFallback answers a search that matched no statement with the
