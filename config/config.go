@@ -83,6 +83,9 @@ type Digest struct {
 	Grace    Duration `yaml:"grace"`     // a slot missed while down is posted at start-up if within this
 	Quiet    string   `yaml:"quiet"`     // skip or note, on a day with nothing new
 	MaxItems int      `yaml:"max_items"` // default cap on items per digest
+	// WatchRate is how many alert items a channel gets a minute across all
+	// its watches; watches beyond it wait for the next minute.
+	WatchRate int `yaml:"watch_rate"`
 }
 
 // Feed is an RSS or Atom feed polled by serve: a source of the bundled
@@ -140,7 +143,7 @@ func Default() Config {
 		Search:   Search{Timeout: Duration(5 * time.Second)},
 		Slack:    Slack{Command: "/newsdesk", APIURL: "https://slack.com/api/", AckBudget: Duration(time.Second)},
 		Discord:  Discord{Command: "newsdesk"},
-		Digest:   Digest{Grace: Duration(6 * time.Hour), Quiet: "skip", MaxItems: 30},
+		Digest:   Digest{Grace: Duration(6 * time.Hour), Quiet: "skip", MaxItems: 30, WatchRate: 10},
 	}
 }
 
@@ -388,6 +391,9 @@ func (c Config) Validate() error {
 	}
 	if c.Digest.MaxItems < 1 || c.Digest.MaxItems > 200 {
 		bad("digest.max_items", "%d is out of range; use 1 to 200", c.Digest.MaxItems)
+	}
+	if c.Digest.WatchRate < 1 || c.Digest.WatchRate > 200 {
+		bad("digest.watch_rate", "%d is out of range; use 1 to 200 alert items a minute", c.Digest.WatchRate)
 	}
 	fronts := append(FrontNames(), ConsoleFront)
 	for i, a := range c.Admins {

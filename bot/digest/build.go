@@ -54,6 +54,7 @@ func Build(hits []news.Hit, o BuildOptions) bot.Reply {
 type shown struct {
 	ids   []string
 	items int
+	total int // statements in the digest, shown or not (answers count)
 }
 
 func build(hits []news.Hit, o BuildOptions) (bot.Reply, shown) {
@@ -259,7 +260,7 @@ func build(hits []news.Hit, o BuildOptions) (bot.Reply, shown) {
 		r.Footer = "also: " + strings.Join(also, ", ") + " — try: " + strings.Join(tries, " · ")
 	}
 	r.Footer = footer(r.Footer, o.Notes)
-	sh.items = shown
+	sh.items, sh.total = shown, statements
 	return r, sh
 }
 

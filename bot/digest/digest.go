@@ -60,6 +60,7 @@ const (
 	DefaultRetryBase = time.Minute
 	DefaultRetryMax  = time.Hour
 	DefaultGiveUp    = 24 * time.Hour
+	DefaultWatchRate = 10
 )
 
 // Config wires a Service. Store, Source and Posters are required.
@@ -81,6 +82,7 @@ type Config struct {
 	RetryBase    time.Duration // first retry delay after a failed post, doubling; default 1m
 	RetryMax     time.Duration // cap on the retry delay; default 1h
 	GiveUp       time.Duration // a pending slot older than this is abandoned once the platform confirms it never got it, or while the platform cannot be asked (see attempt); default 24h
+	WatchRate    int           // alert items a channel gets a minute across all its watches (the rest wait for the next minute); default DefaultWatchRate
 	// Metrics counts digest outcomes (nil: not counted).
 	Metrics Metrics
 	// Backfill starts a new subscription at the beginning of the index
@@ -139,6 +141,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.PageSize <= 0 {
 		cfg.PageSize = DefaultPageSize
+	}
+	if cfg.WatchRate <= 0 {
+		cfg.WatchRate = DefaultWatchRate
 	}
 	if cfg.MaxWindow <= 0 {
 		cfg.MaxWindow = DefaultMaxWindow
@@ -298,7 +303,7 @@ func (s *Service) Preview(ctx context.Context, channel string) (bot.Reply, error
 	if at.IsZero() {
 		at = now
 	}
-	r, _ := s.build(ctx, sub, w, at)
+	r, _ := s.build(ctx, sub, w, at, extra{})
 	r.Title = "Preview: " + r.Title
 	if !next.IsZero() {
 		when := "Next digest: " + next.In(locOf(sub)).Format("Mon 2 Jan 15:04 MST") + " (in " + until(next.Sub(now)) + ")"
@@ -397,13 +402,23 @@ func locOf(sub state.Subscription) *time.Location {
 	return time.UTC
 }
 
-func (s *Service) build(ctx context.Context, sub state.Subscription, w window, now time.Time) (bot.Reply, shown) {
+// extra is what a watch's pass adds to one watch's alert: a smaller cap
+// (the channel's remaining alert budget) and footer notes.
+type extra struct {
+	max   int // > 0: the cap instead of the subscription's
+	notes []string
+}
+
+func (s *Service) build(ctx context.Context, sub state.Subscription, w window, now time.Time, x extra) (bot.Reply, shown) {
 	max := sub.Max
 	if max <= 0 {
 		max = s.cfg.DefaultMax
 	}
+	if x.max > 0 {
+		max = x.max
+	}
 	loc := locOf(sub)
-	r, sh := build(w.hits, BuildOptions{Max: max, Loc: loc, Now: now, Since: sub.LastDelivered, Notes: s.notes(ctx, sub, w, loc)})
+	r, sh := build(w.hits, BuildOptions{Max: max, Loc: loc, Now: now, Since: sub.LastDelivered, Notes: append(s.notes(ctx, sub, w, loc), x.notes...)})
 	if isWatch(sub.Channel) {
 		r.Title = "New statements: " + sub.Filter
 	}

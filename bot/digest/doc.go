@@ -19,6 +19,16 @@
 // Config.GiveUp with an error naming the missing permission; its statements
 // go into the next digest, whose footer says they may repeat.
 //
+// It also owns watches: a channel's standing searches, each a one-minute
+// subscription with the same ledger, whose new matches are posted within a
+// minute. A channel gets at most Config.WatchRate alert items a minute
+// across all its watches; the watches that get no share of a minute's
+// budget are held back to the next minute (named in the minute's last
+// alert, with their searches), and what a watch's share cuts is named in
+// its footer only. The ledger records which statements each posted slot
+// showed: that is what counts as posted, for the per-minute budget and for
+// a digest's "never the same claim twice".
+//
 // digest declares what it needs (Source, Poster, FilterParser, Clock) and
 // is wired to the index, the adapters and bot.ParseFilters in cmd/newsdesk.
 // It may import bot, news, state and robfig/cron; it must not import an

@@ -66,12 +66,30 @@ func (s *Service) tick(ctx context.Context, force bool) {
 		s.log.Error("digest tick: list subscriptions", "err", err)
 		return
 	}
+	watches := map[string][]state.Subscription{} // by the channel they post to
+	var watched []string
 	for _, sub := range subs {
 		if ctx.Err() != nil {
 			return
 		}
+		if isWatch(sub.Channel) {
+			ch := watchChannel(sub.Channel)
+			if watches[ch] == nil {
+				watched = append(watched, ch)
+			}
+			watches[ch] = append(watches[ch], sub)
+			continue
+		}
 		if err := s.tickChannel(ctx, sub.Channel, force); err != nil {
 			s.log.Warn("digest: channel not delivered; will retry", "channel", sub.Channel, "err", err)
+		}
+	}
+	for _, ch := range watched {
+		if ctx.Err() != nil {
+			return
+		}
+		if err := s.tickWatches(ctx, ch, watches[ch], force); err != nil {
+			s.log.Warn("digest: watch alerts not delivered; will retry", "channel", ch, "err", err)
 		}
 	}
 }
@@ -143,6 +161,11 @@ func (s *Service) deliverNew(ctx context.Context, sub state.Subscription, key st
 	if err != nil {
 		return 0, err
 	}
+	return s.deliver(ctx, sub, w, key, at, handled, command, extra{})
+}
+
+// deliver is deliverNew with the window read and the build's extras.
+func (s *Service) deliver(ctx context.Context, sub state.Subscription, w window, key string, at time.Time, handled, command bool, x extra) (int, error) {
 	quiet := sub.Quiet
 	if quiet == "" {
 		quiet = s.cfg.DefaultQuiet
@@ -154,7 +177,7 @@ func (s *Service) deliverNew(ctx context.Context, sub state.Subscription, key st
 		}
 		return 0, nil
 	}
-	r, sh := s.build(ctx, sub, w, at)
+	r, sh := s.build(ctx, sub, w, at, x)
 	body, err := json.Marshal(r)
 	if err != nil {
 		return 0, fmt.Errorf("encode digest %s: %w", key, err)

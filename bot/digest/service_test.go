@@ -492,7 +492,7 @@ func BenchmarkWindowAndBuild10k(b *testing.B) {
 		if err != nil || len(w.hits) != 10_000 {
 			b.Fatalf("window: %d hits, %v", len(w.hits), err)
 		}
-		svc.build(ctx, sub, w, time.Now())
+		svc.build(ctx, sub, w, time.Now(), extra{})
 	}
 }
 

@@ -46,6 +46,7 @@ func (a *app) openDigests(st *state.Store, posters map[string]digest.Poster, m d
 		DefaultMax:   a.cfg.Digest.MaxItems,
 		DefaultQuiet: a.cfg.Digest.Quiet,
 		Grace:        a.cfg.Digest.Grace.D(),
+		WatchRate:    a.cfg.Digest.WatchRate,
 		Metrics:      m,
 	})
 }
