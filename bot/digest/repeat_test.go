@@ -7,6 +7,7 @@ import (
 
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/news"
+	"github.com/newsdesk/newsdesk/state"
 )
 
 // quoted is an article carrying one allegation against actor in a quoted
@@ -55,5 +56,35 @@ func TestOnlyPostedClaimsCountAsPosted(t *testing.T) {
 				t.Errorf("day 2 repeats the claim day 1 posted: %s", posts[1])
 			}
 		})
+	}
+}
+
+// TestLegacyLedgerCountsItsWindow: a posted slot recorded before the ledger
+// listed what a slot showed counts its whole window as posted, so a claim in
+// it is not posted again when a second outlet carries it.
+func TestLegacyLedgerCountsItsWindow(t *testing.T) {
+	loc := mustLoc(t, "Europe/London")
+	start := time.Date(2026, 3, 26, 7, 0, 0, 0, loc)
+	e := newEnv(t, start, nil)
+	ch := e.channels(1)[0]
+	day1 := time.Date(2026, 3, 25, 12, 0, 0, 0, time.UTC)
+	e.put(quoted("l1", "Wire A", "APT31", "hotel booking", day1))
+	e.subscribe(ch, bot.Subscription{At: "08:00", TZ: "Europe/London"}) // the watermark starts at l1
+	legacy := state.Slot{Key: ch + "|2026-03-25", Channel: ch, Scheduled: start.Add(-24 * time.Hour), From: 0, Watermark: 1, Count: 1, Created: start.Add(-24 * time.Hour)}
+	if err := e.store.BeginSlot(e.ctx, legacy, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CommitSlot(e.ctx, legacy.Key, "m1", start.Add(-24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	e.put(quoted("l2", "Wire B", "APT31", "hotel booking", day1.Add(time.Hour)), story("l3", "APT40", "quebec", day1.Add(2*time.Hour)))
+	e.clock.Set(time.Date(2026, 3, 26, 8, 0, 5, 0, loc))
+	e.svc.Tick(e.ctx)
+	posts := e.posted(ch)
+	if len(posts) != 1 || !strings.Contains(posts[0], "quebec") {
+		t.Fatalf("want one digest with the new story, got %q", posts)
+	}
+	if strings.Contains(posts[0], "hotel booking") {
+		t.Errorf("the claim of a legacy posted slot's window is posted again: %s", posts[0])
 	}
 }
