@@ -56,7 +56,7 @@ func TestLoadErrorsNameKeyAndFix(t *testing.T) {
 		{"testdata/baddur.yaml", nil, []string{`"6 hours" is not a duration`, "6h"}},
 		{"testdata/badvalues.yaml", nil, []string{
 			`log_level: "loud"`, "slack.api_url", "https://slack.com/api/", `digest.quiet: "sometimes" must be skip or note`,
-			"digest.max_items", `admins[0]: "U0123" must be platform:user-id`, "feeds[0].url", "feeds[0].every",
+			"digest.max_items", "digest.watch_rate: -1 is out of range", `admins[0]: "U0123" must be platform:user-id`, "feeds[0].url", "feeds[0].every",
 			"feeds[1]: has both name: and url:", "feeds[2]: needs name:", `feeds[3].name: "ncsc uk news" is not a source name`,
 			"search.workers: -2 is out of range", "search.queue: -5 is out of range",
 		}},
