@@ -272,14 +272,23 @@ func (s *Service) watchDue(ctx context.Context, key string, now time.Time, force
 }
 
 // heldNote is the footer line naming the watches held back to the next
-// minute, with the search that shows each now.
+// minute, with the search that shows each now (the first maxAlso of them
+// one by one, the rest counted, so the footer stays one line).
 func heldNote(held []*watchDue, rate int) string {
-	n := 0
+	n, restN, rest := 0, 0, 0
 	var each, tries []string
-	for _, d := range held {
+	for i, d := range held {
 		n += d.total
+		if i >= maxAlso {
+			rest++
+			restN += d.total
+			continue
+		}
 		each = append(each, fmt.Sprintf("%d for %s", d.total, d.sub.Filter))
 		tries = append(tries, "search "+d.sub.Filter+" sort:date")
+	}
+	if rest > 0 {
+		each = append(each, fmt.Sprintf("%d for %d more watches", restN, rest))
 	}
 	return fmt.Sprintf("%d more new statement%s beyond this channel's limit of %d alert items a minute (%s) come in the next alerts — now: %s",
 		n, plural(n), rate, strings.Join(each, ", "), strings.Join(tries, " · "))

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsdesk/newsdesk/state"
 )
 
 // TestWatchRatePerChannel: a channel whose seven watches match more than
@@ -109,6 +111,31 @@ func TestWatchRatePerChannel(t *testing.T) {
 			}
 			if name == "slack" { // a Discord message carries its mark twice (nonce and footer)
 				e.slots(ch) // each slot's message once
+			}
+		})
+	}
+}
+
+// TestHeldNote: the footer line names each watch held back with its count
+// and search, the first few one by one and the rest counted.
+func TestHeldNote(t *testing.T) {
+	due := func(filter string, n int) *watchDue {
+		return &watchDue{sub: state.Subscription{Filter: filter}, total: n}
+	}
+	tests := []struct {
+		name string
+		held []*watchDue
+		want string
+	}{
+		{"one", []*watchDue{due("actor:APT31", 1)},
+			"1 more new statement beyond this channel's limit of 10 alert items a minute (1 for actor:APT31) come in the next alerts — now: search actor:APT31 sort:date"},
+		{"seven", []*watchDue{due("a:1", 1), due("a:2", 2), due("a:3", 1), due("a:4", 1), due("a:5", 1), due("a:6", 3), due("a:7", 4)},
+			"13 more new statements beyond this channel's limit of 10 alert items a minute (1 for a:1, 2 for a:2, 1 for a:3, 1 for a:4, 1 for a:5, 7 for 2 more watches) come in the next alerts — now: search a:1 sort:date · search a:2 sort:date · search a:3 sort:date · search a:4 sort:date · search a:5 sort:date"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := heldNote(tt.held, 10); got != tt.want {
+				t.Errorf("heldNote:\n got %s\nwant %s", got, tt.want)
 			}
 		})
 	}
