@@ -250,9 +250,18 @@ func compile(q news.Query) (*plan, error) {
 		incl, excl := true, false
 		filters = append(filters, dateRange(q.Since, q.Until, &incl, &excl))
 	}
-	if q.AfterSeq > 0 {
-		minSeq, excl := float64(q.AfterSeq), false
-		r := bleve.NewNumericRangeInclusiveQuery(&minSeq, nil, &excl, nil)
+	if q.AfterSeq > 0 || q.UpToSeq > 0 {
+		var minSeq, maxSeq *float64
+		excl, incl := false, true
+		if q.AfterSeq > 0 {
+			v := float64(q.AfterSeq)
+			minSeq = &v
+		}
+		if q.UpToSeq > 0 {
+			v := float64(q.UpToSeq)
+			maxSeq = &v
+		}
+		r := bleve.NewNumericRangeInclusiveQuery(minSeq, maxSeq, &excl, &incl)
 		r.SetField(fSeq)
 		filters = append(filters, r)
 	}

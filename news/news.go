@@ -143,6 +143,7 @@ type Query struct {
 	Since    time.Time  // published on or after
 	Until    time.Time  // published before
 	AfterSeq uint64     // only documents with seq > AfterSeq (digest windows)
+	UpToSeq  uint64     // when above 0, only documents with seq <= UpToSeq (what earlier digest windows held)
 	Type     DocType    // default TypeStatement
 	SortBy   string     // "score" (default when Text is set) or "date" (newest first) or "seq" (oldest first)
 	Size     int

@@ -105,7 +105,7 @@ func (s Series) BucketTotal(i int) uint64 {
 // the period by the span: months up to MaxMonths, quarters up to
 // MaxQuarters, years beyond.
 func Build(ctx context.Context, c Counter, q news.Query, now time.Time) (Series, error) {
-	q.Size, q.From, q.SortBy, q.AfterSeq = 0, 0, "", 0
+	q.Size, q.From, q.SortBy, q.AfterSeq, q.UpToSeq = 0, 0, "", 0, 0
 	from, until := Earliest, now.UTC()
 	if !q.Since.IsZero() {
 		from = q.Since.UTC()

@@ -431,6 +431,10 @@ func (e *Engine) build(q news.Query) (from string, args []any, scored bool, err 
 		where = append(where, `st.seq > ?`)
 		args = append(args, q.AfterSeq)
 	}
+	if q.UpToSeq > 0 {
+		where = append(where, `st.seq <= ?`)
+		args = append(args, q.UpToSeq)
+	}
 	if len(where) > 0 {
 		from += " WHERE " + strings.Join(where, " AND ")
 	}

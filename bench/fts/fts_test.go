@@ -79,6 +79,8 @@ func TestSearch(t *testing.T) {
 		{"kind and actor", news.Query{Kinds: []news.Kind{news.Response}, Actors: []string{"apt31"}}, []string{"a1#1"}},
 		{"since", news.Query{Since: time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)}, []string{"a2#0"}},
 		{"after seq, seq order", news.Query{AfterSeq: 0, SortBy: "seq"}, []string{"a1#0", "a1#1", "a2#0"}},
+		{"after seq", news.Query{AfterSeq: 1, SortBy: "seq"}, []string{"a2#0"}},
+		{"up to seq", news.Query{UpToSeq: 1, SortBy: "seq"}, []string{"a1#0", "a1#1"}},
 		{"FTS5 syntax is data", news.Query{Text: `espionage AND NEAR( sentence: "x*`}, nil},
 		{"quote in a word", news.Query{Text: `MPs" OR "sanctions`}, nil},
 	} {

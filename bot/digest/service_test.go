@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/chat/chattest"
-	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
 )
@@ -456,46 +454,6 @@ func TestWindowPagesBySeq(t *testing.T) {
 	}
 }
 
-// BenchmarkWindowAndBuild10k: the whole digest of 10,000 new statements
-// (2,500 articles) read from a real Bleve index on disk (scorch) in pages of 1,000
-// and built; no posting.
-func BenchmarkWindowAndBuild10k(b *testing.B) {
-	ix, err := index.Open(filepath.Join(b.TempDir(), "index"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
-	arts := make([]news.Article, 2500)
-	for i := range arts {
-		a := story(fmt.Sprintf("a%d", i), fmt.Sprintf("Actor%03d", i%200), fmt.Sprintf("w%d", i), published)
-		a.Statements = append(a.Statements, a.Statements...) // four statements
-		a.Seq = uint64(i + 1)
-		arts[i] = a
-	}
-	ctx := context.Background()
-	if err := ix.Put(ctx, arts); err != nil {
-		b.Fatal(err)
-	}
-	st, err := state.Open(filepath.Join(b.TempDir(), "state.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	svc, err := New(Config{Store: st, Source: ix, Posters: map[string]Poster{"console": nil}, Log: quietLog()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	sub := state.Subscription{Channel: "console:local", Max: 200}
-	b.ReportAllocs()
-	for b.Loop() {
-		w, err := svc.window(ctx, sub)
-		if err != nil || len(w.hits) != 10_000 {
-			b.Fatalf("window: %d hits, %v", len(w.hits), err)
-		}
-		svc.build(ctx, sub, w, time.Now(), extra{})
-	}
-}
-
 // Run catches up at start and then ticks on its own.
 func TestRun(t *testing.T) {
 	loc := mustLoc(t, "Europe/London")
@@ -705,5 +663,43 @@ func TestClaimPostedOnceAcrossOutlets(t *testing.T) {
 	}
 	if strings.Contains(posts[1], "hotel booking intrusion") || !strings.Contains(posts[1], "quebec") {
 		t.Errorf("day 2 repeats the claim or lacks the new story: %s", posts[1])
+	}
+}
+
+// The repeat check finds the earlier claim however many statements of the
+// same kind and government the new window holds: reading the earlier ones
+// is not crowded out by the window's own.
+func TestRepeatFoundBehindBusyWindow(t *testing.T) {
+	loc := mustLoc(t, "Europe/London")
+	e := newEnv(t, time.Date(2026, 3, 26, 7, 0, 0, 0, loc), nil)
+	ch := e.channels(1)[0]
+	e.subscribe(ch, bot.Subscription{At: "08:00", TZ: "Europe/London"})
+	claim := func(id, outlet string, pub time.Time) news.Article {
+		return news.Article{ID: id, Title: "Story " + id, Published: pub, Source: news.Source{Name: outlet, URL: "https://example.org/" + id}, Body: "b",
+			Statements: []news.Statement{{Kind: news.Allegation, Speaker: "NCSC", SpeakerCountry: []string{"GB"}, Accused: []string{"APT31"},
+				Sentence: `The NCSC said APT31 was "almost certainly" behind the hotel booking intrusion in Leeds.`}}}
+	}
+	e.put(claim("k1", "Wire A", time.Date(2026, 3, 25, 12, 0, 0, 0, time.UTC)))
+	e.clock.Set(time.Date(2026, 3, 26, 8, 0, 5, 0, loc))
+	e.svc.Tick(e.ctx)
+	if got := len(e.posted(ch)); got != 1 {
+		t.Fatalf("%d posts, want 1", got)
+	}
+	arts := []news.Article{claim("k2", "Wire B", time.Date(2026, 3, 26, 10, 0, 0, 0, time.UTC))}
+	for i := range repeatMax + 10 { // newer GB allegations than k2, more than repeatMax
+		arts = append(arts, story(fmt.Sprintf("f%d", i), "APT40", fmt.Sprintf("w%d", i), time.Date(2026, 3, 26, 11, 0, i, 0, time.UTC)))
+	}
+	e.put(arts...)
+	w, err := e.svc.window(e.ctx, e.sub(ch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.hits) != 2*(repeatMax+10) {
+		t.Errorf("window: %d hits, want %d", len(w.hits), 2*(repeatMax+10))
+	}
+	for _, h := range w.hits {
+		if h.ArticleID == "k2" {
+			t.Errorf("window holds %s, a claim the last digest posted", h.ID)
+		}
 	}
 }

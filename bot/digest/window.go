@@ -111,11 +111,13 @@ func (s *Service) window(ctx context.Context, sub state.Subscription) (window, e
 	return w, nil
 }
 
-// Repeats: how far back a claim counts as already covered, and how many
-// earlier statements of one kind and government are compared.
+// Repeats: how far back a claim counts as already covered, how many
+// earlier statements of one kind and government are compared, and how many
+// earlier statements one window reads in all.
 const (
 	repeatLookback = 30 * 24 * time.Hour
 	repeatMax      = 500
+	repeatRead     = 10_000
 )
 
 // dropRepeats leaves out of a window the statements that report a claim
@@ -123,8 +125,15 @@ const (
 // posted slot showed, published up to repeatLookback before): a claim that
 // a second outlet carries the next day is not posted again. A claim that an
 // earlier window held but did not show (cut by max) was never posted, so
-// it stays eligible. One search per kind and government covers the whole
-// window.
+// it stays eligible.
+//
+// The window's statements are grouped by kind and government (the first
+// speaker country); each group is compared with the newest repeatMax
+// earlier posted statements of its kind and government published from
+// repeatLookback before its oldest statement to its newest. One search
+// reads every group's earlier statements (seq at or below the watermark,
+// newest first, at most repeatRead), and a claims.Grouper per group finds a
+// statement's earlier claim by its words, not by comparing it with each.
 func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits []news.Hit) ([]news.Hit, error) {
 	if sub.Watermark == 0 {
 		return hits, nil
@@ -137,42 +146,73 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 		kind news.Kind
 		by   string
 	}
-	groups := map[key][]int{}
+	type group struct {
+		idx          []int // into hits
+		since, until time.Time
+		earlier      claims.Grouper
+		n            int // earlier statements added
+	}
+	groups := map[key]*group{}
 	var order []key
 	for i, h := range hits {
 		if h.Statement == nil || len(h.Statement.SpeakerCountry) == 0 {
 			continue
 		}
 		k := key{h.Statement.Kind, h.Statement.SpeakerCountry[0]}
-		if groups[k] == nil {
+		g := groups[k]
+		if g == nil {
+			g = &group{since: h.Published, until: h.Published}
+			groups[k] = g
 			order = append(order, k)
 		}
-		groups[k] = append(groups[k], i)
+		g.idx = append(g.idx, i)
+		if p := h.Published; p.Before(g.since) {
+			g.since = p
+		} else if p.After(g.until) {
+			g.until = p
+		}
+	}
+	if len(order) == 0 {
+		return hits, nil
+	}
+	q := news.Query{Type: news.TypeStatement, UpToSeq: sub.Watermark, SortBy: "date", Size: repeatRead}
+	since, until := groups[order[0]].since, groups[order[0]].until
+	for _, k := range order {
+		g := groups[k]
+		if !slices.Contains(q.Kinds, k.kind) {
+			q.Kinds = append(q.Kinds, k.kind)
+		}
+		if !slices.Contains(q.By, k.by) {
+			q.By = append(q.By, k.by)
+		}
+		since, until = minTime(since, g.since), maxTime(until, g.until)
+	}
+	q.Since, q.Until = since.Add(-repeatLookback), until.Add(time.Second)
+	res, err := s.cfg.Source.Search(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("window of %s: earlier claims: %w", sub.Channel, err)
+	}
+	for _, old := range res.Hits { // newest first
+		if old.Seq > sub.Watermark || old.Statement == nil || !posted(old) {
+			continue
+		}
+		for _, by := range old.Statement.SpeakerCountry {
+			g := groups[key{old.Statement.Kind, by}]
+			if g == nil || g.n >= repeatMax || old.Published.Before(g.since.Add(-repeatLookback)) || !old.Published.Before(g.until.Add(time.Second)) {
+				continue
+			}
+			g.earlier.Add(*old.Statement, old.ArticleID)
+			g.n++
+		}
 	}
 	drop := map[int]bool{}
 	for _, k := range order {
-		idx := groups[k]
-		since, until := hits[idx[0]].Published, hits[idx[0]].Published
-		for _, i := range idx {
-			if p := hits[i].Published; p.Before(since) {
-				since = p
-			} else if p.After(until) {
-				until = p
-			}
+		g := groups[k]
+		if g.n == 0 {
+			continue
 		}
-		res, err := s.cfg.Source.Search(ctx, news.Query{Type: news.TypeStatement, Kinds: []news.Kind{k.kind}, By: []string{k.by},
-			Since: since.Add(-repeatLookback), Until: until.Add(time.Second), SortBy: "date", Size: repeatMax})
-		if err != nil {
-			return nil, fmt.Errorf("window of %s: earlier claims: %w", sub.Channel, err)
-		}
-		var earlier claims.Grouper
-		for _, old := range res.Hits {
-			if old.Seq <= sub.Watermark && old.Statement != nil && posted(old) {
-				earlier.Add(*old.Statement, old.ArticleID)
-			}
-		}
-		for _, i := range idx {
-			if earlier.Find(*hits[i].Statement, hits[i].ArticleID) >= 0 {
+		for _, i := range g.idx {
+			if g.earlier.Find(*hits[i].Statement, hits[i].ArticleID) >= 0 {
 				drop[i] = true
 			}
 		}
@@ -216,6 +256,20 @@ func (s *Service) postedBefore(ctx context.Context, channel string) (func(news.H
 	return func(h news.Hit) bool {
 		return ids[h.ID] || slices.ContainsFunc(whole, func(sp span) bool { return sp.from < h.Seq && h.Seq <= sp.to })
 	}, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // page is what pages hands on: hits of whole sequence numbers, oldest
