@@ -12,12 +12,11 @@ package claims
 
 import (
 	"cmp"
-	"hash/fnv"
-	"maps"
 	"math"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsdesk/newsdesk/news"
 )
@@ -36,32 +35,81 @@ const (
 	MinWords     = 5
 )
 
-// Print is what a statement's wording contributes to the judgement.
+// Print is what a statement's wording contributes to the judgement. Its
+// word sets are kept in the Grouper's fixed order (see terms).
 type Print struct {
-	quote   map[string]bool // words inside quotation marks
-	words   map[string]bool // content words of the whole sentence
-	numbers map[string]bool // numbers, which must agree: "operation 5" is not "operation 6"
+	quote   terms    // words inside quotation marks; nil below MinQuoteWords
+	words   terms    // content words of the whole sentence
+	numbers []string // numbers, sorted, which must agree: "operation 5" is not "operation 6"
+}
+
+// term is a word and its hash; terms are a set of words sorted by hash,
+// then text, so that two sets meet in one merge and a set's first words
+// are its prefix.
+type term struct {
+	h uint32
+	w string
+}
+
+type terms []term
+
+func compareTerms(a, b term) int { return cmp.Or(cmp.Compare(a.h, b.h), strings.Compare(a.w, b.w)) }
+
+// set sorts and deduplicates ts.
+func (ts terms) set() terms {
+	slices.SortFunc(ts, compareTerms)
+	return slices.CompactFunc(ts, func(a, b term) bool { return a.w == b.w })
+}
+
+// common is the number of words in both sets.
+func common(a, b terms) int {
+	n := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch c := compareTerms(a[i], b[j]); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+func (ts terms) strings() []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = t.w
+	}
+	return out
 }
 
 // Of fingerprints a statement's sentence.
 func Of(st news.Statement) Print {
-	p := Print{quote: map[string]bool{}, words: map[string]bool{}, numbers: map[string]bool{}}
+	var p Print
 	inQuote := false
-	var word strings.Builder
+	var word []byte
 	flush := func() {
-		w := strings.ToLower(word.String())
-		word.Reset()
-		if w == "" || frame[w] {
+		if len(word) == 0 {
 			return
 		}
+		w := strings.ToLower(string(word))
+		word = word[:0]
+		if frame[w] {
+			return
+		}
+		t := term{hash(w), w}
 		if inQuote {
-			p.quote[w] = true
+			p.quote = append(p.quote, t)
 		}
 		if !stop[w] {
-			p.words[w] = true
+			p.words = append(p.words, t)
 		}
 		if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
-			p.numbers[w] = true
+			p.numbers = append(p.numbers, w)
 		}
 	}
 	for _, r := range st.Sentence {
@@ -70,25 +118,28 @@ func Of(st news.Statement) Print {
 			flush()
 			inQuote = !inQuote
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-':
-			word.WriteRune(r)
+			word = utf8.AppendRune(word, r)
 		case r == '\'' || r == '’':
 			// a possessive or contraction stays in the word
-			word.WriteRune('\'')
+			word = append(word, '\'')
 		default:
 			flush()
 		}
 	}
 	flush()
-	if len(p.quote) < MinQuoteWords {
+	p.words = p.words.set()
+	if p.quote = p.quote.set(); len(p.quote) < MinQuoteWords {
 		p.quote = nil
 	}
+	slices.Sort(p.numbers)
+	p.numbers = slices.Compact(p.numbers)
 	return p
 }
 
 // Similar reports whether two prints carry the same words: the same
 // quotation when both quote one, else near-identical content words.
 func (p Print) Similar(q Print) bool {
-	if !maps.Equal(p.numbers, q.numbers) {
+	if !slices.Equal(p.numbers, q.numbers) {
 		return false
 	}
 	if p.quote != nil && q.quote != nil {
@@ -132,37 +183,23 @@ func overlap(a, b []string) bool {
 	})
 }
 
-func containment(a, b map[string]bool) float64 {
-	small, big := a, b
-	if len(big) < len(small) {
-		small, big = big, small
-	}
-	if len(small) == 0 {
+func containment(a, b terms) float64 {
+	small := min(len(a), len(b))
+	if small == 0 {
 		return 0
 	}
-	n := 0
-	for w := range small {
-		if big[w] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(small))
+	return float64(common(a, b)) / float64(small)
 }
 
-func jaccard(a, b map[string]bool) float64 {
+func jaccard(a, b terms) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
-	n := 0
-	for w := range a {
-		if b[w] {
-			n++
-		}
-	}
+	n := common(a, b)
 	return float64(n) / float64(len(a)+len(b)-n)
 }
 
-func set(words string) map[string]bool {
+func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
 		m[w] = true
@@ -173,11 +210,11 @@ func set(words string) map[string]bool {
 var (
 	// frame is the reporting around a claim, which outlets word
 	// differently: left out of both prints.
-	frame = set(`said says say saying told tells reporters statement statements according added adding
+	frame = wordSet(`said says say saying told tells reporters statement statements according added adding
 		spokesman spokeswoman spokesperson spokespeople official officials senior monday tuesday wednesday
 		thursday friday saturday sunday today yesterday earlier later on in at a an the`)
 	// stop words carry no claim: left out of the content words.
-	stop = set(`and or but of to for with by from that this these those it its it's was were is are be been
+	stop = wordSet(`and or but of to for with by from that this these those it its it's was were is are be been
 		has have had will would could should may might not no as than then there their them they we our us
 		he she his her who which what when where also about after before over into against`)
 )
@@ -189,8 +226,10 @@ var (
 // reach WordsJaccard share a word among the first n-ceil(WordsJaccard·n)+1
 // of each, and a quotation held at QuoteContainment by another shares a
 // word of its own first n-ceil(QuoteContainment·n)+1 with all of the
-// other's. Only the claims found that way are judged, and only those with
-// the same numbers. Claims keep the order in which they were first seen.
+// other's. The words are keyed with what Compatible and Similar require to
+// be equal or to overlap (the numbers, the kind, and a speaker country or
+// the speaker), so only the claims found that way are judged. Claims keep
+// the order in which they were first seen.
 //
 // The order is by hash unless Prepare fixed it first: then the words the
 // statements to come share least come first, so that a word they all carry
@@ -199,10 +238,12 @@ var (
 // the order, only the cost of finding it.
 type Grouper struct {
 	claims      []group
-	byPrefix    map[string][]int // numbers + content word in a claim's content prefix
-	byQuote     map[string][]int // numbers + any word of a claim's quotation
-	byQuoteHead map[string][]int // numbers + word in a claim's quotation prefix
-	freq        map[string]int   // set by Prepare: in how many of its statements a word occurs
+	byPrefix    map[key][]int  // party + content word in a claim's content prefix
+	byQuote     map[key][]int  // party + any word of a claim's quotation
+	byQuoteHead map[key][]int  // party + word in a claim's quotation prefix
+	marks       []uint32       // per claim: the find call that last took it as a candidate
+	call        uint32         //
+	freq        map[string]int // set by Prepare: in how many of its statements a word occurs
 }
 
 // Prepare fixes the Grouper's word order from the statements it will be
@@ -215,16 +256,19 @@ func (g *Grouper) Prepare(sts []news.Statement) {
 	g.freq = map[string]int{}
 	for _, st := range sts {
 		p := Of(st)
-		for w := range p.words {
-			g.freq[w]++
+		for _, t := range p.words {
+			g.freq[t.w]++
 		}
-		for w := range p.quote {
-			if !p.words[w] {
-				g.freq[w]++
+		for _, t := range p.quote {
+			if _, in := slices.BinarySearchFunc(p.words, t, compareTerms); !in {
+				g.freq[t.w]++
 			}
 		}
 	}
 }
+
+// key is a party (see partyKey) and a word.
+type key struct{ party, word string }
 
 type group struct {
 	first    news.Statement
@@ -232,33 +276,87 @@ type group struct {
 	articles map[string]bool
 }
 
+// words is a print's words as the Grouper looks them up.
+type words struct {
+	prefix    []string // content prefix
+	quote     []string // the whole quotation, in order
+	quoteHead []string // quotation prefix
+}
+
+func (g *Grouper) wordsOf(p Print) words {
+	return words{prefix: g.prefix(p.words, WordsJaccard, MinWords), quote: p.quote.strings(), quoteHead: g.prefix(p.quote, QuoteContainment, MinQuoteWords)}
+}
+
+// Parties: a claim's first statement is filed under each of its speaker
+// countries and under its speaker; one without countries also under
+// "speaker, no country". A statement with countries looks under its
+// countries and among the claims without countries under its speaker; one
+// without looks under its speaker. That is every claim Compatible can
+// accept (countries overlap when both have them, else the speakers are
+// equal), and the kind and numbers are in every key.
+func partyKey(kind news.Kind, nums, tag, name string) string {
+	return nums + string(kind) + "\x00" + tag + strings.ToLower(strings.TrimSpace(name)) + "\x00"
+}
+
+func filed(st news.Statement, nums string) []string {
+	keys := make([]string, 0, len(st.SpeakerCountry)+2)
+	for _, c := range st.SpeakerCountry {
+		keys = append(keys, partyKey(st.Kind, nums, "c:", c))
+	}
+	keys = append(keys, partyKey(st.Kind, nums, "s:", st.Speaker))
+	if len(st.SpeakerCountry) == 0 {
+		keys = append(keys, partyKey(st.Kind, nums, "n:", st.Speaker))
+	}
+	return keys
+}
+
+func looked(st news.Statement, nums string) []string {
+	if len(st.SpeakerCountry) == 0 {
+		return []string{partyKey(st.Kind, nums, "s:", st.Speaker)}
+	}
+	keys := make([]string, 0, len(st.SpeakerCountry)+1)
+	for _, c := range st.SpeakerCountry {
+		keys = append(keys, partyKey(st.Kind, nums, "c:", c))
+	}
+	return append(keys, partyKey(st.Kind, nums, "n:", st.Speaker))
+}
+
 // Find is the claim that st, from article, reports among those added (the
 // earliest added that matches), or -1. A claim never takes a second
 // statement of an article it already has.
 func (g *Grouper) Find(st news.Statement, article string) int {
-	return g.find(st, Of(st), article)
+	p := Of(st)
+	return g.find(st, p, g.wordsOf(p), looked(st, numberKey(p)), article)
 }
 
-func (g *Grouper) find(st news.Statement, p Print, article string) int {
-	nums := numberKey(p)
-	seen := map[int]bool{}
+func (g *Grouper) find(st news.Statement, p Print, w words, parties []string, article string) int {
+	if len(g.claims) == 0 {
+		return -1
+	}
+	g.call++
+	if g.call == 0 { // wrapped: forget every mark
+		clear(g.marks)
+		g.call = 1
+	}
 	var cands []int
-	add := func(m map[string][]int, words []string) {
-		for _, w := range words {
-			for _, c := range m[nums+w] {
-				if !seen[c] {
-					seen[c] = true
-					cands = append(cands, c)
+	add := func(m map[key][]int, ws []string) {
+		for _, party := range parties {
+			for _, w := range ws {
+				for _, c := range m[key{party, w}] {
+					if g.marks[c] != g.call {
+						g.marks[c] = g.call
+						cands = append(cands, c)
+					}
 				}
 			}
 		}
 	}
-	add(g.byPrefix, g.prefix(p.words, WordsJaccard, MinWords))
-	add(g.byQuote, g.prefix(p.quote, QuoteContainment, MinQuoteWords))
-	add(g.byQuoteHead, g.ordered(p.quote))
+	add(g.byPrefix, w.prefix)
+	add(g.byQuote, w.quoteHead)
+	add(g.byQuoteHead, w.quote)
 	slices.Sort(cands)
 	for _, c := range cands {
-		gr := g.claims[c]
+		gr := &g.claims[c]
 		if gr.articles[article] || !Compatible(gr.first, st) || !gr.print.Similar(p) {
 			continue
 		}
@@ -271,63 +369,59 @@ func (g *Grouper) find(st news.Statement, p Print, article string) int {
 // and returns the claim's number (0, 1, … in first-seen order).
 func (g *Grouper) Add(st news.Statement, article string) int {
 	p := Of(st)
-	if c := g.find(st, p, article); c >= 0 {
+	w := g.wordsOf(p)
+	nums := numberKey(p)
+	if c := g.find(st, p, w, looked(st, nums), article); c >= 0 {
 		g.claims[c].articles[article] = true
 		return c
 	}
 	if g.byPrefix == nil {
-		g.byPrefix, g.byQuote, g.byQuoteHead = map[string][]int{}, map[string][]int{}, map[string][]int{}
+		g.byPrefix, g.byQuote, g.byQuoteHead = map[key][]int{}, map[key][]int{}, map[key][]int{}
 	}
 	c := len(g.claims)
 	g.claims = append(g.claims, group{first: st, print: p, articles: map[string]bool{article: true}})
-	nums := numberKey(p)
-	for _, w := range g.prefix(p.words, WordsJaccard, MinWords) {
-		g.byPrefix[nums+w] = append(g.byPrefix[nums+w], c)
-	}
-	for _, w := range g.ordered(p.quote) {
-		g.byQuote[nums+w] = append(g.byQuote[nums+w], c)
-	}
-	for _, w := range g.prefix(p.quote, QuoteContainment, MinQuoteWords) {
-		g.byQuoteHead[nums+w] = append(g.byQuoteHead[nums+w], c)
+	g.marks = append(g.marks, 0)
+	for _, party := range filed(st, nums) {
+		for _, x := range w.prefix {
+			g.byPrefix[key{party, x}] = append(g.byPrefix[key{party, x}], c)
+		}
+		for _, x := range w.quote {
+			g.byQuote[key{party, x}] = append(g.byQuote[key{party, x}], c)
+		}
+		for _, x := range w.quoteHead {
+			g.byQuoteHead[key{party, x}] = append(g.byQuoteHead[key{party, x}], c)
+		}
 	}
 	return c
 }
 
-// numberKey is the print's numbers, sorted, as a key prefix.
+// numberKey is the print's numbers as a key prefix.
 func numberKey(p Print) string {
-	ns := slices.Sorted(maps.Keys(p.numbers))
-	return strings.Join(ns, ",") + "\x00"
+	return strings.Join(p.numbers, ",") + "\x00"
 }
 
-// ordered is the words in the Grouper's fixed order: by frequency among
-// the prepared statements (unprepared words and Groupers count 0), then FNV
-// hash, then text.
-func (g *Grouper) ordered(words map[string]bool) []string {
-	out := slices.Collect(maps.Keys(words))
-	slices.SortFunc(out, func(a, b string) int {
-		if fa, fb := g.freq[a], g.freq[b]; fa != fb {
-			return cmp.Compare(fa, fb)
-		}
-		if ha, hb := hash(a), hash(b); ha != hb {
-			return cmp.Compare(ha, hb)
-		}
-		return strings.Compare(a, b)
-	})
-	return out
-}
-
-// prefix is the first n-ceil(t·n)+1 words in order (none below min words).
-func (g *Grouper) prefix(words map[string]bool, t float64, minWords int) []string {
-	n := len(words)
+// prefix is the first n-ceil(t·n)+1 words of ts in the Grouper's order
+// (none below min words): ts's own (by hash), or rarest first once
+// Prepare counted the words (then by hash among equals).
+func (g *Grouper) prefix(ts terms, t float64, minWords int) []string {
+	n := len(ts)
 	if n < minWords {
 		return nil
 	}
-	k := n - int(math.Ceil(t*float64(n))) + 1
-	return g.ordered(words)[:max(1, min(k, n))]
+	k := max(1, min(n-int(math.Ceil(t*float64(n)))+1, n))
+	if g.freq != nil {
+		ts = slices.Clone(ts)
+		slices.SortStableFunc(ts, func(a, b term) int { return cmp.Compare(g.freq[a.w], g.freq[b.w]) })
+	}
+	return ts[:k].strings()
 }
 
+// hash is 32-bit FNV-1a.
 func hash(s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return h.Sum32()
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	return h
 }

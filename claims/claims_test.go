@@ -1,9 +1,12 @@
 package claims
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/newsdesk/newsdesk/internal/corpusgen"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -182,4 +185,97 @@ func BenchmarkGrouperSharedWord(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkGrouperCorpus10k groups 10,000 statements of a generated corpus
+// (internal/corpusgen: real sentences, many of them carried again by other
+// articles, so many candidates share words), as a 10,000-statement digest
+// window does; skipped without the corpus.
+func BenchmarkGrouperCorpus10k(b *testing.B) {
+	texts, err := corpusgen.Load("")
+	if errors.Is(err, corpusgen.ErrNoCorpus) {
+		b.Skip(err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	type st struct {
+		s       news.Statement
+		article string
+	}
+	var sts []st
+	for _, a := range texts.Generate(corpusgen.Options{Seed: 1, Statements: 12_000}) {
+		for _, s := range a.Statements {
+			if s.Kind != news.Other && len(sts) < 10_000 {
+				sts = append(sts, st{s, a.ID})
+			}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var g Grouper
+		for _, s := range sts {
+			g.Add(s.s, s.article)
+		}
+	}
+}
+
+// The Grouper's keyed lookup gives the claims that comparing every
+// statement with every claim gives: on a generated corpus's statements,
+// some of them without speaker countries, with two, or with their speaker
+// in other case, so that each branch of Compatible is taken.
+func TestGrouperMatchesPairwise(t *testing.T) {
+	texts, err := corpusgen.Load("")
+	if errors.Is(err, corpusgen.ErrNoCorpus) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	type ref struct {
+		first    news.Statement
+		articles map[string]bool
+	}
+	var (
+		g     Grouper
+		refs  []ref
+		n     int
+		multi int
+	)
+	for _, a := range texts.Generate(corpusgen.Options{Seed: 7, Statements: 2500}) {
+		for _, st := range a.Statements {
+			n++
+			switch {
+			case n%7 == 0:
+				st.SpeakerCountry = nil
+			case n%11 == 0:
+				st.Speaker = strings.ToUpper(st.Speaker)
+			case n%13 == 0:
+				st.SpeakerCountry = append(st.SpeakerCountry, "NATO")
+			}
+			want := -1
+			for c, r := range refs {
+				if !r.articles[a.ID] && Same(r.first, st) {
+					want = c
+					break
+				}
+			}
+			if got := g.Find(st, a.ID); got != want {
+				t.Fatalf("statement %d (%s): Find = %d, want %d", n, st.Sentence, got, want)
+			}
+			if got := g.Add(st, a.ID); got != want && (want >= 0 || got != len(refs)) {
+				t.Fatalf("statement %d: Add = %d, want %d", n, got, want)
+			}
+			if want < 0 {
+				refs = append(refs, ref{st, map[string]bool{a.ID: true}})
+			} else {
+				refs[want].articles[a.ID] = true
+				multi++
+			}
+		}
+	}
+	if multi == 0 {
+		t.Fatal("no statement joined a claim: the corpus does not exercise the lookup")
+	}
+	t.Logf("%d statements, %d claims, %d joined one", n, len(refs), multi)
 }
