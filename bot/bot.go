@@ -36,6 +36,10 @@ type Bot struct {
 	Now func() time.Time
 	// Watcher keeps the channels' watches (nil: watches are not enabled).
 	Watcher Watcher
+	// Facets counts statements per kind, accuser and accused for counts
+	// (nil: the Index's, when it is a Faceter; else counts is not
+	// available).
+	Facets Faceter
 }
 
 // Metrics is what the bot reports. *metrics.Metrics satisfies it.
@@ -127,6 +131,8 @@ func (b *Bot) run(ctx context.Context, req Request, cmd Command) (Reply, error) 
 		return b.actor(ctx, cmd.Actor)
 	case "trend":
 		return b.trend(ctx, cmd)
+	case "counts":
+		return b.counts(ctx, cmd)
 	case "digest", "subscribe", "unsubscribe":
 		return b.digest(ctx, req, cmd)
 	case "feeds":
@@ -536,6 +542,87 @@ func (b *Bot) trend(ctx context.Context, cmd Command) (Reply, error) {
 	r := Reply{Kind: KindChart, Title: title, Text: joinLines(expansions(cmd.Expanded), summary),
 		Chart: &Chart{Name: chartName(cmd.Args), PNG: img, Alt: summary}}
 	return r, nil
+}
+
+// FacetTerms is how many accusers and accused counts shows.
+const FacetTerms = 8
+
+func (b *Bot) faceter() Faceter {
+	if b.Facets != nil {
+		return b.Facets
+	}
+	f, _ := b.Index.(Faceter)
+	return f
+}
+
+// counts answers with the number of matching statements per kind, per
+// accusing government and per accused actor, each on one line.
+func (b *Bot) counts(ctx context.Context, cmd Command) (Reply, error) {
+	fc := b.faceter()
+	if fc == nil {
+		return Reply{}, &Refusal{"Counts are not available on this newsdesk."}
+	}
+	f, err := fc.Facets(ctx, cmd.Query, FacetTerms)
+	if err != nil {
+		return Reply{}, fmt.Errorf("counts %q: %w", cmd.Args, err)
+	}
+	title := fmt.Sprintf("%d statement%s", f.Total, plural(f.Total))
+	if cmd.Args != "" {
+		title += " for " + cmd.Args
+	}
+	r := Reply{Kind: KindMessage, Title: title, Text: expansions(cmd.Expanded)}
+	if f.Total == 0 {
+		r.Text = joinLines(r.Text, "No statements match. Try fewer words, another name for the actor (actor <name> lists them), or drop a filter.")
+		return r, nil
+	}
+	line := func(cs []news.Count, other uint64, name func(string) string) string {
+		parts := make([]string, 0, len(cs)+1)
+		for _, c := range cs {
+			parts = append(parts, fmt.Sprintf("%s %d", name(c.Term), c.N))
+		}
+		if other > 0 {
+			parts = append(parts, fmt.Sprintf("others %d", other))
+		}
+		return strings.Join(parts, " · ")
+	}
+	kind := func(t string) string { return t }
+	if len(f.Kinds) > 0 {
+		r.Fields = append(r.Fields, Field{Label: "By kind", Value: line(f.Kinds, 0, kind)})
+	}
+	if len(f.By) > 0 {
+		r.Fields = append(r.Fields, Field{Label: "By accuser", Value: line(f.By, f.OtherBy, strings.ToUpper)})
+	}
+	if len(f.Actors) > 0 {
+		r.Fields = append(r.Fields, Field{Label: "Accused", Value: line(f.Actors, f.OtherActors, b.actorName)})
+	}
+	// offer the statements of the largest accuser and the largest accused's
+	// chart, unless the filters already name one
+	var try []string
+	if len(f.By) > 0 && len(cmd.Query.By) == 0 {
+		try = append(try, strings.TrimSpace("search "+cmd.Args+" by:"+strings.ToUpper(f.By[0].Term)))
+	}
+	if len(f.Actors) > 0 && len(cmd.Query.Actors) == 0 && len(cmd.Query.Mentions) == 0 {
+		try = append(try, strings.TrimSpace("trend "+cmd.Args+" actor:"+searchName(b.actorName(f.Actors[0].Term))))
+	}
+	if len(try) > 0 {
+		r.Footer = "Try: " + strings.Join(try, " · ")
+	}
+	return r, nil
+}
+
+// actorName is how counts names an accused actor the index keeps in lower
+// case: the gazetteer's name, else a country or bloc code in capitals,
+// else the term.
+func (b *Bot) actorName(term string) string {
+	if b.Actors != nil {
+		if a, ok := b.Actors.Lookup(term); ok {
+			return a.Name
+		}
+	}
+	if len(term) <= 4 && strings.IndexFunc(term, func(r rune) bool { return r < 'a' || r > 'z' }) < 0 {
+		return strings.ToUpper(term)
+	}
+	return term
 }
 
 // chartName is a file name for a chart of args: letters, digits and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/bot/digest"
+	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/internal/testenv"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
@@ -477,5 +478,83 @@ func TestWatchCommands(t *testing.T) {
 	b.Watcher = nil
 	if r := say("boss", "watch actor:APT31"); r.Kind != bot.KindError || !strings.Contains(r.Text, "not enabled") {
 		t.Errorf("without a watcher: %v %q", r.Kind, r.Text)
+	}
+}
+
+var _ bot.Faceter = (*index.Index)(nil)
+
+// TestCounts: counts gives, per kind, accuser and accused, the number of
+// statements the same filters with that value added find; with no
+// statement it says so.
+func TestCounts(t *testing.T) {
+	env := testenv.Shared(t)
+	total := func(q news.Query) uint64 {
+		t.Helper()
+		q.Size = 1
+		res, err := env.Index.Search(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	for _, tc := range []struct {
+		line  string
+		query news.Query
+	}{
+		{"counts", news.Query{}},
+		{"counts actor:APT31", news.Query{Actors: []string{"APT31"}}},
+		{"counts kind:sanction kind:allegation", news.Query{Kinds: []news.Kind{news.Sanction, news.Allegation}}},
+	} {
+		t.Run(tc.line, func(t *testing.T) {
+			r := ask(t, env.Bot, tc.line)
+			n := total(tc.query)
+			if n == 0 {
+				t.Fatal("the filters match nothing in the sample: the case tests nothing")
+			}
+			if r.Kind != bot.KindMessage || !strings.HasPrefix(r.Title, fmt.Sprintf("%d statement", n)) {
+				t.Fatalf("reply %v %q, want %d statements", r.Kind, r.Title, n)
+			}
+			fields := map[string]string{}
+			for _, f := range r.Fields {
+				fields[f.Label] = f.Value
+			}
+			for _, label := range []string{"By kind", "By accuser", "Accused"} {
+				v := fields[label]
+				if v == "" {
+					t.Errorf("no %q line: %+v", label, r.Fields)
+					continue
+				}
+				for _, part := range strings.Split(v, " · ") {
+					i := strings.LastIndex(part, " ")
+					term, count := part[:i], part[i+1:]
+					if term == "others" {
+						continue
+					}
+					q := tc.query
+					switch label {
+					case "By kind":
+						q.Kinds = []news.Kind{news.Kind(term)}
+					case "By accuser":
+						q.By = []string{term}
+					case "Accused":
+						q.Actors = append(slices.Clone(q.Actors), term)
+						if len(tc.query.Actors) > 0 {
+							// actors are any-of: count the pair through both filters
+							continue
+						}
+					}
+					if got := fmt.Sprint(total(q)); got != count {
+						t.Errorf("%s %s: %s, but %d statements match the filters with it", label, term, count, total(q))
+					}
+				}
+			}
+		})
+	}
+	r := ask(t, env.Bot, "counts actor:APT31 until:1995-01-01")
+	if r.Kind != bot.KindMessage || !strings.HasPrefix(r.Title, "0 statements") || !strings.Contains(r.Text, "No statements match") {
+		t.Errorf("no statements: %v %q %q", r.Kind, r.Title, r.Text)
+	}
+	if r := ask(t, env.Bot, "help"); !strings.Contains(r.Text, "counts [actor:APT31]") {
+		t.Errorf("help does not list counts: %q", r.Text)
 	}
 }

@@ -12,6 +12,13 @@ type Index interface {
 	Article(ctx context.Context, id string) (news.Article, error)
 }
 
+// Faceter counts the statements matching a query per kind, speaker
+// country and accused actor, the top n of each (counts);
+// *index.Index satisfies it.
+type Faceter interface {
+	Facets(ctx context.Context, q news.Query, n int) (news.Facets, error)
+}
+
 // Actors is what the bot needs of the threat-actor gazetteer.
 type Actors interface {
 	// Lookup finds an actor by canonical name or alias, case-insensitively.

@@ -27,8 +27,8 @@ const (
 
 // Command is one parsed command.
 type Command struct {
-	Name  string     // search, show, latest, actor, trend, digest, subscribe, unsubscribe, help
-	Query news.Query // search, latest, trend: the query with filters (Size/From set from Page)
+	Name  string     // search, show, latest, actor, trend, counts, digest, subscribe, unsubscribe, help
+	Query news.Query // search, latest, trend, counts: the query with filters (Size/From set from Page)
 	Page  int        // search: 1-based page
 	Args  string     // search, latest: the filters and words as typed, for titles and paging hints
 	// Expanded lists the actor names typed that the search widened to a
@@ -69,6 +69,7 @@ var usage = map[string]string{
 	"latest":      "latest [n] [kind:allegation] [actor:APT31] [by:US]",
 	"actor":       "actor <name>   e.g. actor Violet Typhoon",
 	"trend":       "trend [actor:APT31] [by:US] [kind:sanction] [since:2020-01-01] [until:2024-12-31] [words]   a chart of statements over time",
+	"counts":      "counts [actor:APT31] [by:US] [kind:sanction] [since:2020-01-01] [until:2024-12-31] [words]   statements per kind, accuser and accused",
 	"digest":      "digest preview | digest now",
 	"subscribe":   `subscribe [at 08:00] [tz Europe/London] [cron "0 8 * * 1-5"] [quiet:skip|note] [max:20] [<filters>]`,
 	"unsubscribe": "unsubscribe",
@@ -79,7 +80,7 @@ var usage = map[string]string{
 	"help":        "help [command]",
 }
 
-var commandOrder = []string{"search", "show", "latest", "actor", "trend", "digest", "subscribe", "unsubscribe", "watch", "unwatch", "watches", "feeds", "help"}
+var commandOrder = []string{"search", "show", "latest", "actor", "trend", "counts", "digest", "subscribe", "unsubscribe", "watch", "unwatch", "watches", "feeds", "help"}
 
 // token is one lexical unit: a bare word, a "quoted phrase", or key:value.
 type token struct {
@@ -261,7 +262,7 @@ func Parse(line string, actors Actors) (Command, error) {
 		cmd.Query = q
 		cmd.Args = argsString(toks)
 		cmd.Expanded = expanded
-	case "trend":
+	case "trend", "counts":
 		q, _, expanded, err := parseQueryExpanding(toks, actors, false)
 		if err != nil {
 			return Command{}, err

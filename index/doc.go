@@ -29,6 +29,11 @@
 // (up to news.Query.TotalUpTo when set). Results equal those of the one
 // request sorted on [score,] sort_date over every match.
 //
+// Histogram and Facets count without reading a stored field: one search
+// of no hits with a date-range facet over published (per interval) or term
+// facets over kind, speaker_country and actors (the top terms of each),
+// all read from doc values.
+//
 // Search never builds a query-string, regexp, wildcard or prefix query from
 // user text: free words become match queries (optionally fuzziness 1) and
 // quoted phrases match_phrase queries; a fuzzy word is a fuzzyMatch, which

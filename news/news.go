@@ -160,6 +160,26 @@ type Query struct {
 	TotalUpTo int
 }
 
+// Facets count the statements matching a query per kind, per speaker
+// country (the accuser) and per accused actor, the most frequent first.
+// Terms are as the index keeps them: lower case.
+type Facets struct {
+	Total  uint64 // statements matching the query
+	Kinds  []Count
+	By     []Count
+	Actors []Count
+	// OtherBy and OtherActors count, over the matching statements, the
+	// values beyond the top terms (a statement with two accused counts
+	// under each).
+	OtherBy, OtherActors uint64
+}
+
+// Count is one term of a facet and the statements that carry it.
+type Count struct {
+	Term string
+	N    uint64
+}
+
 // FuzzyTerm is one word and the edit distance (1 or 2) it may be off by.
 type FuzzyTerm struct {
 	Word     string

@@ -1,5 +1,5 @@
 // Package replytest holds one reply of every kind the bot gives (search,
-// show, latest, actor, digest, help, errors, article-only hits, a hostile
+// show, latest, actor, digest, help, counts, errors, article-only hits, a hostile
 // one), built from the seed article, so that every front renders the same
 // fixtures into its golden files. It imports bot and news only, and is for
 // tests.
@@ -133,6 +133,10 @@ func Cases() []Case {
 		Text: "No official statements match, but 1 article does:",
 		Sections: []bot.Section{{Items: []bot.Item{{ArticleID: SeedID, Title: SeedTitle, URL: SeedURL, SourceName: SeedSource, Date: SeedDate,
 			Text: "…a complex attack on the Electoral Commission, including the accounts of MPs, during the 2021-2022 period…"}}}}}
+	counts := bot.Reply{Kind: bot.KindMessage, Title: "12 statements for since:2024-01-01 APT31",
+		Fields: []bot.Field{{Label: "By kind", Value: "allegation 6 · indictment 3 · sanction 2 · response 1"},
+			{Label: "By accuser", Value: "US 7 · GB 4 · NZ 1 · CN 1"}, {Label: "Accused", Value: "APT31 12 · CN 5 · MSS 2 · others 1"}},
+		Footer: "Try: search since:2024-01-01 APT31 by:US"}
 	errReply := bot.Reply{Kind: bot.KindError, Text: `since: "soon" is not a date. Try: since:YYYY-MM-DD, e.g. since:2024-03-01`}
 	return []Case{
 		{"search", search},
@@ -146,6 +150,7 @@ func Cases() []Case {
 		{"digest_preview_quiet", preview},
 		{"help", help},
 		{"article_hits", articleHits},
+		{"counts", counts},
 		{"error", errReply},
 		{"hostile", Hostile()},
 	}
