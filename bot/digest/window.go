@@ -132,8 +132,9 @@ const (
 // earlier posted statements of its kind and government published from
 // repeatLookback before its oldest statement to its newest. One search
 // reads every group's earlier statements (seq at or below the watermark,
-// newest first, at most repeatRead), and a claims.Grouper per group finds a
-// statement's earlier claim by its words, not by comparing it with each.
+// newest first, at most repeatMax per group and repeatRead in all), and a
+// claims.Grouper per group finds a statement's earlier claim by its words,
+// not by comparing it with each.
 func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits []news.Hit) ([]news.Hit, error) {
 	if sub.Watermark == 0 {
 		return hits, nil
@@ -175,7 +176,7 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 	if len(order) == 0 {
 		return hits, nil
 	}
-	q := news.Query{Type: news.TypeStatement, UpToSeq: sub.Watermark, SortBy: "date", Size: repeatRead}
+	q := news.Query{Type: news.TypeStatement, UpToSeq: sub.Watermark, SortBy: "date", Size: min(repeatRead, repeatMax*len(order))}
 	since, until := groups[order[0]].since, groups[order[0]].until
 	for _, k := range order {
 		g := groups[k]
