@@ -43,7 +43,7 @@ func run(args []string) int {
 	fs.IntVar(&cfg.Window, "window", 10_000, "statements in the digest window")
 	quiet := fs.Bool("q", false, "no progress lines on stderr")
 	verbose := fs.Bool("v", false, "also print each query's median and p99")
-	kinds := fs.String("kinds", "", "comma-separated rows to run (match,filtered,phrase,alias,actor,fuzzy,latest,page 5,show,digest); default all")
+	kinds := fs.String("kinds", "", "comma-separated rows to run (match,filtered,phrase,alias,actor,fuzzy,latest,page 5,counts,show,digest); default all")
 	fs.DurationVar(&cfg.Deadline, "deadline", 5*time.Minute, "deadline of one call")
 	if err := fs.Parse(args); err != nil {
 		return 2

@@ -28,7 +28,7 @@ func TestSmoke(t *testing.T) {
 	if rep.Build.ND <= 0 || rep.Build.FTS <= 0 || rep.Build.NDBytes == 0 || rep.Build.FTSBytes == 0 {
 		t.Errorf("build not measured: %+v", rep.Build)
 	}
-	want := []string{"match", "filtered", "phrase", "alias", "actor", "fuzzy", "latest", "page 5", "show", "digest"}
+	want := []string{"match", "filtered", "phrase", "alias", "actor", "fuzzy", "latest", "page 5", "counts", "show", "digest"}
 	rows := map[string]Row{}
 	for _, r := range rep.Rows {
 		rows[r.Kind] = r

@@ -47,6 +47,7 @@ type Engine interface {
 	Search(ctx context.Context, q news.Query) (news.Results, error)
 	Article(ctx context.Context, id string) (news.Article, error)
 	MaxSeq(ctx context.Context) (uint64, error)
+	Facets(ctx context.Context, q news.Query, n int) (news.Facets, error)
 }
 
 var (
@@ -110,6 +111,7 @@ var lines = []struct {
 	{"fuzzy", []string{"search ransomwear~", "search sanctons~2 russia", "search espionnage~", "search infrastructre~ critical"}},
 	{"latest", []string{"latest 10 kind:sanction", "latest 20", "latest 5 by:GB", "latest 10 actor:APT29", "latest 20 kind:response"}},
 	{"page 5", []string{"search espionage page:5", "search sanctions by:US page:5", "search ransomware page:5", "search Cozy Bear page:5"}},
+	{"counts", []string{"counts", "counts kind:sanction", "counts by:US since:2022-01-01", "counts actor:APT28", "counts espionage", "counts Cozy Bear"}},
 }
 
 // checkLines must give both engines the same total and the same hits in
@@ -119,6 +121,12 @@ var checkLines = []string{
 	"search kind:allegation by:GB since:2023-01-01 sort:date",
 	"search actor:APT29 kind:allegation kind:sanction sort:date page:3",
 	"latest 10 kind:response actor:CN",
+}
+
+// facetLines must give both engines the same counts.
+var facetLines = []string{
+	"counts by:US since:2022-01-01",
+	"counts Cozy Bear kind:allegation",
 }
 
 // op is one timed call on one engine.
@@ -232,6 +240,36 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		rep.Checks = append(rep.Checks, c)
 	}
 
+	for _, l := range facetLines {
+		cmd, err := bot.Parse(l, gaz)
+		if err != nil {
+			return rep, fmt.Errorf("check %q: %w", l, err)
+		}
+		c := Check{Line: l}
+		for i, e := range engines {
+			f, err := e.Facets(ctx, cmd.Query, bot.FacetTerms)
+			if err != nil {
+				return rep, fmt.Errorf("check %q: %w", l, err)
+			}
+			var ids []string
+			for _, fc := range []struct {
+				name string
+				cs   []news.Count
+			}{{"kind", f.Kinds}, {"by", f.By}, {"actor", f.Actors}} {
+				for _, x := range fc.cs {
+					ids = append(ids, fmt.Sprintf("%s:%s=%d", fc.name, x.Term, x.N))
+				}
+			}
+			ids = append(ids, fmt.Sprintf("others=%d/%d", f.OtherBy, f.OtherActors))
+			if i == 0 {
+				c.NDTotal, c.NDIDs = f.Total, ids
+			} else {
+				c.FTSTotal, c.FTSIDs = f.Total, ids
+			}
+		}
+		rep.Checks = append(rep.Checks, c)
+	}
+
 	// Query kinds.
 	for _, k := range lines {
 		if !cfg.wants(k.kind) {
@@ -322,8 +360,19 @@ func digestRow(ctx context.Context, cfg Config, dir string, engines [2]Engine, g
 
 // queryOp turns a command line into what the bot asks of the index for
 // it: the parsed query for search and latest; for actor, the timeline
-// query bot.Bot builds (the actor's name and aliases, newest first).
+// query bot.Bot builds (the actor's name and aliases, newest first); for
+// counts, the facets of the parsed query (its total as hits).
 func queryOp(line string, gaz *actors.Gazetteer) (op, error) {
+	if strings.HasPrefix(line, "counts") {
+		cmd, err := bot.Parse(line, gaz)
+		if err != nil {
+			return nil, fmt.Errorf("query %q: %w", line, err)
+		}
+		return func(ctx context.Context, e Engine) (uint64, error) {
+			f, err := e.Facets(ctx, cmd.Query, bot.FacetTerms)
+			return f.Total, err
+		}, nil
+	}
 	q, err := parse(line, gaz)
 	if err != nil {
 		return nil, err

@@ -11,7 +11,8 @@
 // speaker, title and targets with the porter tokenizer, ranked by bm25
 // with newsdesk's field weights (sentence 1, speaker 0.5, title 0.3);
 // articles holds each article's JSON by id. Indexes on (kind, sort_date),
-// (sort_date), (published) and (sort_seq) serve filters and orders.
+// (sort_date), (published) and (sort_seq) serve filters and orders, and
+// st_actor and st_by have a second index by rid for Facets' joins.
 //
 // It answers the question newsdesk's index answers, as closely as FTS5
 // can: free words must all occur in one of the fields (stop words dropped,
@@ -66,6 +67,8 @@ CREATE INDEX IF NOT EXISTS st_published ON st(published);
 CREATE INDEX IF NOT EXISTS st_sortseq ON st(sort_seq);
 CREATE TABLE IF NOT EXISTS st_actor(v TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY(v, rid)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS st_by(v TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY(v, rid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS st_actor_rid ON st_actor(rid, v);
+CREATE INDEX IF NOT EXISTS st_by_rid ON st_by(rid, v);
 CREATE TABLE IF NOT EXISTS st_target(v TEXT NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY(v, rid)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS st_fts USING fts5(sentence, speaker, title, targets, content='', tokenize='porter unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS st_vocab USING fts5vocab(st_fts, 'row');
@@ -333,6 +336,73 @@ func (e *Engine) Search(ctx context.Context, q news.Query) (news.Results, error)
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// Facets counts the statements matching q per kind, speaker country and
+// accused actor, as newsdesk's index.Facets does: one statement that
+// materializes the matches and groups them three ways (GROUP BY over the
+// kind column and joins to st_by and st_actor), the top n of each kept.
+func (e *Engine) Facets(ctx context.Context, q news.Query, n int) (news.Facets, error) {
+	if q.Type != "" && q.Type != news.TypeStatement {
+		return news.Facets{}, fmt.Errorf("%w: document type %q", ErrUnsupported, q.Type)
+	}
+	from, args, _, err := e.build(q)
+	if err != nil {
+		return news.Facets{}, err
+	}
+	stmt := `WITH hits AS MATERIALIZED (SELECT st.rid AS rid, st.kind AS kind ` + from + `)
+SELECT 'k', kind, count(*) FROM hits GROUP BY kind
+UNION ALL SELECT 'b', b.v, count(*) FROM hits JOIN st_by b ON b.rid = hits.rid GROUP BY b.v
+UNION ALL SELECT 'a', a.v, count(*) FROM hits JOIN st_actor a ON a.rid = hits.rid GROUP BY a.v`
+	rows, err := e.db.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return news.Facets{}, fmt.Errorf("fts: facets: %w\n%s", err, stmt)
+	}
+	defer rows.Close()
+	var out news.Facets
+	var kinds, by, actors []news.Count
+	for rows.Next() {
+		var facet, term string
+		var c uint64
+		if err := rows.Scan(&facet, &term, &c); err != nil {
+			return news.Facets{}, fmt.Errorf("fts: facets: %w", err)
+		}
+		switch facet {
+		case "k":
+			kinds = append(kinds, news.Count{Term: term, N: c})
+			out.Total += c
+		case "b":
+			by = append(by, news.Count{Term: term, N: c})
+		case "a":
+			actors = append(actors, news.Count{Term: term, N: c})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return news.Facets{}, fmt.Errorf("fts: facets: %w", err)
+	}
+	n = max(n, 1)
+	out.Kinds, _ = top(kinds, n)
+	out.By, out.OtherBy = top(by, n)
+	out.Actors, out.OtherActors = top(actors, n)
+	return out, nil
+}
+
+// top is the n largest counts (ties by term) and the sum of the rest.
+func top(cs []news.Count, n int) ([]news.Count, uint64) {
+	slices.SortFunc(cs, func(a, b news.Count) int {
+		if a.N != b.N {
+			if a.N > b.N {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Term, b.Term)
+	})
+	var other uint64
+	for _, c := range cs[min(n, len(cs)):] {
+		other += c.N
+	}
+	return cs[:min(n, len(cs))], other
 }
 
 // build makes the FROM ... WHERE ... of q and its arguments. scored says

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -136,5 +137,29 @@ func TestArticle(t *testing.T) {
 	}
 	if n, err := e.MaxSeq(context.Background()); err != nil || n != 2 {
 		t.Fatalf("MaxSeq = %d, %v; want 2", n, err)
+	}
+}
+
+func TestFacets(t *testing.T) {
+	e := open(t)
+	ctx := context.Background()
+	f, err := e.Facets(ctx, news.Query{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := news.Facets{Total: 3,
+		Kinds:  []news.Count{{Term: "allegation", N: 1}, {Term: "response", N: 1}, {Term: "sanction", N: 1}},
+		By:     []news.Count{{Term: "cn", N: 1}, {Term: "gb", N: 1}, {Term: "us", N: 1}},
+		Actors: []news.Count{{Term: "apt31", N: 2}, {Term: "cn", N: 2}, {Term: "apt29", N: 1}, {Term: "ru", N: 1}}}
+	if !reflect.DeepEqual(f, want) {
+		t.Errorf("facets\n %+v, want\n %+v", f, want)
+	}
+	f, err = e.Facets(ctx, news.Query{Text: "espionage sanctions", Fuzzy: false, Kinds: []news.Kind{news.Allegation}}, 1)
+	if err != nil || f.Total != 0 {
+		t.Errorf("no match: %+v, %v", f, err)
+	}
+	f, err = e.Facets(ctx, news.Query{Actors: []string{"APT31"}}, 1)
+	if err != nil || f.Total != 2 || len(f.Actors) != 1 || f.Actors[0] != (news.Count{Term: "apt31", N: 2}) || f.OtherActors != 2 || f.OtherBy != 1 {
+		t.Errorf("actor APT31, top 1: %+v, %v", f, err)
 	}
 }
