@@ -15,10 +15,10 @@ import (
 )
 
 // BenchmarkWindowAndBuild10k: the whole digest of 10,000 new statements
-// read from a real Bleve index on disk (scorch) in pages of 1,000 and
-// built, with as many statements below the channel's watermark, so that
-// the repeat check (dropRepeats) and claim merging run as they do for a
-// channel's second digest; no posting.
+// read from a real Bleve index on disk (scorch) in pages of the default
+// size and built, with as many statements below the channel's watermark,
+// so that the repeat check (dropRepeats) and claim merging run as they do
+// for a channel's second digest; no posting.
 //
 // synthetic: 5,000 articles of four statements (200 actors), one date.
 // corpus: internal/corpusgen's corpus of 40,000 statements (seed 1; real

@@ -55,7 +55,7 @@ const (
 	DefaultGrace     = 6 * time.Hour
 	DefaultTick      = 30 * time.Second
 	DefaultMinGap    = time.Hour
-	DefaultPageSize  = 1000
+	DefaultPageSize  = 10_000
 	DefaultMaxWindow = 50_000
 	DefaultRetryBase = time.Minute
 	DefaultRetryMax  = time.Hour
@@ -77,7 +77,7 @@ type Config struct {
 	Grace        time.Duration // a slot missed while down is posted at start-up if at most this late; default 6h
 	Tick         time.Duration // how often Run looks for due slots and retries; default 30s
 	MinGap       time.Duration // cron schedules firing more often are refused; default 1h
-	PageSize     int           // hits per Search call; default 1000
+	PageSize     int           // hits per Search call; default 10,000
 	MaxWindow    int           // statements per digest window (the rest wait for the next; one seq larger than this is cut, the rest counted in the footer); default 50,000
 	RetryBase    time.Duration // first retry delay after a failed post, doubling; default 1m
 	RetryMax     time.Duration // cap on the retry delay; default 1h

@@ -95,7 +95,7 @@ func TestWindowArticleLargerThanPage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			loc := mustLoc(t, "Europe/London")
 			e := newEnv(t, time.Date(2026, 3, 27, 7, 0, 0, 0, loc), func(c *Config) {
-				c.MaxWindow = tc.maxWindow
+				c.MaxWindow, c.PageSize = tc.maxWindow, 1000
 				if tc.capSize > 0 {
 					c.Source = capped{Source: c.Source, max: tc.capSize}
 				}
