@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -45,8 +46,22 @@ func run(args []string) int {
 	verbose := fs.Bool("v", false, "also print each query's median and p99")
 	kinds := fs.String("kinds", "", "comma-separated rows to run (match,filtered,phrase,alias,actor,fuzzy,latest,page 5,counts,show,digest); default all")
 	fs.DurationVar(&cfg.Deadline, "deadline", 5*time.Minute, "deadline of one call")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run (build and queries, both engines) to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if cfg.Statements < 100 {
 		fmt.Fprintln(os.Stderr, "bench: -n must be at least 100")
