@@ -93,14 +93,12 @@ func Of(st news.Statement) Print {
 	inQuote := false
 	var word []byte
 	flush := func() {
-		if len(word) == 0 {
+		if len(word) == 0 || frame[string(word)] { // word is lower case already
+			word = word[:0]
 			return
 		}
-		w := strings.ToLower(string(word))
+		w := string(word)
 		word = word[:0]
-		if frame[w] {
-			return
-		}
 		t := term{hash(w), w}
 		if inQuote {
 			p.quote = append(p.quote, t)
@@ -118,7 +116,7 @@ func Of(st news.Statement) Print {
 			flush()
 			inQuote = !inQuote
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-':
-			word = utf8.AppendRune(word, r)
+			word = utf8.AppendRune(word, unicode.ToLower(r)) // as strings.ToLower does
 		case r == '\'' || r == '’':
 			// a possessive or contraction stays in the word
 			word = append(word, '\'')
