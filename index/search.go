@@ -347,20 +347,7 @@ func byDate() *search.SortField {
 func legacyRequest(p *plan) *bleve.SearchRequest {
 	bq := query.NewBooleanQuery(p.must, nil, nil)
 	bq.AddFilter(bleve.NewConjunctionQuery(p.filters...))
-	req := bleve.NewSearchRequestOptions(bq, p.size, p.from, false)
-	req.IncludeLocations = p.scored()
-	req.Fields = p.fields()
-	switch p.sortBy {
-	case "score":
-		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}, byDate()})
-	case "date":
-		req.SortByCustom(search.SortOrder{byDate()})
-		req.Score = "none"
-	case "seq":
-		req.SortByCustom(search.SortOrder{&search.SortField{Field: fSortSeq, Type: search.SortFieldAsString}})
-		req.Score = "none"
-	}
-	return req
+	return p.request(bq)
 }
 
 // zeroBoost sets boost 0 on the leaves of q (q is one of the filter
