@@ -155,6 +155,10 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 	}
 	groups := map[key]*group{}
 	var order []key
+	// one search for every group: their kinds and governments, over the
+	// span of the whole window
+	q := news.Query{Type: news.TypeStatement, UpToSeq: sub.Watermark, SortBy: "date"}
+	var since, until time.Time
 	for i, h := range hits {
 		if h.Statement == nil || len(h.Statement.SpeakerCountry) == 0 {
 			continue
@@ -165,29 +169,32 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 			g = &group{since: h.Published, until: h.Published}
 			groups[k] = g
 			order = append(order, k)
+			if !slices.Contains(q.Kinds, k.kind) {
+				q.Kinds = append(q.Kinds, k.kind)
+			}
+			if !slices.Contains(q.By, k.by) {
+				q.By = append(q.By, k.by)
+			}
 		}
 		g.idx = append(g.idx, i)
-		if p := h.Published; p.Before(g.since) {
+		p := h.Published
+		if p.Before(g.since) {
 			g.since = p
 		} else if p.After(g.until) {
 			g.until = p
+		}
+		if len(order) == 1 && len(g.idx) == 1 { // the first statement grouped
+			since, until = p, p
+		} else if p.Before(since) {
+			since = p
+		} else if p.After(until) {
+			until = p
 		}
 	}
 	if len(order) == 0 {
 		return hits, nil
 	}
-	q := news.Query{Type: news.TypeStatement, UpToSeq: sub.Watermark, SortBy: "date", Size: min(repeatRead, repeatMax*len(order))}
-	since, until := groups[order[0]].since, groups[order[0]].until
-	for _, k := range order {
-		g := groups[k]
-		if !slices.Contains(q.Kinds, k.kind) {
-			q.Kinds = append(q.Kinds, k.kind)
-		}
-		if !slices.Contains(q.By, k.by) {
-			q.By = append(q.By, k.by)
-		}
-		since, until = minTime(since, g.since), maxTime(until, g.until)
-	}
+	q.Size = min(repeatRead, repeatMax*len(order))
 	q.Since, q.Until = since.Add(-repeatLookback), until.Add(time.Second)
 	res, err := s.cfg.Source.Search(ctx, q)
 	if err != nil {
@@ -257,20 +264,6 @@ func (s *Service) postedBefore(ctx context.Context, channel string) (func(news.H
 	return func(h news.Hit) bool {
 		return ids[h.ID] || slices.ContainsFunc(whole, func(sp span) bool { return sp.from < h.Seq && h.Seq <= sp.to })
 	}, nil
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }
 
 // page is what pages hands on: hits of whole sequence numbers, oldest
