@@ -11,12 +11,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 
+	"github.com/newsdesk/newsdesk/internal/cputime"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -333,16 +333,6 @@ func runLatency(b *testing.B, queries []news.Query) {
 	}
 }
 
-// cpuTime is the CPU time the process has used (user and system), which
-// other work on a shared machine inflates less than wall time.
-func cpuTime(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatalf("getrusage: %v", err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func latency(b *testing.B, ix *Index, queries []news.Query) {
 	ctx := context.Background()
 	lat := make([]time.Duration, 0, b.N)
@@ -352,7 +342,7 @@ func latency(b *testing.B, ix *Index, queries []news.Query) {
 			b.Fatalf("%+v: %v", q, err)
 		}
 	}
-	cpu0 := cpuTime(b)
+	cpu0 := cputime.Process()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		q := queries[i%len(queries)]
@@ -365,7 +355,7 @@ func latency(b *testing.B, ix *Index, queries []news.Query) {
 		hits += len(res.Hits)
 	}
 	b.StopTimer()
-	cpu := cpuTime(b) - cpu0
+	cpu := cputime.Process() - cpu0
 	if hits == 0 {
 		b.Fatalf("the queries found nothing: the benchmark measures nothing")
 	}
@@ -486,7 +476,7 @@ func BenchmarkFuzzyBudget(b *testing.B) {
 		reqs []*bleve.SearchRequest
 	}{{"bleve", plain}, {"budgeted", budgeted}} {
 		b.Run(mode.name, func(b *testing.B) {
-			cpu0 := cpuTime(b)
+			cpu0 := cputime.Process()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if _, err := ix.run(ctx, mode.reqs[i%len(mode.reqs)]); err != nil {
@@ -494,7 +484,7 @@ func BenchmarkFuzzyBudget(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			b.ReportMetric(float64(cpuTime(b)-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(cputime.Process()-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

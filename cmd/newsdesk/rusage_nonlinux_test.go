@@ -2,8 +2,4 @@
 
 package main
 
-import "time"
-
-func processCPU() time.Duration { return 0 }
-
 func residentBytes() int64 { return 0 }

@@ -21,6 +21,7 @@ import (
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/internal/corpusgen"
+	"github.com/newsdesk/newsdesk/internal/cputime"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -120,7 +121,7 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 			deferred++
 		}
 	}
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	b.ResetTimer()
 	for b.Loop() {
 		var wg sync.WaitGroup
@@ -136,7 +137,7 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 		wg.Wait()
 	}
 	b.StopTimer()
-	cpu := processCPU() - cpu0
+	cpu := cputime.Process() - cpu0
 	// Late answers (deferred, or told busy at the end of their life).
 	if deferred > 0 {
 		if rs, err := fake.WaitResponses(before+deferred, 30*time.Second); err == nil {

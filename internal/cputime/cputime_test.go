@@ -1,0 +1,21 @@
+package cputime
+
+import (
+	"runtime"
+	"testing"
+)
+
+// TestProcessMoves: CPU time grows while the process computes.
+func TestProcessMoves(t *testing.T) {
+	if runtime.GOOS == "windows" || runtime.GOOS == "plan9" || runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		t.Skip("CPU time is not read on", runtime.GOOS)
+	}
+	before := Process()
+	x := 0
+	for i := range 50_000_000 {
+		x ^= i * 31
+	}
+	if after := Process(); after <= before {
+		t.Errorf("CPU time did not move: %s then %s (x=%d)", before, after, x)
+	}
+}
