@@ -170,10 +170,31 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	ndPath, ftsPath := filepath.Join(dir, "newsdesk-index"), filepath.Join(dir, "fts5.db")
 	rep.Build = Build{Articles: len(meta.ids), Statements: cfg.Statements}
-	if reusable(dir, cfg) {
+	sameCorpus, sameND := reusable(dir, cfg)
+	switch {
+	case sameND:
 		rep.Build.Reused = true
 		logf("reusing the indexes in %s", dir)
-	} else {
+	case sameCorpus:
+		// FTS5's index holds the corpus: only newsdesk's is rebuilt.
+		b, err := readBuild(dir)
+		if err != nil {
+			return rep, err
+		}
+		if err := os.RemoveAll(ndPath); err != nil {
+			return rep, err
+		}
+		logf("rebuilding newsdesk's index (%s) beside the kept FTS5 index…", ndFormat)
+		if b.ND, err = buildND(ctx, ndPath, texts, opts); err != nil {
+			return rep, err
+		}
+		logf("  %v", b.ND.Round(time.Millisecond))
+		rep.Build.ND, rep.Build.FTS = b.ND, b.FTS
+		if err := writeBuild(dir, cfg, rep.Build); err != nil {
+			return rep, err
+		}
+		rep.Build.Reused = true
+	default:
 		for _, p := range []string{ndPath, ftsPath, ftsPath + "-wal", ftsPath + "-shm", filepath.Join(dir, "build.json")} {
 			if err := os.RemoveAll(p); err != nil {
 				return rep, err
@@ -197,9 +218,8 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			rep.Build.ND, rep.Build.FTS = b.ND, b.FTS
 		}
 	}
-	rep.Build.NDBytes, rep.Build.FTSBytes = dirSize(ndPath), dirSize(ftsPath)+dirSize(ftsPath+"-wal")
 
-	ix, err := index.Open(ndPath)
+	ix, err := index.Open(ndPath, index.WithActors(actors.Default().All()))
 	if err != nil {
 		return rep, err
 	}
@@ -302,6 +322,9 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			return rep, err
 		}
 	}
+	// Sizes last: the segments a Compact merged stay on disk until the
+	// open index has persisted a newer snapshot, which it has by now.
+	rep.Build.NDBytes, rep.Build.FTSBytes = dirSize(ndPath), dirSize(ftsPath)+dirSize(ftsPath+"-wal")
 	return rep, nil
 }
 
@@ -538,12 +561,14 @@ func batches(texts *corpusgen.Texts, o corpusgen.Options, put func([]news.Articl
 	return nil
 }
 
-// buildND indexes the corpus into a new newsdesk index, timing Put calls
-// and the Close that makes it durable (corpus generation is not timed).
+// buildND indexes the corpus into a new newsdesk index, timing the Put
+// calls, the Compact that leaves it in one segment (as newsdesk reindex
+// does) and the Close that makes it durable (corpus generation is not
+// timed).
 func buildND(ctx context.Context, path string, texts *corpusgen.Texts, o corpusgen.Options) (time.Duration, error) {
 	var took time.Duration
 	start := time.Now()
-	ix, err := index.Open(path)
+	ix, err := index.Open(path, index.WithActors(actors.Default().All()))
 	if err != nil {
 		return 0, err
 	}
@@ -555,6 +580,10 @@ func buildND(ctx context.Context, path string, texts *corpusgen.Texts, o corpusg
 		return err
 	})
 	start = time.Now()
+	if err == nil {
+		// as newsdesk reindex leaves an index: one segment
+		err = ix.Compact(ctx)
+	}
 	if cerr := ix.Close(); err == nil {
 		err = cerr
 	}
@@ -639,10 +668,17 @@ type buildRecord struct {
 	Statements int
 	Seed       uint64
 	ND, FTS    time.Duration
+	// NDFormat is ndFormat when newsdesk's index was built: another value
+	// rebuilds newsdesk's index alone (FTS5's is kept).
+	NDFormat string
 }
 
+// ndFormat names what newsdesk's index holds beyond the corpus: its
+// mapping version and whether statements carry mention tags.
+const ndFormat = "mapping 2, mention tags, compacted"
+
 func writeBuild(dir string, cfg Config, b Build) error {
-	raw, err := json.Marshal(buildRecord{Statements: cfg.Statements, Seed: cfg.Seed, ND: b.ND, FTS: b.FTS})
+	raw, err := json.Marshal(buildRecord{Statements: cfg.Statements, Seed: cfg.Seed, ND: b.ND, FTS: b.FTS, NDFormat: ndFormat})
 	if err != nil {
 		return err
 	}
@@ -658,9 +694,12 @@ func readBuild(dir string) (buildRecord, error) {
 	return b, json.Unmarshal(raw, &b)
 }
 
-func reusable(dir string, cfg Config) bool {
+// reusable says whether the indexes in dir hold this corpus (both), and
+// whether newsdesk's is of the current format.
+func reusable(dir string, cfg Config) (corpus, nd bool) {
 	b, err := readBuild(dir)
-	return err == nil && b.Statements == cfg.Statements && b.Seed == cfg.Seed
+	corpus = err == nil && b.Statements == cfg.Statements && b.Seed == cfg.Seed
+	return corpus, corpus && b.NDFormat == ndFormat
 }
 
 func dirSize(path string) int64 {

@@ -64,7 +64,7 @@ func perr(usage, format string, args ...any) *ParseError {
 
 // usage lines, one per command; help shows them too.
 var usage = map[string]string{
-	"search":      `search <words> [actor:APT31] [by:GB] [kind:allegation|indictment|sanction|response|other] [target:"…"] [since:2024-03-01] [until:2024-03-31] [sort:date] [page:2]`,
+	"search":      `search <words> [actor:APT31] [by:GB] [kind:allegation|indictment|sanction|response|other] [target:"…"] [since:2024-03-01] [until:2024-03-31] [sort:date|score] [page:2]`,
 	"show":        "show <article id>",
 	"latest":      "latest [n] [kind:allegation] [actor:APT31] [by:US]",
 	"actor":       "actor <name>   e.g. actor Violet Typhoon",
@@ -231,6 +231,11 @@ func Parse(line string, actors Actors) (Command, error) {
 		}
 		if page > 0 {
 			cmd.Page = page
+		}
+		if q.SortBy == "" && q.Text == "" && len(q.FuzzyTerms) == 0 {
+			// Actor names and filters only: no word ranks one statement
+			// above another, so the newest come first, as in `actor`.
+			q.SortBy = "date"
 		}
 		q.Size = PageSize
 		q.From = (cmd.Page - 1) * PageSize

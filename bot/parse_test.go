@@ -28,11 +28,24 @@ func TestParse(t *testing.T) {
 			}
 			want(t, c.Query.Size, bot.PageSize)
 			want(t, c.Query.From, 0)
+			want(t, c.Query.SortBy, "date") // names and filters only: newest first
 		}},
 		{"APT31 sanctions", func(t *testing.T, c bot.Command) { // a bare query is a search
 			want(t, c.Name, "search")
 			want(t, c.Query.Text, "sanctions")
 			want(t, c.Query.Mentions[0][0], "APT31")
+			want(t, c.Query.SortBy, "") // words: by relevance
+		}},
+		{"search Cozy Bear sort:score", func(t *testing.T, c bot.Command) {
+			want(t, c.Query.Mentions[0][0], "APT29")
+			want(t, c.Query.SortBy, "score")
+		}},
+		{`search "Cozy Bear" by:US`, func(t *testing.T, c bot.Command) { // a quoted name is the actor
+			want(t, c.Query.Mentions[0][0], "APT29")
+			want(t, c.Query.SortBy, "date")
+		}},
+		{"search Cozy Bear ransomwear~", func(t *testing.T, c bot.Command) {
+			want(t, c.Query.SortBy, "") // a fuzzy word ranks
 		}},
 		{"search Violet Typhoon", func(t *testing.T, c bot.Command) {
 			want(t, c.Query.Text, "")

@@ -20,6 +20,17 @@
 // tie-breaks in one doc value each: sorting on numeric and date doc values,
 // which hold many prefix-coded terms per value, cost several times more.
 //
+// With WithActors, statement documents are also tagged with the gazetteer
+// actors their sentence (mentions) and headline (title_mentions) name, as
+// match_phrase queries of the actors' names would find them, and a mention
+// of such an actor is searched as three terms (actors, mentions,
+// title_mentions) instead of a phrase per name and field. The tags count
+// only while every statement document carries them with the same
+// gazetteer: the index records the gazetteer's fingerprint when it is
+// created, a write with another gazetteer (or none) erases it, and without
+// it mentions are searched with the phrases, which find the same hits.
+// Article documents are searched with the phrases.
+//
 // A search costs what its page costs, not what its matches do: filters
 // are conjuncts of the query (boost 0, so scores stay those of the words);
 // a relevance search sorts by score inside Bleve and reads sort_date only
@@ -47,8 +58,12 @@
 // deadline and with a recover() so that a panic inside Bleve becomes an
 // error.
 //
-// The index records its mapping version; Open refuses another version with
-// an error wrapping ErrMappingVersion. Rebuild (newsdesk reindex) copies the
+// Compact merges the segments of a bulk-loaded index into one (Rebuild
+// does it), since a search sets up its term searchers once per segment.
+//
+// The index records its mapping version; Open refuses another version
+// (version 1, which lacks the tag fields, is still opened and searched
+// with phrases) with an error wrapping ErrMappingVersion. Rebuild (newsdesk reindex) copies the
 // stored articles of such an index, optionally transformed (re-extracted),
 // into a new index with the current mapping beside it and swaps the two
 // directories, keeping the old one as path+".old-<timestamp>"; leftovers of

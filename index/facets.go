@@ -26,7 +26,7 @@ func (ix *Index) Facets(ctx context.Context, q news.Query, n int) (news.Facets, 
 	}
 	n = min(max(n, 1), MaxFacetTerms)
 	q.Size, q.From, q.SortBy, q.TotalUpTo = 0, 0, "", 0
-	p, err := compile(q)
+	p, err := ix.compile(q)
 	if err != nil {
 		return news.Facets{}, fmt.Errorf("facets: %w", err)
 	}

@@ -38,7 +38,7 @@ func (ix *Index) Histogram(ctx context.Context, q news.Query, intervals []news.I
 	for _, k := range kinds {
 		kq := q
 		kq.Kinds, kq.Size, kq.From, kq.SortBy = []news.Kind{k}, 0, 0, ""
-		p, err := compile(kq)
+		p, err := ix.compile(kq)
 		if err != nil {
 			return nil, fmt.Errorf("histogram: %w", err)
 		}

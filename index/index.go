@@ -55,6 +55,14 @@ type Index struct {
 	newestMu    sync.Mutex
 	newestKnown bool
 	newest      time.Time
+	// tags tags the statement documents Put writes (nil: no gazetteer, or
+	// a mapping without the tag fields); tagsComplete says every statement
+	// document was tagged with it, so that mentions are searched by tag;
+	// tagsStored says the index records a fingerprint, which a Put with
+	// other tags (or none) must first erase. See WithActors.
+	tags         *tagger
+	tagsComplete bool
+	tagsStored   bool
 	// legacy makes Search build the one request it built before searches
 	// followed their page (post-filters, a sort key read per match), for
 	// the benchmarks and tests that compare the two.
@@ -80,30 +88,36 @@ const (
 // Rebuild was interrupted between its two renames (no directory at path,
 // a finished rebuild at path+".rebuilt"), Open first moves the rebuilt
 // index into place.
-func Open(path string) (*Index, error) {
+//
+// WithActors gives it the gazetteer its statements are tagged with.
+func Open(path string, opts ...Option) (*Index, error) {
 	finished, err := finishInterruptedRebuild(path)
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	ix, err := open(path)
+	ix, err := open(path, collect(opts))
 	if err == nil && finished {
 		ix.recovered = append(ix.recovered, "finished an interrupted rebuild: moved "+path+rebuiltSuffix+" to "+path)
 	}
 	return ix, err
 }
 
-func open(path string) (*Index, error) {
+func open(path string, o options) (*Index, error) {
 	if err := precheck(path); err != nil {
 		return nil, err
 	}
 	cfg := map[string]any{"bolt_timeout": lockTimeout}
 	bi, err := openBleve(path, cfg)
+	created := false
+	version := mappingVersion
 	switch {
 	case err == nil:
-		if verr := checkMappingVersion(bi); verr != nil {
+		v, verr := checkMappingVersion(bi)
+		if verr != nil {
 			_ = bi.Close()
 			return nil, fmt.Errorf("open index %s: %w", path, verr)
 		}
+		version = v
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist), errors.Is(err, bleve.ErrorIndexMetaMissing):
 		if entries, _ := os.ReadDir(path); len(entries) > 0 {
 			return nil, fmt.Errorf("create index %s: the directory exists but is not a newsdesk index: choose another data directory or empty it", path)
@@ -124,6 +138,7 @@ func open(path string) (*Index, error) {
 			_ = bi.Close()
 			return nil, fmt.Errorf("create index %s: record mapping version: %w", path, err)
 		}
+		created = true
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, fmt.Errorf("index %s is in use by another newsdesk process: stop it or use another data directory: %w", path, err)
 	default:
@@ -132,11 +147,19 @@ func open(path string) (*Index, error) {
 		}
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
-	return newIndex(path, bi), nil
+	ix, err := newIndex(path, bi, o, version, created)
+	if err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	return ix, nil
 }
 
+// memPath is the Path of an index held in memory.
+const memPath = "(memory)"
+
 // OpenMem returns an empty index held in memory, for tests.
-func OpenMem() (*Index, error) {
+func OpenMem(opts ...Option) (*Index, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("create in-memory index: mapping: %w", err)
@@ -145,26 +168,59 @@ func OpenMem() (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create in-memory index: %w", err)
 	}
-	return newIndex("(memory)", bi), nil
+	ix, err := newIndex(memPath, bi, collect(opts), mappingVersion, true)
+	if err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("create in-memory index: %w", err)
+	}
+	return ix, nil
 }
 
-func newIndex(path string, bi bleve.Index) *Index {
-	return &Index{path: path, idx: bi, maxTermSearchers: DefaultMaxTermSearchers, timeout: DefaultTimeout, log: slog.Default()}
+// newIndex wraps an open Bleve index of that mapping version; created: it
+// was created empty just now, so its mention tags are complete from the
+// start (see WithActors).
+func newIndex(path string, bi bleve.Index, o options, version string, created bool) (*Index, error) {
+	ix := &Index{path: path, idx: bi, maxTermSearchers: DefaultMaxTermSearchers, timeout: DefaultTimeout, log: slog.Default()}
+	if version != mappingVersion {
+		return ix, nil // a mapping without the tag fields: mentions are searched with phrases
+	}
+	tg, err := newTagger(bi.Mapping(), o.actors)
+	if err != nil {
+		return nil, err
+	}
+	ix.tags = tg
+	stored, err := bi.GetInternal(internalTagsKey)
+	if err != nil {
+		return nil, fmt.Errorf("read mention tags: %w", err)
+	}
+	if created && tg != nil {
+		if err := bi.SetInternal(internalTagsKey, []byte(tg.fingerprint)); err != nil {
+			return nil, fmt.Errorf("record mention tags: %w", err)
+		}
+		stored = []byte(tg.fingerprint)
+	}
+	ix.tagsStored = len(stored) > 0
+	ix.tagsComplete = tg != nil && string(stored) == tg.fingerprint
+	return ix, nil
 }
 
-func checkMappingVersion(bi bleve.Index) error {
+// compatibleVersions are the mapping versions this code opens: version 1
+// lacks the mention tag fields, so its mentions are searched with phrases.
+var compatibleVersions = map[string]bool{"1": true, mappingVersion: true}
+
+func checkMappingVersion(bi bleve.Index) (string, error) {
 	v, err := bi.GetInternal(internalMappingKey)
 	if err != nil {
-		return fmt.Errorf("read mapping version: %w", err)
+		return "", fmt.Errorf("read mapping version: %w", err)
 	}
-	if string(v) != mappingVersion {
+	if !compatibleVersions[string(v)] {
 		got := string(v)
 		if got == "" {
 			got = "none"
 		}
-		return &mappingVersionError{got: got, want: mappingVersion}
+		return "", &mappingVersionError{got: got, want: mappingVersion}
 	}
-	return nil
+	return string(v), nil
 }
 
 // SetLogger makes the index log through l (the process's logger, with its
@@ -212,6 +268,14 @@ func (ix *Index) Put(ctx context.Context, arts []news.Article) error {
 	}
 	ix.putMu.Lock()
 	defer ix.putMu.Unlock()
+	if ix.tagsStored && !ix.tagsComplete {
+		// The index was tagged with another gazetteer: once this Put
+		// writes, no gazetteer's tags are complete until a rebuild.
+		if err := ix.idx.DeleteInternal(internalTagsKey); err != nil {
+			return fmt.Errorf("put articles: erase the mention tags' fingerprint: %w", err)
+		}
+		ix.tagsStored = false
+	}
 	for start := 0; start < len(arts); start += BatchSize {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("put articles: %w", err)
@@ -254,7 +318,7 @@ func (ix *Index) putBatch(arts []news.Article) (err error) {
 				return err
 			}
 		}
-		docs, err := documents(a)
+		docs, err := documents(a, ix.tags)
 		if err != nil {
 			return fmt.Errorf("article %s: %w", a.ID, err)
 		}
@@ -338,8 +402,9 @@ type storedHit struct {
 	Statement news.Statement `json:"statement"`
 }
 
-// documents turns an article into its Bleve documents.
-func documents(a news.Article) ([]document, error) {
+// documents turns an article into its Bleve documents; tg (when not nil)
+// tags the statement documents with the actors they name.
+func documents(a news.Article, tg *tagger) ([]document, error) {
 	if len(a.Statements) > 0 && a.Actors == nil && a.Countries == nil && a.Targets == nil && a.Kinds == nil {
 		a.Summarize()
 	}
@@ -372,6 +437,10 @@ func documents(a news.Article) ([]document, error) {
 		art[fPublished] = clampTime(a.Published)
 	}
 	docs := []document{{id: a.ID, fields: art}}
+	var titleTags []string
+	if tg != nil && len(a.Statements) > 0 {
+		titleTags = tg.tags(a.Title)
+	}
 	for n, s := range a.Statements {
 		// A statement carries its own seq when an update kept it from an
 		// earlier version of the article; else it shares the article's.
@@ -406,6 +475,10 @@ func documents(a news.Article) ([]document, error) {
 		}
 		if !a.Published.IsZero() {
 			st[fPublished] = clampTime(a.Published)
+		}
+		if tg != nil {
+			st[fMentions] = tg.tags(s.Sentence)
+			st[fTitleMentions] = titleTags
 		}
 		docs = append(docs, document{id: statementID(a.ID, n), fields: st})
 	}
@@ -494,4 +567,43 @@ func typeQuery(t news.DocType) query.Query {
 	q := bleve.NewTermQuery(string(t))
 	q.SetField(fType)
 	return q
+}
+
+// Compact merges the index's segments into one and returns when the merged
+// segment is on disk. A search sets up its term searchers once per
+// segment, so a bulk-loaded index (tens of segments) answers faster after
+// it; Rebuild compacts the index it builds. It rewrites the whole index,
+// so it is for the end of a bulk load, not for every Put; Put keeps
+// working meanwhile. An index held in memory is left as it is.
+func (ix *Index) Compact(ctx context.Context) error {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("compact index %s: %w", ix.path, err)
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok || ix.path == memPath {
+		return nil
+	}
+	if err := sc.ForceMerge(ctx, nil); err != nil {
+		return fmt.Errorf("compact index %s: %w", ix.path, err)
+	}
+	return nil
+}
+
+// segments is the number of segments searches read.
+func (ix *Index) segments() (int, error) {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return 0, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return 0, fmt.Errorf("index reader is a %T, not a scorch snapshot", r)
+	}
+	return len(snap.Segments()), nil
 }

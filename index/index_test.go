@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -418,5 +419,53 @@ func TestSetLogger(t *testing.T) {
 	ix.log.Error("probe")
 	if !strings.Contains(buf.String(), "probe") {
 		t.Errorf("the index logged elsewhere: %q", buf.String())
+	}
+}
+
+// TestCompact: an index written in several batches has several segments;
+// Compact leaves one, with the same answers, and the index reopens.
+func TestCompact(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range fixtures(t) { // one batch, so one segment, each
+		if err := ix.Put(ctx, []news.Article{a}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := ix.segments()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before < 2 {
+		t.Fatalf("%d segments before Compact, want several", before)
+	}
+	q := news.Query{Text: "cyber", Size: 50}
+	want := hitIDs(mustSearch(t, ix, q))
+	if len(want) == 0 {
+		t.Fatal("no hits to compare")
+	}
+	if err := ix.Compact(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.segments(); err != nil || n != 1 {
+		t.Fatalf("segments after Compact = %d, %v; want 1", n, err)
+	}
+	if got := hitIDs(mustSearch(t, ix, q)); !slices.Equal(got, want) {
+		t.Errorf("hits after Compact %v, before %v", got, want)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got := hitIDs(mustSearch(t, ix, q)); !slices.Equal(got, want) {
+		t.Errorf("hits after reopening %v, before %v", got, want)
 	}
 }

@@ -13,7 +13,9 @@ import (
 
 // mappingVersion is recorded in the index; an index built with another
 // version must be rebuilt (newsdesk reindex) before this code can use it.
-const mappingVersion = "1"
+// Version 2 added the mention tag fields (see WithActors); an index of
+// version 1 is still opened (see compatibleVersions).
+const mappingVersion = "2"
 
 // internalMappingKey is the Bleve internal key holding mappingVersion.
 var internalMappingKey = []byte("newsdesk.mapping_version")
@@ -64,6 +66,15 @@ func keywordField() *mapping.FieldMapping {
 	f.IncludeTermVectors = true // without them a phrase on a keyword field finds nothing
 	f.IncludeInAll = false
 	f.DocValues = true
+	return f
+}
+
+// tagField holds mention tags: searched by term only, so neither term
+// vectors nor doc values.
+func tagField() *mapping.FieldMapping {
+	f := keywordField()
+	f.IncludeTermVectors = false
+	f.DocValues = false
 	return f
 }
 
@@ -161,6 +172,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	st.AddFieldMappingsAt(fSpeaker, textField())
 	st.AddFieldMappingsAt(fConfidence, keywordField())
 	st.AddFieldMappingsAt(fHit, storedOnly())
+	st.AddFieldMappingsAt(fMentions, tagField())
+	st.AddFieldMappingsAt(fTitleMentions, tagField())
 	im.AddDocumentMapping(string(news.TypeStatement), st)
 
 	if err := im.Validate(); err != nil {

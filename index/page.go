@@ -285,7 +285,7 @@ func (ix *Index) fillPage(ctx context.Context, p *plan, w window, anchor time.Ti
 	if err != nil {
 		return err
 	}
-	if err := appendHits(out, res, p.typ); err != nil {
+	if err := appendHits(out, res, p); err != nil {
 		return err
 	}
 	*seen += int(res.Total)

@@ -78,8 +78,9 @@ type RebuildInfo struct {
 //     IngestedAt whatever transform returns (a transform that changes the
 //     ID is an error), and when transform is non-nil the article's union
 //     fields are recomputed from its statements (news.Article.Summarize);
-//  4. checks the new index holds as many articles as were read, closes it
-//     and renames it to path+".rebuilt";
+//  4. compacts the new index into one segment (Compact), checks it holds
+//     as many articles as were read, closes it and renames it to
+//     path+".rebuilt";
 //  5. renames the old index to path+".old-<UTC timestamp>" and
 //     path+".rebuilt" to path. The old copy is left for the user to
 //     delete; RebuildInfo.OldPath names it.
@@ -91,7 +92,9 @@ type RebuildInfo struct {
 // it and starts again. A crash between the two renames of step 5 leaves no
 // directory at path: the next Open or Rebuild renames path+".rebuilt" into
 // place.
-func Rebuild(ctx context.Context, path string, transform func(news.Article) (news.Article, error)) (info RebuildInfo, err error) {
+//
+// opts are those of the new index (WithActors: its mention tags).
+func Rebuild(ctx context.Context, path string, transform func(news.Article) (news.Article, error), opts ...Option) (info RebuildInfo, err error) {
 	info.NewVersion = mappingVersion
 	finished, err := finishInterruptedRebuild(path)
 	if err != nil {
@@ -144,7 +147,7 @@ func Rebuild(ctx context.Context, path string, transform func(news.Article) (new
 		return info, err
 	}
 	rebuiltPath := path + rebuiltSuffix
-	if err := buildNew(ctx, path, &info, func(w *copier) error { return eachStored(ctx, old, w.add) }, transform); err != nil {
+	if err := buildNew(ctx, path, &info, func(w *copier) error { return eachStored(ctx, old, w.add) }, transform, opts); err != nil {
 		return info, err
 	}
 
@@ -214,9 +217,9 @@ func removeLeftovers(path string, info *RebuildInfo) error {
 // copier, checks it holds every article, and renames it path+".rebuilt".
 // On any error the partial index is removed and the index at path is
 // untouched.
-func buildNew(ctx context.Context, path string, info *RebuildInfo, fill func(*copier) error, transform func(news.Article) (news.Article, error)) error {
+func buildNew(ctx context.Context, path string, info *RebuildInfo, fill func(*copier) error, transform func(news.Article) (news.Article, error), opts []Option) error {
 	rebuildPath := path + rebuildSuffix
-	nw, err := Open(rebuildPath)
+	nw, err := Open(rebuildPath, opts...)
 	if err != nil {
 		return fmt.Errorf("rebuild index %s: create new index: %w", path, err)
 	}
@@ -230,6 +233,9 @@ func buildNew(ctx context.Context, path string, info *RebuildInfo, fill func(*co
 		return fail(err)
 	}
 	if err := w.flush(); err != nil {
+		return fail(err)
+	}
+	if err := nw.Compact(ctx); err != nil {
 		return fail(err)
 	}
 	info.Articles, info.Statements = w.arts, w.stmts
@@ -363,7 +369,7 @@ type Source func(ctx context.Context, fn func(news.Article) error) error
 // is kept at path+".old-<UTC timestamp>" (RebuildInfo.OldPath), never
 // deleted. The caller must hold the article store, which keeps any other
 // newsdesk from running on this data directory.
-func RebuildFrom(ctx context.Context, path string, src Source, transform func(news.Article) (news.Article, error)) (info RebuildInfo, err error) {
+func RebuildFrom(ctx context.Context, path string, src Source, transform func(news.Article) (news.Article, error), opts ...Option) (info RebuildInfo, err error) {
 	info.NewVersion = mappingVersion
 	info.OldVersion = "not read"
 	if finished, err := finishInterruptedRebuild(path); err != nil {
@@ -375,7 +381,7 @@ func RebuildFrom(ctx context.Context, path string, src Source, transform func(ne
 		return info, err
 	}
 	rebuiltPath := path + rebuiltSuffix
-	if err := buildNew(ctx, path, &info, func(w *copier) error { return src(ctx, w.add) }, transform); err != nil {
+	if err := buildNew(ctx, path, &info, func(w *copier) error { return src(ctx, w.add) }, transform, opts); err != nil {
 		return info, err
 	}
 	if _, err := os.Stat(path); err == nil {

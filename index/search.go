@@ -51,6 +51,7 @@ var (
 	statementTextFields = []weighted{{fSentence, 1}, {fSpeaker, 0.5}, {fTitle, 0.3}}
 	articleTextFields   = []weighted{{fTitle, 2}, {fBody, 1}}
 	statementNameFields = []weighted{{fSentence, 1}, {fTitle, 0.3}}
+	statementTagFields  = []weighted{{fMentions, 1}, {fTitleMentions, 0.3}} // the tags of statementNameFields
 	articleNameFields   = []weighted{{fTitle, 2}, {fBody, 1}}
 )
 
@@ -64,7 +65,7 @@ var (
 // searchScore and searchDate. Filters are conjuncts of the query, so the
 // rarest of them drives it.
 func (ix *Index) Search(ctx context.Context, q news.Query) (news.Results, error) {
-	p, err := compile(q)
+	p, err := ix.compile(q)
 	if err != nil {
 		return news.Results{}, fmt.Errorf("search: %w", err)
 	}
@@ -92,14 +93,19 @@ func (ix *Index) searchOne(ctx context.Context, p *plan, req *bleve.SearchReques
 		return news.Results{}, err
 	}
 	out := news.Results{Total: res.Total, Took: res.Took, Hits: make([]news.Hit, 0, len(res.Hits))}
-	return out, appendHits(&out, res, p.typ)
+	return out, appendHits(&out, res, p)
 }
 
-func appendHits(out *news.Results, res *bleve.SearchResult, typ news.DocType) error {
+func appendHits(out *news.Results, res *bleve.SearchResult, p *plan) error {
 	for _, dm := range res.Hits {
-		h, err := toHit(dm, typ)
+		h, err := toHit(dm, p.typ)
 		if err != nil {
 			return fmt.Errorf("hit %s: %w", dm.ID, err)
+		}
+		if len(p.tagged) > 0 && h.Statement != nil {
+			// a mention searched by tag has no locations: mark its
+			// names in the sentence as its phrases would have
+			h.Marks = mergeMarks(append(h.Marks, p.tags.marks(h.Statement.Sentence, p.tagged)...))
 		}
 		out.Hits = append(out.Hits, h)
 	}
@@ -165,11 +171,27 @@ type plan struct {
 	size, from   int
 	sortBy       string // score, date or seq
 	totalUpTo    int
+	// tagged is the actors whose mentions are searched by tag, whose
+	// names appendHits marks with tags.
+	tagged map[string]bool
+	tags   *tagger
+}
+
+// compile compiles q for this index: mentions are searched by tag when
+// every statement document is tagged with the index's gazetteer.
+func (ix *Index) compile(q news.Query) (*plan, error) {
+	var tg *tagger
+	if ix.tagsComplete {
+		tg = ix.tags
+	}
+	return compile(q, tg)
 }
 
 // compile turns a news.Query into a plan. It never builds a query-string,
 // regexp, wildcard or prefix query; fuzzy words become fuzzyMatch queries.
-func compile(q news.Query) (*plan, error) {
+// tg, when not nil, tags every statement document: a statement search's
+// mention of one of its actors is then a term query on the tags.
+func compile(q news.Query, tg *tagger) (*plan, error) {
 	typ := q.Type
 	if typ == "" {
 		typ = news.TypeStatement
@@ -211,7 +233,16 @@ func compile(q news.Query) (*plan, error) {
 			return m
 		}))
 	}
+	var tagged map[string]bool
 	for _, names := range q.Mentions {
+		if canon, ok := tg.tagged(names); ok && typ == news.TypeStatement {
+			must = append(must, tagQuery(canon))
+			if tagged == nil {
+				tagged = map[string]bool{}
+			}
+			tagged[canon] = true
+			continue
+		}
 		if mq := mentionQuery(names, nameFields); mq != nil {
 			must = append(must, mq)
 		}
@@ -291,7 +322,7 @@ func compile(q news.Query) (*plan, error) {
 		sortBy = "date"
 	}
 	return &plan{typ: typ, must: must, filters: filters, since: q.Since, until: q.Until,
-		size: size, from: from, sortBy: sortBy, totalUpTo: max(q.TotalUpTo, 0)}, nil
+		size: size, from: from, sortBy: sortBy, totalUpTo: max(q.TotalUpTo, 0), tagged: tagged, tags: tg}, nil
 }
 
 func (p *plan) scored() bool { return len(p.must) > 0 }
@@ -416,17 +447,7 @@ func mentionQuery(names []string, fields []weighted) query.Query {
 		return nil
 	}
 	qs := []query.Query{term(fActors, names[0])}
-	seen := map[string]bool{}
-	for _, n := range names {
-		n = strings.TrimSpace(n)
-		key := strings.ToLower(n)
-		if n == "" || seen[key] {
-			continue
-		}
-		if len(seen) == maxMentionNames {
-			break
-		}
-		seen[key] = true
+	for _, n := range mentionNames(names) {
 		for _, f := range fields {
 			p := bleve.NewMatchPhraseQuery(n)
 			p.SetField(f.field)
@@ -435,6 +456,21 @@ func mentionQuery(names []string, fields []weighted) query.Query {
 			}
 			qs = append(qs, p)
 		}
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// tagQuery matches one actor of the gazetteer in a tagged index: tagged in
+// the actors field, or named in the sentence or the headline (weighted as
+// mentionQuery weighs those fields).
+func tagQuery(canon string) query.Query {
+	qs := []query.Query{term(fActors, canon)}
+	for _, f := range statementTagFields {
+		t := term(f.field, canon)
+		if f.boost != 1 {
+			t.(query.BoostableQuery).SetBoost(f.boost)
+		}
+		qs = append(qs, t)
 	}
 	return bleve.NewDisjunctionQuery(qs...)
 }
@@ -523,6 +559,11 @@ func marks(locs search.FieldTermLocationMap, field string, textLen int) [][2]int
 			out = append(out, [2]int{s, e})
 		}
 	}
+	return mergeMarks(out)
+}
+
+// mergeMarks sorts byte ranges and merges those that overlap.
+func mergeMarks(out [][2]int) [][2]int {
 	if len(out) == 0 {
 		return nil
 	}

@@ -16,14 +16,15 @@ import (
 // seqs) and written back to the records. The index may be damaged or
 // missing; the old one is kept (RebuildInfo.OldPath). It returns how many
 // articles were re-extracted. The records must be held by the caller and
-// no newsdesk may be running on the index.
-func Reindex(ctx context.Context, records Records, path string, ex Extractor, log *slog.Logger) (index.RebuildInfo, int, error) {
-	return ReindexProgress(ctx, records, path, ex, log, nil)
+// no newsdesk may be running on the index. opts are the new index's
+// (index.WithActors: its mention tags).
+func Reindex(ctx context.Context, records Records, path string, ex Extractor, log *slog.Logger, opts ...index.Option) (index.RebuildInfo, int, error) {
+	return ReindexProgress(ctx, records, path, ex, log, nil, opts...)
 }
 
 // ReindexProgress is Reindex calling report (when not nil) with the number
 // of articles read from the records so far.
-func ReindexProgress(ctx context.Context, records Records, path string, ex Extractor, log *slog.Logger, report func(done int)) (index.RebuildInfo, int, error) {
+func ReindexProgress(ctx context.Context, records Records, path string, ex Extractor, log *slog.Logger, report func(done int), opts ...index.Option) (index.RebuildInfo, int, error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -70,7 +71,7 @@ func ReindexProgress(ctx context.Context, records Records, path string, ex Extra
 			return err
 		})
 	}
-	info, err := index.RebuildFrom(ctx, path, src, transform)
+	info, err := index.RebuildFrom(ctx, path, src, transform, opts...)
 	logRebuild(log, path, info, err)
 	if ferr := flush(); err == nil {
 		err = ferr
@@ -106,8 +107,8 @@ type Rebuilt struct {
 // when they hold nothing, a rebuild of the index from itself with every
 // article re-extracted (one that extraction refuses keeps its old
 // statements, with a warning). report, when set, hears how many articles
-// were read from the records.
-func ReindexAll(ctx context.Context, records Counted, path string, ex Extractor, log *slog.Logger, report func(done int)) (Rebuilt, error) {
+// were read from the records. opts are the new index's.
+func ReindexAll(ctx context.Context, records Counted, path string, ex Extractor, log *slog.Logger, report func(done int), opts ...index.Option) (Rebuilt, error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -116,7 +117,7 @@ func ReindexAll(ctx context.Context, records Counted, path string, ex Extractor,
 		return Rebuilt{}, fmt.Errorf("count the stored articles: %w", err)
 	}
 	if n > 0 {
-		info, redone, err := ReindexProgress(ctx, records, path, ex, log, report)
+		info, redone, err := ReindexProgress(ctx, records, path, ex, log, report, opts...)
 		return Rebuilt{RebuildInfo: info, Redone: redone}, err
 	}
 	info, err := index.Rebuild(ctx, path, func(a news.Article) (news.Article, error) {
@@ -126,7 +127,7 @@ func ReindexAll(ctx context.Context, records Counted, path string, ex Extractor,
 			return a, nil
 		}
 		return b, nil
-	})
+	}, opts...)
 	logRebuild(log, path, info, err)
 	return Rebuilt{RebuildInfo: info, FromIndex: true}, err
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
@@ -90,7 +91,7 @@ func cmdRepair(ctx context.Context, g globals, now time.Time, stdout, stderr io.
 		fmt.Fprintf(stdout, "index: the article store is empty, so there is nothing to rebuild from: move the index aside (mv %[1]s %[1]s.damaged), start newsdesk and ingest your sources again\n", ixPath)
 		return exitError
 	}
-	info, _, err := ingest.Reindex(ctx, rs, ixPath, nil, nil)
+	info, _, err := ingest.Reindex(ctx, rs, ixPath, nil, nil, index.WithActors(actors.Default().All()))
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: repair: rebuild the index from the article store:", err)
 		return exitError

@@ -391,13 +391,13 @@ func open(ctx context.Context, g globals, stderr io.Writer, quiet bool) (*app, e
 	if err != nil {
 		return nil, err
 	}
-	ix, err := index.Open(filepath.Join(cfg.Data, "index"))
+	gaz := actors.Default()
+	ix, err := index.Open(filepath.Join(cfg.Data, "index"), index.WithActors(gaz.All()))
 	if err != nil {
 		rs.Close()
 		return nil, err
 	}
 	ix.SetLogger(log.With("component", "index"))
-	gaz := actors.Default()
 	in, err := ingest.New(ctx, rs, ix, extract.New(gaz), log)
 	if err != nil {
 		ix.Close()

@@ -19,6 +19,7 @@ import (
 	"github.com/newsdesk/newsdesk/chat"
 	"github.com/newsdesk/newsdesk/config"
 	"github.com/newsdesk/newsdesk/extract"
+	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
 	"github.com/newsdesk/newsdesk/internal/admit"
 	"github.com/newsdesk/newsdesk/internal/metrics"
@@ -229,7 +230,8 @@ func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	log := newLogger(stderr, cfg.LogLevel)
-	ex := extract.New(actors.Default())
+	gaz := actors.Default()
+	ex := extract.New(gaz)
 	ixPath := filepath.Join(cfg.Data, "index")
 	rs, err := articles.Open(filepath.Join(cfg.Data, articles.FileName), 0)
 	if err != nil {
@@ -243,7 +245,7 @@ func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	bar := progress.New(stderr, isTerminal(stderr) && n > 0, int64(n), "reindex", false)
-	r, err := ingest.ReindexAll(ctx, rs, ixPath, ex, log, func(done int) { bar.Set(int64(done), "") })
+	r, err := ingest.ReindexAll(ctx, rs, ixPath, ex, log, func(done int) { bar.Set(int64(done), "") }, index.WithActors(gaz.All()))
 	bar.Done()
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: reindex:", err)

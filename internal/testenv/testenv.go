@@ -36,7 +36,7 @@ type Env struct {
 // New returns an Env over an in-memory index loaded with the sample corpus.
 func New(tb testing.TB) *Env {
 	tb.Helper()
-	ix, err := index.OpenMem()
+	ix, err := index.OpenMem(index.WithActors(actors.Default().All()))
 	if err != nil {
 		tb.Fatalf("open in-memory index: %v", err)
 	}
@@ -46,7 +46,7 @@ func New(tb testing.TB) *Env {
 // NewOnDisk is New with the index on disk in a temporary directory.
 func NewOnDisk(tb testing.TB) *Env {
 	tb.Helper()
-	ix, err := index.Open(filepath.Join(tb.TempDir(), "index"))
+	ix, err := index.Open(filepath.Join(tb.TempDir(), "index"), index.WithActors(actors.Default().All()))
 	if err != nil {
 		tb.Fatalf("open index: %v", err)
 	}
@@ -109,7 +109,7 @@ var (
 func Shared(tb testing.TB) *Env {
 	tb.Helper()
 	sharedOnce.Do(func() {
-		ix, err := index.OpenMem()
+		ix, err := index.OpenMem(index.WithActors(actors.Default().All()))
 		if err != nil {
 			sharedErr = err
 			return

@@ -1,0 +1,253 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk/actors"
+	"github.com/newsdesk/newsdesk/internal/corpusgen"
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// tagTestActors is the bundled gazetteer plus actors whose names test the
+// edges of phrase matching: stop words inside a name (any term may stand
+// there), a name of stop words only (it matches nothing), possessives and
+// plurals (the analyzer stems them), and a name that is a prefix of
+// another's.
+func tagTestActors() []news.Actor {
+	return append(actors.Default().All(),
+		news.Actor{Name: "Bureau of Wolves", Aliases: []string{"Wolf Bureau", "of the", "Wolves"}},
+		news.Actor{Name: "Grey Heron", Aliases: []string{"Grey Heron Team", "Heron"}},
+	)
+}
+
+// tagTestArticles are written to exercise tagTestActors' edges.
+func tagTestArticles() []news.Article {
+	day := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(id, title string, sentences ...string) news.Article {
+		a := news.Article{ID: id, Title: title, Published: day, Source: news.Source{Name: "test"}, Seq: uint64(len(id))}
+		for _, s := range sentences {
+			a.Statements = append(a.Statements, news.Statement{Kind: news.Allegation, Sentence: s, SpeakerCountry: []string{"US"}, Offset: -1})
+		}
+		a.Summarize()
+		day = day.Add(24 * time.Hour)
+		return a
+	}
+	return []news.Article{
+		mk("t1", "Officials name the Bureau of Wolves", "The Bureau in Wolves ran the campaign, officials said.", "Wolves' tools were found on the servers."),
+		mk("t2", "Fancy Bear's new tools", "Officials said Fancy Bear's operators and other fancy bears used the exploit.", "The bureau of the wolves denied it."),
+		mk("t3", "A quiet week", "The Grey Heron Team was blamed; a heron is a bird.", "Of the two groups, neither was named."),
+		mk("t4", "APT29 and Cozy Bear", "Cozy   Bear, also known as APT29, targeted diplomats.", "Nobody named COZY BEAR in the headline of this one."),
+	}
+}
+
+// TestTagsFindWhatPhrasesFind: on the same articles, an index that tags
+// statements with the gazetteer answers every mention query with the
+// same total, the same hits in the same order and the same marks as an
+// index that searches the names as phrases.
+func TestTagsFindWhatPhrasesFind(t *testing.T) {
+	ctx := context.Background()
+	arts := tagTestArticles()
+	if texts, err := corpusgen.Load(""); err == nil {
+		arts = append(arts, texts.Generate(corpusgen.Options{Seed: 3, Statements: 1500})...)
+	} else if !errors.Is(err, corpusgen.ErrNoCorpus) {
+		t.Fatal(err)
+	}
+	gaz := tagTestActors()
+	tagged, err := OpenMem(WithActors(gaz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tagged.Close()
+	phrases, err := OpenMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer phrases.Close()
+	for _, ix := range []*Index{tagged, phrases} {
+		if err := ix.Put(ctx, arts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !tagged.tagsComplete || phrases.tagsComplete {
+		t.Fatalf("tagsComplete = %v (tagged) / %v (phrases), want true / false", tagged.tagsComplete, phrases.tagsComplete)
+	}
+
+	lower := func(arts []news.Article) string {
+		var b strings.Builder
+		for _, a := range arts {
+			b.WriteString(strings.ToLower(a.Title + "\n"))
+			for _, s := range a.Statements {
+				b.WriteString(strings.ToLower(s.Sentence + "\n"))
+			}
+		}
+		return b.String()
+	}
+	edges, all := lower(tagTestArticles()), lower(arts)
+	found := 0
+	for i, a := range gaz {
+		names := append([]string{a.Name}, a.Aliases...)
+		inEdges, inAll := false, false
+		for _, n := range names {
+			inEdges = inEdges || strings.Contains(edges, strings.ToLower(n))
+			inAll = inAll || strings.Contains(all, strings.ToLower(n))
+		}
+		// every actor the edge articles name, a quarter of those the
+		// corpus names, and a sample of the others
+		if !inEdges && !(inAll && i%4 == 0) && i%50 != 0 {
+			continue
+		}
+		for _, q := range []news.Query{
+			{Mentions: [][]string{names}, SortBy: "date", Size: 50},
+			{Mentions: [][]string{names}, Kinds: []news.Kind{news.Allegation}, SortBy: "date", Size: 20, From: 20},
+		} {
+			t.Run(fmt.Sprintf("%s/from%d", a.Name, q.From), func(t *testing.T) {
+				p, err := tagged.compile(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !p.tagged[strings.ToLower(a.Name)] {
+					t.Fatalf("the tagged index searched %s with phrases", a.Name)
+				}
+				got, err := tagged.Search(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := phrases.Search(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Total != want.Total {
+					t.Fatalf("total %d by tag, %d by phrase", got.Total, want.Total)
+				}
+				if !slices.Equal(hitIDs(got), hitIDs(want)) {
+					t.Fatalf("hits by tag %v, by phrase %v", hitIDs(got), hitIDs(want))
+				}
+				for j := range got.Hits {
+					if !slices.Equal(got.Hits[j].Marks, want.Hits[j].Marks) {
+						t.Errorf("hit %s %q: marks by tag %v, by phrase %v", got.Hits[j].ID, got.Hits[j].Statement.Sentence, got.Hits[j].Marks, want.Hits[j].Marks)
+					}
+				}
+				if q.From == 0 && got.Total > 0 {
+					found++
+				}
+			})
+		}
+	}
+	// the comparison is worth something only if mentions were found
+	if min := 4; found < min {
+		t.Errorf("%d actors had hits, want at least %d", found, min)
+	}
+}
+
+// TestTagsEdges pins what the edge names of tagTestActors match.
+func TestTagsEdges(t *testing.T) {
+	ix, err := OpenMem(WithActors(tagTestActors()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Put(context.Background(), tagTestArticles()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"The Bureau in Wolves ran it", []string{"bureau of wolves"}}, // any term where the stop word was
+		{"The bureau of the wolves denied it.", []string{"bureau of wolves"}},
+		{"Of the two groups", nil}, // "of the" is stop words only
+		{"Fancy Bear's operators and other fancy bears", []string{"apt28"}},
+		{"a heron is a bird", []string{"grey heron"}},
+		{"Grey Heron Team", []string{"grey heron"}},
+		{"Cozy   Bear", []string{"apt29"}},
+	} {
+		got := ix.tags.tags(tc.text)
+		slices.Sort(got)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("tags(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestTagsFingerprint: an index created with a gazetteer searches by tag;
+// opened with another gazetteer (or none) it searches with phrases, and
+// its first Put erases the fingerprint, so that not even the first
+// gazetteer's tags count as complete until a Rebuild, which tags afresh.
+func TestTagsFingerprint(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "index")
+	full := tagTestActors()
+	other := full[:len(full)-1] // the same gazetteer less one actor
+	heron := news.Query{Mentions: [][]string{{"Grey Heron", "Grey Heron Team", "Heron"}}, SortBy: "date"}
+	open := func(opts ...Option) *Index {
+		t.Helper()
+		ix, err := Open(path, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ix
+	}
+	check := func(ix *Index, wantTagged bool, wantTotal uint64) {
+		t.Helper()
+		p, err := ix.compile(heron)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(p.tagged) > 0; got != wantTagged {
+			t.Errorf("searched by tag = %v, want %v", got, wantTagged)
+		}
+		res, err := ix.Search(ctx, heron)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != wantTotal {
+			t.Errorf("total = %d, want %d", res.Total, wantTotal)
+		}
+	}
+
+	ix := open(WithActors(full))
+	if err := ix.Put(ctx, tagTestArticles()[:3]); err != nil {
+		t.Fatal(err)
+	}
+	check(ix, true, 1)
+	ix.Close()
+
+	ix = open(WithActors(full)) // the same gazetteer: still complete
+	check(ix, true, 1)
+	ix.Close()
+
+	ix = open(WithActors(other)) // another: phrases, same answer
+	check(ix, false, 1)
+	if err := ix.Put(ctx, tagTestArticles()[3:]); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	ix = open(WithActors(full)) // t4 was tagged with the other gazetteer
+	check(ix, false, 1)
+	ix.Close()
+
+	if _, err := Rebuild(ctx, path, nil, WithActors(full)); err != nil {
+		t.Fatal(err)
+	}
+	ix = open(WithActors(full))
+	check(ix, true, 1)
+	ix.Close()
+
+	ix = open() // no gazetteer: phrases; a Put erases the fingerprint
+	check(ix, false, 1)
+	if err := ix.Put(ctx, tagTestArticles()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix = open(WithActors(full))
+	defer ix.Close()
+	check(ix, false, 1)
+}
