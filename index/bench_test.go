@@ -464,7 +464,7 @@ func BenchmarkFuzzyBudget(b *testing.B) {
 	var budgeted, plain []*bleve.SearchRequest
 	for _, q := range []news.Query{{Text: "ransomwear", Fuzzy: true}, {Text: "sanctons russia", Fuzzy: true},
 		{Text: "hackers", FuzzyTerms: []news.FuzzyTerm{{Word: "infrastructure", Distance: 2}}}} {
-		p, err := compile(q, nil)
+		p, err := compile(q, nil, current)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -103,7 +103,7 @@ func testTermCount(t *testing.T, ix *Index) {
 		{"no match", news.Query{Text: "zzzqqqxxx"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := compile(tc.q, nil)
+			p, err := compile(tc.q, nil, current)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -194,7 +194,7 @@ func TestFuzzyMatchIsBlevesFuzzy(t *testing.T) {
 			{"with filters", news.Query{Text: "atacks", Fuzzy: true, By: []string{"GB", "US"}}},
 		} {
 			t.Run(ix.name+"/"+tc.name, func(t *testing.T) {
-				p, err := compile(tc.q, nil)
+				p, err := compile(tc.q, nil, current)
 				if err != nil {
 					t.Fatal(err)
 				}

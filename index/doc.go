@@ -9,13 +9,16 @@
 // article is kept as JSON in a stored, non-indexed field, so the index can
 // give back what was put in (Article) and be rebuilt from itself.
 //
-// Field names are the same in both document types so that one filter serves
-// both: actors (statement: accused; article: the union), speaker_country
-// (article: countries), kind (article: kinds), targets; plus type,
-// article_id, title, body, sentence, speaker, confidence, source_name,
-// published and seq. Keyword fields are lower-cased single tokens with doc
-// values and term vectors; text fields use the "en" analyzer with term
-// vectors; nothing goes into _all. Two precomputed keyword sort keys
+// The filter fields are the same in both document types so that one filter
+// serves both: actors (statement: accused; article: the union),
+// speaker_country (article: countries), kind (article: kinds), targets;
+// plus type, article_id, source_name, published and seq. The text fields
+// are each one type's own: title and body (articles); sentence, speaker
+// and headline, the article's title (statements, which also have the
+// keyword confidence), so that a statement search with words selects
+// statements without a type filter. Keyword fields are lower-cased single
+// tokens with doc values and term vectors; text fields use the "en"
+// analyzer with term vectors; nothing goes into _all. Two precomputed keyword sort keys
 // (sort_date, sort_seq) carry the date and seq orders with their
 // tie-breaks in one doc value each: sorting on numeric and date doc values,
 // which hold many prefix-coded terms per value, cost several times more.

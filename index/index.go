@@ -47,7 +47,7 @@ type Index struct {
 	maxTermSearchers int
 	timeout          time.Duration
 	log              *slog.Logger
-	recovered        []string // what Open finished, logged by SetLogger
+	recovered        []string // what Open finished or advises, logged by SetLogger
 
 	// newest is an upper bound of the newest published date indexed,
 	// where date-sorted searches start their windows (see searchDate):
@@ -63,6 +63,8 @@ type Index struct {
 	tags         *tagger
 	tagsComplete bool
 	tagsStored   bool
+	// layout is that of the index's mapping version.
+	layout layout
 	// legacy makes Search build the one request it built before searches
 	// followed their page (post-filters, a sort key read per match), for
 	// the benchmarks and tests that compare the two.
@@ -180,8 +182,11 @@ func OpenMem(opts ...Option) (*Index, error) {
 // was created empty just now, so its mention tags are complete from the
 // start (see WithActors).
 func newIndex(path string, bi bleve.Index, o options, version string, created bool) (*Index, error) {
-	ix := &Index{path: path, idx: bi, maxTermSearchers: DefaultMaxTermSearchers, timeout: DefaultTimeout, log: slog.Default()}
+	ix := &Index{path: path, idx: bi, maxTermSearchers: DefaultMaxTermSearchers, timeout: DefaultTimeout, log: slog.Default(), layout: layouts[version]}
 	if version != mappingVersion {
+		ix.recovered = append(ix.recovered, fmt.Sprintf("the index has mapping version %s (this newsdesk writes %s): it works as it is, and newsdesk reindex rebuilds it for faster searches", version, mappingVersion))
+	}
+	if !ix.layout.tags {
 		return ix, nil // a mapping without the tag fields: mentions are searched with phrases
 	}
 	tg, err := newTagger(bi.Mapping(), o.actors)
@@ -201,19 +206,38 @@ func newIndex(path string, bi bleve.Index, o options, version string, created bo
 	}
 	ix.tagsStored = len(stored) > 0
 	ix.tagsComplete = tg != nil && string(stored) == tg.fingerprint
+	if tg != nil && !ix.tagsComplete && version == mappingVersion {
+		ix.recovered = append(ix.recovered, "actor names are searched as phrases, more slowly: the index was written with another gazetteer or none; newsdesk reindex tags it with this one")
+	}
 	return ix, nil
 }
 
-// compatibleVersions are the mapping versions this code opens: version 1
-// lacks the mention tag fields, so its mentions are searched with phrases.
-var compatibleVersions = map[string]bool{"1": true, mappingVersion: true}
+// layout is what a mapping version holds that compile and Put depend on.
+type layout struct {
+	headline string // the field of a statement's headline
+	tags     bool   // the mention tag fields exist
+	// ownText: the statement text fields (sentence, speaker, headline)
+	// exist in no article document, so a search with words needs no
+	// type filter.
+	ownText bool
+}
+
+// layouts are the mapping versions this code opens: versions 1 and 2 keep
+// a statement's headline in title, which article documents share, and
+// version 1 lacks the tag fields, so its mentions are searched with
+// phrases.
+var layouts = map[string]layout{
+	"1":            {headline: fTitle},
+	"2":            {headline: fTitle, tags: true},
+	mappingVersion: {headline: fHeadline, tags: true, ownText: true},
+}
 
 func checkMappingVersion(bi bleve.Index) (string, error) {
 	v, err := bi.GetInternal(internalMappingKey)
 	if err != nil {
 		return "", fmt.Errorf("read mapping version: %w", err)
 	}
-	if !compatibleVersions[string(v)] {
+	if _, ok := layouts[string(v)]; !ok {
 		got := string(v)
 		if got == "" {
 			got = "none"
@@ -225,7 +249,9 @@ func checkMappingVersion(bi bleve.Index) (string, error) {
 
 // SetLogger makes the index log through l (the process's logger, with its
 // level) instead of slog.Default, and logs there what Open recovered (an
-// interrupted rebuild it finished). Call it before the index is shared.
+// interrupted rebuild it finished) or advises (a rebuild, for an index of
+// an older mapping version or with stale mention tags). Call it before the
+// index is shared.
 func (ix *Index) SetLogger(l *slog.Logger) {
 	if l == nil {
 		return
@@ -318,7 +344,7 @@ func (ix *Index) putBatch(arts []news.Article) (err error) {
 				return err
 			}
 		}
-		docs, err := documents(a, ix.tags)
+		docs, err := documents(a, ix.tags, ix.layout.headline)
 		if err != nil {
 			return fmt.Errorf("article %s: %w", a.ID, err)
 		}
@@ -403,8 +429,9 @@ type storedHit struct {
 }
 
 // documents turns an article into its Bleve documents; tg (when not nil)
-// tags the statement documents with the actors they name.
-func documents(a news.Article, tg *tagger) ([]document, error) {
+// tags the statement documents with the actors they name; headline is the
+// field of a statement's headline in the index's mapping.
+func documents(a news.Article, tg *tagger, headline string) ([]document, error) {
 	if len(a.Statements) > 0 && a.Actors == nil && a.Countries == nil && a.Targets == nil && a.Kinds == nil {
 		a.Summarize()
 	}
@@ -458,7 +485,7 @@ func documents(a news.Article, tg *tagger) ([]document, error) {
 		st := map[string]any{
 			fType:           string(news.TypeStatement),
 			fArticleID:      a.ID,
-			fTitle:          a.Title,
+			headline:        a.Title,
 			fSentence:       s.Sentence,
 			fSpeaker:        s.Speaker,
 			fActors:         s.Accused,

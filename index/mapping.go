@@ -13,9 +13,11 @@ import (
 
 // mappingVersion is recorded in the index; an index built with another
 // version must be rebuilt (newsdesk reindex) before this code can use it.
-// Version 2 added the mention tag fields (see WithActors); an index of
-// version 1 is still opened (see compatibleVersions).
-const mappingVersion = "2"
+// Version 2 added the mention tag fields (see WithActors); version 3 gave
+// statement documents their own headline field, so that a statement's
+// words are searched in fields no article document has. Indexes of
+// versions 1 and 2 are still opened (see compatibleVersions).
+const mappingVersion = "3"
 
 // internalMappingKey is the Bleve internal key holding mappingVersion.
 var internalMappingKey = []byte("newsdesk.mapping_version")
@@ -25,6 +27,7 @@ const (
 	fType           = "type"
 	fArticleID      = "article_id"
 	fTitle          = "title"
+	fHeadline       = "headline" // a statement's article title (version 3; "title" before)
 	fBody           = "body"
 	fSentence       = "sentence"
 	fSpeaker        = "speaker"
@@ -142,7 +145,6 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		add := func(name string, f *mapping.FieldMapping) { dm.AddFieldMappingsAt(name, f) }
 		add(fType, keywordField())
 		add(fArticleID, keywordField())
-		add(fTitle, textField())
 		add(fActors, keywordField())
 		add(fSpeakerCountry, keywordField())
 		add(fKind, keywordField())
@@ -159,6 +161,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 
 	art := bleve.NewDocumentMapping()
 	common(art)
+	art.AddFieldMappingsAt(fTitle, textField())
 	body := textField()
 	body.Store = false // the body is stored once, inside the article JSON (fDoc)
 	art.AddFieldMappingsAt(fBody, body)
@@ -169,6 +172,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	st := bleve.NewDocumentMapping()
 	common(st)
 	st.AddFieldMappingsAt(fSentence, textField())
+	hl := textField()
+	hl.Store = false // shown from the hit JSON (fHit)
+	st.AddFieldMappingsAt(fHeadline, hl)
 	st.AddFieldMappingsAt(fSpeaker, textField())
 	st.AddFieldMappingsAt(fConfidence, keywordField())
 	st.AddFieldMappingsAt(fHit, storedOnly())

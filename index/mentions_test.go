@@ -1,14 +1,19 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/internal/corpusgen"
@@ -225,6 +230,11 @@ func TestTagsFingerprint(t *testing.T) {
 
 	ix = open(WithActors(other)) // another: phrases, same answer
 	check(ix, false, 1)
+	var logs strings.Builder
+	ix.SetLogger(slog.New(slog.NewTextHandler(&logs, nil)))
+	if !strings.Contains(logs.String(), "newsdesk reindex tags it") {
+		t.Errorf("opening with another gazetteer logged %q; want advice to reindex", logs.String())
+	}
 	if err := ix.Put(ctx, tagTestArticles()[3:]); err != nil {
 		t.Fatal(err)
 	}
@@ -250,4 +260,96 @@ func TestTagsFingerprint(t *testing.T) {
 	ix = open(WithActors(full))
 	defer ix.Close()
 	check(ix, false, 1)
+}
+
+// TestLayouts: an index of mapping version 2 (testdata/index-v2, written
+// from testdata/articles.json by the code of that version, with the
+// bundled gazetteer) keeps a statement's headline in title, which article
+// documents share, so its word searches keep the type filter; an index of
+// the current version needs none. Both give the same answers.
+func TestLayouts(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "index")
+	if err := os.CopyFS(path, os.DirFS(filepath.Join("testdata", "index-v2"))); err != nil {
+		t.Fatal(err)
+	}
+	gaz := actors.Default().All()
+	old, err := Open(path, WithActors(gaz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if old.layout != layouts["2"] || !old.tagsComplete {
+		t.Fatalf("version 2 index: layout %+v, tags complete %v; want version 2's, tagged", old.layout, old.tagsComplete)
+	}
+	var logs strings.Builder
+	old.SetLogger(slog.New(slog.NewTextHandler(&logs, nil)))
+	if !strings.Contains(logs.String(), "mapping version 2") || !strings.Contains(logs.String(), "newsdesk reindex") {
+		t.Errorf("opening a version 2 index logged %q; want advice to reindex", logs.String())
+	}
+	cur, err := OpenMem(WithActors(gaz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cur.Close()
+	if err := cur.Put(ctx, fixtures(t)); err != nil {
+		t.Fatal(err)
+	}
+
+	hasType := func(p *plan) bool {
+		for _, f := range p.filters {
+			if tq, ok := f.(*query.TermQuery); ok && tq.FieldVal == fType {
+				return true
+			}
+		}
+		return false
+	}
+	for _, tc := range []struct {
+		name     string
+		q        news.Query
+		typeTerm bool // the current layout filters on type
+	}{
+		{"headline words", news.Query{Text: "Beijing voiced opposition"}, false},
+		{"sentence words", news.Query{Text: "indictment"}, false},
+		{"phrase", news.Query{Text: `"Lazarus Group"`}, false},
+		{"fuzzy", news.Query{FuzzyTerms: []news.FuzzyTerm{{Word: "Bundestg", Distance: 1}}}, false},
+		{"words and filters", news.Query{Text: "sanctions", Kinds: []news.Kind{news.Sanction}}, false},
+		{"mention", news.Query{Mentions: [][]string{nameList(t, "APT31")}}, true},
+		{"filters", news.Query{Kinds: []news.Kind{news.Indictment}, SortBy: "date"}, true},
+		{"articles", news.Query{Type: news.TypeArticle, Text: "hackers"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := cur.compile(tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := hasType(p); got != tc.typeTerm {
+				t.Errorf("current layout: type filter %v, want %v", got, tc.typeTerm)
+			}
+			if p, err = old.compile(tc.q); err != nil || !hasType(p) {
+				t.Errorf("version 2 layout: type filter %v (%v), want one", hasType(p), err)
+			}
+			want, got := mustSearch(t, old, tc.q), mustSearch(t, cur, tc.q)
+			if got.Total == 0 {
+				t.Fatal("no hits to compare")
+			}
+			if got.Total != want.Total || !slices.Equal(hitIDs(got), hitIDs(want)) {
+				t.Errorf("current: %d %v; version 2: %d %v", got.Total, hitIDs(got), want.Total, hitIDs(want))
+			}
+			for _, h := range got.Hits {
+				if (tc.q.Type == news.TypeArticle) == strings.Contains(h.ID, "#") {
+					t.Errorf("hit %s is not a %s", h.ID, cmp.Or(tc.q.Type, news.TypeStatement))
+				}
+			}
+		})
+	}
+}
+
+func nameList(t *testing.T, name string) []string {
+	t.Helper()
+	a, ok := actors.Default().Lookup(name)
+	if !ok {
+		t.Fatalf("no actor %s", name)
+	}
+	return append([]string{a.Name}, a.Aliases...)
 }

@@ -339,7 +339,7 @@ func TestRequestBounds(t *testing.T) {
 		{news.Query{Size: 1 << 30, From: 1 << 30}, MaxSize, MaxFrom},
 		{news.Query{Size: 25, From: 50}, 25, 50},
 	} {
-		p, err := compile(tc.q, nil)
+		p, err := compile(tc.q, nil, current)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -386,7 +386,7 @@ func TestNoPatternQueries(t *testing.T) {
 		}
 	}
 	for _, q := range hostile {
-		p, err := compile(q, nil)
+		p, err := compile(q, nil, current)
 		if err != nil {
 			t.Fatal(err)
 		}

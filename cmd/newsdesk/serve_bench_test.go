@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
+	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/index"
@@ -223,7 +224,7 @@ func benchData(b *testing.B) string {
 		b.Fatal(err)
 	}
 	defer rs.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"))
+	ix, err := index.Open(filepath.Join(dir, "index"), index.WithActors(actors.Default().All()))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -248,6 +249,9 @@ func benchData(b *testing.B) string {
 	}
 	if len(batch) > 0 {
 		flush()
+	}
+	if err := ix.Compact(ctx); err != nil { // as newsdesk reindex leaves it
+		b.Fatal(err)
 	}
 	b.Logf("prepared %d statements (%d articles) in %s in %v", n, g.Articles(), dir, time.Since(start).Round(time.Second))
 	if err := os.WriteFile(marker, want, 0o600); err != nil {
