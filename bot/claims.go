@@ -26,21 +26,24 @@ type Claim struct {
 // best-ranked hit. The earliest report stands for the claim.
 func MergeClaims(hits []news.Hit) []Claim {
 	var groups [][]news.Hit
-	var g claims.Grouper
 	sts := make([]news.Statement, 0, len(hits))
+	arts := make([]string, 0, len(hits))
 	for _, h := range hits {
 		if h.Statement != nil {
-			sts = append(sts, *h.Statement)
+			sts, arts = append(sts, *h.Statement), append(arts, h.ArticleID)
 		}
 	}
-	g.Prepare(sts)      // the words every hit shares (the search's) are compared last
+	// prepared with every hit, so the words they all share (the
+	// search's) are compared last
+	nums := claims.Group(sts, arts)
 	at := map[int]int{} // claim number → index in groups
 	for _, h := range hits {
 		if h.Statement == nil {
 			groups = append(groups, []news.Hit{h})
 			continue
 		}
-		c := g.Add(*h.Statement, h.ArticleID)
+		c := nums[0]
+		nums = nums[1:]
 		if i, ok := at[c]; ok {
 			groups[i] = append(groups[i], h)
 			continue

@@ -248,12 +248,19 @@ type Grouper struct {
 // given (or a sample of them): rarer words first. It must come before the
 // first Add; later it does nothing.
 func (g *Grouper) Prepare(sts []news.Statement) {
+	prints := make([]Print, len(sts))
+	for i, st := range sts {
+		prints[i] = Of(st)
+	}
+	g.prepare(prints)
+}
+
+func (g *Grouper) prepare(prints []Print) {
 	if len(g.claims) > 0 || g.freq != nil {
 		return
 	}
 	g.freq = map[string]int{}
-	for _, st := range sts {
-		p := Of(st)
+	for _, p := range prints {
 		for _, t := range p.words {
 			g.freq[t.w]++
 		}
@@ -263,6 +270,23 @@ func (g *Grouper) Prepare(sts []news.Statement) {
 			}
 		}
 	}
+}
+
+// Group is Prepare with sts, then Add of each statement (from the article
+// of the same index), on a fresh Grouper: it returns each statement's
+// claim number. Each statement's print is made once.
+func Group(sts []news.Statement, articles []string) []int {
+	var g Grouper
+	prints := make([]Print, len(sts))
+	for i, st := range sts {
+		prints[i] = Of(st)
+	}
+	g.prepare(prints)
+	out := make([]int, len(sts))
+	for i, st := range sts {
+		out[i] = g.add(st, prints[i], articles[i])
+	}
+	return out
 }
 
 // key is a party (see partyKey) and a word.
@@ -366,7 +390,10 @@ func (g *Grouper) find(st news.Statement, p Print, w words, parties []string, ar
 // Add puts st, from article, into the claim it reports (Find) or a new one,
 // and returns the claim's number (0, 1, … in first-seen order).
 func (g *Grouper) Add(st news.Statement, article string) int {
-	p := Of(st)
+	return g.add(st, Of(st), article)
+}
+
+func (g *Grouper) add(st news.Statement, p Print, article string) int {
 	w := g.wordsOf(p)
 	nums := numberKey(p)
 	if c := g.find(st, p, w, looked(st, nums), article); c >= 0 {
@@ -407,11 +434,25 @@ func (g *Grouper) prefix(ts terms, t float64, minWords int) []string {
 		return nil
 	}
 	k := max(1, min(n-int(math.Ceil(t*float64(n)))+1, n))
-	if g.freq != nil {
-		ts = slices.Clone(ts)
-		slices.SortStableFunc(ts, func(a, b term) int { return cmp.Compare(g.freq[a.w], g.freq[b.w]) })
+	if g.freq == nil {
+		return ts[:k].strings()
 	}
-	return ts[:k].strings()
+	// rarest first, then in the terms' own order: each word's count is
+	// looked up once, not at every comparison
+	type ranked struct {
+		n int
+		t term
+	}
+	rs := make([]ranked, len(ts))
+	for i, t := range ts {
+		rs[i] = ranked{g.freq[t.w], t}
+	}
+	slices.SortFunc(rs, func(a, b ranked) int { return cmp.Or(cmp.Compare(a.n, b.n), compareTerms(a.t, b.t)) })
+	out := make([]string, k)
+	for i := range out {
+		out[i] = rs[i].t.w
+	}
+	return out
 }
 
 // hash is 32-bit FNV-1a.

@@ -3,6 +3,7 @@ package claims
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -211,12 +212,70 @@ func BenchmarkGrouperCorpus10k(b *testing.B) {
 			}
 		}
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		var g Grouper
-		for _, s := range sts {
-			g.Add(s.s, s.article)
+	plain := make([]news.Statement, len(sts))
+	arts := make([]string, len(sts))
+	for i, s := range sts {
+		plain[i], arts[i] = s.s, s.article
+	}
+	b.Run("add", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var g Grouper
+			for _, s := range sts {
+				g.Add(s.s, s.article)
+			}
 		}
+	})
+	b.Run("prepare+add", func(b *testing.B) { // what search and digests did before Group
+		b.ReportAllocs()
+		for b.Loop() {
+			var g Grouper
+			g.Prepare(plain)
+			for _, s := range sts {
+				g.Add(s.s, s.article)
+			}
+		}
+	})
+	b.Run("group", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Group(plain, arts)
+		}
+	})
+}
+
+// TestGroupIsPrepareThenAdd: Group numbers a generated corpus's
+// statements as Prepare and then Add of each do.
+func TestGroupIsPrepareThenAdd(t *testing.T) {
+	texts, err := corpusgen.Load("")
+	if errors.Is(err, corpusgen.ErrNoCorpus) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sts []news.Statement
+	var arts []string
+	for _, a := range texts.Generate(corpusgen.Options{Seed: 5, Statements: 3000}) {
+		for _, s := range a.Statements {
+			sts, arts = append(sts, s), append(arts, a.ID)
+		}
+	}
+	var g Grouper
+	g.Prepare(sts)
+	want := make([]int, len(sts))
+	joined := 0
+	for i := range sts {
+		want[i] = g.Add(sts[i], arts[i])
+		if want[i] < i && slices.Index(want[:i], want[i]) >= 0 {
+			joined++
+		}
+	}
+	if joined == 0 {
+		t.Fatal("no statement joined a claim: the corpus does not exercise grouping")
+	}
+	if got := Group(sts, arts); !slices.Equal(got, want) {
+		t.Errorf("Group differs from Prepare and Add")
 	}
 }
 

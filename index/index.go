@@ -417,8 +417,9 @@ type document struct {
 	fields map[string]any
 }
 
-// storedHit is the JSON kept with each statement document: everything a
-// statement hit shows, without a second lookup.
+// storedHit is kept with each statement document (see encodeHit):
+// everything a statement hit shows, without a second lookup. Indexes
+// written before encodeHit hold it as JSON, with these names.
 type storedHit struct {
 	ArticleID string         `json:"article_id"`
 	Title     string         `json:"title"`
@@ -475,7 +476,7 @@ func documents(a news.Article, tg *tagger, headline string) ([]document, error) 
 		if s.Seq != 0 {
 			seq = s.Seq
 		}
-		h, err := json.Marshal(storedHit{
+		h, err := encodeHit(storedHit{
 			ArticleID: a.ID, Title: a.Title, Published: a.Published,
 			Source: a.Source, Seq: seq, Statement: s,
 		})

@@ -558,8 +558,8 @@ func toHit(dm *search.DocumentMatch, typ news.DocType) (news.Hit, error) {
 		return h, nil
 	}
 	raw, _ := dm.Fields[fHit].(string)
-	var sh storedHit
-	if err := json.Unmarshal([]byte(raw), &sh); err != nil {
+	sh, err := decodeHit([]byte(raw))
+	if err != nil {
 		return h, fmt.Errorf("decode stored statement: %w", err)
 	}
 	h.ArticleID, h.Title, h.Published, h.Source, h.Seq = sh.ArticleID, sh.Title, sh.Published, sh.Source, sh.Seq

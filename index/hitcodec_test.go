@@ -1,0 +1,113 @@
+package index
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// fullHit sets every field of a stored hit, so that a field added to
+// news.Statement, news.Source or storedHit and left out of the codec fails
+// TestHitCodecRoundTrip.
+func fullHit() storedHit {
+	return storedHit{
+		ArticleID: "a1", Title: "Title “quoted”", Published: time.Date(2024, 3, 25, 9, 30, 0, 5, time.FixedZone("", 3600)),
+		Source: news.Source{Name: "GOV.UK", URL: "https://www.gov.uk/x", Country: "GB"}, Seq: 1 << 40,
+		Statement: news.Statement{
+			Kind: news.Allegation, Speaker: "Oliver Dowden", SpeakerCountry: []string{"GB", "US"}, Accused: []string{"APT31"},
+			Targets: []string{"Electoral Commission", ""}, Confidence: "almost certainly", EventDate: "2021-10",
+			Sentence: "The UK said APT31 was “almost certainly” behind it.", Offset: -1, Probability: 0.875, Seq: 7,
+		},
+	}
+}
+
+func zeroFields(t *testing.T, v reflect.Value, path string) {
+	t.Helper()
+	for i := range v.NumField() {
+		f, name := v.Field(i), path+"."+v.Type().Field(i).Name
+		if f.Kind() == reflect.Struct && f.Type() != reflect.TypeOf(time.Time{}) {
+			zeroFields(t, f, name)
+			continue
+		}
+		if f.IsZero() {
+			t.Errorf("fullHit leaves %s zero: set it, and encode it", name)
+		}
+	}
+}
+
+func TestHitCodecRoundTrip(t *testing.T) {
+	h := fullHit()
+	zeroFields(t, reflect.ValueOf(h), "storedHit")
+	raw, err := encodeHit(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeHit(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, h) {
+		t.Errorf("decode(encode(h)) = %+v\nwant %+v", got, h)
+	}
+	// what earlier indexes stored
+	js, err := json.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = decodeHit(js)
+	if err != nil || !got.Published.Equal(h.Published) || !reflect.DeepEqual(got.Statement, h.Statement) {
+		t.Errorf("decode(JSON) = %+v, %v", got, err)
+	}
+}
+
+// TestHitCodecDamage: a damaged stored hit is an error, never a panic or
+// a hit made up of what is left.
+func TestHitCodecDamage(t *testing.T) {
+	raw, err := encodeHit(fullHit())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range len(raw) {
+		if _, err := decodeHit(raw[:n]); err == nil {
+			t.Errorf("the first %d of %d bytes decoded without an error", n, len(raw))
+		}
+	}
+	for name, b := range map[string][]byte{
+		"trailing bytes":  append(append([]byte(nil), raw...), 0),
+		"unknown format":  append([]byte{9}, raw[1:]...),
+		"huge length":     {hitFormat, 0xff, 0xff, 0xff, 0xff, 0x0f},
+		"huge list count": append(append([]byte(nil), raw[:1]...), 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0x03),
+		"broken JSON":     []byte(`{"article_id":`),
+	} {
+		if _, err := decodeHit(b); err == nil {
+			t.Errorf("%s: decoded without an error", name)
+		}
+	}
+}
+
+// BenchmarkHitDecode compares the stored hit's two forms: every search
+// decodes its page's hits, a digest its whole window's.
+func BenchmarkHitDecode(b *testing.B) {
+	h := fullHit()
+	bin, err := encodeHit(h)
+	if err != nil {
+		b.Fatal(err)
+	}
+	js, err := json.Marshal(h)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, raw := range map[string][]byte{"json": js, "binary": bin} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := decodeHit(raw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
