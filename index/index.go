@@ -505,7 +505,7 @@ func documents(a news.Article, tg *tagger, headline string) ([]document, error) 
 			st[fPublished] = clampTime(a.Published)
 		}
 		if tg != nil {
-			st[fMentions] = tg.tags(s.Sentence)
+			st[fMentions] = tg.mentions(s.Sentence, s.Accused)
 			st[fTitleMentions] = titleTags
 		}
 		docs = append(docs, document{id: statementID(a.ID, n), fields: st})

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -26,9 +27,10 @@ type options struct {
 // keyword fields mentions (sentence) and title_mentions (headline), the
 // canonical name of every actor one of whose names the sentence or the
 // headline contains as a phrase, exactly as a match_phrase query with the
-// field's analyzer would find it. A search for an actor's mention (a
-// news.Query.Mentions entry equal to that actor's names) is then one term
-// lookup instead of a phrase search per name and field.
+// field's analyzer would find it; mentions also holds the statement's
+// accused (the actors field). A search for an actor's mention (a
+// news.Query.Mentions entry equal to that actor's names) is then two term
+// lookups instead of a phrase search per name and field.
 //
 // The index records the gazetteer's fingerprint when it is created with
 // one (and Rebuild creates it so); an index created before, or written to
@@ -61,7 +63,7 @@ var internalTagsKey = []byte("newsdesk.mention_tags")
 // taggerVersion is part of the fingerprint: a change to how names are
 // matched changes it, and indexes tagged before answer with phrases until
 // they are rebuilt.
-const taggerVersion = "1"
+const taggerVersion = "2"
 
 // tagger finds the actors a text names, as phrase queries of their names
 // would.
@@ -249,6 +251,19 @@ func (ps positions) matchAt(pos int, slots [][]string, toks *[]*analysis.Token) 
 		*toks = append(*toks, tk)
 	}
 	return true
+}
+
+// mentions is a statement's mentions tags: the actors its sentence names
+// and those it accuses (extraction's accused, which the actors field
+// holds), so that a tag query needs no field that articles share.
+func (t *tagger) mentions(sentence string, accused []string) []string {
+	out := t.tags(sentence)
+	for _, a := range accused {
+		if a = strings.ToLower(strings.TrimSpace(a)); a != "" && !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // tags is the distinct actors a text names.

@@ -49,7 +49,18 @@ func tagTestArticles() []news.Article {
 		mk("t2", "Fancy Bear's new tools", "Officials said Fancy Bear's operators and other fancy bears used the exploit.", "The bureau of the wolves denied it."),
 		mk("t3", "A quiet week", "The Grey Heron Team was blamed; a heron is a bird.", "Of the two groups, neither was named."),
 		mk("t4", "APT29 and Cozy Bear", "Cozy   Bear, also known as APT29, targeted diplomats.", "Nobody named COZY BEAR in the headline of this one."),
+		accusing(mk("t5", "A quiet statement", "The group behind it was named by the agency."), "APT29"), // accused, not named
 	}
+}
+
+// accusing sets the accused of every statement of a.
+func accusing(a news.Article, actors ...string) news.Article {
+	for i := range a.Statements {
+		a.Statements[i].Accused = actors
+	}
+	a.Actors = nil
+	a.Summarize()
+	return a
 }
 
 // TestTagsFindWhatPhrasesFind: on the same articles, an index that tags
@@ -264,7 +275,7 @@ func TestTagsFingerprint(t *testing.T) {
 
 // TestLayouts: an index of mapping version 2 (testdata/index-v2, written
 // from testdata/articles.json by the code of that version, with the
-// bundled gazetteer) keeps a statement's headline in title, which article
+// bundled gazetteer and tagger version 1) keeps a statement's headline in title, which article
 // documents share, so its word searches keep the type filter; an index of
 // the current version needs none. Both give the same answers.
 func TestLayouts(t *testing.T) {
@@ -279,8 +290,10 @@ func TestLayouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer old.Close()
-	if old.layout != layouts["2"] || !old.tagsComplete {
-		t.Fatalf("version 2 index: layout %+v, tags complete %v; want version 2's, tagged", old.layout, old.tagsComplete)
+	// its tags are those of the tagger of version 2's day, whose
+	// fingerprint is not this one's: its mentions are searched as phrases
+	if old.layout != layouts["2"] || old.tagsComplete {
+		t.Fatalf("version 2 index: layout %+v, tags complete %v; want version 2's, not tagged", old.layout, old.tagsComplete)
 	}
 	var logs strings.Builder
 	old.SetLogger(slog.New(slog.NewTextHandler(&logs, nil)))
@@ -314,7 +327,9 @@ func TestLayouts(t *testing.T) {
 		{"phrase", news.Query{Text: `"Lazarus Group"`}, false},
 		{"fuzzy", news.Query{FuzzyTerms: []news.FuzzyTerm{{Word: "Bundestg", Distance: 1}}}, false},
 		{"words and filters", news.Query{Text: "sanctions", Kinds: []news.Kind{news.Sanction}}, false},
-		{"mention", news.Query{Mentions: [][]string{nameList(t, "APT31")}}, true},
+		// tags score otherwise than phrases: compared newest first
+		{"mention", news.Query{Mentions: [][]string{nameList(t, "APT31")}, SortBy: "date"}, false},
+		{"mention and filter", news.Query{Mentions: [][]string{nameList(t, "APT31")}, By: []string{"GB"}, SortBy: "date"}, false},
 		{"filters", news.Query{Kinds: []news.Kind{news.Indictment}, SortBy: "date"}, true},
 		{"articles", news.Query{Type: news.TypeArticle, Text: "hackers"}, true},
 	} {

@@ -246,11 +246,12 @@ func compile(q news.Query, tg *tagger, l layout) (*plan, error) {
 			return m
 		}))
 	}
-	wordsClauses := len(must) // over text fields only
+	ownClauses := len(must) // over statements' own fields only (when typ is statement)
 	var tagged map[string]bool
 	for _, names := range q.Mentions {
 		if canon, ok := tg.tagged(names); ok && typ == news.TypeStatement {
 			must = append(must, tagQuery(canon))
+			ownClauses++
 			if tagged == nil {
 				tagged = map[string]bool{}
 			}
@@ -262,11 +263,12 @@ func compile(q news.Query, tg *tagger, l layout) (*plan, error) {
 		}
 	}
 
-	// The type filter selects statements or articles; words searched in
-	// fields that only statements have select them already, and a term
-	// that matches three documents in four costs a conjunction much.
+	// The type filter selects statements or articles; words or tags
+	// searched in fields that only statements have select them already,
+	// and a term that matches three documents in four costs a conjunction
+	// much.
 	var filters []query.Query
-	if !(typ == news.TypeStatement && l.ownText && wordsClauses > 0) {
+	if !(typ == news.TypeStatement && l.ownText && ownClauses > 0) {
 		filters = append(filters, term(fType, string(typ)))
 	}
 	if f := anyTerm(fActors, q.Actors); f != nil {
@@ -482,11 +484,12 @@ func mentionQuery(names []string, fields []weighted) query.Query {
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
-// tagQuery matches one actor of the gazetteer in a tagged index: tagged in
-// the actors field, or named in the sentence or the headline (weighted as
-// mentionQuery weighs those fields).
+// tagQuery matches one actor of the gazetteer in a tagged index: accused
+// or named in the sentence (mentions), or named in the headline
+// (title_mentions), weighted as mentionQuery weighs those fields. Both
+// fields are statements' own.
 func tagQuery(canon string) query.Query {
-	qs := []query.Query{term(fActors, canon)}
+	var qs []query.Query
 	for _, f := range statementTagFields {
 		t := term(f.field, canon)
 		if f.boost != 1 {
@@ -512,8 +515,11 @@ func anyTerm(field string, values []string) query.Query {
 			qs = append(qs, term(field, v))
 		}
 	}
-	if len(qs) == 0 {
+	switch len(qs) {
+	case 0:
 		return nil
+	case 1:
+		return qs[0] // a disjunction of one costs a searcher more per match
 	}
 	return bleve.NewDisjunctionQuery(qs...)
 }
