@@ -21,8 +21,8 @@ import (
 //
 // A relevance search (sort by score, newest first among equal scores)
 // visits every match to score it, but reads a match's date sort key only
-// when its score ties or beats the lowest score of the page so far
-// (dateTiebreak). A date-sorted search runs its query in date windows,
+// when it must break a tie between equal scores among the best matches so
+// far (dateTiebreak). A date-sorted search runs its query in date windows,
 // newest first, and stops when the page is full (searchDate). Both give
 // the hits, in the order and with the scores, of one Bleve request sorted
 // on [score,] sort_date; the tests compare them with it.
@@ -40,10 +40,13 @@ func (ix *Index) searchScore(ctx context.Context, p *plan) (news.Results, error)
 
 // dateTiebreak makes a document match handler for Bleve's TopN collector
 // sorted by score alone. It keeps the best k matches by score descending,
-// then sort_date ascending, reading sort_date only for a match that can
-// enter them (its score at least the lowest kept). At the end it hands
-// the collector those k, numbered in that order: the collector breaks
-// equal scores by hit number, so its page is theirs.
+// then sort_date ascending, and reads a match's sort_date only when it
+// must break a tie: when two matches with the same score are compared
+// (the doc values reader finds any document, at the cost of a chunk
+// decoded). Matches of different scores, the usual case for words, never
+// read it. At the end it hands the collector those k, numbered in that
+// order: the collector breaks equal scores by hit number, so its page is
+// theirs.
 func dateTiebreak(k int) func(*search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 	return func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		next, _, err := collector.MakeTopNDocumentMatchHandler(sctx)
@@ -54,13 +57,19 @@ func dateTiebreak(k int) func(*search.SearchContext) (search.DocumentMatchHandle
 		if err != nil {
 			return nil, false, fmt.Errorf("sort_date doc values: %w", err)
 		}
-		h := &tieHeap{}
-		var key []byte
-		visit := func(field string, term []byte) {
-			if field == fSortDate {
-				key = append(key[:0], term...)
+		h := &tieHeap{load: func(it *tieItem) error {
+			var key []byte
+			err := dv.VisitDocValues(it.d.IndexInternalID, func(field string, term []byte) {
+				if field == fSortDate {
+					key = append(key[:0], term...)
+				}
+			})
+			if err != nil {
+				return fmt.Errorf("sort_date of a match: %w", err)
 			}
-		}
+			it.key, it.keyed = key, true
+			return nil
+		}}
 		return func(d *search.DocumentMatch) error {
 			if d == nil {
 				return flushTies(h, next)
@@ -69,15 +78,11 @@ func dateTiebreak(k int) func(*search.SearchContext) (search.DocumentMatchHandle
 				sctx.DocumentMatchPool.Put(d)
 				return nil
 			}
-			key = key[:0]
-			if err := dv.VisitDocValues(d.IndexInternalID, visit); err != nil {
-				return fmt.Errorf("sort_date of a match: %w", err)
-			}
-			it := tieItem{d: d, key: slices.Clone(key)}
+			it := &tieItem{d: d}
 			switch {
 			case h.Len() < k:
 				heap.Push(h, it)
-			case worse(h.items[0], it):
+			case h.worse(h.items[0], it):
 				old := h.items[0]
 				h.items[0] = it
 				heap.Fix(h, 0)
@@ -85,22 +90,25 @@ func dateTiebreak(k int) func(*search.SearchContext) (search.DocumentMatchHandle
 			default:
 				sctx.DocumentMatchPool.Put(d)
 			}
-			return nil
+			return h.err
 		}, false, nil
 	}
 }
 
 func flushTies(h *tieHeap, next search.DocumentMatchHandler) error {
 	items := h.items
-	slices.SortFunc(items, func(a, b tieItem) int {
-		if worse(a, b) {
+	slices.SortFunc(items, func(a, b *tieItem) int {
+		if h.worse(a, b) {
 			return 1
 		}
-		if worse(b, a) {
+		if h.worse(b, a) {
 			return -1
 		}
 		return 0
 	})
+	if h.err != nil {
+		return h.err
+	}
 	for i, it := range items {
 		it.d.HitNumber = uint64(i + 1)
 		if err := next(it.d); err != nil {
@@ -112,26 +120,38 @@ func flushTies(h *tieHeap, next search.DocumentMatchHandler) error {
 }
 
 type tieItem struct {
-	d   *search.DocumentMatch
-	key []byte
+	d     *search.DocumentMatch
+	key   []byte // sort_date, once keyed
+	keyed bool
+}
+
+// tieHeap has the worst kept match on top. load reads a match's
+// sort_date; its first error stays in err (a comparison cannot return
+// one), and the search returns it.
+type tieHeap struct {
+	items []*tieItem
+	load  func(*tieItem) error
+	err   error
 }
 
 // worse reports whether a ranks after b: lower score, or the same score
-// and a later sort_date key.
-func worse(a, b tieItem) bool {
+// and a later sort_date key (read now if not yet).
+func (h *tieHeap) worse(a, b *tieItem) bool {
 	if a.d.Score != b.d.Score {
 		return a.d.Score < b.d.Score
+	}
+	for _, it := range []*tieItem{a, b} {
+		if !it.keyed && h.err == nil {
+			h.err = h.load(it)
+		}
 	}
 	return bytes.Compare(a.key, b.key) > 0
 }
 
-// tieHeap has the worst kept match on top.
-type tieHeap struct{ items []tieItem }
-
 func (h *tieHeap) Len() int           { return len(h.items) }
-func (h *tieHeap) Less(i, j int) bool { return worse(h.items[i], h.items[j]) }
+func (h *tieHeap) Less(i, j int) bool { return h.worse(h.items[i], h.items[j]) }
 func (h *tieHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *tieHeap) Push(x any)         { h.items = append(h.items, x.(tieItem)) }
+func (h *tieHeap) Push(x any)         { h.items = append(h.items, x.(*tieItem)) }
 func (h *tieHeap) Pop() any {
 	it := h.items[len(h.items)-1]
 	h.items = h.items[:len(h.items)-1]
