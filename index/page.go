@@ -226,15 +226,23 @@ func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) 
 				out.TotalAtLeast = true
 				break
 			}
-			if p.totalUpTo == 0 {
-				w.rest = true
+			// The page is full: count everything older in one query, up
+			// to what TotalUpTo still needs (the windows' date ranges
+			// cost their documents to set up; the rest's excludes only
+			// the newest span done so far).
+			w.rest = true
+			limit := 0
+			if p.totalUpTo > 0 {
+				limit = p.totalUpTo - seen
 			}
-			n, took, err := ix.count(ctx, p.windowQuery(w))
+			n, more, took, err := ix.countUpTo(ctx, p.windowQuery(w), limit)
 			if err != nil {
 				return news.Results{}, err
 			}
 			seen += n
 			out.Took += took
+			out.TotalAtLeast = more
+			break
 		} else {
 			if err := ix.fillPage(ctx, p, w, anchor, -1, &seen, &out); err != nil {
 				return news.Results{}, err
@@ -316,14 +324,27 @@ func (ix *Index) fillPage(ctx context.Context, p *plan, w window, anchor time.Ti
 // count is the number of documents q matches, found without scoring,
 // sorting or loading anything.
 func (ix *Index) count(ctx context.Context, q query.Query) (int, time.Duration, error) {
+	n, _, took, err := ix.countUpTo(ctx, q, 0)
+	return n, took, err
+}
+
+// countUpTo is count, stopping at limit matches when limit > 0 (more: it
+// stopped there, and there may be more). Bleve stops collecting a search
+// without scores or sort once it holds From+Size matches; the one hit
+// kept is not loaded.
+func (ix *Index) countUpTo(ctx context.Context, q query.Query, limit int) (n int, more bool, took time.Duration, err error) {
 	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	if limit > 0 {
+		req = bleve.NewSearchRequestOptions(q, 1, limit-1, false)
+	}
 	req.Score = "none"
 	req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
 	res, err := ix.run(ctx, req)
 	if err != nil {
-		return 0, 0, err
+		return 0, false, 0, err
 	}
-	return int(res.Total), res.Took, nil
+	more = limit > 0 && res.TotalRelation == bleve.TotalRelationGte
+	return int(res.Total), more, res.Took, nil
 }
 
 // windowStart is anchor minus span, rounded down to a multiple of a power

@@ -168,7 +168,7 @@ func newBenchIngester(b *testing.B, dir string) (*ingest.Ingester, *index.Index)
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { rs.Close() })
-	ix, err := index.Open(filepath.Join(dir, "index"))
+	ix, err := index.Open(filepath.Join(dir, "index"), index.WithActors(actors.Default().All())) // tagged, as serve's
 	if err != nil {
 		b.Fatal(err)
 	}
