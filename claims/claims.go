@@ -282,6 +282,9 @@ func Group(sts []news.Statement, articles []string) []int {
 		prints[i] = Of(st)
 	}
 	g.prepare(prints)
+	// sized for what a statement files, so that the maps do not grow
+	// (and rehash) as they fill
+	g.byPrefix, g.byQuote, g.byQuoteHead = make(map[key][]int, 8*len(sts)), make(map[key][]int, len(sts)), make(map[key][]int, len(sts))
 	out := make([]int, len(sts))
 	for i, st := range sts {
 		out[i] = g.add(st, prints[i], articles[i])
