@@ -199,8 +199,9 @@ func (p *plan) windowQuery(w window) query.Query {
 // concatenation of the windows' hits, each window asked for the part of
 // the page that falls in it. Windows are tried until the page is full;
 // after that the rest is only counted, cheaply (no sort, score or
-// fields): in one go for an exact Total, else window by window until
-// TotalUpTo.
+// fields), in one query that stops at TotalUpTo. When the windows shorter
+// than splitSpan leave the page short and few matches remain (counted up
+// to a bound), those are sorted in one request instead.
 func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) {
 	anchor, err := ix.newestPublished()
 	if err != nil {
@@ -213,6 +214,7 @@ func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) 
 	var out news.Results
 	seen := 0 // matches in the windows done so far
 	w := window{}
+	precounted := false
 	for i := 0; ; i++ {
 		w.rest = i == len(dateWindows)
 		if !w.rest {
@@ -244,6 +246,24 @@ func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) 
 			out.TotalAtLeast = more
 			break
 		} else {
+			if !w.rest && !precounted && dateWindows[i] >= splitSpan {
+				// The short windows did not fill the page: if few matches
+				// are older, sort them all in one request rather than
+				// window by window.
+				precounted = true
+				rest := window{upper: w.upper, rest: true}
+				n, more, took, err := ix.countUpTo(ctx, p.windowQuery(rest), 4*(end-seen)+256)
+				if err != nil {
+					return news.Results{}, err
+				}
+				out.Took += took
+				if !more {
+					if err := ix.fillPage(ctx, p, rest, anchor, n, &seen, &out); err != nil {
+						return news.Results{}, err
+					}
+					break
+				}
+			}
 			if err := ix.fillPage(ctx, p, w, anchor, -1, &seen, &out); err != nil {
 				return news.Results{}, err
 			}
