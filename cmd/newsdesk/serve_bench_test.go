@@ -239,6 +239,14 @@ func benchData(b *testing.B) string {
 		if err := ix.Put(ctx, batch); err != nil {
 			b.Fatal(err)
 		}
+		// as ingestion marks them, else serve's start indexes them again
+		ids := make([]string, len(batch))
+		for i, a := range batch {
+			ids[i] = a.ID
+		}
+		if err := rs.Indexed(ctx, ids); err != nil {
+			b.Fatal(err)
+		}
 		batch = batch[:0]
 	}
 	start := time.Now()
