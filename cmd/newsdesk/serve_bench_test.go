@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
 	"github.com/newsdesk/newsdesk/actors"
+	"github.com/newsdesk/newsdesk/adapters/slack/slackfake"
 	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/index"
