@@ -273,33 +273,17 @@ func TestTagsFingerprint(t *testing.T) {
 	check(ix, false, 1)
 }
 
-// TestLayouts: an index of mapping version 2 (testdata/index-v2, written
-// from testdata/articles.json by the code of that version, with the
-// bundled gazetteer and tagger version 1) keeps a statement's headline in title, which article
-// documents share, so its word searches keep the type filter; an index of
-// the current version needs none. Both give the same answers.
+// TestLayouts: indexes of mapping versions 1 and 2 (testdata/index-v1
+// and index-v2, written from testdata/articles.json by the code of those
+// versions: version 1 is every data directory from before mention tags,
+// version 2 was tagged with tagger version 1 and the bundled gazetteer)
+// keep a statement's headline in title, which article documents share,
+// and JSON hits, and their tags (if any) are not this tagger's. They open,
+// advise a reindex, search mentions as phrases and words with the type
+// filter, and give the answers an index of the current version gives.
 func TestLayouts(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "index")
-	if err := os.CopyFS(path, os.DirFS(filepath.Join("testdata", "index-v2"))); err != nil {
-		t.Fatal(err)
-	}
 	gaz := actors.Default().All()
-	old, err := Open(path, WithActors(gaz))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer old.Close()
-	// its tags are those of the tagger of version 2's day, whose
-	// fingerprint is not this one's: its mentions are searched as phrases
-	if old.layout != layouts["2"] || old.tagsComplete {
-		t.Fatalf("version 2 index: layout %+v, tags complete %v; want version 2's, not tagged", old.layout, old.tagsComplete)
-	}
-	var logs strings.Builder
-	old.SetLogger(slog.New(slog.NewTextHandler(&logs, nil)))
-	if !strings.Contains(logs.String(), "mapping version 2") || !strings.Contains(logs.String(), "newsdesk reindex") {
-		t.Errorf("opening a version 2 index logged %q; want advice to reindex", logs.String())
-	}
 	cur, err := OpenMem(WithActors(gaz))
 	if err != nil {
 		t.Fatal(err)
@@ -308,7 +292,6 @@ func TestLayouts(t *testing.T) {
 	if err := cur.Put(ctx, fixtures(t)); err != nil {
 		t.Fatal(err)
 	}
-
 	hasType := func(p *plan) bool {
 		for _, f := range p.filters {
 			if tq, ok := f.(*query.TermQuery); ok && tq.FieldVal == fType {
@@ -317,7 +300,7 @@ func TestLayouts(t *testing.T) {
 		}
 		return false
 	}
-	for _, tc := range []struct {
+	cases := []struct {
 		name     string
 		q        news.Query
 		typeTerm bool // the current layout filters on type
@@ -332,29 +315,60 @@ func TestLayouts(t *testing.T) {
 		{"mention and filter", news.Query{Mentions: [][]string{nameList(t, "APT31")}, By: []string{"GB"}, SortBy: "date"}, false},
 		{"filters", news.Query{Kinds: []news.Kind{news.Indictment}, SortBy: "date"}, true},
 		{"articles", news.Query{Type: news.TypeArticle, Text: "hackers"}, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p, err := cur.compile(tc.q)
+	}
+	for _, version := range []string{"1", "2"} {
+		t.Run("version"+version, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "index")
+			if err := os.CopyFS(path, os.DirFS(filepath.Join("testdata", "index-v"+version))); err != nil {
+				t.Fatal(err)
+			}
+			old, err := Open(path, WithActors(gaz))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := hasType(p); got != tc.typeTerm {
-				t.Errorf("current layout: type filter %v, want %v", got, tc.typeTerm)
+			defer old.Close()
+			if old.layout != layouts[version] || old.tagsComplete {
+				t.Fatalf("layout %+v, tags complete %v; want version %s's, not tagged", old.layout, old.tagsComplete, version)
 			}
-			if p, err = old.compile(tc.q); err != nil || !hasType(p) {
-				t.Errorf("version 2 layout: type filter %v (%v), want one", hasType(p), err)
+			var logs strings.Builder
+			old.SetLogger(slog.New(slog.NewTextHandler(&logs, nil)))
+			if !strings.Contains(logs.String(), "mapping version "+version) || !strings.Contains(logs.String(), "newsdesk reindex") {
+				t.Errorf("opening it logged %q; want advice to reindex", logs.String())
 			}
-			want, got := mustSearch(t, old, tc.q), mustSearch(t, cur, tc.q)
-			if got.Total == 0 {
-				t.Fatal("no hits to compare")
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					p, err := cur.compile(tc.q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := hasType(p); got != tc.typeTerm {
+						t.Errorf("current layout: type filter %v, want %v", got, tc.typeTerm)
+					}
+					if p, err = old.compile(tc.q); err != nil || !hasType(p) {
+						t.Errorf("version %s layout: type filter %v (%v), want one", version, hasType(p), err)
+					}
+					want, got := mustSearch(t, old, tc.q), mustSearch(t, cur, tc.q)
+					if got.Total == 0 {
+						t.Fatal("no hits to compare")
+					}
+					if got.Total != want.Total || !slices.Equal(hitIDs(got), hitIDs(want)) {
+						t.Errorf("current: %d %v; version %s: %d %v", got.Total, hitIDs(got), version, want.Total, hitIDs(want))
+					}
+					for _, h := range got.Hits {
+						if (tc.q.Type == news.TypeArticle) == strings.Contains(h.ID, "#") {
+							t.Errorf("hit %s is not a %s", h.ID, cmp.Or(tc.q.Type, news.TypeStatement))
+						}
+					}
+				})
 			}
-			if got.Total != want.Total || !slices.Equal(hitIDs(got), hitIDs(want)) {
-				t.Errorf("current: %d %v; version 2: %d %v", got.Total, hitIDs(got), want.Total, hitIDs(want))
+			// a write to an old index works, and is found
+			a := fixtures(t)[0]
+			a.ID, a.Title = "new-one", "A new article about Zirconium"
+			if err := old.Put(ctx, []news.Article{a}); err != nil {
+				t.Fatal(err)
 			}
-			for _, h := range got.Hits {
-				if (tc.q.Type == news.TypeArticle) == strings.Contains(h.ID, "#") {
-					t.Errorf("hit %s is not a %s", h.ID, cmp.Or(tc.q.Type, news.TypeStatement))
-				}
+			if res := mustSearch(t, old, news.Query{Text: "Zirconium", Size: 50}); !slices.Contains(hitIDs(res), "new-one#0") {
+				t.Errorf("a statement put into the version %s index is not found: %v", version, hitIDs(res))
 			}
 		})
 	}
