@@ -85,8 +85,15 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 		busy      int
 		deferred  int
 		failed    int
+		why       []string // the first failures' reasons, logged
 		responses int
 	)
+	fail := func(reason string) { // with mu held
+		failed++
+		if len(why) < 5 {
+			why = append(why, reason)
+		}
+	}
 	one := func(n int) {
 		body := url.Values{"command": {"/newsdesk"}, "text": {queries[n%len(queries)]}, "channel_id": {"C1"},
 			"user_id": {"U" + strconv.Itoa(n)}, "response_url": {fake.ResponseURL("b" + strconv.Itoa(n))}}.Encode()
@@ -97,7 +104,7 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 		resp, err := client.Do(req)
 		if err != nil {
 			mu.Lock()
-			failed++
+			fail(err.Error())
 			mu.Unlock()
 			return
 		}
@@ -111,7 +118,7 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 		mu.Lock()
 		defer mu.Unlock()
 		if resp.StatusCode != http.StatusOK {
-			failed++
+			fail(resp.Status + ": " + string(raw))
 			return
 		}
 		acks = append(acks, took)
@@ -139,6 +146,9 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 	}
 	b.StopTimer()
 	cpu := cputime.Process() - cpu0
+	for _, w := range why {
+		b.Logf("a command failed: %s", w)
+	}
 	// Late answers (deferred, or told busy at the end of their life).
 	if deferred > 0 {
 		if rs, err := fake.WaitResponses(before+deferred, 30*time.Second); err == nil {
