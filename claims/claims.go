@@ -229,7 +229,7 @@ var (
 // the speaker), so only the claims found that way are judged. Claims keep
 // the order in which they were first seen.
 //
-// The order is by hash unless Prepare fixed it first: then the words the
+// The order is by hash unless Group fixed it first: then the words the
 // statements to come share least come first, so that a word they all carry
 // (a search's own words, in every hit) is in no prefix and does not make
 // every claim a candidate. Which claim a statement joins does not depend on
@@ -241,20 +241,12 @@ type Grouper struct {
 	byQuoteHead map[key][]int  // party + word in a claim's quotation prefix
 	marks       []uint32       // per claim: the find call that last took it as a candidate
 	call        uint32         //
-	freq        map[string]int // set by Prepare: in how many of its statements a word occurs
+	freq        map[string]int // set by prepare (Group): in how many of its statements a word occurs
 }
 
-// Prepare fixes the Grouper's word order from the statements it will be
-// given (or a sample of them): rarer words first. It must come before the
+// prepare fixes the Grouper's word order from the prints of the
+// statements it will be given: rarer words first. It must come before the
 // first Add; later it does nothing.
-func (g *Grouper) Prepare(sts []news.Statement) {
-	prints := make([]Print, len(sts))
-	for i, st := range sts {
-		prints[i] = Of(st)
-	}
-	g.prepare(prints)
-}
-
 func (g *Grouper) prepare(prints []Print) {
 	if len(g.claims) > 0 || g.freq != nil {
 		return
@@ -272,9 +264,10 @@ func (g *Grouper) prepare(prints []Print) {
 	}
 }
 
-// Group is Prepare with sts, then Add of each statement (from the article
-// of the same index), on a fresh Grouper: it returns each statement's
-// claim number. Each statement's print is made once.
+// Group puts sts (each from the article of the same index) into claims on
+// a fresh Grouper whose word order is fixed from sts themselves, rarest
+// first (see Grouper), and returns each statement's claim number. Each
+// statement's print is made once.
 func Group(sts []news.Statement, articles []string) []int {
 	var g Grouper
 	prints := make([]Print, len(sts))
@@ -430,7 +423,7 @@ func numberKey(p Print) string {
 
 // prefix is the first n-ceil(t·n)+1 words of ts in the Grouper's order
 // (none below min words): ts's own (by hash), or rarest first once
-// Prepare counted the words (then by hash among equals).
+// prepare counted the words (then by hash among equals).
 func (g *Grouper) prefix(ts terms, t float64, minWords int) []string {
 	n := len(ts)
 	if n < minWords {

@@ -148,7 +148,7 @@ func TestPrepareKeepsTheClaims(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var plain, prepared Grouper
-			prepared.Prepare(tc.sts)
+			prepared.prepare(printsOf(tc.sts))
 			claims := map[int]bool{}
 			for i, st := range tc.sts {
 				a, b := plain.Add(st, fmt.Sprint(i)), prepared.Add(st, fmt.Sprint(i))
@@ -166,7 +166,7 @@ func TestPrepareKeepsTheClaims(t *testing.T) {
 
 // BenchmarkGrouperSharedWord: 750 hits of one search (the deepest page's
 // reading), all carrying the searched word, merged with the hash order
-// ("unprepared") and with Prepare's rarest-first order.
+// ("unprepared") and with prepare's rarest-first order.
 func BenchmarkGrouperSharedWord(b *testing.B) {
 	sts := sharedWordCorpus(750)
 	for _, prep := range []bool{false, true} {
@@ -178,7 +178,7 @@ func BenchmarkGrouperSharedWord(b *testing.B) {
 			for b.Loop() {
 				var g Grouper
 				if prep {
-					g.Prepare(sts)
+					g.prepare(printsOf(sts))
 				}
 				for i, s := range sts {
 					g.Add(s, fmt.Sprint(i))
@@ -230,7 +230,7 @@ func BenchmarkGrouperCorpus10k(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var g Grouper
-			g.Prepare(plain)
+			g.prepare(printsOf(plain))
 			for _, s := range sts {
 				g.Add(s.s, s.article)
 			}
@@ -245,7 +245,7 @@ func BenchmarkGrouperCorpus10k(b *testing.B) {
 }
 
 // TestGroupIsPrepareThenAdd: Group numbers a generated corpus's
-// statements as Prepare and then Add of each do.
+// statements as prepare and then Add of each do.
 func TestGroupIsPrepareThenAdd(t *testing.T) {
 	texts, err := corpusgen.Load("")
 	if errors.Is(err, corpusgen.ErrNoCorpus) {
@@ -262,7 +262,7 @@ func TestGroupIsPrepareThenAdd(t *testing.T) {
 		}
 	}
 	var g Grouper
-	g.Prepare(sts)
+	g.prepare(printsOf(sts))
 	want := make([]int, len(sts))
 	joined := 0
 	for i := range sts {
@@ -275,7 +275,7 @@ func TestGroupIsPrepareThenAdd(t *testing.T) {
 		t.Fatal("no statement joined a claim: the corpus does not exercise grouping")
 	}
 	if got := Group(sts, arts); !slices.Equal(got, want) {
-		t.Errorf("Group differs from Prepare and Add")
+		t.Errorf("Group differs from prepare and Add")
 	}
 }
 
@@ -337,4 +337,13 @@ func TestGrouperMatchesPairwise(t *testing.T) {
 		t.Fatal("no statement joined a claim: the corpus does not exercise the lookup")
 	}
 	t.Logf("%d statements, %d claims, %d joined one", n, len(refs), multi)
+}
+
+// printsOf is the prints of sts, for prepare.
+func printsOf(sts []news.Statement) []Print {
+	ps := make([]Print, len(sts))
+	for i, st := range sts {
+		ps[i] = Of(st)
+	}
+	return ps
 }

@@ -77,8 +77,9 @@ type tagger struct {
 	names map[string]string
 }
 
-// pattern is one name, analyzed: slots[0] is the first term; an empty slot
-// (a stop word) matches any term, as in a phrase query.
+// pattern is one name, analyzed: slots[0] holds the first term, never
+// empty; an empty slot (a stop word) matches any term, as in a phrase
+// query.
 type pattern struct {
 	actor string // the tag: the canonical name, lower-cased
 	slots [][]string
@@ -164,9 +165,6 @@ func phraseSlots(ts analysis.TokenStream) [][]string {
 	slots := make([][]string, last-first+1)
 	for _, tk := range ts {
 		slots[tk.Position-first] = append(slots[tk.Position-first], string(tk.Term))
-	}
-	if len(slots[0]) == 0 {
-		return nil
 	}
 	return slots
 }

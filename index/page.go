@@ -214,7 +214,6 @@ func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) 
 	var out news.Results
 	seen := 0 // matches in the windows done so far
 	w := window{}
-	precounted := false
 	for i := 0; ; i++ {
 		w.rest = i == len(dateWindows)
 		if !w.rest {
@@ -245,32 +244,30 @@ func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) 
 			out.Took += took
 			out.TotalAtLeast = more
 			break
-		} else {
-			if !w.rest && !precounted && dateWindows[i] >= splitSpan {
-				// The short windows did not fill the page: if few matches
-				// are older, sort them all in one request rather than
-				// window by window. Few is about twice what the page
-				// still needs: sorting reads each match's sort_date, a
-				// chunk of doc values decoded for a scattered one, so a
-				// few hundred cost more than the windows (measured on the
-				// benchmark's actor and alias searches at 100k).
-				precounted = true
-				rest := window{upper: w.upper, rest: true}
-				n, more, took, err := ix.countUpTo(ctx, p.windowQuery(rest), 2*(end-seen)+32)
-				if err != nil {
-					return news.Results{}, err
-				}
-				out.Took += took
-				if !more {
-					if err := ix.fillPage(ctx, p, rest, anchor, n, &seen, &out); err != nil {
-						return news.Results{}, err
-					}
-					break
-				}
-			}
-			if err := ix.fillPage(ctx, p, w, anchor, -1, &seen, &out); err != nil {
+		}
+		if !w.rest && dateWindows[i] >= splitSpan && (i == 0 || dateWindows[i-1] < splitSpan) {
+			// The short windows did not fill the page: if few matches
+			// are older, sort them all in one request rather than
+			// window by window. Few is about twice what the page
+			// still needs: sorting reads each match's sort_date, a
+			// chunk of doc values decoded for a scattered one, so a
+			// few hundred cost more than the windows (measured on the
+			// benchmark's actor and alias searches at 100k).
+			rest := window{upper: w.upper, rest: true}
+			n, more, took, err := ix.countUpTo(ctx, p.windowQuery(rest), 2*(end-seen)+32)
+			if err != nil {
 				return news.Results{}, err
 			}
+			out.Took += took
+			if !more {
+				if err := ix.fillPage(ctx, p, rest, anchor, n, &seen, &out); err != nil {
+					return news.Results{}, err
+				}
+				break
+			}
+		}
+		if err := ix.fillPage(ctx, p, w, anchor, -1, &seen, &out); err != nil {
+			return news.Results{}, err
 		}
 		if w.rest {
 			break

@@ -196,9 +196,6 @@ func (ix *Index) compile(q news.Query) (*plan, error) {
 	return compile(q, tg, ix.layout)
 }
 
-// current is the layout of an index created by this code.
-var current = layouts[mappingVersion]
-
 // compile turns a news.Query into a plan. It never builds a query-string,
 // regexp, wildcard or prefix query; fuzzy words become fuzzyMatch queries.
 // tg, when not nil, tags every statement document: a statement search's

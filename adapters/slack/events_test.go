@@ -106,29 +106,7 @@ func TestSocketMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.RunSocketMode(ctx) }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("RunSocketMode: %v", err)
-		}
-		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer scancel()
-		if err := a.Shutdown(sctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-	}
-	t.Cleanup(stop)
-	if err := fake.WaitSocket(5 * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	run := runSocketMode(t, fake, a, nil)
 	cmd := slack.SlashCommand{Command: "/newsdesk", Text: "search APT31", ChannelID: "C0SECDESK", UserID: "U0REPORTER",
 		TeamID: slackfake.TeamID, ResponseURL: fake.ResponseURL("sock-1")}
 
@@ -199,7 +177,7 @@ func TestSocketMode(t *testing.T) {
 	})
 
 	// Once stopped, every envelope seen has been fully handled.
-	stop()
+	run.stop()
 	if n := len(fake.Posts()); n != 1 {
 		t.Errorf("%d replies to one mention delivered twice, want 1", n)
 	}

@@ -303,3 +303,45 @@ func texts(t testing.TB, doc []byte) map[string][]string {
 	walk(v)
 	return out
 }
+
+// socketRun is a's Socket Mode running for a test.
+type socketRun struct {
+	done chan struct{} // closed when RunSocketMode has returned
+	err  error         // what it returned, once done
+	stop func()
+}
+
+// runSocketMode runs a's Socket Mode until stop is called or the test
+// ends: stop calls before (if not nil), cancels RunSocketMode, expects
+// nil from it and shuts a down. It returns once the fake holds the socket.
+func runSocketMode(t *testing.T, fake *slackfake.Server, a *Adapter, before func()) *socketRun {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &socketRun{done: make(chan struct{})}
+	go func() { r.err = a.RunSocketMode(ctx); close(r.done) }()
+	stopped := false
+	r.stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		if before != nil {
+			before()
+		}
+		cancel()
+		<-r.done
+		if r.err != nil {
+			t.Errorf("RunSocketMode = %v after cancel, want nil", r.err)
+		}
+		sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer scancel()
+		if err := a.Shutdown(sctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	}
+	t.Cleanup(r.stop)
+	if err := fake.WaitSocket(10 * time.Second); err != nil { // a deadlock guard, not a timing assertion
+		t.Fatal(err)
+	}
+	return r
+}

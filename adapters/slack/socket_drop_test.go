@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -47,31 +46,8 @@ func TestSocketModeDropAfterConnect(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() { done <- a.RunSocketMode(ctx) }()
-			stopped := false
-			stop := func() {
-				if stopped {
-					return
-				}
-				stopped = true
-				cancel()
-				if err := <-done; err != nil {
-					t.Errorf("RunSocketMode = %v after cancel, want nil", err)
-				}
-				sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer scancel()
-				if err := a.Shutdown(sctx); err != nil {
-					t.Errorf("Shutdown: %v", err)
-				}
-			}
-			t.Cleanup(stop)
-
+			run := runSocketMode(t, fake, a, nil)
 			const timeout = 10 * time.Second // deadlock guards, not timing assertions
-			if err := fake.WaitSocket(timeout); err != nil {
-				t.Fatal(err)
-			}
 			cmd := func(text, trigger string) slack.SlashCommand {
 				return slack.SlashCommand{Command: "/newsdesk", Text: text, ChannelID: "C0SECDESK", UserID: "U0REPORTER",
 					TeamID: slackfake.TeamID, TriggerID: trigger, ResponseURL: fake.ResponseURL(trigger)}
@@ -109,8 +85,8 @@ func TestSocketModeDropAfterConnect(t *testing.T) {
 					if d != want {
 						t.Errorf("backoff %d: %s, want %s", i+1, d, want)
 					}
-				case err := <-done:
-					t.Fatalf("RunSocketMode returned %v after the drop, want it to reconnect", err)
+				case <-run.done:
+					t.Fatalf("RunSocketMode returned %v after the drop, want it to reconnect", run.err)
 				case <-time.After(timeout):
 					t.Fatalf("no backoff %d (%s) after the drop", i+1, want)
 				}
@@ -175,7 +151,7 @@ func TestSocketModeDropAfterConnect(t *testing.T) {
 				t.Fatal(err)
 			}
 
-			stop()
+			run.stop()
 			var texts []string
 			for _, r := range h.requests() {
 				texts = append(texts, r.Text)
@@ -236,9 +212,6 @@ func TestSocketModeReplayWhileAnswering(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error, 1)
-			go func() { done <- a.RunSocketMode(ctx) }()
 			released := false
 			release := func() {
 				if !released {
@@ -246,29 +219,8 @@ func TestSocketModeReplayWhileAnswering(t *testing.T) {
 					close(slow.release)
 				}
 			}
-			stopped := false
-			stop := func() {
-				if stopped {
-					return
-				}
-				stopped = true
-				release()
-				cancel()
-				if err := <-done; err != nil {
-					t.Errorf("RunSocketMode = %v after cancel, want nil", err)
-				}
-				sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer scancel()
-				if err := a.Shutdown(sctx); err != nil {
-					t.Errorf("Shutdown: %v", err)
-				}
-			}
-			t.Cleanup(stop)
-
+			run := runSocketMode(t, fake, a, release)
 			const timeout = 10 * time.Second // deadlock guards, not timing assertions
-			if err := fake.WaitSocket(timeout); err != nil {
-				t.Fatal(err)
-			}
 			env, err := fake.SendSlashCommand(slack.SlashCommand{Command: "/newsdesk", Text: "search APT31", ChannelID: "C0SECDESK",
 				UserID: "U0REPORTER", TeamID: slackfake.TeamID, TriggerID: "trig-slow", ResponseURL: fake.ResponseURL("slow-1")})
 			if err != nil {
@@ -330,7 +282,7 @@ func TestSocketModeReplayWhileAnswering(t *testing.T) {
 					t.Errorf("the envelope's ack = %.200s, want the answer", acks[0].Payload)
 				}
 			}
-			stop()
+			run.stop()
 			var acks int
 			for _, a := range fake.Acks() {
 				if a.EnvelopeID == env {

@@ -139,10 +139,6 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 	if sub.Watermark == 0 {
 		return hits, nil
 	}
-	posted, err := s.postedBefore(ctx, sub.Channel)
-	if err != nil {
-		return nil, err
-	}
 	type key struct {
 		kind news.Kind
 		by   string
@@ -158,7 +154,6 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 	// one search for every group: their kinds and governments, over the
 	// span of the whole window
 	q := news.Query{Type: news.TypeStatement, UpToSeq: sub.Watermark, SortBy: "date"}
-	var since, until time.Time
 	for i, h := range hits {
 		if h.Statement == nil || len(h.Statement.SpeakerCountry) == 0 {
 			continue
@@ -183,16 +178,22 @@ func (s *Service) dropRepeats(ctx context.Context, sub state.Subscription, hits 
 		} else if p.After(g.until) {
 			g.until = p
 		}
-		if len(order) == 1 && len(g.idx) == 1 { // the first statement grouped
-			since, until = p, p
-		} else if p.Before(since) {
-			since = p
-		} else if p.After(until) {
-			until = p
-		}
 	}
 	if len(order) == 0 {
 		return hits, nil
+	}
+	posted, err := s.postedBefore(ctx, sub.Channel)
+	if err != nil {
+		return nil, err
+	}
+	since, until := groups[order[0]].since, groups[order[0]].until
+	for _, g := range groups { // the whole window's span
+		if g.since.Before(since) {
+			since = g.since
+		}
+		if g.until.After(until) {
+			until = g.until
+		}
 	}
 	q.Size = min(repeatRead, repeatMax*len(order))
 	q.Since, q.Until = since.Add(-repeatLookback), until.Add(time.Second)
