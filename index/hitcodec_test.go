@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -79,7 +80,7 @@ func TestHitCodecDamage(t *testing.T) {
 		"trailing bytes":  append(append([]byte(nil), raw...), 0),
 		"unknown format":  append([]byte{9}, raw[1:]...),
 		"huge length":     {hitFormat, 0xff, 0xff, 0xff, 0xff, 0x0f},
-		"huge list count": append(append([]byte(nil), raw[:1]...), 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0x03),
+		"huge list count": hugeListCount(t),
 		"broken JSON":     []byte(`{"article_id":`),
 	} {
 		if _, err := decodeHit(b); err == nil {
@@ -110,4 +111,22 @@ func BenchmarkHitDecode(b *testing.B) {
 			}
 		})
 	}
+}
+
+// hugeListCount is a stored hit whose fields are empty up to the speaker
+// countries, whose count says 65,535 with no bytes behind it.
+func hugeListCount(t *testing.T) []byte {
+	t.Helper()
+	pub, err := time.Time{}.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := []byte{hitFormat, 0, 0, byte(len(pub))} // article id, title, published
+	b = append(b, pub...)
+	b = append(b, 0, 0, 0, 0, 0, 0) // source name, URL, country; seq; kind; speaker
+	b = append(b, 0xff, 0xff, 0x03) // speaker countries: 65,535
+	if _, err := decodeHit(b[:len(b)-3]); !errors.Is(err, errShortHit) {
+		t.Fatalf("the prefix does not decode to the list: %v", err)
+	}
+	return b
 }
