@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -328,7 +330,38 @@ func validate(a *news.Article) error {
 	return nil
 }
 
-func (ix *Index) putBatch(arts []news.Article) (err error) {
+// putParts is how many Bleve batches putBatch writes at once: Bleve
+// builds a batch's segment on the calling goroutine, so one batch keeps
+// one core busy however many there are.
+var putParts = min(runtime.GOMAXPROCS(0), 4)
+
+// minPart is the fewest articles worth a batch of their own.
+const minPart = 64
+
+// putBatch writes arts in up to putParts Bleve batches at once, split by
+// article id so that an article's documents share a batch.
+func (ix *Index) putBatch(arts []news.Article) error {
+	k := min(putParts, len(arts)/minPart)
+	if k <= 1 {
+		return ix.putPart(arts)
+	}
+	parts := make([][]news.Article, k)
+	for _, a := range arts {
+		h := fnv.New32a()
+		h.Write([]byte(a.ID))
+		i := h.Sum32() % uint32(k)
+		parts[i] = append(parts[i], a)
+	}
+	errs := make([]error, k)
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Go(func() { errs[i] = ix.putPart(part) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (ix *Index) putPart(arts []news.Article) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("bleve panicked while indexing: %v", r)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -467,5 +468,73 @@ func TestCompact(t *testing.T) {
 	defer ix.Close()
 	if got := hitIDs(mustSearch(t, ix, q)); !slices.Equal(got, want) {
 		t.Errorf("hits after reopening %v, before %v", got, want)
+	}
+}
+
+// TestPutInParts: a Put large enough to be written as several Bleve
+// batches at once keeps an article's documents together: the last copy of
+// an id wins, a re-put with fewer statements deletes the rest, and every
+// statement is found.
+func TestPutInParts(t *testing.T) {
+	defer func(n int) { putParts = n }(putParts)
+	putParts = 3 // whatever the machine's cores
+	ix, err := OpenMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	seed := fixture(t, "seed-apt31")
+	n := 3*minPart + 7
+	many := func(stmts int) []news.Article {
+		arts := make([]news.Article, n)
+		for i := range arts {
+			a := seed
+			a.ID = "art-" + strconv.Itoa(i)
+			a.Seq = uint64(i + 1)
+			a.Statements = slices.Clone(seed.Statements[:stmts])
+			a.Summarize()
+			arts[i] = a
+		}
+		return arts
+	}
+	statementsPer := func() map[string]int {
+		res := mustSearch(t, ix, news.Query{SortBy: "seq", Size: 10 * n})
+		per := map[string]int{}
+		for _, h := range res.Hits {
+			per[h.ArticleID]++
+		}
+		return per
+	}
+	// every article with 4 statements, and a last copy of art-5 with 1
+	arts := many(4)
+	last := arts[5]
+	last.Statements = last.Statements[:1]
+	last.Summarize()
+	if err := ix.Put(ctx, append(arts, last)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := ix.Count(ctx); got != uint64(n) {
+		t.Fatalf("Count = %d, want %d", got, n)
+	}
+	per := statementsPer()
+	for i := range n {
+		id, want := "art-"+strconv.Itoa(i), 4
+		if i == 5 {
+			want = 1
+		}
+		if per[id] != want {
+			t.Errorf("after the first put, %s has %d statement documents, want %d", id, per[id], want)
+		}
+	}
+	// again with 2 statements each: the other two go
+	if err := ix.Put(ctx, many(2)); err != nil {
+		t.Fatal(err)
+	}
+	per = statementsPer()
+	for i := range n {
+		if id := "art-" + strconv.Itoa(i); per[id] != 2 {
+			t.Errorf("after the re-put, %s has %d statement documents, want 2", id, per[id])
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -263,61 +264,185 @@ const (
 // durable; if storing fails, the error is returned and those articles are
 // not acknowledged. Articles go through in batches (BatchSize, BatchBytes):
 // each batch is extracted on all cores outside the critical section, then
-// numbered and stored inside it.
+// numbered and stored inside it, while the next batch is extracted.
 func (in *Ingester) Ingest(ctx context.Context, source string, arts []news.Article) (Result, error) {
 	return in.IngestAs(ctx, FromFile, source, arts)
 }
 
 // IngestAs is Ingest counted under a source kind (FromAPI, FromFeed, …).
-func (in *Ingester) IngestAs(ctx context.Context, kind, source string, arts []news.Article) (res Result, err error) {
-	defer func() {
-		in.metrics.Ingested(kind, "added", len(res.Added))
-		in.metrics.Ingested(kind, "updated", len(res.Updated))
-		in.metrics.Ingested(kind, "unchanged", len(res.Unchanged))
-		in.metrics.Ingested(kind, "refused", len(res.Errors))
-		if err != nil {
-			in.metrics.Ingested(kind, "failed", len(arts)-len(res.Added)-len(res.Updated)-len(res.Unchanged)-len(res.Errors))
+func (in *Ingester) IngestAs(ctx context.Context, kind, source string, arts []news.Article) (Result, error) {
+	var res Result // merged on the pipeline's goroutine, read after finish
+	pl := in.pipeline(ctx)
+	var err error
+	for chunk := range batches(lastCopies(arts)) {
+		if err = pl.push(source, chunk, func(r Result, _ error) { res.Merge(r) }); err != nil {
+			break
 		}
-	}()
-	return in.ingest(ctx, source, arts)
+	}
+	if ferr := pl.finish(); err == nil {
+		err = ferr
+	}
+	in.count(kind, len(arts), res, err)
+	return res, err
 }
 
-func (in *Ingester) ingest(ctx context.Context, source string, arts []news.Article) (Result, error) {
-	var res Result
-	// the last copy of an id in one call wins
+// count reports what one call did with n articles.
+func (in *Ingester) count(kind string, n int, res Result, err error) {
+	in.metrics.Ingested(kind, "added", len(res.Added))
+	in.metrics.Ingested(kind, "updated", len(res.Updated))
+	in.metrics.Ingested(kind, "unchanged", len(res.Unchanged))
+	in.metrics.Ingested(kind, "refused", len(res.Errors))
+	if err != nil {
+		in.metrics.Ingested(kind, "failed", n-len(res.Added)-len(res.Updated)-len(res.Unchanged)-len(res.Errors))
+	}
+}
+
+// lastCopies drops every copy of an id but the last.
+func lastCopies(arts []news.Article) []news.Article {
 	last := make(map[string]int, len(arts))
 	for i, a := range arts {
 		last[a.ID] = i
 	}
-	var todo []news.Article
+	todo := make([]news.Article, 0, len(last))
 	for i, a := range arts {
 		if last[a.ID] == i {
 			todo = append(todo, a)
 		}
 	}
-	for len(todo) > 0 {
-		n, size := 0, 0
-		for n < len(todo) && n < BatchSize && (n == 0 || size+len(todo[n].Title)+len(todo[n].Body) <= BatchBytes) {
-			size += len(todo[n].Title) + len(todo[n].Body)
-			n++
-		}
-		r, err := in.batch(ctx, source, todo[:n])
-		res.Merge(r)
-		if err != nil {
-			return res, err
-		}
-		todo = todo[n:]
-	}
-	return res, nil
+	return todo
 }
 
-// batch extracts one batch (outside the lock), then numbers and stores it.
-func (in *Ingester) batch(ctx context.Context, source string, todo []news.Article) (Result, error) {
-	var res Result
-	refused, err := extractAll(ctx, in.ex, todo)
-	if err != nil {
-		return res, fmt.Errorf("extract %s: %w", source, err)
+// batches cuts arts into batches of at most BatchSize articles and
+// BatchBytes of title and body (a batch holds at least one article).
+func batches(arts []news.Article) iter.Seq[[]news.Article] {
+	return func(yield func([]news.Article) bool) {
+		for len(arts) > 0 {
+			n, size := 0, 0
+			for n < len(arts) && n < BatchSize && (n == 0 || size+len(arts[n].Title)+len(arts[n].Body) <= BatchBytes) {
+				size += len(arts[n].Title) + len(arts[n].Body)
+				n++
+			}
+			if !yield(arts[:n:n]) {
+				return
+			}
+			arts = arts[n:]
+		}
 	}
+}
+
+// A pipeline extracts batches and stores them in the order they are
+// pushed, each as soon as it is extracted and the one before it is stored;
+// extraction runs on every core and storing mostly on one, so the next
+// batch is extracted while one is stored. It holds at most two batches.
+// push and finish are called from one goroutine; each batch's stored runs
+// on the pipeline's own.
+type pipeline struct {
+	in     *Ingester
+	ctx    context.Context
+	cancel context.CancelFunc
+	slots  chan struct{}    // a batch takes one from push until it is stored
+	queue  chan *extracting // in push order
+	done   chan struct{}    // closed when the storer has stopped
+	mu     sync.Mutex
+	err    error // the first failure: nothing is stored after it
+}
+
+// extracting is a batch on its way through a pipeline.
+type extracting struct {
+	source  string
+	arts    []news.Article
+	stored  func(Result, error)
+	refused []error
+	err     error
+	done    chan struct{} // closed when extraction has ended
+}
+
+func (in *Ingester) pipeline(ctx context.Context) *pipeline {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &pipeline{in: in, ctx: ctx, cancel: cancel,
+		slots: make(chan struct{}, 2), queue: make(chan *extracting, 2), done: make(chan struct{})}
+	go p.storeAll()
+	return p
+}
+
+// push starts extracting arts, waiting while the pipeline holds two
+// batches; stored is given the batch's result once it is stored or has
+// failed to be. After a failure push returns it and takes nothing more.
+func (p *pipeline) push(source string, arts []news.Article, stored func(Result, error)) error {
+	if err := p.failed(); err != nil {
+		return err
+	}
+	select {
+	case p.slots <- struct{}{}:
+	case <-p.ctx.Done():
+		if err := p.failed(); err != nil {
+			return err
+		}
+		return p.ctx.Err()
+	}
+	e := &extracting{source: source, arts: arts, stored: stored, done: make(chan struct{})}
+	go func() {
+		defer close(e.done)
+		e.refused, e.err = extractAll(p.ctx, p.in.ex, arts)
+	}()
+	p.queue <- e // never blocks: there are as many places as slots
+	return nil
+}
+
+// finish waits until every batch pushed is stored, or the first failure,
+// and returns that failure.
+func (p *pipeline) finish() error {
+	close(p.queue)
+	<-p.done
+	p.cancel()
+	return p.failed()
+}
+
+// stop abandons the batches not yet stored (they are not acknowledged)
+// and waits for the pipeline to end; err says why.
+func (p *pipeline) stop(err error) {
+	p.fail(err)
+	_ = p.finish()
+}
+
+func (p *pipeline) failed() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}
+
+func (p *pipeline) fail(err error) {
+	p.mu.Lock()
+	if p.err == nil {
+		p.err = err
+	}
+	p.mu.Unlock()
+	p.cancel()
+}
+
+func (p *pipeline) storeAll() {
+	defer close(p.done)
+	for e := range p.queue {
+		<-e.done
+		if p.failed() == nil {
+			if e.err != nil {
+				p.fail(fmt.Errorf("extract %s: %w", e.source, e.err))
+			} else {
+				r, err := p.in.commit(p.ctx, e.source, e.arts, e.refused)
+				e.stored(r, err)
+				if err != nil {
+					p.fail(err)
+				}
+			}
+		}
+		<-p.slots
+	}
+}
+
+// commit numbers and stores one extracted batch; refused holds the
+// extractor's refusal of each article, if any.
+func (in *Ingester) commit(ctx context.Context, source string, todo []news.Article, refused []error) (Result, error) {
+	var res Result
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	if in.behind {
@@ -500,9 +625,10 @@ func ParseFile(path string) ([]news.Article, []*ItemError) {
 
 // Parse reads one named source by its name's extension (see ParseFile).
 func Parse(name string, r io.Reader) ([]news.Article, []*ItemError) {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".jsonl", ".ndjson":
+	if isJSONL(name) {
 		return ParseJSONL(name, r)
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xml", ".rss", ".atom":
 		arts, err := ParseFeed(r)
 		if err != nil {
@@ -561,17 +687,22 @@ func (in *Ingester) Paths(ctx context.Context, paths ...string) (Result, error) 
 	return in.PathsProgress(ctx, nil, paths...)
 }
 
-// PathsProgress is Paths reporting its progress after every batch (report
-// may be nil). Small files are ingested together, many to a batch; a large
-// file's batches each count their share of its bytes.
+// PathsProgress is Paths reporting its progress after every batch stored
+// and every file with nothing to store (report may be nil; it is called
+// from one goroutine at a time, not always the caller's). Small files are
+// ingested together, many to a batch; a JSON Lines file is read a record
+// at a time, its batches each counting their share of its bytes.
 func (in *Ingester) PathsProgress(ctx context.Context, report func(Progress), paths ...string) (Result, error) {
-	var res Result
 	type file struct {
 		path string
 		size int64
 	}
-	var files []file
-	var p Progress
+	var (
+		mu    sync.Mutex // res and p: batches are stored on the pipeline's goroutine
+		res   Result
+		p     Progress
+		files []file
+	)
 	for _, root := range paths {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -602,66 +733,156 @@ func (in *Ingester) PathsProgress(ctx context.Context, report func(Progress), pa
 		report = func(Progress) {}
 	}
 	report(p)
-	// small files are ingested together: one batch holds many
-	var pending []news.Article
-	var from []file
-	size := 0
+	var (
+		pending []news.Article
+		size    int      // title and body bytes in pending
+		from    []string // the files pending came from
+		read    int64    // input bytes read into pending
+		done    int      // files read to their end into pending
+	)
+	pl := in.pipeline(ctx)
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
 		}
-		src := from[0].path
+		src := from[0]
 		if len(from) > 1 {
-			src = fmt.Sprintf("%s and %d more files", from[0].path, len(from)-1)
+			src = fmt.Sprintf("%s and %d more files", from[0], len(from)-1)
 		}
-		var bytes int64
-		for _, f := range from {
-			bytes += f.size
-		}
-		base := p.Bytes
-		for done := 0; done < len(pending); {
-			n := min(BatchSize, len(pending)-done)
-			r, err := in.Ingest(ctx, src, pending[done:done+n])
-			res.Merge(r)
+		todo, bytes, files := lastCopies(pending), read, done
+		pending, size, from, read, done = nil, 0, nil, 0, 0
+		left := bytes
+		for chunk := range batches(todo) {
+			share := bytes * int64(len(chunk)) / int64(len(todo))
+			last := &chunk[len(chunk)-1] == &todo[len(todo)-1]
+			if last {
+				share = left
+			}
+			left -= share
+			err := pl.push(src, chunk, func(r Result, err error) {
+				in.count(FromFile, len(chunk), r, err)
+				mu.Lock()
+				defer mu.Unlock()
+				res.Merge(r)
+				p.Articles += len(r.Added) + len(r.Updated) + len(r.Unchanged)
+				p.Bytes += share
+				if last {
+					p.Files += files
+				}
+				report(p)
+			})
 			if err != nil {
 				return err
 			}
-			done += n
-			p.Articles += len(r.Added) + len(r.Updated) + len(r.Unchanged)
-			p.Bytes = base + bytes*int64(done)/int64(len(pending))
-			if done == len(pending) {
-				p.Files += len(from)
-			}
-			report(p)
 		}
-		pending, from, size = nil, nil, 0
 		return nil
 	}
-	for _, f := range files {
-		if err := ctx.Err(); err != nil {
-			return res, err
+	add := func(path string, a news.Article) error {
+		if len(from) == 0 || from[len(from)-1] != path {
+			from = append(from, path)
 		}
-		arts, errs := ParseFile(f.path)
-		res.Errors = append(res.Errors, errs...)
-		if len(arts) == 0 {
-			p.Files++
-			p.Bytes += f.size
-			report(p)
-			continue
-		}
-		pending = append(pending, arts...)
-		from = append(from, f)
-		for _, a := range arts {
-			size += len(a.Title) + len(a.Body)
-		}
+		pending = append(pending, a)
+		size += len(a.Title) + len(a.Body)
 		if len(pending) >= BatchSize || size >= BatchBytes {
-			if err := flush(); err != nil {
-				return res, err
+			return flush()
+		}
+		return nil
+	}
+	readAll := func() error {
+		for _, f := range files {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			before, n := read, 0
+			var errs []*ItemError
+			err := readFile(f.path, f.size, &errs, &read, func(path string, a news.Article) error {
+				n++
+				return add(path, a)
+			})
+			mu.Lock()
+			res.Errors = append(res.Errors, errs...)
+			if n == 0 { // nothing to store: the file is done now
+				p.Bytes += read - before
+				p.Files++
+				read = before
+				report(p)
+			}
+			mu.Unlock()
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				done++ // once its last batch is stored
 			}
 		}
+		return flush()
 	}
-	if err := flush(); err != nil {
-		return res, err
+	err := readAll()
+	if err != nil {
+		pl.stop(err)
+	} else {
+		err = pl.finish()
 	}
-	return res, nil
+	mu.Lock()
+	defer mu.Unlock()
+	return res, err
+}
+
+// readFile gives add, in order, every article of the file at path, which
+// had size bytes when listed, adding to *read the bytes it reads (size in
+// all); what cannot be read is added to errs. It stops at add's first
+// error and returns it.
+func readFile(path string, size int64, errs *[]*ItemError, read *int64, add func(string, news.Article) error) error {
+	if !isJSONL(path) {
+		arts, perrs := ParseFile(path)
+		*errs = append(*errs, perrs...)
+		*read += size
+		for _, a := range arts {
+			if err := add(path, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		*errs = append(*errs, &ItemError{Source: path, Err: err})
+		*read += size
+		return nil
+	}
+	defer f.Close()
+	cr := &countingReader{r: f, n: read}
+	for a, ierr := range JSONL(path, cr) {
+		if ierr != nil {
+			*errs = append(*errs, ierr)
+			continue
+		}
+		if err := add(path, a); err != nil {
+			return err
+		}
+	}
+	*read += size - cr.total // the file changed since it was listed: keep the totals
+	return nil
+}
+
+func isJSONL(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".ndjson":
+		return true
+	}
+	return false
+}
+
+// countingReader adds the bytes read to *n (and to total).
+type countingReader struct {
+	r     io.Reader
+	n     *int64
+	total int64
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	k, err := c.r.Read(b)
+	*c.n += int64(k)
+	c.total += int64(k)
+	return k, err
 }

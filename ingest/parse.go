@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -385,36 +386,62 @@ func firstNonEmpty(s ...string) string {
 func ParseJSONL(source string, r io.Reader) ([]news.Article, []*ItemError) {
 	var arts []news.Article
 	var errs []*ItemError
-	br := bufio.NewReaderSize(r, 64<<10)
-	line := 0
-	for {
-		b, err := readLine(br, MaxArticleBytes+1)
-		if len(b) > 0 || err == nil || errors.Is(err, errLineTooLong) {
-			line++
+	for a, ierr := range JSONL(source, r) {
+		if ierr != nil {
+			errs = append(errs, ierr)
+			continue
 		}
-		if errors.Is(err, errLineTooLong) {
-			errs = append(errs, &ItemError{source, line, ErrTooLarge})
-		} else if t := bytes.TrimSpace(b); len(t) > 0 {
-			if !utf8.Valid(t) {
-				errs = append(errs, &ItemError{source, line, ErrNotUTF8})
-			} else {
-				var rec Record
-				if jerr := json.Unmarshal(t, &rec); jerr != nil {
-					errs = append(errs, &ItemError{source, line, fmt.Errorf("not a JSON object: %v", jerr)})
-				} else if a, aerr := rec.Article(); aerr != nil {
-					errs = append(errs, &ItemError{source, line, aerr})
-				} else {
-					arts = append(arts, a)
+		arts = append(arts, a)
+	}
+	return arts, errs
+}
+
+// JSONL reads JSON Lines records one at a time, holding one line in
+// memory: each yields an article, or an ItemError naming source and line.
+// Reading stops at the end of r, at an error reading it (yielded), or
+// when the loop stops.
+func JSONL(source string, r io.Reader) iter.Seq2[news.Article, *ItemError] {
+	return func(yield func(news.Article, *ItemError) bool) {
+		br := bufio.NewReaderSize(r, 64<<10)
+		line := 0
+		for {
+			b, err := readLine(br, MaxArticleBytes+1)
+			if len(b) > 0 || err == nil || errors.Is(err, errLineTooLong) {
+				line++
+			}
+			if errors.Is(err, errLineTooLong) {
+				if !yield(news.Article{}, &ItemError{source, line, ErrTooLarge}) {
+					return
+				}
+			} else if t := bytes.TrimSpace(b); len(t) > 0 {
+				a, ierr := jsonlRecord(source, line, t)
+				if !yield(a, ierr) {
+					return
 				}
 			}
-		}
-		if err != nil && !errors.Is(err, errLineTooLong) {
-			if !errors.Is(err, io.EOF) {
-				errs = append(errs, &ItemError{source, line, fmt.Errorf("read: %w", err)})
+			if err != nil && !errors.Is(err, errLineTooLong) {
+				if !errors.Is(err, io.EOF) {
+					yield(news.Article{}, &ItemError{source, line, fmt.Errorf("read: %w", err)})
+				}
+				return
 			}
-			return arts, errs
 		}
 	}
+}
+
+func jsonlRecord(source string, line int, t []byte) (news.Article, *ItemError) {
+	if !utf8.Valid(t) {
+		return news.Article{}, &ItemError{source, line, ErrNotUTF8}
+	}
+	var rec Record
+	if err := json.Unmarshal(t, &rec); err != nil {
+		return news.Article{}, &ItemError{source, line, fmt.Errorf("not a JSON object: %v", err)}
+	}
+	a, err := rec.Article()
+	if err != nil {
+		return news.Article{}, &ItemError{source, line, err}
+	}
+	return a, nil
 }
 
 var errLineTooLong = errors.New("line too long")
