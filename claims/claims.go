@@ -47,8 +47,9 @@ type Print struct {
 // then text, so that two sets meet in one merge and a set's first words
 // are its prefix.
 type term struct {
-	h uint32
-	w string
+	h  uint32
+	w  string
+	id int32 // the word's id in a Grouper, plus one (0: not looked up yet)
 }
 
 type terms []term
@@ -93,17 +94,18 @@ func Of(st news.Statement) Print {
 	inQuote := false
 	var word []byte
 	flush := func() {
-		if len(word) == 0 || frame[string(word)] { // word is lower case already
+		class := classes[string(word)] // word is lower case already
+		if len(word) == 0 || class == frameWord {
 			word = word[:0]
 			return
 		}
 		w := string(word)
 		word = word[:0]
-		t := term{hash(w), w}
+		t := term{h: hash(w), w: w}
 		if inQuote {
 			p.quote = append(p.quote, t)
 		}
-		if !stop[w] {
+		if class != stopWord {
 			p.words = append(p.words, t)
 		}
 		if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
@@ -197,25 +199,31 @@ func jaccard(a, b terms) float64 {
 	return float64(n) / float64(len(a)+len(b)-n)
 }
 
-func wordSet(words string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(words) {
-		m[w] = true
+// A word's class: frame is the reporting around a claim, which outlets
+// word differently, left out of both prints; stop words carry no claim,
+// left out of the content words.
+const (
+	contentWord = iota
+	frameWord
+	stopWord
+)
+
+var classes = func() map[string]int {
+	m := map[string]int{}
+	for _, w := range strings.Fields(`said says say saying told tells reporters statement statements according added adding
+		spokesman spokeswoman spokesperson spokespeople official officials senior monday tuesday wednesday
+		thursday friday saturday sunday today yesterday earlier later on in at a an the`) {
+		m[w] = frameWord
+	}
+	for _, w := range strings.Fields(`and or but of to for with by from that this these those it its it's was were is are be been
+		has have had will would could should may might not no as than then there their them they we our us
+		he she his her who which what when where also about after before over into against`) {
+		if m[w] == contentWord {
+			m[w] = stopWord
+		}
 	}
 	return m
-}
-
-var (
-	// frame is the reporting around a claim, which outlets word
-	// differently: left out of both prints.
-	frame = wordSet(`said says say saying told tells reporters statement statements according added adding
-		spokesman spokeswoman spokesperson spokespeople official officials senior monday tuesday wednesday
-		thursday friday saturday sunday today yesterday earlier later on in at a an the`)
-	// stop words carry no claim: left out of the content words.
-	stop = wordSet(`and or but of to for with by from that this these those it its it's was were is are be been
-		has have had will would could should may might not no as than then there their them they we our us
-		he she his her who which what when where also about after before over into against`)
-)
+}()
 
 // Grouper sorts statements into claims one at a time at a cost that
 // follows the claims a statement could belong to, not the square of their
@@ -236,13 +244,23 @@ var (
 // the order, only the cost of finding it.
 type Grouper struct {
 	claims      []group
-	byPrefix    map[key][]int  // party + content word in a claim's content prefix
-	byQuote     map[key][]int  // party + any word of a claim's quotation
-	byQuoteHead map[key][]int  // party + word in a claim's quotation prefix
-	marks       []uint32       // per claim: the find call that last took it as a candidate
-	call        uint32         //
-	freq        map[string]int // set by prepare (Group): in how many of its statements a word occurs
+	byPrefix    map[key][]int // party + content word in a claim's content prefix
+	byQuote     map[key][]int // party + any word of a claim's quotation
+	byQuoteHead map[key][]int // party + word in a claim's quotation prefix
+	marks       []uint32      // per claim: the find call that last took it as a candidate
+	call        uint32        //
+
+	// Words and parties are looked up as numbers: keys of two small
+	// integers hash faster than keys of two strings.
+	ids     map[string]int32 // word → id
+	parties map[string]int32 // party key → id
+	freq    []int32          // per word id, set by prepare (Group): in how many of its statements the word occurs
+	ranked  []rankedTerm     // scratch for prefix
+	buf     []byte           // scratch for party keys
 }
+
+// rankedTerm is a term's count, place in its print and id.
+type rankedTerm struct{ n, i, id int32 }
 
 // prepare fixes the Grouper's word order from the prints of the
 // statements it will be given: rarer words first. It must come before the
@@ -251,17 +269,45 @@ func (g *Grouper) prepare(prints []Print) {
 	if len(g.claims) > 0 || g.freq != nil {
 		return
 	}
-	g.freq = map[string]int{}
+	g.freq = []int32{}
 	for _, p := range prints {
-		for _, t := range p.words {
-			g.freq[t.w]++
+		for i := range p.words {
+			t := &p.words[i]
+			t.id = g.id(t.w) + 1
+			g.freq[t.id-1]++
 		}
-		for _, t := range p.quote {
-			if _, in := slices.BinarySearchFunc(p.words, t, compareTerms); !in {
-				g.freq[t.w]++
+		for i := range p.quote {
+			t := &p.quote[i]
+			t.id = g.id(t.w) + 1
+			if _, in := slices.BinarySearchFunc(p.words, *t, compareTerms); !in {
+				g.freq[t.id-1]++
 			}
 		}
 	}
+}
+
+// idOf is t's word's id.
+func (g *Grouper) idOf(t term) int32 {
+	if t.id > 0 {
+		return t.id - 1
+	}
+	return g.id(t.w)
+}
+
+// id is w's number, given w on first sight.
+func (g *Grouper) id(w string) int32 {
+	if id, ok := g.ids[w]; ok {
+		return id
+	}
+	if g.ids == nil {
+		g.ids = map[string]int32{}
+	}
+	id := int32(len(g.ids))
+	g.ids[w] = id
+	if g.freq != nil {
+		g.freq = append(g.freq, 0)
+	}
+	return id
 }
 
 // Group puts sts (each from the article of the same index) into claims on
@@ -274,6 +320,7 @@ func Group(sts []news.Statement, articles []string) []int {
 	for i, st := range sts {
 		prints[i] = Of(st)
 	}
+	g.ids = make(map[string]int32, 4*len(sts))
 	g.prepare(prints)
 	// sized for what a statement files, so that the maps do not grow
 	// (and rehash) as they fill
@@ -285,24 +332,28 @@ func Group(sts []news.Statement, articles []string) []int {
 	return out
 }
 
-// key is a party (see partyKey) and a word.
-type key struct{ party, word string }
+// key is a party (see partyKey) and a word, by their ids.
+type key struct{ party, word int32 }
 
 type group struct {
 	first    news.Statement
 	print    Print
-	articles map[string]bool
+	articles []string // few: a claim is carried by a handful of outlets
 }
 
-// words is a print's words as the Grouper looks them up.
+// words is a print's words as the Grouper looks them up, by id.
 type words struct {
-	prefix    []string // content prefix
-	quote     []string // the whole quotation, in order
-	quoteHead []string // quotation prefix
+	prefix    []int32 // content prefix
+	quote     []int32 // the whole quotation, in order
+	quoteHead []int32 // quotation prefix
 }
 
 func (g *Grouper) wordsOf(p Print) words {
-	return words{prefix: g.prefix(p.words, WordsJaccard, MinWords), quote: p.quote.strings(), quoteHead: g.prefix(p.quote, QuoteContainment, MinQuoteWords)}
+	quote := make([]int32, len(p.quote))
+	for i, t := range p.quote {
+		quote[i] = g.idOf(t)
+	}
+	return words{prefix: g.prefix(p.words, WordsJaccard, MinWords), quote: quote, quoteHead: g.prefix(p.quote, QuoteContainment, MinQuoteWords)}
 }
 
 // Parties: a claim's first statement is filed under each of its speaker
@@ -312,31 +363,46 @@ func (g *Grouper) wordsOf(p Print) words {
 // without looks under its speaker. That is every claim Compatible can
 // accept (countries overlap when both have them, else the speakers are
 // equal), and the kind and numbers are in every key.
-func partyKey(kind news.Kind, nums, tag, name string) string {
-	return nums + string(kind) + "\x00" + tag + strings.ToLower(strings.TrimSpace(name)) + "\x00"
+func (g *Grouper) party(kind news.Kind, nums, tag, name string) int32 {
+	b := append(g.buf[:0], nums...)
+	b = append(b, kind...)
+	b = append(b, 0)
+	b = append(b, tag...)
+	b = append(b, strings.ToLower(strings.TrimSpace(name))...)
+	b = append(b, 0)
+	g.buf = b
+	if id, ok := g.parties[string(b)]; ok {
+		return id
+	}
+	if g.parties == nil {
+		g.parties = map[string]int32{}
+	}
+	id := int32(len(g.parties))
+	g.parties[string(b)] = id
+	return id
 }
 
-func filed(st news.Statement, nums string) []string {
-	keys := make([]string, 0, len(st.SpeakerCountry)+2)
+func (g *Grouper) filed(st news.Statement, nums string) []int32 {
+	keys := make([]int32, 0, len(st.SpeakerCountry)+2)
 	for _, c := range st.SpeakerCountry {
-		keys = append(keys, partyKey(st.Kind, nums, "c:", c))
+		keys = append(keys, g.party(st.Kind, nums, "c:", c))
 	}
-	keys = append(keys, partyKey(st.Kind, nums, "s:", st.Speaker))
+	keys = append(keys, g.party(st.Kind, nums, "s:", st.Speaker))
 	if len(st.SpeakerCountry) == 0 {
-		keys = append(keys, partyKey(st.Kind, nums, "n:", st.Speaker))
+		keys = append(keys, g.party(st.Kind, nums, "n:", st.Speaker))
 	}
 	return keys
 }
 
-func looked(st news.Statement, nums string) []string {
+func (g *Grouper) looked(st news.Statement, nums string) []int32 {
 	if len(st.SpeakerCountry) == 0 {
-		return []string{partyKey(st.Kind, nums, "s:", st.Speaker)}
+		return []int32{g.party(st.Kind, nums, "s:", st.Speaker)}
 	}
-	keys := make([]string, 0, len(st.SpeakerCountry)+1)
+	keys := make([]int32, 0, len(st.SpeakerCountry)+1)
 	for _, c := range st.SpeakerCountry {
-		keys = append(keys, partyKey(st.Kind, nums, "c:", c))
+		keys = append(keys, g.party(st.Kind, nums, "c:", c))
 	}
-	return append(keys, partyKey(st.Kind, nums, "n:", st.Speaker))
+	return append(keys, g.party(st.Kind, nums, "n:", st.Speaker))
 }
 
 // Find is the claim that st, from article, reports among those added (the
@@ -344,10 +410,10 @@ func looked(st news.Statement, nums string) []string {
 // statement of an article it already has.
 func (g *Grouper) Find(st news.Statement, article string) int {
 	p := Of(st)
-	return g.find(st, p, g.wordsOf(p), looked(st, numberKey(p)), article)
+	return g.find(st, p, g.wordsOf(p), g.looked(st, numberKey(p)), article)
 }
 
-func (g *Grouper) find(st news.Statement, p Print, w words, parties []string, article string) int {
+func (g *Grouper) find(st news.Statement, p Print, w words, parties []int32, article string) int {
 	if len(g.claims) == 0 {
 		return -1
 	}
@@ -357,7 +423,7 @@ func (g *Grouper) find(st news.Statement, p Print, w words, parties []string, ar
 		g.call = 1
 	}
 	var cands []int
-	add := func(m map[key][]int, ws []string) {
+	add := func(m map[key][]int, ws []int32) {
 		for _, party := range parties {
 			for _, w := range ws {
 				for _, c := range m[key{party, w}] {
@@ -375,7 +441,7 @@ func (g *Grouper) find(st news.Statement, p Print, w words, parties []string, ar
 	slices.Sort(cands)
 	for _, c := range cands {
 		gr := &g.claims[c]
-		if gr.articles[article] || !Compatible(gr.first, st) || !gr.print.Similar(p) {
+		if slices.Contains(gr.articles, article) || !Compatible(gr.first, st) || !gr.print.Similar(p) {
 			continue
 		}
 		return c
@@ -392,17 +458,17 @@ func (g *Grouper) Add(st news.Statement, article string) int {
 func (g *Grouper) add(st news.Statement, p Print, article string) int {
 	w := g.wordsOf(p)
 	nums := numberKey(p)
-	if c := g.find(st, p, w, looked(st, nums), article); c >= 0 {
-		g.claims[c].articles[article] = true
+	if c := g.find(st, p, w, g.looked(st, nums), article); c >= 0 {
+		g.claims[c].articles = append(g.claims[c].articles, article)
 		return c
 	}
 	if g.byPrefix == nil {
 		g.byPrefix, g.byQuote, g.byQuoteHead = map[key][]int{}, map[key][]int{}, map[key][]int{}
 	}
 	c := len(g.claims)
-	g.claims = append(g.claims, group{first: st, print: p, articles: map[string]bool{article: true}})
+	g.claims = append(g.claims, group{first: st, print: p, articles: []string{article}})
 	g.marks = append(g.marks, 0)
-	for _, party := range filed(st, nums) {
+	for _, party := range g.filed(st, nums) {
 		for _, x := range w.prefix {
 			g.byPrefix[key{party, x}] = append(g.byPrefix[key{party, x}], c)
 		}
@@ -421,32 +487,32 @@ func numberKey(p Print) string {
 	return strings.Join(p.numbers, ",") + "\x00"
 }
 
-// prefix is the first n-ceil(t·n)+1 words of ts in the Grouper's order
-// (none below min words): ts's own (by hash), or rarest first once
-// prepare counted the words (then by hash among equals).
-func (g *Grouper) prefix(ts terms, t float64, minWords int) []string {
+// prefix is the ids of the first n-ceil(t·n)+1 words of ts in the
+// Grouper's order (none below min words): ts's own (by hash), or rarest
+// first once prepare counted the words (then by hash among equals).
+func (g *Grouper) prefix(ts terms, t float64, minWords int) []int32 {
 	n := len(ts)
 	if n < minWords {
 		return nil
 	}
 	k := max(1, min(n-int(math.Ceil(t*float64(n)))+1, n))
+	out := make([]int32, k)
 	if g.freq == nil {
-		return ts[:k].strings()
+		for i := range out {
+			out[i] = g.idOf(ts[i])
+		}
+		return out
 	}
-	// rarest first, then in the terms' own order: each word's count is
-	// looked up once, not at every comparison
-	type ranked struct {
-		n int
-		t term
-	}
-	rs := make([]ranked, len(ts))
+	// rarest first, then in the terms' own order (ts is sorted)
+	rs := g.ranked[:0]
 	for i, t := range ts {
-		rs[i] = ranked{g.freq[t.w], t}
+		id := g.idOf(t)
+		rs = append(rs, rankedTerm{g.freq[id], int32(i), id})
 	}
-	slices.SortFunc(rs, func(a, b ranked) int { return cmp.Or(cmp.Compare(a.n, b.n), compareTerms(a.t, b.t)) })
-	out := make([]string, k)
+	g.ranked = rs
+	slices.SortFunc(rs, func(a, b rankedTerm) int { return cmp.Or(cmp.Compare(a.n, b.n), cmp.Compare(a.i, b.i)) })
 	for i := range out {
-		out[i] = rs[i].t.w
+		out[i] = rs[i].id
 	}
 	return out
 }
