@@ -36,8 +36,9 @@
 //
 // A search costs what its page costs, not what its matches do: filters
 // are conjuncts of the query (boost 0, so scores stay those of the words);
-// a relevance search sorts by score inside Bleve and reads sort_date only
-// to break a tie between equal scores among the best matches so far; a date-sorted search runs in
+// a relevance search sorts by score inside Bleve and reads sort_date at
+// the end, only for the best matches that tie on score; a date-sorted
+// search runs in
 // windows of published date, newest first from the newest date indexed,
 // stopping when the page is full and counting the rest without sorting
 // (up to news.Query.TotalUpTo when set). Results equal those of the one

@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"cmp"
 	"container/heap"
 	"context"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/newsdesk/newsdesk/news"
 )
@@ -20,9 +22,9 @@ import (
 // Searches whose cost follows the page.
 //
 // A relevance search (sort by score, newest first among equal scores)
-// visits every match to score it, but reads a match's date sort key only
-// when it must break a tie between equal scores among the best matches so
-// far (dateTiebreak). A date-sorted search runs its query in date windows,
+// visits every match to score it, but reads date sort keys only at the
+// end, for the best matches that tie on score, in index order
+// (dateTiebreak). A date-sorted search runs its query in date windows,
 // newest first, and stops when the page is full (searchDate). Both give
 // the hits, in the order and with the scores, of one Bleve request sorted
 // on [score,] sort_date; the tests compare them with it.
@@ -39,14 +41,14 @@ func (ix *Index) searchScore(ctx context.Context, p *plan) (news.Results, error)
 }
 
 // dateTiebreak makes a document match handler for Bleve's TopN collector
-// sorted by score alone. It keeps the best k matches by score descending,
-// then sort_date ascending, and reads a match's sort_date only when it
-// must break a tie: when two matches with the same score are compared
-// (the doc values reader finds any document, at the cost of a chunk
-// decoded). Matches of different scores, the usual case for words, never
-// read it. At the end it hands the collector those k, numbered in that
-// order: the collector breaks equal scores by hit number, so its page is
-// theirs.
+// sorted by score alone. It keeps the best k matches by score and every
+// match tied with the k-th score, without reading any doc value while the
+// matches stream in. At the end it reads the sort_date of the kept matches
+// that share their score with another, in index order (so that each doc
+// values chunk is decoded once), orders the kept matches by score
+// descending, then sort_date ascending, and hands the collector the first
+// k, numbered in that order: the collector breaks equal scores by hit
+// number, so its page is theirs.
 func dateTiebreak(k int) func(*search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 	return func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		next, _, err := collector.MakeTopNDocumentMatchHandler(sctx)
@@ -57,105 +59,103 @@ func dateTiebreak(k int) func(*search.SearchContext) (search.DocumentMatchHandle
 		if err != nil {
 			return nil, false, fmt.Errorf("sort_date doc values: %w", err)
 		}
-		h := &tieHeap{load: func(it *tieItem) error {
-			var key []byte
-			err := dv.VisitDocValues(it.d.IndexInternalID, func(field string, term []byte) {
-				if field == fSortDate {
-					key = append(key[:0], term...)
-				}
-			})
-			if err != nil {
-				return fmt.Errorf("sort_date of a match: %w", err)
-			}
-			it.key, it.keyed = key, true
-			return nil
-		}}
+		t := &scoreTop{k: k, perScore: map[float64]int{}, drop: sctx.DocumentMatchPool.Put}
 		return func(d *search.DocumentMatch) error {
 			if d == nil {
-				return flushTies(h, next)
+				return t.flush(dv, next)
 			}
-			if h.Len() == k && d.Score < h.items[0].d.Score {
-				sctx.DocumentMatchPool.Put(d)
-				return nil
-			}
-			it := &tieItem{d: d}
-			switch {
-			case h.Len() < k:
-				heap.Push(h, it)
-			case h.worse(h.items[0], it):
-				old := h.items[0]
-				h.items[0] = it
-				heap.Fix(h, 0)
-				sctx.DocumentMatchPool.Put(old.d)
-			default:
-				sctx.DocumentMatchPool.Put(d)
-			}
-			return h.err
+			t.add(d)
+			return nil
 		}, false, nil
 	}
 }
 
-func flushTies(h *tieHeap, next search.DocumentMatchHandler) error {
-	items := h.items
-	slices.SortFunc(items, func(a, b *tieItem) int {
-		if h.worse(a, b) {
-			return 1
-		}
-		if h.worse(b, a) {
-			return -1
-		}
-		return 0
-	})
-	if h.err != nil {
-		return h.err
+// scoreTop keeps the matches whose score is at least the k-th best seen.
+type scoreTop struct {
+	k        int
+	h        scoreHeap       // lowest score on top
+	perScore map[float64]int // kept matches per score
+	drop     func(*search.DocumentMatch)
+}
+
+func (t *scoreTop) add(d *search.DocumentMatch) {
+	if len(t.h) >= t.k && d.Score < t.h[0].Score {
+		t.drop(d)
+		return
 	}
+	heap.Push(&t.h, d)
+	t.perScore[d.Score]++
+	// the lowest score goes once the better ones are k without it
+	for {
+		low := t.h[0].Score
+		n := t.perScore[low]
+		if len(t.h)-n < t.k {
+			return
+		}
+		for range n {
+			t.drop(heap.Pop(&t.h).(*search.DocumentMatch))
+		}
+		delete(t.perScore, low)
+	}
+}
+
+func (t *scoreTop) flush(dv bleveindex.DocValueReader, next search.DocumentMatchHandler) error {
+	type kept struct {
+		d   *search.DocumentMatch
+		key []byte // sort_date, read only for a shared score
+	}
+	items := make([]kept, len(t.h))
+	var tied []int
+	for i, d := range t.h {
+		items[i].d = d
+		if t.perScore[d.Score] > 1 {
+			tied = append(tied, i)
+		}
+	}
+	t.h = nil
+	slices.SortFunc(tied, func(a, b int) int { return bytes.Compare(items[a].d.IndexInternalID, items[b].d.IndexInternalID) })
+	for _, i := range tied {
+		it := &items[i]
+		err := dv.VisitDocValues(it.d.IndexInternalID, func(field string, term []byte) {
+			if field == fSortDate {
+				it.key = append(it.key[:0], term...)
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("sort_date of a match: %w", err)
+		}
+	}
+	slices.SortFunc(items, func(a, b kept) int {
+		if a.d.Score != b.d.Score {
+			return cmp.Compare(b.d.Score, a.d.Score)
+		}
+		return bytes.Compare(a.key, b.key)
+	})
 	for i, it := range items {
+		if i >= t.k {
+			t.drop(it.d)
+			continue
+		}
 		it.d.HitNumber = uint64(i + 1)
 		if err := next(it.d); err != nil {
 			return err
 		}
 	}
-	h.items = nil
 	return next(nil)
 }
 
-type tieItem struct {
-	d     *search.DocumentMatch
-	key   []byte // sort_date, once keyed
-	keyed bool
-}
+// scoreHeap is a min-heap of matches by score.
+type scoreHeap []*search.DocumentMatch
 
-// tieHeap has the worst kept match on top. load reads a match's
-// sort_date; its first error stays in err (a comparison cannot return
-// one), and the search returns it.
-type tieHeap struct {
-	items []*tieItem
-	load  func(*tieItem) error
-	err   error
-}
-
-// worse reports whether a ranks after b: lower score, or the same score
-// and a later sort_date key (read now if not yet).
-func (h *tieHeap) worse(a, b *tieItem) bool {
-	if a.d.Score != b.d.Score {
-		return a.d.Score < b.d.Score
-	}
-	for _, it := range []*tieItem{a, b} {
-		if !it.keyed && h.err == nil {
-			h.err = h.load(it)
-		}
-	}
-	return bytes.Compare(a.key, b.key) > 0
-}
-
-func (h *tieHeap) Len() int           { return len(h.items) }
-func (h *tieHeap) Less(i, j int) bool { return h.worse(h.items[i], h.items[j]) }
-func (h *tieHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *tieHeap) Push(x any)         { h.items = append(h.items, x.(*tieItem)) }
-func (h *tieHeap) Pop() any {
-	it := h.items[len(h.items)-1]
-	h.items = h.items[:len(h.items)-1]
-	return it
+func (h scoreHeap) Len() int           { return len(h) }
+func (h scoreHeap) Less(i, j int) bool { return h[i].Score < h[j].Score }
+func (h scoreHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *scoreHeap) Push(x any)        { *h = append(*h, x.(*search.DocumentMatch)) }
+func (h *scoreHeap) Pop() any {
+	old := *h
+	d := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return d
 }
 
 // dateWindows are the spans of published dates a date-sorted search tries,

@@ -3,10 +3,14 @@ package index
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/newsdesk/newsdesk/news"
 )
@@ -234,5 +238,51 @@ func TestWindowStart(t *testing.T) {
 	}
 	if got := windowStart(time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC), dateWindows[len(dateWindows)-1]); got.Before(minTime.Add(-time.Duration(1) << 60)) {
 		t.Errorf("a window before Bleve's dates starts at %v", got)
+	}
+}
+
+// TestScoreTopKeepsTheTies: whatever the order matches come in, scoreTop
+// keeps exactly those scoring at least the k-th best, so that the dates
+// read at the end can order every tie at the page's edge.
+func TestScoreTopKeepsTheTies(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name   string
+		n, k   int
+		scores int // distinct scores drawn from
+	}{
+		{"all tied", 200, 10, 1},
+		{"few scores", 500, 25, 4},
+		{"many scores", 500, 75, 300},
+		{"fewer matches than k", 8, 15, 3},
+		{"k of one", 100, 1, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dropped := 0
+			top := &scoreTop{k: tc.k, perScore: map[float64]int{}, drop: func(*search.DocumentMatch) { dropped++ }}
+			var all []float64
+			for range tc.n {
+				s := float64(rng.IntN(tc.scores))
+				all = append(all, s)
+				top.add(&search.DocumentMatch{Score: s})
+			}
+			slices.Sort(all)
+			slices.Reverse(all)
+			edge := all[min(tc.k, len(all))-1]
+			want := 0
+			for _, s := range all {
+				if s >= edge {
+					want++
+				}
+			}
+			if len(top.h) != want || dropped != tc.n-want {
+				t.Errorf("kept %d, dropped %d; want the %d scoring at least %v", len(top.h), dropped, want, edge)
+			}
+			for _, d := range top.h {
+				if d.Score < edge {
+					t.Errorf("kept a score of %v, below the edge %v", d.Score, edge)
+				}
+			}
+		})
 	}
 }
