@@ -16,7 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
-	"github.com/newsdesk/newsdesk/internal/cputime"
+	"github.com/newsdesk/newsdesk/internal/procstat"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -342,7 +342,7 @@ func latency(b *testing.B, ix *Index, queries []news.Query) {
 			b.Fatalf("%+v: %v", q, err)
 		}
 	}
-	cpu0 := cputime.Process()
+	cpu0 := procstat.CPU()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		q := queries[i%len(queries)]
@@ -355,7 +355,7 @@ func latency(b *testing.B, ix *Index, queries []news.Query) {
 		hits += len(res.Hits)
 	}
 	b.StopTimer()
-	cpu := cputime.Process() - cpu0
+	cpu := procstat.CPU() - cpu0
 	if hits == 0 {
 		b.Fatalf("the queries found nothing: the benchmark measures nothing")
 	}
@@ -476,7 +476,7 @@ func BenchmarkFuzzyBudget(b *testing.B) {
 		reqs []*bleve.SearchRequest
 	}{{"bleve", plain}, {"budgeted", budgeted}} {
 		b.Run(mode.name, func(b *testing.B) {
-			cpu0 := cputime.Process()
+			cpu0 := procstat.CPU()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				if _, err := ix.run(ctx, mode.reqs[i%len(mode.reqs)]); err != nil {
@@ -484,7 +484,7 @@ func BenchmarkFuzzyBudget(b *testing.B) {
 				}
 			}
 			b.StopTimer()
-			b.ReportMetric(float64(cputime.Process()-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64(procstat.CPU()-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

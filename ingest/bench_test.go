@@ -8,13 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/newsdesk/newsdesk/internal/cputime"
+	"github.com/newsdesk/newsdesk/internal/procstat"
 )
 
 // benchTexts returns paragraphs of real text: the White House corpus in
@@ -113,7 +112,7 @@ func BenchmarkIngest(b *testing.B) {
 					if ms.HeapInuse > peakHeap.Load() {
 						peakHeap.Store(ms.HeapInuse)
 					}
-					if r := residentBytes(); r > peakRSS.Load() {
+					if r := procstat.Resident(); r > peakRSS.Load() {
 						peakRSS.Store(r)
 					}
 					select {
@@ -126,10 +125,10 @@ func BenchmarkIngest(b *testing.B) {
 			var total, cpu time.Duration
 			for b.Loop() {
 				in, ix := newBenchIngester(b, b.TempDir())
-				t0, c0 := time.Now(), cputime.Process()
+				t0, c0 := time.Now(), procstat.CPU()
 				res, err := in.Paths(context.Background(), path)
 				total += time.Since(t0)
-				cpu += cputime.Process() - c0
+				cpu += procstat.CPU() - c0
 				if err != nil || len(res.Added) != tt.n {
 					b.Fatalf("ingest: %v, %s", err, res)
 				}
@@ -145,22 +144,4 @@ func BenchmarkIngest(b *testing.B) {
 			}
 		})
 	}
-}
-
-// residentBytes is the process's resident set now, in bytes (0 where
-// unknown): /proc/self/statm's second field, in pages.
-func residentBytes() uint64 {
-	raw, err := os.ReadFile("/proc/self/statm")
-	if err != nil {
-		return 0
-	}
-	f := strings.Fields(string(raw))
-	if len(f) < 2 {
-		return 0
-	}
-	pages, err := strconv.ParseUint(f[1], 10, 64)
-	if err != nil {
-		return 0
-	}
-	return pages * uint64(os.Getpagesize())
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/internal/corpusgen"
-	"github.com/newsdesk/newsdesk/internal/cputime"
+	"github.com/newsdesk/newsdesk/internal/procstat"
 	"github.com/newsdesk/newsdesk/news"
 	"github.com/newsdesk/newsdesk/state"
 )
@@ -83,7 +83,7 @@ func benchWindow(b *testing.B, arts []news.Article, watermark uint64) {
 	sub := state.Subscription{Channel: "console:local", Max: 200, Watermark: watermark}
 	last := arts[len(arts)-1].Seq
 	b.ReportAllocs()
-	cpu0 := cputime.Process()
+	cpu0 := procstat.CPU()
 	for b.Loop() {
 		w, err := svc.window(ctx, sub)
 		if err != nil || len(w.hits) == 0 || w.maxSeq != last {
@@ -93,5 +93,5 @@ func benchWindow(b *testing.B, arts []news.Article, watermark uint64) {
 	}
 	// CPU time beside wall time: on a shared machine the wall time holds
 	// the waits for a core.
-	b.ReportMetric(float64((cputime.Process()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64((procstat.CPU()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/internal/corpusgen"
-	"github.com/newsdesk/newsdesk/internal/cputime"
+	"github.com/newsdesk/newsdesk/internal/procstat"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -129,7 +129,7 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 			deferred++
 		}
 	}
-	cpu0 := cputime.Process()
+	cpu0 := procstat.CPU()
 	b.ResetTimer()
 	for b.Loop() {
 		var wg sync.WaitGroup
@@ -145,7 +145,7 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 		wg.Wait()
 	}
 	b.StopTimer()
-	cpu := cputime.Process() - cpu0
+	cpu := procstat.CPU() - cpu0
 	for _, w := range why {
 		b.Logf("a command failed: %s", w)
 	}
@@ -179,7 +179,7 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 	if cpu > 0 {
 		b.ReportMetric(float64(cpu.Microseconds())/1000/total, "cpu_ms/cmd")
 	}
-	if rss := residentBytes(); rss > 0 {
+	if rss := procstat.Resident(); rss > 0 {
 		b.ReportMetric(float64(rss)/(1<<20), "rss_MB")
 	}
 }

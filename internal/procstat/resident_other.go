@@ -1,0 +1,6 @@
+//go:build !linux
+
+package procstat
+
+// Resident is 0 where the resident set is not read.
+func Resident() uint64 { return 0 }
