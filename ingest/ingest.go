@@ -820,11 +820,20 @@ func (in *Ingester) PathsProgress(ctx context.Context, report func(Progress), pa
 	err := readAll()
 	if err != nil {
 		pl.stop(err)
-	} else {
-		err = pl.finish()
+		mu.Lock()
+		defer mu.Unlock()
+		return res, err
 	}
+	err = pl.finish()
 	mu.Lock()
 	defer mu.Unlock()
+	if err == nil && (read > 0 || done > 0) {
+		// read after the last batch was cut, with nothing to store:
+		// done now that every batch is stored
+		p.Bytes += read
+		p.Files += done
+		report(p)
+	}
 	return res, err
 }
 

@@ -156,3 +156,27 @@ func TestPathsStreamsJSONL(t *testing.T) {
 		t.Errorf("last report %+v, want the file, its %d bytes and %d articles", last, b.Len(), n)
 	}
 }
+
+// TestPathsProgressEndsDone: when a file's last batch is cut exactly at
+// its last record (nothing is left to store after it), the last progress
+// report still counts the file and all of its bytes.
+func TestPathsProgressEndsDone(t *testing.T) {
+	ctx := context.Background()
+	in, _ := newIngesterWith(t, extract.New(actors.Default()))
+	var b strings.Builder
+	for i := range ingest.BatchSize {
+		fmt.Fprintf(&b, `{"title":"Note %d","text":"The NCSC said APT31 targeted parliament.","url":"https://example.gov/n/%d"}`+"\n", i, i)
+	}
+	path := filepath.Join(t.TempDir(), "exact.jsonl")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var last ingest.Progress
+	res, err := in.PathsProgress(ctx, func(p ingest.Progress) { last = p }, path)
+	if err != nil || len(res.Added) != ingest.BatchSize {
+		t.Fatalf("%v %s", err, res)
+	}
+	if last.Files != 1 || last.Bytes != int64(b.Len()) || last.Articles != ingest.BatchSize {
+		t.Errorf("last report %+v, want 1 file, %d bytes and %d articles", last, b.Len(), ingest.BatchSize)
+	}
+}
