@@ -333,15 +333,15 @@ func batches(arts []news.Article) iter.Seq[[]news.Article] {
 // A pipeline extracts batches and stores them in the order they are
 // pushed, each as soon as it is extracted and the one before it is stored;
 // extraction runs on every core and storing mostly on one, so the next
-// batch is extracted while one is stored. It holds at most two batches.
-// push and finish are called from one goroutine; each batch's stored runs
-// on the pipeline's own.
+// batch is extracted while one is stored. It holds at most two batches:
+// the one the storer has taken and the one queued behind it. push and
+// finish are called from one goroutine; each batch's stored runs on the
+// pipeline's own.
 type pipeline struct {
 	in     *Ingester
 	ctx    context.Context
 	cancel context.CancelFunc
-	slots  chan struct{}    // a batch takes one from push until it is stored
-	queue  chan *extracting // in push order
+	queue  chan *extracting // in push order; room for one
 	done   chan struct{}    // closed when the storer has stopped
 	mu     sync.Mutex
 	err    error // the first failure: nothing is stored after it
@@ -359,8 +359,7 @@ type extracting struct {
 
 func (in *Ingester) pipeline(ctx context.Context) *pipeline {
 	ctx, cancel := context.WithCancel(ctx)
-	p := &pipeline{in: in, ctx: ctx, cancel: cancel,
-		slots: make(chan struct{}, 2), queue: make(chan *extracting, 2), done: make(chan struct{})}
+	p := &pipeline{in: in, ctx: ctx, cancel: cancel, queue: make(chan *extracting, 1), done: make(chan struct{})}
 	go p.storeAll()
 	return p
 }
@@ -372,20 +371,19 @@ func (p *pipeline) push(source string, arts []news.Article, stored func(Result, 
 	if err := p.failed(); err != nil {
 		return err
 	}
+	e := &extracting{source: source, arts: arts, stored: stored, done: make(chan struct{})}
 	select {
-	case p.slots <- struct{}{}:
+	case p.queue <- e: // extraction starts once the batch has its place
 	case <-p.ctx.Done():
 		if err := p.failed(); err != nil {
 			return err
 		}
 		return p.ctx.Err()
 	}
-	e := &extracting{source: source, arts: arts, stored: stored, done: make(chan struct{})}
 	go func() {
 		defer close(e.done)
 		e.refused, e.err = extractAll(p.ctx, p.in.ex, arts)
 	}()
-	p.queue <- e // never blocks: there are as many places as slots
 	return nil
 }
 
@@ -435,7 +433,6 @@ func (p *pipeline) storeAll() {
 				}
 			}
 		}
-		<-p.slots
 	}
 }
 
