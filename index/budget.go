@@ -194,8 +194,8 @@ func fuzzyCandidates(r bleveindex.IndexReader, field, term string, fuzziness int
 // counts them against the request's budget). It stops with a
 // *TooBroadError as soon as the count passes limit. An unknown query type
 // is an error wrapping errUncountable.
-func countTerms(r bleveindex.IndexReader, m mapping.IndexMapping, q query.Query, limit int, unadorned bool) (int, error) {
-	c := termCounter{r: r, m: m, budget: &termBudget{limit: limit}, unadorned: unadorned}
+func countTerms(r bleveindex.IndexReader, m mapping.IndexMapping, q query.Query, limit int) (int, error) {
+	c := termCounter{r: r, m: m, budget: &termBudget{limit: limit}}
 	err := c.add(q)
 	return int(c.budget.n.Load()), err
 }
@@ -204,9 +204,6 @@ type termCounter struct {
 	r      bleveindex.IndexReader
 	m      mapping.IndexMapping
 	budget *termBudget
-	// unadorned: the index combines the term searchers of an unscored
-	// conjunction or disjunction into one more (scorch does)
-	unadorned bool
 }
 
 func (c *termCounter) add(q query.Query) error {
@@ -218,14 +215,7 @@ func (c *termCounter) add(q query.Query) error {
 	case *query.DisjunctionQuery:
 		return c.addAll(q.Disjuncts)
 	case *query.BooleanQuery:
-		if err := c.addAll([]query.Query{q.Must, q.Should, q.MustNot}); err != nil {
-			return err
-		}
-		if !c.unadorned {
-			return c.add(q.Filter)
-		}
-		_, err := c.addUnscored(q.Filter)
-		return err
+		return c.addAll([]query.Query{q.Must, q.Should, q.MustNot, q.Filter})
 	case *query.TermQuery:
 		return c.budget.add(1, "", "")
 	case *query.MatchQuery:
@@ -275,45 +265,6 @@ func (c *termCounter) add(q query.Query) error {
 	default:
 		return fmt.Errorf("%w: %T", errUncountable, q)
 	}
-}
-
-// addUnscored counts q as Bleve builds it for a filter (no scores, no
-// term vectors): there a conjunction or disjunction of two or more term
-// searchers (or of searchers so combined) is combined into one more term
-// searcher, which can itself be combined. It reports whether q's searcher
-// is one that can.
-func (c *termCounter) addUnscored(q query.Query) (combinable bool, err error) {
-	var children []query.Query
-	switch q := q.(type) {
-	case *query.TermQuery:
-		return true, c.budget.add(1, "", "")
-	case *query.ConjunctionQuery:
-		children = q.Conjuncts
-	case *query.DisjunctionQuery:
-		if q.Min > 1 {
-			return false, c.add(q)
-		}
-		children = q.Disjuncts
-	default:
-		return false, c.add(q)
-	}
-	all := true
-	for _, ch := range children {
-		ok, err := c.addUnscored(ch)
-		if err != nil {
-			return false, err
-		}
-		all = all && ok
-	}
-	switch {
-	case all && len(children) >= 2:
-		return true, c.budget.add(1, "", "")
-	case all && len(children) == 1:
-		// a disjunction of one is its child; a conjunction of one is not
-		_, isDisjunction := q.(*query.DisjunctionQuery)
-		return isDisjunction, nil
-	}
-	return false, nil
 }
 
 func (c *termCounter) addAll(qs []query.Query) error {

@@ -47,7 +47,6 @@ type Index struct {
 	// (search.MaxTermSearchersKey); timeout is the deadline given to a
 	// search whose context has none.
 	maxTermSearchers int
-	unadorned        bool // scorch: unscored term searchers are combined (see countTerms)
 	timeout          time.Duration
 	log              *slog.Logger
 	recovered        []string // what Open finished or advises, logged by SetLogger
@@ -186,9 +185,6 @@ func OpenMem(opts ...Option) (*Index, error) {
 // start (see WithActors).
 func newIndex(path string, bi bleve.Index, o options, version string, created bool) (*Index, error) {
 	ix := &Index{path: path, idx: bi, maxTermSearchers: DefaultMaxTermSearchers, timeout: DefaultTimeout, log: slog.Default(), layout: layouts[version]}
-	if adv, err := bi.Advanced(); err == nil {
-		_, ix.unadorned = adv.(*scorch.Scorch)
-	}
 	if version != mappingVersion {
 		ix.recovered = append(ix.recovered, fmt.Sprintf("the index has mapping version %s (this newsdesk writes %s): it works as it is, and newsdesk reindex rebuilds it for faster searches", version, mappingVersion))
 	}

@@ -122,7 +122,7 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (res *bleve.
 	}
 	// The term searchers known before the search runs are counted now; a
 	// fuzzy word's are counted by its searcher as it expands the word.
-	n, err := countTerms(nil, ix.idx.Mapping(), req.Query, ix.maxTermSearchers, ix.unadorned)
+	n, err := countTerms(nil, ix.idx.Mapping(), req.Query, ix.maxTermSearchers)
 	switch {
 	case errors.Is(err, errUncountable):
 		n = 0 // not built by compile: Bleve's counter alone bounds it
