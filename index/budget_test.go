@@ -99,6 +99,8 @@ func testTermCount(t *testing.T, ix *Index) {
 		{"phrase", news.Query{Text: `"Electoral Commission" breach`}},
 		{"mentions", news.Query{Mentions: [][]string{{"APT31", "ZIRCONIUM", "Violet Typhoon"}}}},
 		{"filters", news.Query{Text: "attack", Actors: []string{"APT31"}, By: []string{"GB", "US"}, Kinds: []news.Kind{news.Allegation}, Targets: []string{"Electoral Commission"}}},
+		{"term filters", news.Query{Text: "attack", By: []string{"GB", "US"}, Kinds: []news.Kind{news.Allegation, news.Sanction}}},
+		{"one filter", news.Query{Text: "attack", Kinds: []news.Kind{news.Allegation}}},
 		{"articles", news.Query{Type: news.TypeArticle, Text: "cyber attack", Fuzzy: true}},
 		{"no match", news.Query{Text: "zzzqqqxxx"}},
 	} {
