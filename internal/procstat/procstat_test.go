@@ -19,24 +19,3 @@ func TestCPUMoves(t *testing.T) {
 		t.Errorf("CPU time did not move: %s then %s (x=%d)", before, after, x)
 	}
 }
-
-// TestResidentGrows: touching 64 MiB more memory raises the resident set
-// by most of it.
-func TestResidentGrows(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("the resident set is read on Linux only")
-	}
-	before := Resident()
-	if before == 0 {
-		t.Fatal("no resident set read")
-	}
-	buf := make([]byte, 64<<20)
-	for i := 0; i < len(buf); i += 4096 {
-		buf[i] = 1
-	}
-	after := Resident()
-	runtime.KeepAlive(buf)
-	if after < before+48<<20 {
-		t.Errorf("resident set %d then %d bytes after touching 64 MiB", before, after)
-	}
-}
