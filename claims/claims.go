@@ -80,14 +80,6 @@ func common(a, b terms) int {
 	return n
 }
 
-func (ts terms) strings() []string {
-	out := make([]string, len(ts))
-	for i, t := range ts {
-		out[i] = t.w
-	}
-	return out
-}
-
 // Of fingerprints a statement's sentence.
 func Of(st news.Statement) Print {
 	var p Print
