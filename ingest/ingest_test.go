@@ -183,6 +183,12 @@ func newBenchIngester(b *testing.B, dir string) (*ingest.Ingester, *index.Index)
 // for the caller to close.
 func newIngesterRecords(t *testing.T, dir string) (*ingest.Ingester, *index.Index, *articles.Store) {
 	t.Helper()
+	return newIngesterRecordsWith(t, dir, extract.New(actors.Default()))
+}
+
+// newIngesterRecordsWith is newIngesterRecords with the extractor ex.
+func newIngesterRecordsWith(t *testing.T, dir string, ex ingest.Extractor) (*ingest.Ingester, *index.Index, *articles.Store) {
+	t.Helper()
 	rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +197,7 @@ func newIngesterRecords(t *testing.T, dir string) (*ingest.Ingester, *index.Inde
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := ingest.New(context.Background(), rs, ix, extract.New(actors.Default()), nil)
+	in, err := ingest.New(context.Background(), rs, ix, ex, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/newsdesk/newsdesk/actors"
-	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/extract"
 	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/ingest"
@@ -45,21 +44,8 @@ func smallArticles(n int) []news.Article {
 
 func newIngesterWith(t *testing.T, ex ingest.Extractor) (*ingest.Ingester, *index.Index) {
 	t.Helper()
-	dir := t.TempDir()
-	rs, err := articles.Open(filepath.Join(dir, articles.FileName), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rs.Close() })
-	ix, err := index.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	in, err := ingest.New(context.Background(), rs, ix, ex, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	in, ix, rs := newIngesterRecordsWith(t, t.TempDir(), ex)
+	t.Cleanup(func() { ix.Close(); rs.Close() })
 	return in, ix
 }
 
