@@ -210,6 +210,8 @@ func (c *termCounter) add(q query.Query) error {
 	switch q := q.(type) {
 	case nil:
 		return nil
+	case *recordedQuery:
+		return c.add(q.q)
 	case *query.ConjunctionQuery:
 		return c.addAll(q.Conjuncts)
 	case *query.DisjunctionQuery:

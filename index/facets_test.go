@@ -12,6 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+
+	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -137,4 +141,242 @@ func TestFacets(t *testing.T) {
 			t.Errorf("articles: %v, want ErrBadQuery", err)
 		}
 	})
+}
+
+// TestFacetsAgreeWithDocValues checks Facets, which counts from postings
+// and facet tables, against Bleve's term facets over doc values on an
+// index of several segments with deleted documents, for every shape of
+// query: terms alone (counted without a search), and words, phrases,
+// fuzzy words, dates and untagged mentions (collected by a search).
+func TestFacetsAgreeWithDocValues(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"), WithActors(actors.Default().All()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	rng := rand.New(rand.NewPCG(7, 11))
+	accused := []string{"APT31", "APT28", "Lazarus Group", "Sandworm Team", "CN", "RU", "KP"}
+	countries := []string{"US", "GB", "NZ", "EU", "AU", "JP"}
+	sentences := []string{
+		"Officials said the hackers from APT28 struck critical infrastructure.",
+		"The ministry called the espionage accusation baseless and malicious slander.",
+		"Treasury sanctioned two front companies tied to Lazarus Group.",
+		"Prosecutors indicted hackers for ransomware attacks on hospitals.",
+		"Cozy Bear targeted government email in a spear phishing campaign.",
+	}
+	start := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	mk := func(i, stmts int) news.Article {
+		a := news.Article{ID: fmt.Sprintf("%012x", 0xa0000+i), Title: fmt.Sprintf("Report %d on cyber espionage", i),
+			Body: sentences[i%len(sentences)], Published: start.Add(time.Duration(i) * 36 * time.Hour), Seq: uint64(i + 1),
+			Source: news.Source{Name: "wire"}}
+		for range stmts {
+			st := news.Statement{Kind: news.Kinds[rng.IntN(len(news.Kinds))], Speaker: "officials",
+				SpeakerCountry: []string{countries[rng.IntN(len(countries))]}, Accused: []string{accused[rng.IntN(len(accused))]},
+				Sentence: sentences[rng.IntN(len(sentences))], Offset: -1}
+			if rng.IntN(3) == 0 {
+				st.SpeakerCountry = append(st.SpeakerCountry, countries[rng.IntN(len(countries))])
+				st.Accused = append(st.Accused, accused[rng.IntN(len(accused))])
+			}
+			st.SpeakerCountry, st.Accused = slices.Compact(st.SpeakerCountry), slices.Compact(st.Accused)
+			a.Statements = append(a.Statements, st)
+		}
+		a.Summarize()
+		return a
+	}
+	// Five batches, five segments at least; then a third of the articles
+	// again with fewer statements, which deletes documents in each.
+	for b := range 5 {
+		var arts []news.Article
+		for i := b * 80; i < (b+1)*80; i++ {
+			arts = append(arts, mk(i, 1+rng.IntN(4)))
+		}
+		if err := ix.Put(ctx, arts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var again []news.Article
+	for i := 0; i < 400; i += 3 {
+		again = append(again, mk(i, 1))
+	}
+	if err := ix.Put(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.segments(); err != nil || n < 2 {
+		t.Fatalf("%d segments (%v): the case needs several", n, err)
+	}
+	since := start.AddDate(0, 6, 0)
+	for _, tc := range []struct {
+		name     string
+		q        news.Query
+		searched bool // collected by a search, not evaluated from postings
+	}{
+		{"all", news.Query{}, false},
+		{"kind", news.Query{Kinds: []news.Kind{news.Sanction}}, false},
+		{"kinds and by", news.Query{Kinds: []news.Kind{news.Allegation, news.Indictment}, By: []string{"US", "gb"}}, false},
+		{"actor", news.Query{Actors: []string{"APT28"}}, false},
+		{"words", news.Query{Text: "hackers infrastructure"}, false},
+		{"stop words only", news.Query{Text: "the of"}, false},
+		{"tagged mention", news.Query{Mentions: [][]string{mentionOf(t, "APT29")}}, false},
+		{"words and filters", news.Query{Text: "espionage", By: []string{"NZ"}}, false},
+		{"phrase", news.Query{Text: `"spear phishing"`}, true},
+		{"fuzzy", news.Query{FuzzyTerms: []news.FuzzyTerm{{Word: "ransomwear", Distance: 1}}}, true},
+		{"since", news.Query{Since: since}, true},
+		{"by and until", news.Query{By: []string{"AU"}, Until: since}, true},
+		{"untagged mention", news.Query{Mentions: [][]string{{"Bureau of Nobody"}}}, true},
+		{"no match", news.Query{Actors: []string{"nobody"}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, n := range []int{3, MaxFacetTerms} {
+				got, err := ix.Facets(ctx, tc.q, n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := ix.facetsByDocValues(ctx, tc.q, n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Total != want.Total || !slices.Equal(got.Kinds, want.Kinds) || !slices.Equal(got.By, want.By) ||
+					!slices.Equal(got.Actors, want.Actors) || got.OtherBy != want.OtherBy || got.OtherActors != want.OtherActors {
+					t.Errorf("top %d:\n got %+v\nwant %+v", n, got, want)
+				}
+			}
+			p, _, err := ix.facetPlan(tc.q, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var set matchSet
+			defer set.release()
+			evaluated, err := ix.evaluate(&set, p.query())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if evaluated == tc.searched {
+				t.Errorf("evaluated from postings: %v, want %v", evaluated, !tc.searched)
+			}
+		})
+	}
+	t.Run("tables of merged segments are dropped", func(t *testing.T) {
+		if _, err := ix.Facets(ctx, news.Query{}, 5); err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Compact(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ix.Facets(ctx, news.Query{}, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ix.facetsByDocValues(ctx, news.Query{}, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Total != want.Total || !slices.Equal(got.Actors, want.Actors) {
+			t.Errorf("after compaction: %+v, want %+v", got, want)
+		}
+		segs, err := ix.segments()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.facets.mu.Lock()
+		cached := len(ix.facets.tables)
+		ix.facets.mu.Unlock()
+		if cached != segs*len(facetFields) {
+			t.Errorf("%d facet tables cached for %d segments, want %d", cached, segs, segs*len(facetFields))
+		}
+	})
+}
+
+// TestEvaluateMatchesTheSearch checks the matches evaluated from postings
+// against those the recorded search collects, document by document.
+func TestEvaluateMatchesTheSearch(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"), WithActors(actors.Default().All()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	arts := fixtures(t)
+	for _, a := range arts {
+		if err := ix.Put(ctx, []news.Article{a}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []news.Query{
+		{}, {Kinds: []news.Kind{news.Allegation}}, {By: []string{"US", "GB"}}, {Text: "hacking"},
+		{Text: "cyber", Kinds: []news.Kind{news.Allegation, news.Response}}, {Mentions: [][]string{mentionOf(t, "APT31")}},
+		{Type: news.TypeArticle, Text: "China"},
+	} {
+		p, err := ix.compile(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var evaluated, searched matchSet
+		ok, err := ix.evaluate(&evaluated, p.query())
+		if err != nil || !ok {
+			t.Fatalf("%+v: evaluated %v, %v", q, ok, err)
+		}
+		req := bleve.NewSearchRequestOptions(searched.record(p.query()), 0, 0, false)
+		req.Score = "none"
+		req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
+		res, err := ix.run(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == 0 {
+			t.Errorf("%+v matches nothing: it tests nothing", q)
+		}
+		if evaluated.total() != res.Total || len(evaluated.segs) != len(searched.segs) {
+			t.Errorf("%+v: evaluated %d in %d segments, searched %d in %d", q, evaluated.total(), len(evaluated.segs), res.Total, len(searched.segs))
+		}
+		for i := range min(len(evaluated.segs), len(searched.segs)) {
+			if !evaluated.bitmap(i).Equals(searched.bitmap(i)) {
+				t.Errorf("%+v: segment %d: evaluated %v, searched %v", q, i, evaluated.bitmap(i).ToArray(), searched.bitmap(i).ToArray())
+			}
+		}
+		evaluated.release()
+		searched.release()
+	}
+}
+
+// mentionOf is the names of the default gazetteer's actor name, as the
+// bot puts them in a query.
+func mentionOf(t *testing.T, name string) []string {
+	t.Helper()
+	a, ok := actors.Default().Lookup(name)
+	if !ok {
+		t.Fatalf("no actor %q in the default gazetteer", name)
+	}
+	return append([]string{a.Name}, a.Aliases...)
+}
+
+// TestFacetsInMemory counts on an in-memory index, whose reader is no
+// scorch snapshot (Facets falls back to doc values), as on disk.
+func TestFacetsInMemory(t *testing.T) {
+	ctx := context.Background()
+	mem, err := OpenMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	disk, _ := openDisk(t)
+	if err := mem.Put(ctx, fixtures(t)); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []news.Query{{}, {Kinds: []news.Kind{news.Response}}, {Text: "cyber"}, {Text: `"baseless and malicious"`}} {
+		got, err := mem.Facets(ctx, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := disk.Facets(ctx, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want.Total == 0 {
+			t.Fatalf("%+v matches nothing: it tests nothing", q)
+		}
+		if got.Total != want.Total || !slices.Equal(got.Kinds, want.Kinds) || !slices.Equal(got.By, want.By) || !slices.Equal(got.Actors, want.Actors) {
+			t.Errorf("%+v: in memory %+v, on disk %+v", q, got, want)
+		}
+	}
 }

@@ -71,6 +71,8 @@ type Index struct {
 	// followed their page (post-filters, a sort key read per match), for
 	// the benchmarks and tests that compare the two.
 	legacy bool
+	// facets caches the segments' facet tables (see Facets).
+	facets facetTables
 }
 
 // Default limits for searches. See Search.

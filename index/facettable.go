@@ -1,0 +1,176 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// facetTable is one segment's facet field turned around: for each
+// document, the numbers of the terms it holds (ords[offsets[d]:
+// offsets[d+1]], numbers into terms). Built once from the postings of a
+// segment, which never changes, it lets Facets count the terms of any set
+// of matches at a cost that follows the matches alone. Deleted documents
+// keep their rows; the matches never hold them.
+type facetTable struct {
+	terms   []string
+	offsets []uint32
+	ords    []uint32
+}
+
+// facetTables caches the facet tables of the segments last counted, by
+// segment id and field.
+type facetTables struct {
+	mu     sync.Mutex
+	tables map[facetKey]*facetTable
+}
+
+type facetKey struct {
+	seg   uint64
+	field string
+}
+
+// get is the table of field in s, built when it is not cached.
+func (c *facetTables) get(s *scorch.SegmentSnapshot, field string) (*facetTable, error) {
+	k := facetKey{s.Id(), field}
+	c.mu.Lock()
+	t := c.tables[k]
+	c.mu.Unlock()
+	if t != nil {
+		return t, nil
+	}
+	t, err := buildFacetTable(s.Segment(), field)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.tables == nil {
+		c.tables = map[facetKey]*facetTable{}
+	}
+	c.tables[k] = t
+	c.mu.Unlock()
+	return t, nil
+}
+
+// keep drops the tables of segments not in segs: merged away.
+func (c *facetTables) keep(segs []*scorch.SegmentSnapshot) {
+	live := make(map[uint64]bool, len(segs))
+	for _, s := range segs {
+		live[s.Id()] = true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.tables {
+		if !live[k.seg] {
+			delete(c.tables, k)
+		}
+	}
+}
+
+func buildFacetTable(seg segment.Segment, field string) (*facetTable, error) {
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("dictionary of %s: %w", field, err)
+	}
+	var t facetTable
+	var postings [][]uint32
+	n := seg.Count()
+	perDoc := make([]uint32, n+1)
+	terms := dict.AutomatonIterator(nil, nil, nil)
+	var pl segment.PostingsList
+	var it segment.PostingsIterator
+	for {
+		e, err := terms.Next()
+		if err != nil {
+			return nil, fmt.Errorf("terms of %s: %w", field, err)
+		}
+		if e == nil {
+			break
+		}
+		pl, err = dict.PostingsList([]byte(e.Term), nil, pl)
+		if err != nil {
+			return nil, fmt.Errorf("postings of %s:%s: %w", field, e.Term, err)
+		}
+		it = pl.Iterator(false, false, false, it)
+		docs, err := postingsArray(it)
+		if err != nil {
+			return nil, fmt.Errorf("postings of %s:%s: %w", field, e.Term, err)
+		}
+		for _, d := range docs {
+			if uint64(d) >= n {
+				return nil, fmt.Errorf("postings of %s:%s: document %d of a segment of %d", field, e.Term, d, n)
+			}
+			perDoc[d+1]++
+		}
+		t.terms = append(t.terms, e.Term)
+		postings = append(postings, docs)
+	}
+	for d := range n {
+		perDoc[d+1] += perDoc[d]
+	}
+	t.offsets = perDoc
+	t.ords = make([]uint32, perDoc[n])
+	fill := make([]uint32, n)
+	copy(fill, perDoc[:n])
+	for ord, docs := range postings {
+		for _, d := range docs {
+			t.ords[fill[d]] = uint32(ord)
+			fill[d]++
+		}
+	}
+	return &t, nil
+}
+
+// postingsArray is the document numbers of a postings iterator, ascending.
+func postingsArray(it segment.PostingsIterator) ([]uint32, error) {
+	if o, ok := it.(segment.OptimizablePostingsIterator); ok {
+		if d, ok := o.DocNum1Hit(); ok {
+			return []uint32{uint32(d)}, nil
+		}
+		if a := o.ActualBitmap(); a != nil {
+			return a.ToArray(), nil
+		}
+	}
+	var docs []uint32
+	for {
+		p, err := it.Next()
+		if err != nil || p == nil {
+			return docs, err
+		}
+		docs = append(docs, uint32(p.Number()))
+	}
+}
+
+// count adds to counts, per term, the matched documents holding it.
+func (t *facetTable) count(ctx context.Context, matched *roaring.Bitmap, counts map[string]uint64) error {
+	per := make([]uint64, len(t.terms))
+	buf := make([]uint32, 1024)
+	it := matched.ManyIterator()
+	for {
+		n := it.NextMany(buf)
+		if n == 0 {
+			break
+		}
+		for _, d := range buf[:n] {
+			if int(d)+1 >= len(t.offsets) {
+				return fmt.Errorf("document %d past the %d of its segment", d, len(t.offsets)-1)
+			}
+			for _, o := range t.ords[t.offsets[d]:t.offsets[d+1]] {
+				per[o]++
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	for o, c := range per {
+		if c > 0 {
+			counts[t.terms[o]] += c
+		}
+	}
+	return nil
+}
