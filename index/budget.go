@@ -212,6 +212,8 @@ func (c *termCounter) add(q query.Query) error {
 		return nil
 	case *recordedQuery:
 		return c.add(q.q)
+	case *termFilter:
+		return c.add(q.q)
 	case *query.ConjunctionQuery:
 		return c.addAll(q.Conjuncts)
 	case *query.DisjunctionQuery:

@@ -64,7 +64,10 @@ func TestTooBroadIsTyped(t *testing.T) {
 // the number of term searchers Bleve builds for it (Bleve's own counter
 // passes the query at that limit and refuses it one below), so the typed
 // refusal and Bleve's agree: on disk (scorch, which has a Levenshtein
-// automaton) and in memory (which has not).
+// automaton) and in memory (which has not). Its term filters count as the
+// term queries they are made of: on disk a termFilter searches them as
+// one bitmap, which Bleve's counter does not see, so the count is higher
+// than Bleve's there by design, and Bleve is given the term queries.
 func TestTermCountIsBleves(t *testing.T) {
 	disk, _ := openDisk(t)
 	mem, err := OpenMem()
@@ -119,7 +122,7 @@ func testTermCount(t *testing.T, ix *Index) {
 			}
 			// Bleve's counter, over the request as Search builds it and
 			// over the same with Bleve's own fuzzy match queries.
-			for _, q := range []query.Query{q, bleveFuzzy(q)} {
+			for _, q := range []query.Query{bleveTerms(q), bleveFuzzy(bleveTerms(q))} {
 				bleveRuns := func(limit int) error {
 					ctx := context.WithValue(context.Background(), search.MaxTermSearchersKey, limit)
 					_, err := ix.idx.SearchInContext(ctx, p.request(q))
@@ -133,6 +136,31 @@ func testTermCount(t *testing.T, ix *Index) {
 				}
 			}
 		})
+	}
+}
+
+// bleveTerms is q with each termFilter replaced by the term queries it
+// stands for.
+func bleveTerms(q query.Query) query.Query {
+	switch q := q.(type) {
+	case *termFilter:
+		return q.q
+	case *query.ConjunctionQuery:
+		c := *q
+		c.Conjuncts = make([]query.Query, len(q.Conjuncts))
+		for i, x := range q.Conjuncts {
+			c.Conjuncts[i] = bleveTerms(x)
+		}
+		return &c
+	case *query.DisjunctionQuery:
+		d := *q
+		d.Disjuncts = make([]query.Query, len(q.Disjuncts))
+		for i, x := range q.Disjuncts {
+			d.Disjuncts[i] = bleveTerms(x)
+		}
+		return &d
+	default:
+		return q
 	}
 }
 

@@ -148,13 +148,19 @@ func TestFacets(t *testing.T) {
 // index of several segments with deleted documents, for every shape of
 // query: terms alone (counted without a search), and words, phrases,
 // fuzzy words, dates and untagged mentions (collected by a search).
-func TestFacetsAgreeWithDocValues(t *testing.T) {
+// segmentedIndex is an on-disk index of 400 generated articles put in five
+// batches, then a third of them again with fewer statements: several
+// segments, each with deleted documents. start is the first article's
+// date; they are 36 hours apart.
+func segmentedIndex(t *testing.T) (ix *Index, start time.Time) {
+	t.Helper()
 	ctx := context.Background()
-	ix, err := Open(filepath.Join(t.TempDir(), "index"), WithActors(actors.Default().All()))
+	var err error
+	ix, err = Open(filepath.Join(t.TempDir(), "index"), WithActors(actors.Default().All()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	t.Cleanup(func() { _ = ix.Close() })
 	rng := rand.New(rand.NewPCG(7, 11))
 	accused := []string{"APT31", "APT28", "Lazarus Group", "Sandworm Team", "CN", "RU", "KP"}
 	countries := []string{"US", "GB", "NZ", "EU", "AU", "JP"}
@@ -165,7 +171,7 @@ func TestFacetsAgreeWithDocValues(t *testing.T) {
 		"Prosecutors indicted hackers for ransomware attacks on hospitals.",
 		"Cozy Bear targeted government email in a spear phishing campaign.",
 	}
-	start := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	start = time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
 	mk := func(i, stmts int) news.Article {
 		a := news.Article{ID: fmt.Sprintf("%012x", 0xa0000+i), Title: fmt.Sprintf("Report %d on cyber espionage", i),
 			Body: sentences[i%len(sentences)], Published: start.Add(time.Duration(i) * 36 * time.Hour), Seq: uint64(i + 1),
@@ -205,6 +211,12 @@ func TestFacetsAgreeWithDocValues(t *testing.T) {
 	if n, err := ix.segments(); err != nil || n < 2 {
 		t.Fatalf("%d segments (%v): the case needs several", n, err)
 	}
+	return ix, start
+}
+
+func TestFacetsAgreeWithDocValues(t *testing.T) {
+	ctx := context.Background()
+	ix, start := segmentedIndex(t)
 	since := start.AddDate(0, 6, 0)
 	for _, tc := range []struct {
 		name     string

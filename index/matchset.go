@@ -166,6 +166,8 @@ func segmentMatches(s *scorch.SegmentSnapshot, im mapping.IndexMapping, q query.
 			return all(ts, false)
 		}
 		return nil, false, nil
+	case *termFilter:
+		return segmentMatches(s, im, q.q)
 	case *query.ConjunctionQuery:
 		return all(q.Conjuncts, true)
 	case *query.DisjunctionQuery:

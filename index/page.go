@@ -178,14 +178,31 @@ type window struct {
 	rest         bool
 }
 
-// query is the plan's query restricted to the window.
+// query is the plan's query restricted to the window. When the plan has
+// a date filter, the window and that filter are one date range: two
+// ranges cost twice the setting up of their prefix-coded terms.
 func (p *plan) windowQuery(w window) query.Query {
 	incl, excl := true, false
+	// upper is the window's upper bound within the query's until.
+	upper := w.upper
+	if !p.until.IsZero() && (upper.IsZero() || p.until.Before(upper)) {
+		upper = p.until
+	}
 	switch {
+	case !w.rest && p.dates != nil:
+		lower := w.lower // after since: see searchDate
+		if !p.since.IsZero() && p.since.After(lower) {
+			lower = p.since
+		}
+		return p.queryWithout(p.dates, dateRange(lower, upper, &incl, &excl))
 	case !w.rest:
 		return p.query(dateRange(w.lower, w.upper, &incl, &excl))
 	case w.upper.IsZero():
 		return p.query()
+	case p.dates != nil:
+		// Before upper, within the query's dates (no document without a
+		// date is in them).
+		return p.queryWithout(p.dates, dateRange(p.since, upper, &incl, &excl))
 	default:
 		// Before upper or no date: not on or after upper.
 		newer := dateRange(w.upper, time.Time{}, &incl, nil)

@@ -163,9 +163,11 @@ type plan struct {
 	typ     news.DocType
 	must    []query.Query // scored: words, fuzzy terms, phrases, mentions
 	filters []query.Query // unscored: type, actors, by, kind, targets, since/until, after seq
-	// since and until are the query's date bounds (zero: none); the date
+	// since and until are the query's date bounds (zero: none), and
+	// dates the filter of filters that holds them (nil: none); the date
 	// windows of searchDate stay inside them.
 	since, until time.Time
+	dates        query.Query
 	size, from   int
 	sortBy       string // score, date or seq
 	totalUpTo    int
@@ -296,9 +298,11 @@ func compile(q news.Query, tg *tagger, l layout) (*plan, error) {
 			filters = append(filters, bleve.NewDisjunctionQuery(ts...))
 		}
 	}
+	var dates query.Query
 	if !q.Since.IsZero() || !q.Until.IsZero() {
 		incl, excl := true, false
-		filters = append(filters, dateRange(q.Since, q.Until, &incl, &excl))
+		dates = dateRange(q.Since, q.Until, &incl, &excl)
+		filters = append(filters, dates)
 	}
 	if q.AfterSeq > 0 || q.UpToSeq > 0 {
 		var minSeq, maxSeq *float64
@@ -340,7 +344,7 @@ func compile(q news.Query, tg *tagger, l layout) (*plan, error) {
 		// tie-break is the whole order.
 		sortBy = "date"
 	}
-	return &plan{typ: typ, must: must, filters: filters, since: q.Since, until: q.Until,
+	return &plan{typ: typ, must: must, filters: filters, dates: dates, since: q.Since, until: q.Until,
 		size: size, from: from, sortBy: sortBy, totalUpTo: max(q.TotalUpTo, 0), tagged: tagged, tags: tg}, nil
 }
 
@@ -356,13 +360,29 @@ func (p *plan) fields() []string {
 // query is the conjunction of the scored queries, the filters and extra
 // (a date window). Filters and extra get boost 0, so that they select
 // without changing a score.
-func (p *plan) query(extra ...query.Query) query.Query {
+//
+// The filters made of terms alone are searched as one termFilter.
+func (p *plan) query(extra ...query.Query) query.Query { return p.queryWithout(nil, extra...) }
+
+// queryWithout is query without the filter skip (nil: none).
+func (p *plan) queryWithout(skip query.Query, extra ...query.Query) query.Query {
 	cs := slices.Clone(p.must)
+	var terms []query.Query
 	for _, f := range append(slices.Clone(p.filters), extra...) {
+		if skip != nil && f == skip {
+			continue
+		}
 		if p.scored() {
 			zeroBoost(f)
 		}
+		if p.scored() && termsOnly(f) {
+			terms = append(terms, f)
+			continue
+		}
 		cs = append(cs, f)
+	}
+	if len(terms) > 0 {
+		cs = append(cs, &termFilter{q: bleve.NewConjunctionQuery(terms...)})
 	}
 	return bleve.NewConjunctionQuery(cs...)
 }

@@ -379,6 +379,8 @@ func TestNoPatternQueries(t *testing.T) {
 			for _, c := range q.Disjuncts {
 				walk(t, c)
 			}
+		case *termFilter:
+			walk(t, q.q)
 		case *query.MatchQuery, *query.MatchPhraseQuery, *query.TermQuery, *fuzzyMatch,
 			*query.DateRangeQuery, *query.NumericRangeQuery, *query.MatchAllQuery:
 		default:

@@ -1,0 +1,145 @@
+package index
+
+import (
+	"context"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// TestTermFilterIsBlevesTerms: a scored query whose term filters are one
+// termFilter finds what it finds with Bleve's term queries in their
+// place: the same total, hits, order and scores, relevance-sorted and
+// date-sorted, on an index of several segments with deleted documents.
+// (An unscored query keeps Bleve's term queries, which Bleve joins as
+// bitmaps itself.)
+func TestTermFilterIsBlevesTerms(t *testing.T) {
+	ctx := context.Background()
+	ix, start := segmentedIndex(t)
+	for _, tc := range []struct {
+		name string
+		q    news.Query
+	}{
+		{"words and kind", news.Query{Text: "hackers", Kinds: []news.Kind{news.Allegation}}},
+		{"words and selective filters", news.Query{Text: "espionage", By: []string{"NZ"}, Actors: []string{"KP"}}},
+		{"broad filter, rare word", news.Query{Text: "hospitals", Kinds: []news.Kind{news.Allegation, news.Sanction, news.Indictment}}},
+		{"phrase and filters", news.Query{Text: `"critical infrastructure"`, By: []string{"US", "GB"}}},
+		{"words, filters and dates", news.Query{Text: "hackers", Kinds: []news.Kind{news.Sanction}, Since: start.AddDate(0, 3, 0), Until: start.AddDate(1, 0, 0)}},
+		{"words and filters, by date", news.Query{Text: "officials", By: []string{"JP"}, SortBy: "date", Size: 50, From: 30}},
+		{"articles", news.Query{Type: news.TypeArticle, Text: "espionage", Actors: []string{"RU"}}},
+		{"nothing", news.Query{Text: "hackers", Actors: []string{"nobody"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := ix.compile(tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := p.query()
+			if !hasTermFilter(q) {
+				t.Fatalf("%+v compiles to no termFilter: it tests nothing", tc.q)
+			}
+			run := func(q query.Query) *bleve.SearchResult {
+				req := p.request(q)
+				req.Size = 1000
+				req.From = 0
+				res, err := ix.run(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			got, want := run(q), run(bleveTerms(q))
+			if tc.name != "nothing" && want.Total == 0 {
+				t.Fatal("no match: it tests nothing")
+			}
+			if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+				t.Fatalf("total %d (%d hits), want %d (%d)", got.Total, len(got.Hits), want.Total, len(want.Hits))
+			}
+			for i := range want.Hits {
+				if g, w := got.Hits[i], want.Hits[i]; g.ID != w.ID || g.Score != w.Score {
+					t.Fatalf("hit %d: %s %v, want %s %v", i, g.ID, g.Score, w.ID, w.Score)
+				}
+			}
+		})
+	}
+}
+
+func hasTermFilter(q query.Query) bool {
+	switch q := q.(type) {
+	case *termFilter:
+		return true
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			if hasTermFilter(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestBitmapSearcherAdvance walks a bitmap searcher over three segments
+// by Next and by Advance, forwards, onto a match, between matches, past
+// the end, and back.
+func TestBitmapSearcherAdvance(t *testing.T) {
+	s := &bitmapSearcher{offsets: []uint64{0, 10, 20}, last: -1}
+	for _, docs := range [][]uint32{{1, 5}, {}, {0, 3, 9}} {
+		bm := roaringOf(docs...)
+		s.bms = append(s.bms, bm)
+		s.count += bm.GetCardinality()
+	}
+	s.reset()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(10, 0)}
+	next := func() int64 {
+		dm, err := s.Next(sctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dm == nil {
+			return -1
+		}
+		return int64(dm.IndexInternalID.Value())
+	}
+	advance := func(to uint64) int64 {
+		dm, err := s.Advance(sctx, bleveIDOf(to))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dm == nil {
+			return -1
+		}
+		return int64(dm.IndexInternalID.Value())
+	}
+	if s.Count() != 5 {
+		t.Errorf("count %d, want 5", s.Count())
+	}
+	for i, step := range []struct {
+		op   string
+		to   uint64
+		want int64
+	}{
+		{"next", 0, 1}, {"next", 0, 5}, {"next", 0, 20}, {"advance", 2, 5}, {"advance", 6, 20},
+		{"advance", 20, 20}, {"advance", 21, 23}, {"next", 0, 29}, {"next", 0, -1},
+		{"advance", 30, -1}, {"advance", 0, 1}, {"advance", 15, 20}, {"advance", 29, 29}, {"next", 0, -1},
+	} {
+		var got int64
+		if step.op == "next" {
+			got = next()
+		} else {
+			got = advance(step.to)
+		}
+		if got != step.want {
+			t.Fatalf("step %d, %s %d: %d, want %d", i, step.op, step.to, got, step.want)
+		}
+	}
+}
+
+func roaringOf(docs ...uint32) *roaring.Bitmap { return roaring.BitmapOf(docs...) }
+
+func bleveIDOf(doc uint64) bleveindex.IndexInternalID { return bleveindex.NewIndexInternalID(nil, doc) }
