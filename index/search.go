@@ -384,6 +384,9 @@ func (p *plan) queryWithout(skip query.Query, extra ...query.Query) query.Query 
 	if len(terms) > 0 {
 		cs = append(cs, &termFilter{q: bleve.NewConjunctionQuery(terms...)})
 	}
+	if len(cs) == 1 {
+		return cs[0] // a conjunction of one costs a searcher more per match
+	}
 	return bleve.NewConjunctionQuery(cs...)
 }
 
