@@ -13,8 +13,10 @@ package claims
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -308,10 +310,7 @@ func (g *Grouper) id(w string) int32 {
 // statement's print is made once.
 func Group(sts []news.Statement, articles []string) []int {
 	var g Grouper
-	prints := make([]Print, len(sts))
-	for i, st := range sts {
-		prints[i] = Of(st)
-	}
+	prints := printsOf(sts)
 	g.ids = make(map[string]int32, 4*len(sts))
 	g.prepare(prints)
 	// sized for what a statement files, so that the maps do not grow
@@ -321,6 +320,35 @@ func Group(sts []news.Statement, articles []string) []int {
 	for i, st := range sts {
 		out[i] = g.add(st, prints[i], articles[i])
 	}
+	return out
+}
+
+// parallelPrints is the fewest statements whose prints printsOf makes on
+// more than one core.
+const parallelPrints = 1024
+
+// printsOf is the print of each statement, made on every core when there
+// are many: Of is a pure function of one statement.
+func printsOf(sts []news.Statement) []Print {
+	out := make([]Print, len(sts))
+	workers := min(runtime.GOMAXPROCS(0), len(sts)/(parallelPrints/2))
+	if workers <= 1 {
+		for i, st := range sts {
+			out[i] = Of(st)
+		}
+		return out
+	}
+	chunk := (len(sts) + workers - 1) / workers
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(sts); lo += chunk {
+		hi := min(lo+chunk, len(sts))
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				out[i] = Of(sts[i])
+			}
+		})
+	}
+	wg.Wait()
 	return out
 }
 

@@ -3,6 +3,7 @@ package claims
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -339,11 +340,27 @@ func TestGrouperMatchesPairwise(t *testing.T) {
 	t.Logf("%d statements, %d claims, %d joined one", n, len(refs), multi)
 }
 
-// printsOf is the prints of sts, for prepare.
-func printsOf(sts []news.Statement) []Print {
-	ps := make([]Print, len(sts))
-	for i, st := range sts {
-		ps[i] = Of(st)
+// TestPrintsOfIsOf: the prints made on every core are Of's, each in
+// its statement's place, on more statements than printsOf makes alone.
+func TestPrintsOfIsOf(t *testing.T) {
+	words := strings.Fields(`the ministry said hackers "baseless and malicious slander" APT31 targeted 2024 election
+		officials sanctioned 3 companies “spear phishing” Treasury GRU unit 74455 indicted espionage`)
+	sts := make([]news.Statement, 3*parallelPrints+17)
+	for i := range sts {
+		var b strings.Builder
+		for j := range 6 + i%9 {
+			b.WriteString(words[(i*7+j*5)%len(words)])
+			b.WriteByte(' ')
+		}
+		sts[i] = news.Statement{Kind: news.Allegation, Sentence: b.String()}
 	}
-	return ps
+	got := printsOf(sts)
+	if len(got) != len(sts) {
+		t.Fatalf("%d prints of %d statements", len(got), len(sts))
+	}
+	for i, st := range sts {
+		if want := Of(st); !reflect.DeepEqual(got[i], want) {
+			t.Fatalf("statement %d %q: print %+v, want %+v", i, st.Sentence, got[i], want)
+		}
+	}
 }
