@@ -222,6 +222,8 @@ func (c *termCounter) add(q query.Query) error {
 		return c.addAll([]query.Query{q.Must, q.Should, q.MustNot, q.Filter})
 	case *query.TermQuery:
 		return c.budget.add(1, "", "")
+	case *query.DocIDQuery:
+		return nil // a reader of ids, no term searcher
 	case *query.MatchQuery:
 		if q.Fuzziness != 0 {
 			return fmt.Errorf("%w: fuzzy match query (use fuzzyMatch)", errUncountable)

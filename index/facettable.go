@@ -3,10 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -20,55 +18,6 @@ type facetTable struct {
 	terms   []string
 	offsets []uint32
 	ords    []uint32
-}
-
-// facetTables caches the facet tables of the segments last counted, by
-// segment id and field.
-type facetTables struct {
-	mu     sync.Mutex
-	tables map[facetKey]*facetTable
-}
-
-type facetKey struct {
-	seg   uint64
-	field string
-}
-
-// get is the table of field in s, built when it is not cached.
-func (c *facetTables) get(s *scorch.SegmentSnapshot, field string) (*facetTable, error) {
-	k := facetKey{s.Id(), field}
-	c.mu.Lock()
-	t := c.tables[k]
-	c.mu.Unlock()
-	if t != nil {
-		return t, nil
-	}
-	t, err := buildFacetTable(s.Segment(), field)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if c.tables == nil {
-		c.tables = map[facetKey]*facetTable{}
-	}
-	c.tables[k] = t
-	c.mu.Unlock()
-	return t, nil
-}
-
-// keep drops the tables of segments not in segs: merged away.
-func (c *facetTables) keep(segs []*scorch.SegmentSnapshot) {
-	live := make(map[uint64]bool, len(segs))
-	for _, s := range segs {
-		live[s.Id()] = true
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for k := range c.tables {
-		if !live[k.seg] {
-			delete(c.tables, k)
-		}
-	}
 }
 
 func buildFacetTable(seg segment.Segment, field string) (*facetTable, error) {

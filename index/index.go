@@ -71,8 +71,10 @@ type Index struct {
 	// followed their page (post-filters, a sort key read per match), for
 	// the benchmarks and tests that compare the two.
 	legacy bool
-	// facets caches the segments' facet tables (see Facets).
-	facets facetTables
+	// facets caches the segments' facet tables (see Facets), dates
+	// their sort_date columns (see scoreTop.flush).
+	facets segmentCache[*facetTable]
+	dates  segmentCache[dateColumn]
 }
 
 // Default limits for searches. See Search.

@@ -215,14 +215,14 @@ func livePostings(s *scorch.SegmentSnapshot, field, term string) (*roaring.Bitma
 // termCounts counts, for every term of field, the matched documents that
 // hold it, from the segments' facet tables: the cost follows the number
 // of matches. Terms no match holds are absent.
-func (m *matchSet) termCounts(ctx context.Context, tables *facetTables, field string) (map[string]uint64, error) {
+func (m *matchSet) termCounts(ctx context.Context, tables *segmentCache[*facetTable], field string) (map[string]uint64, error) {
 	counts := map[string]uint64{}
 	for i, s := range m.segs {
 		matched := m.bitmap(i)
 		if matched.IsEmpty() {
 			continue
 		}
-		t, err := tables.get(s, field)
+		t, err := tables.get(s, field, func() (*facetTable, error) { return buildFacetTable(s.Segment(), field) })
 		if err != nil {
 			return nil, fmt.Errorf("segment %d: %w", i, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
@@ -36,20 +37,21 @@ func (ix *Index) searchScore(ctx context.Context, p *plan) (news.Results, error)
 	// Score only, so that Bleve reads no doc value per match; the handler
 	// orders equal scores by sort_date.
 	req.SortByCustom(search.SortOrder{&search.SortScore{Desc: true}})
-	ctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(dateTiebreak(p.from+p.size)))
+	ctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(dateTiebreak(p.from+p.size, &ix.dates)))
 	return ix.searchOne(ctx, p, req)
 }
 
 // dateTiebreak makes a document match handler for Bleve's TopN collector
 // sorted by score alone. It keeps the best k matches by score and every
 // match tied with the k-th score, without reading any doc value while the
-// matches stream in. At the end it reads the sort_date of the kept matches
-// that share their score with another, in index order (so that each doc
-// values chunk is decoded once), orders the kept matches by score
+// matches stream in. At the end it orders the kept matches by score
 // descending, then sort_date ascending, and hands the collector the first
 // k, numbered in that order: the collector breaks equal scores by hit
-// number, so its page is theirs.
-func dateTiebreak(k int) func(*search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+// number, so its page is theirs. The sort_date of a match that shares its
+// score comes from its segment's dateColumn (cached in dates), or, on a
+// reader that is not a scorch snapshot, from doc values, read in index
+// order so that each chunk is decoded once.
+func dateTiebreak(k int, dates *segmentCache[dateColumn]) func(*search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 	return func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		next, _, err := collector.MakeTopNDocumentMatchHandler(sctx)
 		if err != nil {
@@ -60,6 +62,9 @@ func dateTiebreak(k int) func(*search.SearchContext) (search.DocumentMatchHandle
 			return nil, false, fmt.Errorf("sort_date doc values: %w", err)
 		}
 		t := &scoreTop{k: k, perScore: map[float64]int{}, drop: sctx.DocumentMatchPool.Put}
+		if snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot); ok && dates != nil {
+			t.cols = newDateColumns(snap, dates)
+		}
 		return func(d *search.DocumentMatch) error {
 			if d == nil {
 				return t.flush(dv, next)
@@ -76,6 +81,7 @@ type scoreTop struct {
 	h        scoreHeap       // lowest score on top
 	perScore map[float64]int // kept matches per score
 	drop     func(*search.DocumentMatch)
+	cols     *dateColumns // nil: sort_date from doc values alone
 }
 
 func (t *scoreTop) add(d *search.DocumentMatch) {
@@ -101,8 +107,10 @@ func (t *scoreTop) add(d *search.DocumentMatch) {
 
 func (t *scoreTop) flush(dv bleveindex.DocValueReader, next search.DocumentMatchHandler) error {
 	type kept struct {
-		d   *search.DocumentMatch
-		key []byte // sort_date, read only for a shared score
+		d      *search.DocumentMatch
+		prefix datePrefix // from the column, for a shared score
+		key    []byte     // sort_date from doc values, for a shared score and prefix
+		read   bool       // key was read
 	}
 	items := make([]kept, len(t.h))
 	var tied []int
@@ -114,8 +122,8 @@ func (t *scoreTop) flush(dv bleveindex.DocValueReader, next search.DocumentMatch
 	}
 	t.h = nil
 	slices.SortFunc(tied, func(a, b int) int { return bytes.Compare(items[a].d.IndexInternalID, items[b].d.IndexInternalID) })
-	for _, i := range tied {
-		it := &items[i]
+	readKey := func(it *kept) error {
+		it.read = true
 		err := dv.VisitDocValues(it.d.IndexInternalID, func(field string, term []byte) {
 			if field == fSortDate {
 				it.key = append(it.key[:0], term...)
@@ -124,13 +132,72 @@ func (t *scoreTop) flush(dv bleveindex.DocValueReader, next search.DocumentMatch
 		if err != nil {
 			return fmt.Errorf("sort_date of a match: %w", err)
 		}
+		return nil
 	}
+	whole := t.cols == nil // order the ties by whole keys alone
+	for _, i := range tied {
+		it := &items[i]
+		if !whole {
+			p, err := t.cols.prefix(it.d.IndexInternalID)
+			if err != nil {
+				return fmt.Errorf("sort_date of a match: %w", err)
+			}
+			if it.prefix = p; p.ok {
+				continue
+			}
+			whole = true // a key of another form: compare every key whole
+		}
+		if err := readKey(it); err != nil {
+			return err
+		}
+	}
+	if whole {
+		for _, i := range tied {
+			if it := &items[i]; !it.read {
+				if err := readKey(it); err != nil {
+					return err
+				}
+			}
+			items[i].prefix.ok = false
+		}
+	}
+	if t.cols != nil {
+		t.cols.cache.keep(t.cols.segs)
+	}
+	// Matches equal in score and prefix are ordered by their whole keys.
+	var err error
 	slices.SortFunc(items, func(a, b kept) int {
 		if a.d.Score != b.d.Score {
 			return cmp.Compare(b.d.Score, a.d.Score)
 		}
+		if a.prefix.ok && b.prefix.ok {
+			if c := compareDatePrefix(a.prefix, b.prefix); c != 0 {
+				return c
+			}
+		}
 		return bytes.Compare(a.key, b.key)
 	})
+	for i := 0; i+1 < len(items); i++ {
+		a, b := &items[i], &items[i+1]
+		if a.d.Score != b.d.Score || !a.prefix.ok || !b.prefix.ok || compareDatePrefix(a.prefix, b.prefix) != 0 {
+			continue
+		}
+		// a run of equal prefixes: read its keys, sort it by them
+		j := i + 1
+		for j+1 < len(items) && items[j+1].d.Score == a.d.Score && items[j+1].prefix.ok && compareDatePrefix(items[j+1].prefix, a.prefix) == 0 {
+			j++
+		}
+		run := items[i : j+1]
+		for k := range run {
+			if !run[k].read {
+				if err = readKey(&run[k]); err != nil {
+					return err
+				}
+			}
+		}
+		slices.SortStableFunc(run, func(a, b kept) int { return bytes.Compare(a.key, b.key) })
+		i = j
+	}
 	for i, it := range items {
 		if i >= t.k {
 			t.drop(it.d)
@@ -347,7 +414,7 @@ func (ix *Index) fillPage(ctx context.Context, p *plan, w window, anchor time.Ti
 	sub := *p
 	sub.from = max(p.from-*seen, 0)
 	sub.size = end - max(p.from, *seen)
-	res, err := ix.run(ctx, sub.request(p.windowQuery(w)))
+	res, err := ix.runPage(ctx, sub.request(p.windowQuery(w)))
 	if err != nil {
 		return err
 	}

@@ -286,3 +286,45 @@ func TestScoreTopKeepsTheTies(t *testing.T) {
 		})
 	}
 }
+
+// TestScoreTiesOnWholeKeys: matches equal in score, published date, seq
+// and statement number (articles put without a seq, on one day) are
+// ordered by their whole sort_date keys, as the one Bleve request sorted
+// on [score, sort_date] orders them, across segments and pages.
+func TestScoreTiesOnWholeKeys(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	day := time.Date(2025, 2, 3, 0, 0, 0, 0, time.UTC)
+	var arts []news.Article
+	for i := range 90 {
+		a := news.Article{ID: fmt.Sprintf("tie-%03d", (i*37)%90), Title: "Hackers", Body: "Hackers struck.", Published: day,
+			Source: news.Source{Name: "wire"}}
+		if i%9 == 4 {
+			a.Published = day.Add(time.Hour) // a few newer
+		}
+		a.Statements = []news.Statement{{Kind: news.Allegation, Sentence: "Officials said hackers struck the ministry.", SpeakerCountry: []string{"US"}, Offset: -1}}
+		a.Summarize()
+		arts = append(arts, a)
+	}
+	for start := 0; start < len(arts); start += 30 {
+		if err := ix.Put(context.Background(), arts[start:start+30]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, pg := range []struct{ from, size int }{{0, 10}, {5, 20}, {60, 30}} {
+		q := news.Query{Text: "hackers", From: pg.from, Size: pg.size}
+		ix.legacy = true
+		want := mustSearch(t, ix, q)
+		ix.legacy = false
+		got := mustSearch(t, ix, q)
+		if len(want.Hits) < pg.size/2 {
+			t.Fatalf("page %+v: %d hits: too few to tell", pg, len(want.Hits))
+		}
+		if g, w := answerIDs(got), answerIDs(want); !reflect.DeepEqual(g, w) {
+			t.Errorf("page %+v:\n got %v\nwant %v", pg, g, w)
+		}
+	}
+}

@@ -86,7 +86,7 @@ func (ix *Index) Search(ctx context.Context, q news.Query) (news.Results, error)
 
 // searchOne runs one request and turns its hits into news hits.
 func (ix *Index) searchOne(ctx context.Context, p *plan, req *bleve.SearchRequest) (news.Results, error) {
-	res, err := ix.run(ctx, req)
+	res, err := ix.runPage(ctx, req)
 	if err != nil {
 		return news.Results{}, err
 	}
@@ -108,6 +108,72 @@ func appendHits(out *news.Results, res *bleve.SearchResult, p *plan) error {
 		out.Hits = append(out.Hits, h)
 	}
 	return nil
+}
+
+// runPage runs a request for a page of hits. A request for match
+// locations, with no phrase, runs in two steps (a phrase is matched by its
+// locations, which its searcher reads anyway). The first finds the page, its order and
+// scores, reading no location and no stored field: a term searcher that
+// reads its locations decodes them for every match, where the page needs
+// them for its own few. The second runs the same query restricted to the
+// page's documents for their locations and stored fields, which join the
+// first step's hits. A hit whose document is gone by the second step (put
+// again with fewer statements in between) leaves the page.
+func (ix *Index) runPage(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if !req.IncludeLocations || req.Size == 0 || hasPhrase(req.Query) {
+		return ix.run(ctx, req)
+	}
+	first := *req
+	first.IncludeLocations, first.Fields = false, nil
+	res, err := ix.run(ctx, &first)
+	if err != nil || len(res.Hits) == 0 {
+		return res, err
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	only := bleve.NewDocIDQuery(ids)
+	only.SetBoost(0)
+	second := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(req.Query, only), len(ids), 0, false)
+	second.IncludeLocations, second.Fields = true, req.Fields
+	second.SortByCustom(search.SortOrder{&search.SortDocID{}})
+	got, err := ix.run(ctx, second)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*search.DocumentMatch, len(got.Hits))
+	for _, h := range got.Hits {
+		byID[h.ID] = h
+	}
+	hits := res.Hits[:0]
+	for _, h := range res.Hits {
+		g := byID[h.ID]
+		if g == nil {
+			res.Total--
+			continue
+		}
+		h.Locations, h.Fields = g.Locations, g.Fields
+		hits = append(hits, h)
+	}
+	res.Hits = hits
+	res.Took += got.Took
+	return res, nil
+}
+
+// hasPhrase reports whether q holds a phrase query.
+func hasPhrase(q query.Query) bool {
+	switch q := q.(type) {
+	case *query.MatchPhraseQuery, *query.PhraseQuery, *query.MultiPhraseQuery:
+		return true
+	case *query.ConjunctionQuery:
+		return slices.ContainsFunc(q.Conjuncts, hasPhrase)
+	case *query.DisjunctionQuery:
+		return slices.ContainsFunc(q.Disjuncts, hasPhrase)
+	case *query.BooleanQuery:
+		return slices.ContainsFunc([]query.Query{q.Must, q.Should, q.MustNot, q.Filter}, hasPhrase)
+	}
+	return false
 }
 
 // run executes a request under the index's safety limits.

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -143,3 +144,54 @@ func TestBitmapSearcherAdvance(t *testing.T) {
 func roaringOf(docs ...uint32) *roaring.Bitmap { return roaring.BitmapOf(docs...) }
 
 func bleveIDOf(doc uint64) bleveindex.IndexInternalID { return bleveindex.NewIndexInternalID(nil, doc) }
+
+// TestRunPageIsOneRequest: a page found in two steps (order and scores
+// first, then locations and stored hits for the page alone) is the page
+// one request with locations finds: the same total, hits, order, scores,
+// locations and fields.
+func TestRunPageIsOneRequest(t *testing.T) {
+	ctx := context.Background()
+	ix, start := segmentedIndex(t)
+	for _, tc := range []struct {
+		name string
+		q    news.Query
+	}{
+		{"word", news.Query{Text: "hackers", Size: 20}},
+		{"words, page 3", news.Query{Text: "hackers infrastructure", Size: 10, From: 20}},
+		{"word and filters", news.Query{Text: "espionage", By: []string{"US"}, Size: 50}},
+		{"fuzzy", news.Query{FuzzyTerms: []news.FuzzyTerm{{Word: "ransomwear", Distance: 1}}, Size: 15}},
+		{"words by date", news.Query{Text: "officials", SortBy: "date", Since: start.AddDate(0, 2, 0), Size: 25}},
+		{"articles", news.Query{Type: news.TypeArticle, Text: "espionage report", Size: 30}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := ix.compile(tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := p.request(p.query())
+			if !req.IncludeLocations || hasPhrase(req.Query) {
+				t.Fatal("the request is not one runPage splits: it tests nothing")
+			}
+			want, err := ix.run(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ix.runPage(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Hits) == 0 {
+				t.Fatal("no hit: it tests nothing")
+			}
+			if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+				t.Fatalf("total %d (%d hits), want %d (%d)", got.Total, len(got.Hits), want.Total, len(want.Hits))
+			}
+			for i, w := range want.Hits {
+				g := got.Hits[i]
+				if g.ID != w.ID || g.Score != w.Score || !reflect.DeepEqual(g.Locations, w.Locations) || !reflect.DeepEqual(g.Fields, w.Fields) {
+					t.Fatalf("hit %d: %s %v %v, want %s %v %v", i, g.ID, g.Score, g.Locations, w.ID, w.Score, w.Locations)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,126 @@
+package index
+
+import (
+	"cmp"
+	"fmt"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// dateColumn is one segment's sort_date keys by local document number,
+// each cut to what orders nearly every pair (see sortDateKey): its
+// published date, seq and statement number, the key's first 40 hex
+// digits read as numbers, which order as the digits do. Two documents
+// equal in all three are ordered by their whole keys. Built once from the
+// segment's doc values, read in order, it lets a relevance search break
+// its ties without decoding a doc values chunk.
+type dateColumn []datePrefix
+
+// datePrefix is a sort_date key's first 40 hex digits; ok is false for a
+// document without a key of that form.
+type datePrefix struct {
+	date, seq uint64
+	n         uint32
+	ok        bool
+}
+
+func compareDatePrefix(a, b datePrefix) int {
+	return cmp.Or(cmp.Compare(a.date, b.date), cmp.Compare(a.seq, b.seq), cmp.Compare(a.n, b.n))
+}
+
+func buildDateColumn(seg segment.Segment) (dateColumn, error) {
+	dv, ok := seg.(segment.DocValueVisitable)
+	if !ok {
+		return nil, fmt.Errorf("sort_date column: a %T has no doc values", seg)
+	}
+	n := seg.Count()
+	col := make(dateColumn, n)
+	fields := []string{fSortDate}
+	var state segment.DocVisitState
+	for d := range n {
+		var err error
+		state, err = dv.VisitDocValues(d, fields, func(field string, term []byte) {
+			if field == fSortDate {
+				col[d] = parseDatePrefix(term)
+			}
+		}, state)
+		if err != nil {
+			return nil, fmt.Errorf("sort_date column: document %d: %w", d, err)
+		}
+	}
+	return col, nil
+}
+
+func parseDatePrefix(key []byte) datePrefix {
+	if len(key) < 40 {
+		return datePrefix{}
+	}
+	date, ok1 := parseHex(key[:16])
+	seq, ok2 := parseHex(key[16:32])
+	n, ok3 := parseHex(key[32:40])
+	if !ok1 || !ok2 || !ok3 {
+		return datePrefix{}
+	}
+	return datePrefix{date: date, seq: seq, n: uint32(n), ok: true}
+}
+
+// parseHex reads lower-case hex digits, as sortDateKey writes them.
+func parseHex(b []byte) (uint64, bool) {
+	var v uint64
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | uint64(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | uint64(c-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
+}
+
+// dateColumns finds the column entry of a document of one snapshot,
+// building a segment's column on first use.
+type dateColumns struct {
+	cache   *segmentCache[dateColumn]
+	segs    []*scorch.SegmentSnapshot
+	offsets []uint64
+	cols    []dateColumn
+}
+
+func newDateColumns(snap *scorch.IndexSnapshot, cache *segmentCache[dateColumn]) *dateColumns {
+	c := &dateColumns{cache: cache, segs: snap.Segments()}
+	c.offsets = make([]uint64, len(c.segs))
+	c.cols = make([]dateColumn, len(c.segs))
+	var n uint64
+	for i, s := range c.segs {
+		c.offsets[i] = n
+		n += s.Segment().Count()
+	}
+	return c
+}
+
+func (c *dateColumns) prefix(id bleveindex.IndexInternalID) (datePrefix, error) {
+	doc := id.Value()
+	i := sort.Search(len(c.offsets), func(i int) bool { return c.offsets[i] > doc }) - 1
+	if i < 0 {
+		return datePrefix{}, fmt.Errorf("document %d before the first segment", doc)
+	}
+	if c.cols[i] == nil {
+		s := c.segs[i]
+		col, err := c.cache.get(s, fSortDate, func() (dateColumn, error) { return buildDateColumn(s.Segment()) })
+		if err != nil {
+			return datePrefix{}, err
+		}
+		c.cols[i] = col
+	}
+	local := doc - c.offsets[i]
+	if local >= uint64(len(c.cols[i])) {
+		return datePrefix{}, fmt.Errorf("document %d past its segment of %d", doc, len(c.cols[i]))
+	}
+	return c.cols[i][local], nil
+}

@@ -1,0 +1,65 @@
+package index
+
+import (
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+)
+
+// segmentCache holds what was derived from one field of a segment, by
+// segment id and field: a segment never changes, so neither does what is
+// derived from it. keep drops what belongs to segments merged away.
+type segmentCache[T any] struct {
+	mu    sync.Mutex
+	items map[segmentField]T
+}
+
+type segmentField struct {
+	seg   uint64
+	field string
+}
+
+// get is the item of field in s, built (outside the lock) when it is not
+// cached.
+func (c *segmentCache[T]) get(s *scorch.SegmentSnapshot, field string, build func() (T, error)) (T, error) {
+	k := segmentField{s.Id(), field}
+	c.mu.Lock()
+	it, ok := c.items[k]
+	c.mu.Unlock()
+	if ok {
+		return it, nil
+	}
+	it, err := build()
+	if err != nil {
+		return it, err
+	}
+	c.mu.Lock()
+	if c.items == nil {
+		c.items = map[segmentField]T{}
+	}
+	c.items[k] = it
+	c.mu.Unlock()
+	return it, nil
+}
+
+// keep drops the items of segments not in segs.
+func (c *segmentCache[T]) keep(segs []*scorch.SegmentSnapshot) {
+	live := make(map[uint64]bool, len(segs))
+	for _, s := range segs {
+		live[s.Id()] = true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.items {
+		if !live[k.seg] {
+			delete(c.items, k)
+		}
+	}
+}
+
+// len is the number of items cached.
+func (c *segmentCache[T]) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.items)
+}
