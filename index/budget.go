@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -76,6 +77,44 @@ type fuzzyMatch struct {
 	FieldVal  string
 	Fuzziness int
 	BoostVal  *query.Boost
+
+	// expanded holds the words' expansions by snapshot, so that the
+	// searchers of one request built twice on one snapshot (the two
+	// steps of runPage) walk the dictionary once.
+	expanded expansions
+}
+
+// expansions are fuzzy expansions of words, by reader, field and word.
+type expansions struct {
+	mu sync.Mutex
+	m  map[expansionKey]expansion
+}
+
+type expansionKey struct {
+	r           bleveindex.IndexReader
+	field, term string
+	fuzziness   int
+}
+
+type expansion struct {
+	terms []string
+	dists []uint8
+}
+
+func (e *expansions) get(k expansionKey) (expansion, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	x, ok := e.m[k]
+	return x, ok
+}
+
+func (e *expansions) put(k expansionKey, x expansion) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.m == nil {
+		e.m = map[expansionKey]expansion{}
+	}
+	e.m[k] = x
 }
 
 var (
@@ -97,7 +136,7 @@ func (q *fuzzyMatch) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	}
 	qs := make([]query.Query, len(tokens))
 	for i, t := range tokens {
-		qs[i] = &fuzzyToken{term: t, field: field, fuzziness: q.Fuzziness, boost: q.BoostVal.Value()}
+		qs[i] = &fuzzyToken{term: t, field: field, fuzziness: q.Fuzziness, boost: q.BoostVal.Value(), expanded: &q.expanded}
 	}
 	c := query.NewConjunctionQuery(qs)
 	c.SetBoost(q.BoostVal.Value())
@@ -112,22 +151,38 @@ type fuzzyToken struct {
 	term, field string
 	fuzziness   int
 	boost       float64
+	expanded    *expansions // nil: none kept
 }
 
 func (q *fuzzyToken) Searcher(ctx context.Context, r bleveindex.IndexReader, _ mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	b := budgetFrom(ctx)
-	var terms []string
-	var dists []uint8
-	err := fuzzyCandidates(r, q.field, q.term, q.fuzziness, func(t string, d uint8) error {
-		terms, dists = append(terms, t), append(dists, d)
-		if b != nil {
-			return b.add(1, q.term, q.field)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	k := expansionKey{r: r, field: q.field, term: q.term, fuzziness: q.fuzziness}
+	x, known := expansion{}, false
+	if q.expanded != nil {
+		x, known = q.expanded.get(k)
 	}
+	if known && b != nil {
+		// counted again: the budget is the request's
+		if err := b.add(len(x.terms), q.term, q.field); err != nil {
+			return nil, err
+		}
+	}
+	if !known {
+		err := fuzzyCandidates(r, q.field, q.term, q.fuzziness, func(t string, d uint8) error {
+			x.terms, x.dists = append(x.terms, t), append(x.dists, d)
+			if b != nil {
+				return b.add(1, q.term, q.field)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if q.expanded != nil {
+			q.expanded.put(k, x)
+		}
+	}
+	terms, dists := x.terms, x.dists
 	if len(terms) == 0 || (len(terms) == 1 && terms[0] == q.term) {
 		if b != nil && len(terms) == 0 {
 			if err := b.add(1, q.term, q.field); err != nil {
