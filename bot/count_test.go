@@ -14,9 +14,10 @@ import (
 	"github.com/newsdesk/newsdesk/news"
 )
 
-// TestSearchCountsUpToMaxCount: a date-sorted search over more than
-// MaxCount statements says "at least MaxCount" and still pages; one over
-// fewer gives the exact count.
+// TestSearchCountsUpToMaxCount: a date-sorted search with words over more
+// than MaxCount statements says "at least MaxCount" and still pages; one
+// over fewer, or of filters alone (which the index counts exactly at no
+// cost), gives the exact count.
 func TestSearchCountsUpToMaxCount(t *testing.T) {
 	ix, err := index.Open(filepath.Join(t.TempDir(), "index"))
 	if err != nil {
@@ -45,7 +46,10 @@ func TestSearchCountsUpToMaxCount(t *testing.T) {
 		atLeast  bool
 		min, max int
 	}{
-		{"search kind:allegation", true, bot.MaxCount, bot.MaxCount + 200 - 12},
+		// words, newest first: counted up to MaxCount
+		{"search statement kind:allegation sort:date", true, bot.MaxCount, bot.MaxCount + 200 - 12},
+		// filters alone: counted exactly from the index's postings
+		{"search kind:allegation", false, bot.MaxCount + 200 - 12, bot.MaxCount + 200 - 12},
 		{"search kind:sanction", false, 12, 12},
 	} {
 		t.Run(tc.text, func(t *testing.T) {

@@ -1,8 +1,10 @@
 package index
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -16,8 +18,13 @@ import (
 // digits read as numbers, which order as the digits do. Two documents
 // equal in all three are ordered by their whole keys. Built once from the
 // segment's doc values, read in order, it lets a relevance search break
-// its ties without decoding a doc values chunk.
-type dateColumn []datePrefix
+// its ties without decoding a doc values chunk, and a date-sorted search
+// walk the segment newest first (order).
+type dateColumn struct {
+	prefixes []datePrefix // by local document number
+	order    []uint32     // local document numbers in sort_date order
+	rank     []uint32     // each local document's place in order
+}
 
 // datePrefix is a sort_date key's first 40 hex digits; ok is false for a
 // document without a key of that form.
@@ -34,24 +41,56 @@ func compareDatePrefix(a, b datePrefix) int {
 func buildDateColumn(seg segment.Segment) (dateColumn, error) {
 	dv, ok := seg.(segment.DocValueVisitable)
 	if !ok {
-		return nil, fmt.Errorf("sort_date column: a %T has no doc values", seg)
+		return dateColumn{}, fmt.Errorf("sort_date column: a %T has no doc values", seg)
 	}
 	n := seg.Count()
-	col := make(dateColumn, n)
+	c := dateColumn{prefixes: make([]datePrefix, n), order: make([]uint32, n), rank: make([]uint32, n)}
 	fields := []string{fSortDate}
 	var state segment.DocVisitState
 	for d := range n {
 		var err error
 		state, err = dv.VisitDocValues(d, fields, func(field string, term []byte) {
 			if field == fSortDate {
-				col[d] = parseDatePrefix(term)
+				c.prefixes[d] = parseDatePrefix(term)
 			}
 		}, state)
 		if err != nil {
-			return nil, fmt.Errorf("sort_date column: document %d: %w", d, err)
+			return dateColumn{}, fmt.Errorf("sort_date column: document %d: %w", d, err)
 		}
+		if !c.prefixes[d].ok {
+			// a key of another form: the order would need every key whole
+			return dateColumn{}, fmt.Errorf("sort_date column: document %d: a key that is not newsdesk's", d)
+		}
+		c.order[d] = uint32(d)
 	}
-	return col, nil
+	slices.SortFunc(c.order, func(a, b uint32) int { return compareDatePrefix(c.prefixes[a], c.prefixes[b]) })
+	// runs of one prefix: by whole key
+	for i := 0; i+1 < len(c.order); i++ {
+		if compareDatePrefix(c.prefixes[c.order[i]], c.prefixes[c.order[i+1]]) != 0 {
+			continue
+		}
+		j := i + 1
+		for j+1 < len(c.order) && compareDatePrefix(c.prefixes[c.order[j+1]], c.prefixes[c.order[i]]) == 0 {
+			j++
+		}
+		run := c.order[i : j+1]
+		keys := map[uint32][]byte{}
+		for _, d := range run {
+			if _, err := dv.VisitDocValues(uint64(d), fields, func(field string, term []byte) {
+				if field == fSortDate {
+					keys[d] = append([]byte(nil), term...)
+				}
+			}, nil); err != nil {
+				return dateColumn{}, fmt.Errorf("sort_date column: document %d: %w", d, err)
+			}
+		}
+		slices.SortFunc(run, func(a, b uint32) int { return bytes.Compare(keys[a], keys[b]) })
+		i = j
+	}
+	for i, d := range c.order {
+		c.rank[d] = uint32(i)
+	}
+	return c, nil
 }
 
 func parseDatePrefix(key []byte) datePrefix {
@@ -110,7 +149,7 @@ func (c *dateColumns) prefix(id bleveindex.IndexInternalID) (datePrefix, error) 
 	if i < 0 {
 		return datePrefix{}, fmt.Errorf("document %d before the first segment", doc)
 	}
-	if c.cols[i] == nil {
+	if c.cols[i].prefixes == nil {
 		s := c.segs[i]
 		col, err := c.cache.get(s, fSortDate, func() (dateColumn, error) { return buildDateColumn(s.Segment()) })
 		if err != nil {
@@ -119,8 +158,8 @@ func (c *dateColumns) prefix(id bleveindex.IndexInternalID) (datePrefix, error) 
 		c.cols[i] = col
 	}
 	local := doc - c.offsets[i]
-	if local >= uint64(len(c.cols[i])) {
-		return datePrefix{}, fmt.Errorf("document %d past its segment of %d", doc, len(c.cols[i]))
+	if local >= uint64(len(c.cols[i].prefixes)) {
+		return datePrefix{}, fmt.Errorf("document %d past its segment of %d", doc, len(c.cols[i].prefixes))
 	}
-	return c.cols[i][local], nil
+	return c.cols[i].prefixes[local], nil
 }

@@ -277,7 +277,9 @@ func (p *plan) windowQuery(w window) query.Query {
 	}
 }
 
-// searchDate runs a date-sorted search (newest first) window by window.
+// searchDate runs a date-sorted search (newest first): from bitmaps and
+// date columns when its query is terms alone (see searchDateBitmaps), else
+// window by window.
 // The windows cut the matches into groups in the order of sort_date
 // (published newest first, then no date), so the page is the
 // concatenation of the windows' hits, each window asked for the part of
@@ -287,6 +289,12 @@ func (p *plan) windowQuery(w window) query.Query {
 // than splitSpan leave the page short and few matches remain (counted up
 // to a bound), those are sorted in one request instead.
 func (ix *Index) searchDate(ctx context.Context, p *plan) (news.Results, error) {
+	if q, ok := bitmapDatePlan(p); ok {
+		out, done, err := ix.searchDateBitmaps(ctx, p, q)
+		if done || err != nil {
+			return out, err
+		}
+	}
 	anchor, err := ix.newestPublished()
 	if err != nil {
 		return news.Results{}, err

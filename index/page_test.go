@@ -290,7 +290,8 @@ func TestScoreTopKeepsTheTies(t *testing.T) {
 // TestScoreTiesOnWholeKeys: matches equal in score, published date, seq
 // and statement number (articles put without a seq, on one day) are
 // ordered by their whole sort_date keys, as the one Bleve request sorted
-// on [score, sort_date] orders them, across segments and pages.
+// on [score, sort_date] orders them, across segments and pages; and so are
+// date-sorted matches.
 func TestScoreTiesOnWholeKeys(t *testing.T) {
 	ix, err := Open(filepath.Join(t.TempDir(), "index"))
 	if err != nil {
@@ -314,8 +315,16 @@ func TestScoreTiesOnWholeKeys(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, pg := range []struct{ from, size int }{{0, 10}, {5, 20}, {60, 30}} {
-		q := news.Query{Text: "hackers", From: pg.from, Size: pg.size}
+	for _, pg := range []struct {
+		q          news.Query
+		from, size int
+	}{
+		{news.Query{Text: "hackers"}, 0, 10}, {news.Query{Text: "hackers"}, 5, 20}, {news.Query{Text: "hackers"}, 60, 30},
+		// by date, from the date columns: the same ties
+		{news.Query{Kinds: []news.Kind{news.Allegation}}, 0, 10}, {news.Query{By: []string{"US"}}, 25, 30},
+	} {
+		q := pg.q
+		q.From, q.Size = pg.from, pg.size
 		ix.legacy = true
 		want := mustSearch(t, ix, q)
 		ix.legacy = false

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -193,5 +194,70 @@ func TestRunPageIsOneRequest(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDateBitmapsAreOneRequest: a date-sorted search answered from
+// bitmaps and date columns finds what one Bleve request sorted on
+// sort_date finds (the same total and hits in order), on an index of
+// several segments with deleted documents, for pages inside, across and
+// past the matches; and the plans it cannot answer go to the windows.
+func TestDateBitmapsAreOneRequest(t *testing.T) {
+	ctx := context.Background()
+	ix, start := segmentedIndex(t)
+	for _, tc := range []struct {
+		name    string
+		q       news.Query
+		bitmaps bool
+	}{
+		{"all", news.Query{}, true},
+		{"kind", news.Query{Kinds: []news.Kind{news.Sanction}}, true},
+		{"by and actor", news.Query{By: []string{"US", "NZ"}, Actors: []string{"APT28"}}, true},
+		{"since and until", news.Query{Kinds: []news.Kind{news.Allegation}, Since: start.AddDate(0, 3, 0), Until: start.AddDate(0, 9, 0)}, true},
+		{"until only", news.Query{Until: start.AddDate(0, 1, 0)}, true},
+		{"since past the newest", news.Query{Since: start.AddDate(5, 0, 0)}, true},
+		{"tagged mention", news.Query{Mentions: [][]string{mentionOf(t, "APT29")}, SortBy: "date"}, true},
+		{"articles", news.Query{Type: news.TypeArticle, Actors: []string{"RU"}}, true},
+		{"words by date", news.Query{Text: "hackers", SortBy: "date"}, false},
+		{"after a seq", news.Query{AfterSeq: 100, SortBy: "date"}, false},
+	} {
+		for _, pg := range []struct{ from, size int }{{0, 5}, {17, 3}, {40, 20}, {0, 300}, {990, 10}} {
+			q := tc.q
+			q.From, q.Size = pg.from, pg.size
+			t.Run(fmt.Sprintf("%s/%d+%d", tc.name, pg.from, pg.size), func(t *testing.T) {
+				p, err := ix.compile(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				bq, ok := bitmapDatePlan(p)
+				if ok != tc.bitmaps {
+					t.Fatalf("answered from bitmaps: %v, want %v", ok, tc.bitmaps)
+				}
+				if !ok {
+					return
+				}
+				got, done, err := ix.searchDateBitmaps(ctx, p, bq)
+				if err != nil || !done {
+					t.Fatalf("done %v, %v", done, err)
+				}
+				ix.legacy = true
+				want := mustSearch(t, ix, q)
+				ix.legacy = false
+				if want.Total == 0 && tc.name != "since past the newest" {
+					t.Fatal("no match: it tests nothing")
+				}
+				if got.Total != want.Total || got.TotalAtLeast {
+					t.Errorf("total %d (at least %v), want %d", got.Total, got.TotalAtLeast, want.Total)
+				}
+				if g, w := answerIDs(got), answerIDs(want); !reflect.DeepEqual(g, w) {
+					t.Errorf("\n got %v\nwant %v", g, w)
+				}
+				for i := range min(len(got.Hits), len(want.Hits)) {
+					if !reflect.DeepEqual(got.Hits[i].Statement, want.Hits[i].Statement) || got.Hits[i].Published != want.Hits[i].Published || !reflect.DeepEqual(got.Hits[i].Marks, want.Hits[i].Marks) {
+						t.Errorf("hit %d: %+v, want %+v", i, got.Hits[i], want.Hits[i])
+					}
+				}
+			})
+		}
 	}
 }

@@ -1,0 +1,283 @@
+package index
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/newsdesk/newsdesk/news"
+)
+
+// A date-sorted search whose query is terms alone (filters and tagged
+// mentions, no words), with or without a date range, is answered from
+// bitmaps and the segments' date columns, with no Bleve search: per
+// segment, the postings of its terms give the matches and their number;
+// the newest of them come from the column's date order, walked from the
+// newest (or from the range's newest) until the page is found, or, for
+// few matches, from the matches themselves. The page is the newest across
+// segments, its stored hits read directly. So the cost follows the page
+// and the matches' share of the index, not the number of matches, and
+// the total is exact.
+
+// bitmapDatePlan reports whether p can be answered so, and the query of
+// its terms.
+func bitmapDatePlan(p *plan) (query.Query, bool) {
+	if p.sortBy != "date" || len(p.must) != len(p.tagged) {
+		return nil, false // words, phrases and untagged mentions need Bleve's searchers
+	}
+	var qs []query.Query
+	for _, q := range p.must {
+		if !termsOnly(q) {
+			return nil, false
+		}
+		qs = append(qs, q)
+	}
+	for _, f := range p.filters {
+		if f == p.dates {
+			continue
+		}
+		if !termsOnly(f) {
+			return nil, false // a seq range, a target's phrase
+		}
+		qs = append(qs, f)
+	}
+	if len(qs) == 0 {
+		return nil, false
+	}
+	return bleve.NewConjunctionQuery(qs...), true
+}
+
+// dateHit is a match of one segment with its date prefix.
+type dateHit struct {
+	seg    int
+	local  uint32
+	prefix datePrefix
+	key    []byte // the whole sort_date key, read for a shared prefix
+}
+
+// searchDateBitmaps is searchDate for a plan bitmapDatePlan accepts; ok
+// is false when the index reader is not a scorch snapshot.
+func (ix *Index) searchDateBitmaps(ctx context.Context, p *plan, q query.Query) (out news.Results, ok bool, err error) {
+	start := time.Now()
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return out, false, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return out, false, err
+	}
+	defer r.Close()
+	snap, isSnap := r.(*scorch.IndexSnapshot)
+	if !isSnap {
+		return out, false, nil
+	}
+	segs := snap.Segments()
+	lo, hi := dateBounds(p.since, p.until, p.dates != nil)
+	need := p.from + p.size
+	var cands []dateHit
+	var total uint64
+	for i, s := range segs {
+		if err := ctx.Err(); err != nil {
+			return out, true, err
+		}
+		bm, ok, err := segmentMatches(s, ix.idx.Mapping(), q)
+		if err != nil {
+			return out, true, err
+		}
+		if !ok {
+			return out, false, nil
+		}
+		if bm.IsEmpty() {
+			continue
+		}
+		col, err := ix.dates.get(s, fSortDate, func() (dateColumn, error) { return buildDateColumn(s.Segment()) })
+		if err != nil {
+			return out, true, err
+		}
+		n, hits, err := col.newest(bm, lo, hi, need)
+		if err != nil {
+			return out, true, fmt.Errorf("segment %d: %w", i, err)
+		}
+		total += n
+		for _, h := range hits {
+			h.seg = i
+			cands = append(cands, h)
+		}
+	}
+	ix.dates.keep(segs)
+	if err := sortDateHits(segs, cands); err != nil {
+		return out, true, err
+	}
+	out.Total = total
+	for _, c := range cands[min(p.from, len(cands)):min(need, len(cands))] {
+		h, err := segmentHit(segs[c.seg], c.local, p)
+		if err != nil {
+			return out, true, err
+		}
+		out.Hits = append(out.Hits, h)
+	}
+	out.Took = time.Since(start)
+	return out, true, nil
+}
+
+// dateBounds is a date range [since, until) as bounds on a date prefix's
+// inverted date, inclusive: [lo, hi]. Without a range they take every
+// document, with or without a date; with one, no document without a date
+// (as Bleve's range on the published field, which such a document lacks).
+func dateBounds(since, until time.Time, ranged bool) (lo, hi uint64) {
+	lo, hi = 0, math.MaxUint64
+	if !ranged {
+		return lo, hi
+	}
+	hi = math.MaxUint64 - 1 // ^0: no date
+	// the prefix is ^u, u = nanoseconds ^ 1<<63: newer is lower
+	inv := func(t time.Time) uint64 { return ^(uint64(clampTime(t).UnixNano()) ^ (1 << 63)) }
+	if !until.IsZero() {
+		lo = inv(until) + 1 // before until: above its inverse
+	}
+	if !since.IsZero() {
+		hi = min(hi, inv(since)) // on or after since
+	}
+	return lo, hi
+}
+
+// newest is the number of documents of bm whose date prefix is within
+// [lo, hi], and the first need of them in date order.
+func (c dateColumn) newest(bm *roaring.Bitmap, lo, hi uint64, need int) (uint64, []dateHit, error) {
+	if len(c.prefixes) != len(c.order) || len(c.rank) != len(c.order) {
+		return 0, nil, fmt.Errorf("sort_date column without an order")
+	}
+	// the range is a run of the order, which is by date first
+	from := sort.Search(len(c.order), func(i int) bool { return c.prefixes[c.order[i]].date >= lo })
+	to := sort.Search(len(c.order), func(i int) bool { return c.prefixes[c.order[i]].date > hi })
+	run := c.order[from:to]
+	inRange := func(d uint32) bool { p := c.prefixes[d]; return p.date >= lo && p.date <= hi }
+	card := bm.GetCardinality()
+	if max := bm.Maximum(); !bm.IsEmpty() && int(max) >= len(c.prefixes) {
+		return 0, nil, fmt.Errorf("document %d past its segment of %d", max, len(c.prefixes))
+	}
+	// the number in the range, by the cheaper walk
+	var n uint64
+	switch {
+	case from == 0 && to == len(c.order):
+		n = card
+	case card <= uint64(len(run)):
+		it := bm.Iterator()
+		for it.HasNext() {
+			if inRange(it.Next()) {
+				n++
+			}
+		}
+	default:
+		for _, d := range run {
+			if bm.Contains(d) {
+				n++
+			}
+		}
+	}
+	if n == 0 || need <= 0 {
+		return n, nil, nil
+	}
+	var hits []dateHit
+	if uint64(need)*uint64(len(run))/n <= card {
+		// the run, newest first: about need·len(run)/n steps
+		for _, d := range run {
+			if bm.Contains(d) {
+				hits = append(hits, dateHit{local: d, prefix: c.prefixes[d]})
+				if len(hits) == need {
+					break
+				}
+			}
+		}
+		return n, hits, nil
+	}
+	// few matches: all of them in the range, by rank
+	it := bm.Iterator()
+	for it.HasNext() {
+		if d := it.Next(); inRange(d) {
+			hits = append(hits, dateHit{local: d, prefix: c.prefixes[d]})
+		}
+	}
+	slices.SortFunc(hits, func(a, b dateHit) int { return cmp.Compare(c.rank[a.local], c.rank[b.local]) })
+	return n, hits[:min(need, len(hits))], nil
+}
+
+// sortDateHits orders hits of several segments as their sort_date keys:
+// by prefix, then, for a shared prefix, by the whole key.
+func sortDateHits(segs []*scorch.SegmentSnapshot, hits []dateHit) error {
+	slices.SortFunc(hits, func(a, b dateHit) int { return compareDatePrefix(a.prefix, b.prefix) })
+	for i := 0; i+1 < len(hits); i++ {
+		if compareDatePrefix(hits[i].prefix, hits[i+1].prefix) != 0 {
+			continue
+		}
+		j := i + 1
+		for j+1 < len(hits) && compareDatePrefix(hits[j+1].prefix, hits[i].prefix) == 0 {
+			j++
+		}
+		run := hits[i : j+1]
+		for k := range run {
+			key, err := wholeDateKey(segs[run[k].seg], run[k].local)
+			if err != nil {
+				return err
+			}
+			run[k].key = key
+		}
+		slices.SortStableFunc(run, func(a, b dateHit) int { return bytes.Compare(a.key, b.key) })
+		i = j
+	}
+	return nil
+}
+
+func wholeDateKey(s *scorch.SegmentSnapshot, local uint32) ([]byte, error) {
+	dv, ok := s.Segment().(segment.DocValueVisitable)
+	if !ok {
+		return nil, fmt.Errorf("sort_date of a match: a %T has no doc values", s.Segment())
+	}
+	var key []byte
+	_, err := dv.VisitDocValues(uint64(local), []string{fSortDate}, func(field string, term []byte) {
+		if field == fSortDate {
+			key = append(key[:0], term...)
+		}
+	}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sort_date of a match: %w", err)
+	}
+	return key, nil
+}
+
+// segmentHit reads the hit of a segment's document from its stored fields.
+func segmentHit(s *scorch.SegmentSnapshot, local uint32, p *plan) (news.Hit, error) {
+	dm := &search.DocumentMatch{Fields: map[string]any{}}
+	want := p.fields()
+	err := s.VisitDocument(uint64(local), func(field string, _ byte, value []byte, _ []uint64) bool {
+		switch {
+		case field == "_id":
+			dm.ID = string(value)
+		case slices.Contains(want, field):
+			dm.Fields[field] = string(value)
+		}
+		return true
+	})
+	if err != nil {
+		return news.Hit{}, fmt.Errorf("stored fields of a match: %w", err)
+	}
+	var out news.Results
+	res := &bleve.SearchResult{Hits: search.DocumentMatchCollection{dm}}
+	if err := appendHits(&out, res, p); err != nil {
+		return news.Hit{}, err
+	}
+	return out.Hits[0], nil
+}
