@@ -269,6 +269,8 @@ func (c *termCounter) add(q query.Query) error {
 		return c.add(q.q)
 	case *termFilter:
 		return c.add(q.q)
+	case *heldQuery:
+		return c.add(q.q)
 	case *query.ConjunctionQuery:
 		return c.addAll(q.Conjuncts)
 	case *query.DisjunctionQuery:

@@ -121,7 +121,7 @@ func appendHits(out *news.Results, res *bleve.SearchResult, p *plan) error {
 // again with fewer statements in between) leaves the page.
 func (ix *Index) runPage(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	if !req.IncludeLocations || req.Size == 0 || hasPhrase(req.Query) {
-		return ix.run(ctx, req)
+		return ix.runLoading(ctx, req)
 	}
 	first := *req
 	first.IncludeLocations, first.Fields = false, nil
@@ -138,7 +138,7 @@ func (ix *Index) runPage(ctx context.Context, req *bleve.SearchRequest) (*bleve.
 	second := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(req.Query, only), len(ids), 0, false)
 	second.IncludeLocations, second.Fields = true, req.Fields
 	second.SortByCustom(search.SortOrder{&search.SortDocID{}})
-	got, err := ix.run(ctx, second)
+	got, err := ix.runLoading(ctx, second)
 	if err != nil {
 		return nil, err
 	}

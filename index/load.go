@@ -1,0 +1,127 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// runLoading runs a request for stored fields and reads the fields of its
+// hits itself, from the snapshot the search ran on, by each hit's segment
+// and local number. Bleve's own loading finds each hit again by its id in
+// the _id term dictionary first; for a page of thousands (a digest's
+// window) that is most of the loading. The fields newsdesk stores are
+// text (fDoc, fHit), as Bleve gives them.
+func (ix *Index) runLoading(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	if len(req.Fields) == 0 || req.Size == 0 || !ix.scorch() {
+		return ix.run(ctx, req) // an in-memory index: Bleve loads them
+	}
+	hold := &heldSnapshot{}
+	defer hold.release()
+	r := *req
+	r.Query, r.Fields = &heldQuery{q: req.Query, hold: hold}, nil
+	res, err := ix.run(ctx, &r)
+	if err != nil {
+		return nil, err
+	}
+	if hold.snap == nil {
+		return nil, fmt.Errorf("internal error: a search of a scorch index without its snapshot")
+	}
+	for _, h := range res.Hits {
+		if err := hold.load(h, req.Fields); err != nil {
+			return nil, fmt.Errorf("hit %s: %w", h.ID, err)
+		}
+	}
+	return res, nil
+}
+
+// scorch reports whether the index is a scorch index, whose readers are
+// snapshots (not OpenMem's).
+func (ix *Index) scorch() bool {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return false
+	}
+	_, ok := adv.(*scorch.Scorch)
+	return ok
+}
+
+// heldSnapshot is the scorch snapshot a search ran on, referenced until
+// release, so that its hits' internal ids can be read after it.
+type heldSnapshot struct {
+	snap    *scorch.IndexSnapshot
+	segs    []*scorch.SegmentSnapshot
+	offsets []uint64
+}
+
+func (h *heldSnapshot) hold(snap *scorch.IndexSnapshot) error {
+	if h.snap != nil {
+		if h.snap != snap {
+			return fmt.Errorf("held snapshot: a second snapshot in one search")
+		}
+		return nil
+	}
+	snap.AddRef()
+	h.snap, h.segs = snap, snap.Segments()
+	h.offsets = make([]uint64, len(h.segs))
+	var n uint64
+	for i, s := range h.segs {
+		h.offsets[i] = n
+		n += s.Segment().Count()
+	}
+	return nil
+}
+
+func (h *heldSnapshot) release() {
+	if h.snap != nil {
+		_ = h.snap.DecRef()
+	}
+	*h = heldSnapshot{}
+}
+
+// load sets the hit's stored fields named in fields.
+func (h *heldSnapshot) load(dm *search.DocumentMatch, fields []string) error {
+	doc := dm.IndexInternalID.Value()
+	i := sort.Search(len(h.offsets), func(i int) bool { return h.offsets[i] > doc }) - 1
+	if i < 0 {
+		return fmt.Errorf("document %d before the first segment", doc)
+	}
+	if dm.Fields == nil {
+		dm.Fields = map[string]any{}
+	}
+	err := h.segs[i].VisitDocument(doc-h.offsets[i], func(field string, _ byte, value []byte, _ []uint64) bool {
+		if slices.Contains(fields, field) {
+			dm.Fields[field] = string(value)
+		}
+		return true
+	})
+	if err != nil {
+		return fmt.Errorf("stored fields: %w", err)
+	}
+	return nil
+}
+
+// heldQuery is a query whose searcher holds the snapshot it is built on.
+type heldQuery struct {
+	q    query.Query
+	hold *heldSnapshot
+}
+
+func (q *heldQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		if err := q.hold.hold(snap); err != nil {
+			return nil, err
+		}
+	}
+	return q.q.Searcher(ctx, r, m, options)
+}
+
+var _ query.Query = (*heldQuery)(nil)
