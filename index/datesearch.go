@@ -21,7 +21,8 @@ import (
 )
 
 // A date-sorted search whose query is terms alone (filters and tagged
-// mentions, no words), with or without a date range, is answered from
+// mentions, no words), with or without a date range and a seq range, is
+// answered from
 // bitmaps and the segments' date columns, with no Bleve search: per
 // segment, the postings of its terms give the matches and their number;
 // the newest of them come from the column's date order, walked from the
@@ -45,11 +46,11 @@ func bitmapDatePlan(p *plan) (query.Query, bool) {
 		qs = append(qs, q)
 	}
 	for _, f := range p.filters {
-		if f == p.dates {
+		if f == p.dates || f == p.seqs {
 			continue
 		}
 		if !termsOnly(f) {
-			return nil, false // a seq range, a target's phrase
+			return nil, false // a target's phrase
 		}
 		qs = append(qs, f)
 	}
@@ -107,7 +108,7 @@ func (ix *Index) searchDateBitmaps(ctx context.Context, p *plan, q query.Query) 
 		if err != nil {
 			return out, true, err
 		}
-		n, hits, err := col.newest(bm, lo, hi, need)
+		n, hits, err := col.newest(bm, lo, hi, seqWithin(p.afterSeq, p.upToSeq), need)
 		if err != nil {
 			return out, true, fmt.Errorf("segment %d: %w", i, err)
 		}
@@ -154,9 +155,23 @@ func dateBounds(since, until time.Time, ranged bool) (lo, hi uint64) {
 	return lo, hi
 }
 
+// seqWithin is the test of a date prefix's seq against the bounds of a
+// query (after: excluded, upTo: included; 0: none), as Bleve's range on
+// the seq field (float64 values) tests it; nil without bounds.
+func seqWithin(after, upTo uint64) func(datePrefix) bool {
+	if after == 0 && upTo == 0 {
+		return nil
+	}
+	return func(p datePrefix) bool {
+		seq := float64(^p.seq)
+		return (after == 0 || seq > float64(after)) && (upTo == 0 || seq <= float64(upTo))
+	}
+}
+
 // newest is the number of documents of bm whose date prefix is within
-// [lo, hi], and the first need of them in date order.
-func (c dateColumn) newest(bm *roaring.Bitmap, lo, hi uint64, need int) (uint64, []dateHit, error) {
+// [lo, hi] (and passes keep, when not nil), and the first need of them in
+// date order.
+func (c dateColumn) newest(bm *roaring.Bitmap, lo, hi uint64, keep func(datePrefix) bool, need int) (uint64, []dateHit, error) {
 	if len(c.prefixes) != len(c.order) || len(c.rank) != len(c.order) {
 		return 0, nil, fmt.Errorf("sort_date column without an order")
 	}
@@ -164,7 +179,10 @@ func (c dateColumn) newest(bm *roaring.Bitmap, lo, hi uint64, need int) (uint64,
 	from := sort.Search(len(c.order), func(i int) bool { return c.prefixes[c.order[i]].date >= lo })
 	to := sort.Search(len(c.order), func(i int) bool { return c.prefixes[c.order[i]].date > hi })
 	run := c.order[from:to]
-	inRange := func(d uint32) bool { p := c.prefixes[d]; return p.date >= lo && p.date <= hi }
+	inRange := func(d uint32) bool {
+		p := c.prefixes[d]
+		return p.date >= lo && p.date <= hi && (keep == nil || keep(p))
+	}
 	card := bm.GetCardinality()
 	if max := bm.Maximum(); !bm.IsEmpty() && int(max) >= len(c.prefixes) {
 		return 0, nil, fmt.Errorf("document %d past its segment of %d", max, len(c.prefixes))
@@ -172,7 +190,7 @@ func (c dateColumn) newest(bm *roaring.Bitmap, lo, hi uint64, need int) (uint64,
 	// the number in the range, by the cheaper walk
 	var n uint64
 	switch {
-	case from == 0 && to == len(c.order):
+	case from == 0 && to == len(c.order) && keep == nil:
 		n = card
 	case card <= uint64(len(run)):
 		it := bm.Iterator()
@@ -183,7 +201,7 @@ func (c dateColumn) newest(bm *roaring.Bitmap, lo, hi uint64, need int) (uint64,
 		}
 	default:
 		for _, d := range run {
-			if bm.Contains(d) {
+			if bm.Contains(d) && (keep == nil || keep(c.prefixes[d])) {
 				n++
 			}
 		}
@@ -195,7 +213,7 @@ func (c dateColumn) newest(bm *roaring.Bitmap, lo, hi uint64, need int) (uint64,
 	if uint64(need)*uint64(len(run))/n <= card {
 		// the run, newest first: about need·len(run)/n steps
 		for _, d := range run {
-			if bm.Contains(d) {
+			if bm.Contains(d) && (keep == nil || keep(c.prefixes[d])) {
 				hits = append(hits, dateHit{local: d, prefix: c.prefixes[d]})
 				if len(hits) == need {
 					break

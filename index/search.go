@@ -234,9 +234,13 @@ type plan struct {
 	// windows of searchDate stay inside them.
 	since, until time.Time
 	dates        query.Query
-	size, from   int
-	sortBy       string // score, date or seq
-	totalUpTo    int
+	// afterSeq and upToSeq are the query's seq bounds (0: none), and seqs
+	// the filter of filters that holds them (nil: none).
+	afterSeq, upToSeq uint64
+	seqs              query.Query
+	size, from        int
+	sortBy            string // score, date or seq
+	totalUpTo         int
 	// tagged is the actors whose mentions are searched by tag, whose
 	// names appendHits marks with tags.
 	tagged map[string]bool
@@ -370,6 +374,7 @@ func compile(q news.Query, tg *tagger, l layout) (*plan, error) {
 		dates = dateRange(q.Since, q.Until, &incl, &excl)
 		filters = append(filters, dates)
 	}
+	var seqs query.Query
 	if q.AfterSeq > 0 || q.UpToSeq > 0 {
 		var minSeq, maxSeq *float64
 		excl, incl := false, true
@@ -384,6 +389,7 @@ func compile(q news.Query, tg *tagger, l layout) (*plan, error) {
 		r := bleve.NewNumericRangeInclusiveQuery(minSeq, maxSeq, &excl, &incl)
 		r.SetField(fSeq)
 		filters = append(filters, r)
+		seqs = r
 	}
 
 	size, from := q.Size, q.From
@@ -410,7 +416,7 @@ func compile(q news.Query, tg *tagger, l layout) (*plan, error) {
 		// tie-break is the whole order.
 		sortBy = "date"
 	}
-	return &plan{typ: typ, must: must, filters: filters, dates: dates, since: q.Since, until: q.Until,
+	return &plan{typ: typ, must: must, filters: filters, dates: dates, seqs: seqs, afterSeq: q.AfterSeq, upToSeq: q.UpToSeq, since: q.Since, until: q.Until,
 		size: size, from: from, sortBy: sortBy, totalUpTo: max(q.TotalUpTo, 0), tagged: tagged, tags: tg}, nil
 }
 

@@ -222,7 +222,10 @@ func TestDateBitmapsAreOneRequest(t *testing.T) {
 		{"tagged mention", news.Query{Mentions: [][]string{mentionOf(t, "APT29")}, SortBy: "date"}, true},
 		{"articles", news.Query{Type: news.TypeArticle, Actors: []string{"RU"}}, true},
 		{"words by date", news.Query{Text: "hackers", SortBy: "date"}, false},
-		{"after a seq", news.Query{AfterSeq: 100, SortBy: "date"}, false},
+		{"after a seq", news.Query{AfterSeq: 100, SortBy: "date"}, true},
+		{"up to a seq, kinds, dates", news.Query{UpToSeq: 250, Kinds: []news.Kind{news.Allegation, news.Response}, Since: start.AddDate(0, 1, 0)}, true},
+		{"seq window", news.Query{AfterSeq: 40, UpToSeq: 60, By: []string{"US"}}, true},
+		{"a target", news.Query{Targets: []string{"hospitals"}, SortBy: "date"}, false},
 	} {
 		for _, pg := range []struct{ from, size int }{{0, 5}, {17, 3}, {40, 20}, {0, 300}, {990, 10}} {
 			q := tc.q
