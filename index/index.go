@@ -48,6 +48,7 @@ type Index struct {
 	// search whose context has none.
 	maxTermSearchers int
 	timeout          time.Duration
+	logMu            sync.Mutex // log is read by the warming goroutine
 	log              *slog.Logger
 	recovered        []string // what Open finished or advises, logged by SetLogger
 
@@ -72,9 +73,11 @@ type Index struct {
 	// the benchmarks and tests that compare the two.
 	legacy bool
 	// facets caches the segments' facet tables (see Facets), dates
-	// their sort_date columns (see scoreTop.flush).
-	facets segmentCache[*facetTable]
-	dates  segmentCache[dateColumn]
+	// their sort_date columns (see scoreTop.flush); warming builds them
+	// in the background (see warm.go).
+	facets  segmentCache[*facetTable]
+	dates   segmentCache[dateColumn]
+	warming warming
 }
 
 // Default limits for searches. See Search.
@@ -188,6 +191,14 @@ func OpenMem(opts ...Option) (*Index, error) {
 // was created empty just now, so its mention tags are complete from the
 // start (see WithActors).
 func newIndex(path string, bi bleve.Index, o options, version string, created bool) (*Index, error) {
+	ix, err := wrapIndex(path, bi, o, version, created)
+	if err == nil && ix.scorch() {
+		ix.startWarming()
+	}
+	return ix, err
+}
+
+func wrapIndex(path string, bi bleve.Index, o options, version string, created bool) (*Index, error) {
 	ix := &Index{path: path, idx: bi, maxTermSearchers: DefaultMaxTermSearchers, timeout: DefaultTimeout, log: slog.Default(), layout: layouts[version]}
 	if version != mappingVersion {
 		ix.recovered = append(ix.recovered, fmt.Sprintf("the index has mapping version %s (this newsdesk writes %s): it works as it is, and newsdesk reindex rebuilds it for faster searches", version, mappingVersion))
@@ -262,11 +273,20 @@ func (ix *Index) SetLogger(l *slog.Logger) {
 	if l == nil {
 		return
 	}
+	ix.logMu.Lock()
 	ix.log = l
+	ix.logMu.Unlock()
 	for _, r := range ix.recovered {
 		l.Warn("index: " + r)
 	}
 	ix.recovered = nil
+}
+
+// logger is the index's logger.
+func (ix *Index) logger() *slog.Logger {
+	ix.logMu.Lock()
+	defer ix.logMu.Unlock()
+	return ix.log
 }
 
 // Path is the directory of the index ("(memory)" for OpenMem).
@@ -281,6 +301,7 @@ func (ix *Index) Close() error {
 		return nil
 	}
 	ix.closed = true
+	ix.stopWarming()
 	if err := ix.idx.Close(); err != nil {
 		return fmt.Errorf("close index %s: %w", ix.path, err)
 	}
@@ -317,6 +338,7 @@ func (ix *Index) Put(ctx context.Context, arts []news.Article) error {
 			return fmt.Errorf("put articles %d-%d: %w", start, start+len(chunk)-1, err)
 		}
 	}
+	ix.warming.poke()
 	return nil
 }
 

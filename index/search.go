@@ -201,7 +201,7 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (res *bleve.
 	ctx = context.WithValue(ctx, search.MaxTermSearchersKey, ix.maxTermSearchers+bleveTermMargin)
 	defer func() {
 		if r := recover(); r != nil {
-			ix.log.Error("bleve panicked during search", "index", ix.path, "panic", r, "stack", string(debug.Stack()))
+			ix.logger().Error("bleve panicked during search", "index", ix.path, "panic", r, "stack", string(debug.Stack()))
 			res, err = nil, fmt.Errorf("bleve panicked: %v", r)
 		}
 	}()
