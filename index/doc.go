@@ -34,20 +34,31 @@
 // it mentions are searched with the phrases, which find the same hits.
 // Article documents are searched with the phrases.
 //
-// A search costs what its page costs, not what its matches do: filters
-// are conjuncts of the query (boost 0, so scores stay those of the words);
-// a relevance search sorts by score inside Bleve and reads sort_date at
-// the end, only for the best matches that tie on score; a date-sorted
-// search runs in
+// A search costs what its page costs, not what its matches do. Filters
+// are conjuncts of the query (boost 0, so scores stay those of the
+// words); in a relevance search the term filters are one termFilter, a
+// bitmap per segment of their postings. A relevance search sorts by score
+// inside Bleve, reading no location or stored field, and breaks the ties
+// of its best matches by their segments' date columns (sort_date keys
+// parsed once per segment); the page's locations and stored hits are then
+// read for the page's documents alone (runPage), by their internal ids on
+// the search's own snapshot (runLoading). A date-sorted search of terms
+// alone (filters and tagged mentions, with date and seq ranges) is
+// answered from postings bitmaps and the date columns' order, newest
+// first, with an exact total and no Bleve search; any other runs in
 // windows of published date, newest first from the newest date indexed,
 // stopping when the page is full and counting the rest without sorting
 // (up to news.Query.TotalUpTo when set). Results equal those of the one
 // request sorted on [score,] sort_date over every match.
 //
-// Histogram and Facets count without reading a stored field: one search
-// of no hits with a date-range facet over published (per interval) or term
-// facets over kind, speaker_country and actors (the top terms of each),
-// all read from doc values.
+// Facets counts from postings: a query of terms alone is a bitmap per
+// segment, any other is collected by one unscored search, and each facet
+// term is counted from the segment's facet table (each document's term
+// numbers, built once from the postings). Histogram counts with a
+// date-range facet over published's doc values. The per-segment caches
+// (date columns, facet tables) are built in the background at open,
+// after Put and every few seconds, and dropped when their segment is
+// merged away.
 //
 // Search never builds a query-string, regexp, wildcard or prefix query from
 // user text: free words become match queries (optionally fuzziness 1) and
@@ -74,6 +85,7 @@
 // an interrupted rebuild are removed or finished by the next Rebuild or Open.
 //
 // The index imports only the standard library, news and Bleve (with its own
-// bbolt dependency, for the lock-timeout error). It must not import bot,
+// bbolt dependency, for the lock-timeout error, and its roaring bitmaps
+// and segment API, for the bitmaps and caches). It must not import bot,
 // ingest, extract, state or any adapter.
 package index
