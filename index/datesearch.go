@@ -118,7 +118,6 @@ func (ix *Index) searchDateBitmaps(ctx context.Context, p *plan, q query.Query) 
 			cands = append(cands, h)
 		}
 	}
-	ix.dates.keep(segs)
 	if err := sortDateHits(segs, cands); err != nil {
 		return out, true, err
 	}

@@ -58,7 +58,6 @@ func (ix *Index) Facets(ctx context.Context, q news.Query, n int) (news.Facets, 
 			return news.Facets{}, fmt.Errorf("facets: %w", err)
 		}
 	}
-	defer ix.facets.keep(set.segs)
 	out := news.Facets{Total: set.total()}
 	for _, f := range facetFields {
 		counts, err := set.termCounts(ctx, &ix.facets, f)

@@ -161,9 +161,6 @@ func (t *scoreTop) flush(dv bleveindex.DocValueReader, next search.DocumentMatch
 			items[i].prefix.ok = false
 		}
 	}
-	if t.cols != nil {
-		t.cols.cache.keep(t.cols.segs)
-	}
 	// Matches equal in score and prefix are ordered by their whole keys.
 	var err error
 	slices.SortFunc(items, func(a, b kept) int {

@@ -8,7 +8,9 @@ import (
 
 // segmentCache holds what was derived from one field of a segment, by
 // segment id and field: a segment never changes, so neither does what is
-// derived from it. keep drops what belongs to segments merged away.
+// derived from it. keep drops what belongs to segments merged away; only
+// the warming goroutine calls it, with the current snapshot's segments, so
+// that a search on an older snapshot cannot drop a newer segment's.
 type segmentCache[T any] struct {
 	mu    sync.Mutex
 	items map[segmentField]T
