@@ -71,6 +71,12 @@ type dateHit struct {
 // searchDateBitmaps is searchDate for a plan bitmapDatePlan accepts; ok
 // is false when the index reader is not a scorch snapshot.
 func (ix *Index) searchDateBitmaps(ctx context.Context, p *plan, q query.Query) (out news.Results, ok bool, err error) {
+	defer func() {
+		if err != nil {
+			ok = true // an error is an answer: no second try by windows
+		}
+	}()
+	defer ix.recoverInto("date search", &err)
 	start := time.Now()
 	adv, err := ix.idx.Advanced()
 	if err != nil {

@@ -35,7 +35,8 @@ var facetFields = []string{fKind, fSpeakerCountry, fActors}
 // field or doc value is read per match: past the search itself, the cost
 // follows the facet fields' terms, not the number of matches. The search
 // runs under the index's deadline like any other.
-func (ix *Index) Facets(ctx context.Context, q news.Query, n int) (news.Facets, error) {
+func (ix *Index) Facets(ctx context.Context, q news.Query, n int) (_ news.Facets, err error) {
+	defer ix.recoverInto("facets", &err)
 	p, n, err := ix.facetPlan(q, n)
 	if err != nil {
 		return news.Facets{}, fmt.Errorf("facets: %w", err)

@@ -20,7 +20,8 @@ import (
 // the _id term dictionary first; for a page of thousands (a digest's
 // window) that is most of the loading. The fields newsdesk stores are
 // text (fDoc, fHit), as Bleve gives them.
-func (ix *Index) runLoading(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+func (ix *Index) runLoading(ctx context.Context, req *bleve.SearchRequest) (_ *bleve.SearchResult, err error) {
+	defer ix.recoverInto("stored hits", &err)
 	if len(req.Fields) == 0 || req.Size == 0 || !ix.scorch() {
 		return ix.run(ctx, req) // an in-memory index: Bleve loads them
 	}

@@ -161,6 +161,16 @@ func (ix *Index) runPage(ctx context.Context, req *bleve.SearchRequest) (*bleve.
 	return res, nil
 }
 
+// recoverInto, deferred, turns a panic inside Bleve's segment code
+// (a segment damaged after it was opened) into an error in *err, logged
+// with its stack, as run does for searches.
+func (ix *Index) recoverInto(what string, err *error) {
+	if r := recover(); r != nil {
+		ix.logger().Error("bleve panicked", "in", what, "index", ix.path, "panic", r, "stack", string(debug.Stack()))
+		*err = fmt.Errorf("%s: bleve panicked: %v", what, r)
+	}
+}
+
 // hasPhrase reports whether q holds a phrase query.
 func hasPhrase(q query.Query) bool {
 	switch q := q.(type) {

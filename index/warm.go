@@ -69,7 +69,8 @@ func (ix *Index) warmLoop() {
 // warm builds the caches of the current snapshot's segments that have
 // none, stopping early when stop is closed, and drops those of segments
 // merged away.
-func (ix *Index) warm(stop <-chan struct{}) error {
+func (ix *Index) warm(stop <-chan struct{}) (err error) {
+	defer ix.recoverInto("warming the caches", &err)
 	adv, err := ix.idx.Advanced()
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +41,33 @@ func TestWarmBuildsTheCaches(t *testing.T) {
 	defer mem.Close()
 	if mem.warming.stop != nil {
 		t.Error("an in-memory index is warming")
+	}
+}
+
+// TestRecoverIntoTurnsAPanicIntoAnError: what the paths outside Bleve's
+// search (counting, date search, loading, warming) do with a panic in
+// Bleve's segment code: an error naming the step, not a crash.
+func TestRecoverIntoTurnsAPanicIntoAnError(t *testing.T) {
+	ix, err := OpenMem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	step := func() (err error) {
+		defer ix.recoverInto("warming the caches", &err)
+		var segs []int
+		_ = segs[3] // as a damaged segment's offsets would
+		return nil
+	}
+	err = step()
+	if err == nil || !strings.Contains(err.Error(), "warming the caches: bleve panicked") {
+		t.Fatalf("error %v, want the step and the panic", err)
+	}
+	ok := func() (err error) {
+		defer ix.recoverInto("counting", &err)
+		return nil
+	}
+	if err := ok(); err != nil {
+		t.Errorf("no panic: %v", err)
 	}
 }
