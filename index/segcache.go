@@ -12,8 +12,9 @@ import (
 // the warming goroutine calls it, with the current snapshot's segments, so
 // that a search on an older snapshot cannot drop a newer segment's.
 type segmentCache[T any] struct {
-	mu    sync.Mutex
-	items map[segmentField]T
+	mu       sync.Mutex
+	items    map[segmentField]T
+	building map[segmentField]chan struct{} // closed when the build ends
 }
 
 type segmentField struct {
@@ -22,26 +23,42 @@ type segmentField struct {
 }
 
 // get is the item of field in s, built (outside the lock) when it is not
-// cached.
+// cached. One build of an item runs at a time: a second caller waits for
+// it rather than building the same item beside it (a column of a million
+// documents takes about a second).
 func (c *segmentCache[T]) get(s *scorch.SegmentSnapshot, field string, build func() (T, error)) (T, error) {
 	k := segmentField{s.Id(), field}
-	c.mu.Lock()
-	it, ok := c.items[k]
-	c.mu.Unlock()
-	if ok {
-		return it, nil
-	}
-	it, err := build()
-	if err != nil {
+	for {
+		c.mu.Lock()
+		if it, ok := c.items[k]; ok {
+			c.mu.Unlock()
+			return it, nil
+		}
+		if done, ok := c.building[k]; ok {
+			c.mu.Unlock()
+			<-done
+			continue // built, or failed: look again
+		}
+		if c.building == nil {
+			c.building = map[segmentField]chan struct{}{}
+		}
+		done := make(chan struct{})
+		c.building[k] = done
+		c.mu.Unlock()
+
+		it, err := build()
+		c.mu.Lock()
+		if err == nil {
+			if c.items == nil {
+				c.items = map[segmentField]T{}
+			}
+			c.items[k] = it
+		}
+		delete(c.building, k)
+		close(done)
+		c.mu.Unlock()
 		return it, err
 	}
-	c.mu.Lock()
-	if c.items == nil {
-		c.items = map[segmentField]T{}
-	}
-	c.items[k] = it
-	c.mu.Unlock()
-	return it, nil
 }
 
 // keep drops the items of segments not in segs.

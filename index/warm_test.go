@@ -1,7 +1,13 @@
 package index
 
 import (
+	"errors"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
 	"context"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"strings"
 	"testing"
 )
@@ -69,5 +75,63 @@ func TestRecoverIntoTurnsAPanicIntoAnError(t *testing.T) {
 	}
 	if err := ok(); err != nil {
 		t.Errorf("no panic: %v", err)
+	}
+}
+
+// TestSegmentCacheBuildsOnce: callers asking at once for one segment's
+// item share one build; a failed build is tried again by the next caller.
+func TestSegmentCacheBuildsOnce(t *testing.T) {
+	ix, _ := segmentedIndex(t)
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	seg := r.(*scorch.IndexSnapshot).Segments()[0]
+	var c segmentCache[int]
+	var builds atomic.Int32
+	release := make(chan struct{})
+	build := func() (int, error) {
+		builds.Add(1)
+		<-release
+		return 7, nil
+	}
+	var wg sync.WaitGroup
+	got := make([]int, 8)
+	for i := range got {
+		wg.Go(func() {
+			v, err := c.get(seg, "f", build)
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = v
+		})
+	}
+	for builds.Load() == 0 {
+		runtime.Gosched() // until the first build has begun
+	}
+	for range 1000 {
+		runtime.Gosched() // and the other callers have come to wait for it
+	}
+	close(release)
+	wg.Wait()
+	if n := builds.Load(); n != 1 {
+		t.Errorf("%d builds, want 1", n)
+	}
+	for i, v := range got {
+		if v != 7 {
+			t.Errorf("caller %d got %d", i, v)
+		}
+	}
+	failing := func() (int, error) { return 0, errors.New("damaged") }
+	if _, err := c.get(seg, "g", failing); err == nil {
+		t.Fatal("a failed build gave no error")
+	}
+	if v, err := c.get(seg, "g", func() (int, error) { return 9, nil }); err != nil || v != 9 {
+		t.Errorf("after a failed build: %d, %v; want 9", v, err)
 	}
 }
