@@ -2,10 +2,16 @@ package index
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/newsdesk/newsdesk/news"
 )
 
 // TestDatePrefixOrdersAsTheKey: parsed prefixes of sortDateKey keys order
@@ -39,6 +45,44 @@ func TestDatePrefixOrdersAsTheKey(t *testing.T) {
 	for _, bad := range []string{"", "short", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "0123456789ABCDEF0123456789abcdef01234567x"} {
 		if parseDatePrefix([]byte(bad)).ok {
 			t.Errorf("%q parsed as a prefix", bad)
+		}
+	}
+}
+
+// TestForeignSortKeysFallBack: a segment holding a sort_date key of
+// another form has no date column; relevance ties are then broken on whole
+// keys and date-sorted searches run in windows, with the answers of one
+// Bleve request.
+func TestForeignSortKeysFallBack(t *testing.T) {
+	ix, _ := segmentedIndex(t)
+	foreign := map[string]any{fType: string(news.TypeStatement), fKind: "other", fSortDate: "not-a-newsdesk-key", fSentence: "hackers"}
+	if err := ix.idx.Index("foreign#0", foreign); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Compact(context.Background()); err != nil {
+		t.Fatal(err) // one segment, which holds the foreign key
+	}
+	for _, q := range []news.Query{
+		{Kinds: []news.Kind{news.Sanction}, From: 5, Size: 20},
+		{Text: "hackers", Kinds: []news.Kind{news.Allegation}, Size: 30},
+	} {
+		ix.legacy = true
+		want := mustSearch(t, ix, q)
+		ix.legacy = false
+		got := mustSearch(t, ix, q)
+		if len(want.Hits) == 0 {
+			t.Fatalf("%+v: no hit: it tests nothing", q)
+		}
+		if got.Total != want.Total || !reflect.DeepEqual(answerIDs(got), answerIDs(want)) {
+			t.Errorf("%+v:\n got %d %v\nwant %d %v", q, got.Total, answerIDs(got), want.Total, answerIDs(want))
+		}
+	}
+	adv, _ := ix.idx.Advanced()
+	r, _ := adv.Reader()
+	defer r.Close()
+	for _, s := range r.(*scorch.IndexSnapshot).Segments() {
+		if _, err := buildDateColumn(s.Segment()); err == nil {
+			t.Error("a segment with a foreign key has a date column: the case tests nothing")
 		}
 	}
 }

@@ -112,7 +112,10 @@ func (ix *Index) searchDateBitmaps(ctx context.Context, p *plan, q query.Query) 
 		}
 		col, err := ix.dates.get(s, fSortDate, func() (dateColumn, error) { return buildDateColumn(s.Segment()) })
 		if err != nil {
-			return out, true, err
+			// a segment without a column (a key of another form, or
+			// unreadable doc values): the windows answer, or name the
+			// damage
+			return out, false, nil
 		}
 		n, hits, err := col.newest(bm, lo, hi, seqWithin(p.afterSeq, p.upToSeq), need)
 		if err != nil {

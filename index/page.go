@@ -138,14 +138,13 @@ func (t *scoreTop) flush(dv bleveindex.DocValueReader, next search.DocumentMatch
 	for _, i := range tied {
 		it := &items[i]
 		if !whole {
-			p, err := t.cols.prefix(it.d.IndexInternalID)
-			if err != nil {
-				return fmt.Errorf("sort_date of a match: %w", err)
-			}
-			if it.prefix = p; p.ok {
+			// a column that cannot be built (a key of another form):
+			// compare every key whole, from doc values
+			if p, err := t.cols.prefix(it.d.IndexInternalID); err == nil && p.ok {
+				it.prefix = p
 				continue
 			}
-			whole = true // a key of another form: compare every key whole
+			whole = true
 		}
 		if err := readKey(it); err != nil {
 			return err

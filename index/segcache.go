@@ -14,6 +14,7 @@ import (
 type segmentCache[T any] struct {
 	mu       sync.Mutex
 	items    map[segmentField]T
+	errs     map[segmentField]error         // builds that failed: a segment fails the same way again
 	building map[segmentField]chan struct{} // closed when the build ends
 }
 
@@ -34,6 +35,11 @@ func (c *segmentCache[T]) get(s *scorch.SegmentSnapshot, field string, build fun
 			c.mu.Unlock()
 			return it, nil
 		}
+		if err, ok := c.errs[k]; ok {
+			c.mu.Unlock()
+			var zero T
+			return zero, err
+		}
 		if done, ok := c.building[k]; ok {
 			c.mu.Unlock()
 			<-done
@@ -53,12 +59,27 @@ func (c *segmentCache[T]) get(s *scorch.SegmentSnapshot, field string, build fun
 				c.items = map[segmentField]T{}
 			}
 			c.items[k] = it
+		} else {
+			if c.errs == nil {
+				c.errs = map[segmentField]error{}
+			}
+			c.errs[k] = err
 		}
 		delete(c.building, k)
 		close(done)
 		c.mu.Unlock()
 		return it, err
 	}
+}
+
+// known reports whether field of s was built, or failed to build.
+func (c *segmentCache[T]) known(s *scorch.SegmentSnapshot, field string) bool {
+	k := segmentField{s.Id(), field}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, built := c.items[k]
+	_, failed := c.errs[k]
+	return built || failed
 }
 
 // keep drops the items of segments not in segs.
@@ -72,6 +93,11 @@ func (c *segmentCache[T]) keep(segs []*scorch.SegmentSnapshot) {
 	for k := range c.items {
 		if !live[k.seg] {
 			delete(c.items, k)
+		}
+	}
+	for k := range c.errs {
+		if !live[k.seg] {
+			delete(c.errs, k)
 		}
 	}
 }

@@ -61,7 +61,7 @@ func (ix *Index) warmLoop() {
 		case <-tick.C:
 		}
 		if err := ix.warm(stop); err != nil {
-			ix.logger().Warn("index: building the segments' caches in the background failed; searches build them as they need them", "index", ix.path, "err", err)
+			ix.logger().Warn("index: a segment's cache could not be built; searches of that segment take the slower way (doc values, date windows)", "index", ix.path, "err", err)
 		}
 	}
 }
@@ -85,22 +85,27 @@ func (ix *Index) warm(stop <-chan struct{}) (err error) {
 		return nil
 	}
 	segs := snap.Segments()
+	var first error // the first failure of a build tried now (a failure is kept: it is logged once)
 	for _, s := range segs {
 		select {
 		case <-stop:
-			return nil
+			return first
 		default:
 		}
-		if _, err := ix.dates.get(s, fSortDate, func() (dateColumn, error) { return buildDateColumn(s.Segment()) }); err != nil {
-			return err
+		if !ix.dates.known(s, fSortDate) {
+			if _, err := ix.dates.get(s, fSortDate, func() (dateColumn, error) { return buildDateColumn(s.Segment()) }); err != nil && first == nil {
+				first = err
+			}
 		}
 		for _, f := range facetFields {
-			if _, err := ix.facets.get(s, f, func() (*facetTable, error) { return buildFacetTable(s.Segment(), f) }); err != nil {
-				return err
+			if !ix.facets.known(s, f) {
+				if _, err := ix.facets.get(s, f, func() (*facetTable, error) { return buildFacetTable(s.Segment(), f) }); err != nil && first == nil {
+					first = err
+				}
 			}
 		}
 	}
 	ix.dates.keep(segs)
 	ix.facets.keep(segs)
-	return nil
+	return first
 }

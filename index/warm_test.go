@@ -79,7 +79,8 @@ func TestRecoverIntoTurnsAPanicIntoAnError(t *testing.T) {
 }
 
 // TestSegmentCacheBuildsOnce: callers asking at once for one segment's
-// item share one build; a failed build is tried again by the next caller.
+// item share one build; a failed build's error is given again, not tried
+// again.
 func TestSegmentCacheBuildsOnce(t *testing.T) {
 	ix, _ := segmentedIndex(t)
 	adv, err := ix.idx.Advanced()
@@ -127,11 +128,15 @@ func TestSegmentCacheBuildsOnce(t *testing.T) {
 			t.Errorf("caller %d got %d", i, v)
 		}
 	}
+	// a failed build is kept: the segment would fail the same way again
 	failing := func() (int, error) { return 0, errors.New("damaged") }
 	if _, err := c.get(seg, "g", failing); err == nil {
 		t.Fatal("a failed build gave no error")
 	}
-	if v, err := c.get(seg, "g", func() (int, error) { return 9, nil }); err != nil || v != 9 {
-		t.Errorf("after a failed build: %d, %v; want 9", v, err)
+	if !c.known(seg, "g") {
+		t.Error("a failed build is not known")
+	}
+	if _, err := c.get(seg, "g", func() (int, error) { return 9, nil }); err == nil || err.Error() != "damaged" {
+		t.Errorf("after a failed build: %v; want its error again", err)
 	}
 }
