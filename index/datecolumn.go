@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -125,29 +124,20 @@ func parseHex(b []byte) (uint64, bool) {
 // dateColumns finds the column entry of a document of one snapshot,
 // building a segment's column on first use.
 type dateColumns struct {
-	cache   *segmentCache[dateColumn]
-	segs    []*scorch.SegmentSnapshot
-	offsets []uint64
-	cols    []dateColumn
+	cache *segmentCache[dateColumn]
+	segmentMap
+	cols []dateColumn
 }
 
 func newDateColumns(snap *scorch.IndexSnapshot, cache *segmentCache[dateColumn]) *dateColumns {
-	c := &dateColumns{cache: cache, segs: snap.Segments()}
-	c.offsets = make([]uint64, len(c.segs))
-	c.cols = make([]dateColumn, len(c.segs))
-	var n uint64
-	for i, s := range c.segs {
-		c.offsets[i] = n
-		n += s.Segment().Count()
-	}
-	return c
+	m := newSegmentMap(snap)
+	return &dateColumns{cache: cache, segmentMap: m, cols: make([]dateColumn, len(m.segs))}
 }
 
 func (c *dateColumns) prefix(id bleveindex.IndexInternalID) (datePrefix, error) {
-	doc := id.Value()
-	i := sort.Search(len(c.offsets), func(i int) bool { return c.offsets[i] > doc }) - 1
-	if i < 0 {
-		return datePrefix{}, fmt.Errorf("document %d before the first segment", doc)
+	i, local, err := c.locate(id.Value())
+	if err != nil {
+		return datePrefix{}, err
 	}
 	if c.cols[i].prefixes == nil {
 		s := c.segs[i]
@@ -157,9 +147,8 @@ func (c *dateColumns) prefix(id bleveindex.IndexInternalID) (datePrefix, error) 
 		}
 		c.cols[i] = col
 	}
-	local := doc - c.offsets[i]
 	if local >= uint64(len(c.cols[i].prefixes)) {
-		return datePrefix{}, fmt.Errorf("document %d past its segment of %d", doc, len(c.cols[i].prefixes))
+		return datePrefix{}, fmt.Errorf("document %d past its segment of %d", id.Value(), len(c.cols[i].prefixes))
 	}
 	return c.cols[i].prefixes[local], nil
 }

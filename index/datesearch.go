@@ -78,18 +78,10 @@ func (ix *Index) searchDateBitmaps(ctx context.Context, p *plan, q query.Query) 
 	}()
 	defer ix.recoverInto("date search", &err)
 	start := time.Now()
-	adv, err := ix.idx.Advanced()
-	if err != nil {
+	snap, done, err := ix.snapshot()
+	defer done()
+	if err != nil || snap == nil {
 		return out, false, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return out, false, err
-	}
-	defer r.Close()
-	snap, isSnap := r.(*scorch.IndexSnapshot)
-	if !isSnap {
-		return out, false, nil
 	}
 	segs := snap.Segments()
 	lo, hi := dateBounds(p.since, p.until, p.dates != nil)

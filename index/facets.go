@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -82,18 +81,10 @@ func (ix *Index) Facets(ctx context.Context, q news.Query, n int) (_ news.Facets
 // made of terms alone (see matchSet.evaluate); false when it is not, or
 // the index's reader is not a scorch snapshot.
 func (ix *Index) evaluate(set *matchSet, q query.Query) (bool, error) {
-	adv, err := ix.idx.Advanced()
-	if err != nil {
+	snap, done, err := ix.snapshot()
+	defer done()
+	if err != nil || snap == nil {
 		return false, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return false, err
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return false, nil
 	}
 	return set.evaluate(snap, ix.idx.Mapping(), q)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -55,50 +54,16 @@ func (ix *Index) scorch() bool {
 	return ok
 }
 
-// heldSnapshot is the scorch snapshot a search ran on, referenced until
-// release, so that its hits' internal ids can be read after it.
-type heldSnapshot struct {
-	snap    *scorch.IndexSnapshot
-	segs    []*scorch.SegmentSnapshot
-	offsets []uint64
-}
-
-func (h *heldSnapshot) hold(snap *scorch.IndexSnapshot) error {
-	if h.snap != nil {
-		if h.snap != snap {
-			return fmt.Errorf("held snapshot: a second snapshot in one search")
-		}
-		return nil
-	}
-	snap.AddRef()
-	h.snap, h.segs = snap, snap.Segments()
-	h.offsets = make([]uint64, len(h.segs))
-	var n uint64
-	for i, s := range h.segs {
-		h.offsets[i] = n
-		n += s.Segment().Count()
-	}
-	return nil
-}
-
-func (h *heldSnapshot) release() {
-	if h.snap != nil {
-		_ = h.snap.DecRef()
-	}
-	*h = heldSnapshot{}
-}
-
 // load sets the hit's stored fields named in fields.
 func (h *heldSnapshot) load(dm *search.DocumentMatch, fields []string) error {
-	doc := dm.IndexInternalID.Value()
-	i := sort.Search(len(h.offsets), func(i int) bool { return h.offsets[i] > doc }) - 1
-	if i < 0 {
-		return fmt.Errorf("document %d before the first segment", doc)
+	i, local, err := h.locate(dm.IndexInternalID.Value())
+	if err != nil {
+		return err
 	}
 	if dm.Fields == nil {
 		dm.Fields = map[string]any{}
 	}
-	err := h.segs[i].VisitDocument(doc-h.offsets[i], func(field string, _ byte, value []byte, _ []uint64) bool {
+	err = h.segs[i].VisitDocument(local, func(field string, _ byte, value []byte, _ []uint64) bool {
 		if slices.Contains(fields, field) {
 			dm.Fields[field] = string(value)
 		}

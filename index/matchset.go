@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -24,12 +23,10 @@ var errNoSnapshot = errors.New("index reader is not a scorch snapshot")
 // the searcher of a recorded query and read after the search, while it
 // holds a reference on the snapshot (release drops it).
 type matchSet struct {
-	snap    *scorch.IndexSnapshot
-	segs    []*scorch.SegmentSnapshot
-	offsets []uint64          // global number of each segment's first document
-	local   [][]uint32        // matched local numbers per segment, ascending, as recorded
-	bms     []*roaring.Bitmap // the matches per segment, once built
-	cur     int               // the segment of the last match
+	heldSnapshot
+	local [][]uint32        // matched local numbers per segment, ascending, as recorded
+	bms   []*roaring.Bitmap // the matches per segment, once built
+	cur   int               // the segment of the last match
 }
 
 // record wraps q so that its searcher adds every document it returns to m.
@@ -37,30 +34,19 @@ func (m *matchSet) record(q query.Query) query.Query { return &recordedQuery{q: 
 
 func (m *matchSet) open(snap *scorch.IndexSnapshot) error {
 	if m.snap != nil {
-		if m.snap != snap {
-			return fmt.Errorf("match set: a second snapshot in one search")
-		}
-		return nil
+		return m.hold(snap) // the same snapshot, or an error
 	}
-	snap.AddRef()
-	m.snap = snap
-	m.segs = snap.Segments()
-	m.offsets = make([]uint64, len(m.segs))
+	if err := m.hold(snap); err != nil {
+		return err
+	}
 	m.local = make([][]uint32, len(m.segs))
 	m.bms = make([]*roaring.Bitmap, len(m.segs))
-	var n uint64
-	for i, s := range m.segs {
-		m.offsets[i] = n
-		n += s.Segment().Count()
-	}
 	return nil
 }
 
 // release drops the snapshot; the set is empty after it.
 func (m *matchSet) release() {
-	if m.snap != nil {
-		_ = m.snap.DecRef()
-	}
+	m.heldSnapshot.release()
 	*m = matchSet{}
 }
 
@@ -69,7 +55,7 @@ func (m *matchSet) add(id bleveindex.IndexInternalID) {
 	if m.cur+1 < len(m.offsets) && doc >= m.offsets[m.cur+1] || doc < m.offsets[m.cur] {
 		// matches come in ascending order, so this is rare: one
 		// bisection per segment crossed
-		m.cur = sort.Search(len(m.offsets), func(i int) bool { return m.offsets[i] > doc }) - 1
+		m.cur, _, _ = m.locate(doc)
 	}
 	m.local[m.cur] = append(m.local[m.cur], uint32(doc-m.offsets[m.cur]))
 }

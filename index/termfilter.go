@@ -54,10 +54,9 @@ func (f *termFilter) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	if !ok {
 		return f.q.Searcher(ctx, r, m, options) // not scorch: Bleve's searchers
 	}
-	segs := snap.Segments()
-	s := &bitmapSearcher{offsets: make([]uint64, len(segs)), bms: make([]*roaring.Bitmap, len(segs)), last: -1}
-	var n uint64
-	for i, seg := range segs {
+	segs := newSegmentMap(snap)
+	s := &bitmapSearcher{offsets: segs.offsets, bms: make([]*roaring.Bitmap, len(segs.segs)), last: -1}
+	for i, seg := range segs.segs {
 		bm, ok, err := segmentMatches(seg, m, f.q)
 		if err != nil {
 			return nil, err
@@ -65,9 +64,8 @@ func (f *termFilter) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 		if !ok {
 			return f.q.Searcher(ctx, r, m, options)
 		}
-		s.offsets[i], s.bms[i] = n, bm
+		s.bms[i] = bm
 		s.count += bm.GetCardinality()
-		n += seg.Segment().Count()
 	}
 	s.reset()
 	return s, nil

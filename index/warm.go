@@ -3,7 +3,6 @@ package index
 import (
 	"time"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // warmEvery is how often the warming goroutine looks for segments whose
@@ -71,18 +70,10 @@ func (ix *Index) warmLoop() {
 // merged away.
 func (ix *Index) warm(stop <-chan struct{}) (err error) {
 	defer ix.recoverInto("warming the caches", &err)
-	adv, err := ix.idx.Advanced()
-	if err != nil {
+	snap, done, err := ix.snapshot()
+	defer done()
+	if err != nil || snap == nil {
 		return err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil
 	}
 	segs := snap.Segments()
 	var first error // the first failure of a build tried now (a failure is kept: it is logged once)
