@@ -2,7 +2,6 @@ package index
 
 import (
 	"time"
-
 )
 
 // warmEvery is how often the warming goroutine looks for segments whose
