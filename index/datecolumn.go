@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -63,33 +64,74 @@ func buildDateColumn(seg segment.Segment) (dateColumn, error) {
 		c.order[d] = uint32(d)
 	}
 	slices.SortFunc(c.order, func(a, b uint32) int { return compareDatePrefix(c.prefixes[a], c.prefixes[b]) })
-	// runs of one prefix: by whole key
-	for i := 0; i+1 < len(c.order); i++ {
-		if compareDatePrefix(c.prefixes[c.order[i]], c.prefixes[c.order[i+1]]) != 0 {
-			continue
-		}
-		j := i + 1
-		for j+1 < len(c.order) && compareDatePrefix(c.prefixes[c.order[j+1]], c.prefixes[c.order[i]]) == 0 {
-			j++
-		}
-		run := c.order[i : j+1]
-		keys := map[uint32][]byte{}
-		for _, d := range run {
-			if _, err := dv.VisitDocValues(uint64(d), fields, func(field string, term []byte) {
-				if field == fSortDate {
-					keys[d] = append([]byte(nil), term...)
-				}
-			}, nil); err != nil {
-				return dateColumn{}, fmt.Errorf("sort_date column: document %d: %w", d, err)
-			}
-		}
-		slices.SortFunc(run, func(a, b uint32) int { return bytes.Compare(keys[a], keys[b]) })
-		i = j
+	err := sortTies(c.order,
+		func(a, b *uint32) bool { return compareDatePrefix(c.prefixes[*a], c.prefixes[*b]) == 0 },
+		func(d *uint32) ([]byte, error) { return wholeDateKey(seg, *d) })
+	if err != nil {
+		return dateColumn{}, fmt.Errorf("sort_date column: %w", err)
 	}
 	for i, d := range c.order {
 		c.rank[d] = uint32(i)
 	}
 	return c, nil
+}
+
+// sortTies sorts by whole sort_date key each run of consecutive elements
+// of xs (sorted by date prefix already) that tie: what a prefix leaves
+// equal, the whole key decides. key reads an element's whole key; only
+// the elements of a run are read.
+func sortTies[T any](xs []T, tied func(a, b *T) bool, key func(*T) ([]byte, error)) error {
+	for i := 0; i+1 < len(xs); i++ {
+		if !tied(&xs[i], &xs[i+1]) {
+			continue
+		}
+		j := i + 1
+		for j+1 < len(xs) && tied(&xs[i], &xs[j+1]) {
+			j++
+		}
+		run := byKey[T]{xs: xs[i : j+1], keys: make([][]byte, j+1-i)}
+		for k := range run.xs {
+			var err error
+			if run.keys[k], err = key(&run.xs[k]); err != nil {
+				return err
+			}
+		}
+		sort.Stable(run)
+		i = j
+	}
+	return nil
+}
+
+// byKey sorts elements by their keys, moving both.
+type byKey[T any] struct {
+	xs   []T
+	keys [][]byte
+}
+
+func (b byKey[T]) Len() int           { return len(b.xs) }
+func (b byKey[T]) Less(i, j int) bool { return bytes.Compare(b.keys[i], b.keys[j]) < 0 }
+func (b byKey[T]) Swap(i, j int) {
+	b.xs[i], b.xs[j] = b.xs[j], b.xs[i]
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
+}
+
+// wholeDateKey is the sort_date key of a segment's document, from its doc
+// values.
+func wholeDateKey(seg segment.Segment, local uint32) ([]byte, error) {
+	dv, ok := seg.(segment.DocValueVisitable)
+	if !ok {
+		return nil, fmt.Errorf("sort_date of document %d: a %T has no doc values", local, seg)
+	}
+	var key []byte
+	_, err := dv.VisitDocValues(uint64(local), []string{fSortDate}, func(field string, term []byte) {
+		if field == fSortDate {
+			key = append(key[:0], term...)
+		}
+	}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sort_date of document %d: %w", local, err)
+	}
+	return key, nil
 }
 
 func parseDatePrefix(key []byte) datePrefix {

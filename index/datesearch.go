@@ -1,7 +1,6 @@
 package index
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -15,7 +14,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"github.com/newsdesk/newsdesk/news"
 )
@@ -237,43 +235,9 @@ func (c dateColumn) newest(bm *roaring.Bitmap, lo, hi uint64, keep func(datePref
 // by prefix, then, for a shared prefix, by the whole key.
 func sortDateHits(segs []*scorch.SegmentSnapshot, hits []dateHit) error {
 	slices.SortFunc(hits, func(a, b dateHit) int { return compareDatePrefix(a.prefix, b.prefix) })
-	for i := 0; i+1 < len(hits); i++ {
-		if compareDatePrefix(hits[i].prefix, hits[i+1].prefix) != 0 {
-			continue
-		}
-		j := i + 1
-		for j+1 < len(hits) && compareDatePrefix(hits[j+1].prefix, hits[i].prefix) == 0 {
-			j++
-		}
-		run := hits[i : j+1]
-		for k := range run {
-			key, err := wholeDateKey(segs[run[k].seg], run[k].local)
-			if err != nil {
-				return err
-			}
-			run[k].key = key
-		}
-		slices.SortStableFunc(run, func(a, b dateHit) int { return bytes.Compare(a.key, b.key) })
-		i = j
-	}
-	return nil
-}
-
-func wholeDateKey(s *scorch.SegmentSnapshot, local uint32) ([]byte, error) {
-	dv, ok := s.Segment().(segment.DocValueVisitable)
-	if !ok {
-		return nil, fmt.Errorf("sort_date of a match: a %T has no doc values", s.Segment())
-	}
-	var key []byte
-	_, err := dv.VisitDocValues(uint64(local), []string{fSortDate}, func(field string, term []byte) {
-		if field == fSortDate {
-			key = append(key[:0], term...)
-		}
-	}, nil)
-	if err != nil {
-		return nil, fmt.Errorf("sort_date of a match: %w", err)
-	}
-	return key, nil
+	return sortTies(hits,
+		func(a, b *dateHit) bool { return compareDatePrefix(a.prefix, b.prefix) == 0 },
+		func(h *dateHit) ([]byte, error) { return wholeDateKey(segs[h.seg].Segment(), h.local) })
 }
 
 // segmentHit reads the hit of a segment's document from its stored fields.

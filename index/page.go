@@ -161,7 +161,6 @@ func (t *scoreTop) flush(dv bleveindex.DocValueReader, next search.DocumentMatch
 		}
 	}
 	// Matches equal in score and prefix are ordered by their whole keys.
-	var err error
 	slices.SortFunc(items, func(a, b kept) int {
 		if a.d.Score != b.d.Score {
 			return cmp.Compare(b.d.Score, a.d.Score)
@@ -173,26 +172,20 @@ func (t *scoreTop) flush(dv bleveindex.DocValueReader, next search.DocumentMatch
 		}
 		return bytes.Compare(a.key, b.key)
 	})
-	for i := 0; i+1 < len(items); i++ {
-		a, b := &items[i], &items[i+1]
-		if a.d.Score != b.d.Score || !a.prefix.ok || !b.prefix.ok || compareDatePrefix(a.prefix, b.prefix) != 0 {
-			continue
-		}
-		// a run of equal prefixes: read its keys, sort it by them
-		j := i + 1
-		for j+1 < len(items) && items[j+1].d.Score == a.d.Score && items[j+1].prefix.ok && compareDatePrefix(items[j+1].prefix, a.prefix) == 0 {
-			j++
-		}
-		run := items[i : j+1]
-		for k := range run {
-			if !run[k].read {
-				if err = readKey(&run[k]); err != nil {
-					return err
+	err := sortTies(items,
+		func(a, b *kept) bool {
+			return a.d.Score == b.d.Score && a.prefix.ok && b.prefix.ok && compareDatePrefix(a.prefix, b.prefix) == 0
+		},
+		func(it *kept) ([]byte, error) {
+			if !it.read {
+				if err := readKey(it); err != nil {
+					return nil, err
 				}
 			}
-		}
-		slices.SortStableFunc(run, func(a, b kept) int { return bytes.Compare(a.key, b.key) })
-		i = j
+			return it.key, nil
+		})
+	if err != nil {
+		return err
 	}
 	for i, it := range items {
 		if i >= t.k {
