@@ -138,7 +138,9 @@ func (ix *Index) runPage(ctx context.Context, req *bleve.SearchRequest) (*bleve.
 	second := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(req.Query, only), len(ids), 0, false)
 	second.IncludeLocations, second.Fields = true, req.Fields
 	second.SortByCustom(search.SortOrder{&search.SortDocID{}})
-	got, err := ix.runLoading(ctx, second)
+	// the first step's handler (dateTiebreak) ordered the page; the
+	// second only reads it
+	got, err := ix.runLoading(context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, nil), second)
 	if err != nil {
 		return nil, err
 	}
