@@ -338,7 +338,7 @@ func (ix *Index) Put(ctx context.Context, arts []news.Article) error {
 			return fmt.Errorf("put articles %d-%d: %w", start, start+len(chunk)-1, err)
 		}
 	}
-	ix.warming.poke()
+	ix.warming.wrote(time.Now())
 	return nil
 }
 

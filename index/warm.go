@@ -1,30 +1,33 @@
 package index
 
 import (
+	"sync/atomic"
 	"time"
 )
 
 // warmEvery is how often the warming goroutine looks for segments whose
-// caches are not built: merges make new segments in the background,
-// unannounced.
+// caches are not built (merges make new segments in the background,
+// unannounced), and how long the index must go unwritten before it does.
 const warmEvery = 2 * time.Second
 
 // warming builds the per-segment caches (date columns and facet tables)
 // of a scorch index in the background, for the segments of the current
-// snapshot that have none: at open, after each Put, and every warmEvery.
-// A search still builds what it finds missing, so warming changes no
-// answer, only when the cost is paid: a column of a merged segment of a
-// million documents takes about a second to build, which a slash command
-// should not wait for.
+// snapshot that have none, every warmEvery once the index has not been
+// written for as long. A search still builds what it finds missing, so
+// warming changes no answer, only when the cost is paid: a column of a
+// merged segment of a million documents takes about a second to build,
+// which a slash command should not wait for. Nothing is built at open (a
+// command that ends within warmEvery never pays for it) or while Puts
+// follow each other (a bulk load's segments are merged away before
+// anyone searches them).
 type warming struct {
-	poked chan struct{} // nil: not warming (an in-memory index)
-	stop  chan struct{}
-	done  chan struct{}
+	stop    chan struct{} // nil: not warming (an in-memory index)
+	done    chan struct{}
+	lastPut atomic.Int64 // UnixNano of the last Put's end; 0: none
 }
 
 func (ix *Index) startWarming() {
-	ix.warming = warming{poked: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
-	ix.warming.poke()
+	ix.warming.stop, ix.warming.done = make(chan struct{}), make(chan struct{})
 	go ix.warmLoop()
 }
 
@@ -38,25 +41,28 @@ func (ix *Index) stopWarming() {
 	<-ix.warming.done
 }
 
-// poke asks for a warm-up soon; it never blocks.
-func (w *warming) poke() {
-	select {
-	case w.poked <- struct{}{}:
-	default:
-	}
+// wrote records a Put that ended at now.
+func (w *warming) wrote(now time.Time) { w.lastPut.Store(now.UnixNano()) }
+
+// quiet reports whether the index has gone unwritten for warmEvery at now.
+func (w *warming) quiet(now time.Time) bool {
+	last := w.lastPut.Load()
+	return last == 0 || now.Sub(time.Unix(0, last)) >= warmEvery
 }
 
 func (ix *Index) warmLoop() {
 	defer close(ix.warming.done)
 	tick := time.NewTicker(warmEvery)
 	defer tick.Stop()
-	stop, poked := ix.warming.stop, ix.warming.poked
+	stop := ix.warming.stop
 	for {
 		select {
 		case <-stop:
 			return
-		case <-poked:
-		case <-tick.C:
+		case now := <-tick.C:
+			if !ix.warming.quiet(now) {
+				continue
+			}
 		}
 		if err := ix.warm(stop); err != nil {
 			ix.logger().Warn("index: a segment's cache could not be built; searches of that segment take the slower way (doc values, date windows)", "index", ix.path, "err", err)

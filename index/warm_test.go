@@ -5,16 +5,20 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"context"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/newsdesk/newsdesk/news"
 	"strings"
 	"testing"
 )
 
 // TestWarmBuildsTheCaches: a warm-up leaves every segment of the current
 // snapshot with its date column and facet tables, and no others; an
-// index closes while its warming goroutine runs.
+// index closes while its warming goroutine runs; a Put makes the index
+// unquiet for warmEvery.
 func TestWarmBuildsTheCaches(t *testing.T) {
 	ix, _ := segmentedIndex(t)
 	if err := ix.Compact(context.Background()); err != nil {
@@ -36,7 +40,19 @@ func TestWarmBuildsTheCaches(t *testing.T) {
 	if got := ix.facets.len(); got != segs*len(facetFields) {
 		t.Errorf("%d facet tables for %d segments", got, segs)
 	}
-	ix.warming.poke()
+	a := news.Article{ID: "warm-put", Title: "Put", Published: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	a.Summarize()
+	if err := ix.Put(context.Background(), []news.Article{a}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now() // just after the Put
+	if ix.warming.quiet(now) || !ix.warming.quiet(now.Add(warmEvery)) {
+		t.Errorf("after a Put: quiet now %v, quiet %s later %v; want false, true", ix.warming.quiet(now), warmEvery, ix.warming.quiet(now.Add(warmEvery)))
+	}
+	var never warming
+	if !never.quiet(now) {
+		t.Error("an index never written is not quiet")
+	}
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
