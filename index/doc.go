@@ -56,10 +56,11 @@
 // term is counted from the segment's facet table (each document's term
 // numbers, built once from the postings). Histogram counts with a
 // date-range facet over published's doc values. The per-segment caches
-// (date columns, facet tables) are built in the background every few
-// seconds once the index has gone that long unwritten (never at open, nor
-// during a bulk load), or by the search that needs them first, and
-// dropped when their segment is merged away.
+// (date columns, facet tables) are built by the search that needs them
+// first, or, after KeepWarm (serve, the console), in the background: at
+// once, then every few seconds once the index has gone that long
+// unwritten (never during a bulk load). They are dropped when their
+// segment is merged away.
 //
 // Search never builds a query-string, regexp, wildcard or prefix query from
 // user text: free words become match queries (optionally fuzziness 1) and

@@ -191,14 +191,6 @@ func OpenMem(opts ...Option) (*Index, error) {
 // was created empty just now, so its mention tags are complete from the
 // start (see WithActors).
 func newIndex(path string, bi bleve.Index, o options, version string, created bool) (*Index, error) {
-	ix, err := wrapIndex(path, bi, o, version, created)
-	if err == nil && ix.scorch() {
-		ix.startWarming()
-	}
-	return ix, err
-}
-
-func wrapIndex(path string, bi bleve.Index, o options, version string, created bool) (*Index, error) {
 	ix := &Index{path: path, idx: bi, maxTermSearchers: DefaultMaxTermSearchers, timeout: DefaultTimeout, log: slog.Default(), layout: layouts[version]}
 	if version != mappingVersion {
 		ix.recovered = append(ix.recovered, fmt.Sprintf("the index has mapping version %s (this newsdesk writes %s): it works as it is, and newsdesk reindex rebuilds it for faster searches", version, mappingVersion))

@@ -11,22 +11,32 @@ import (
 const warmEvery = 2 * time.Second
 
 // warming builds the per-segment caches (date columns and facet tables)
-// of a scorch index in the background, for the segments of the current
-// snapshot that have none, every warmEvery once the index has not been
-// written for as long. A search still builds what it finds missing, so
+// of a scorch index in the background (see KeepWarm), for the segments of
+// the current snapshot that have none: at once, then every warmEvery once
+// the index has not been written for as long. A search still builds what it finds missing, so
 // warming changes no answer, only when the cost is paid: a column of a
 // merged segment of a million documents takes about a second to build,
-// which a slash command should not wait for. Nothing is built at open (a
-// command that ends within warmEvery never pays for it) or while Puts
-// follow each other (a bulk load's segments are merged away before
-// anyone searches them).
+// which a slash command should not wait for. Nothing is built while Puts
+// follow each other: a bulk load's segments are merged away before anyone
+// searches them.
 type warming struct {
 	stop    chan struct{} // nil: not warming (an in-memory index)
 	done    chan struct{}
 	lastPut atomic.Int64 // UnixNano of the last Put's end; 0: none
 }
 
-func (ix *Index) startWarming() {
+// KeepWarm builds the per-segment caches of the index in the background
+// from now until Close: at once, then every warmEvery once the index has
+// gone that long unwritten. A long-running process that answers searches
+// (serve, the console) calls it after Open; a command that searches once
+// or only writes does not, and its searches build what they need. It does
+// nothing on an in-memory index or when called again.
+func (ix *Index) KeepWarm() {
+	ix.closeMu.Lock()
+	defer ix.closeMu.Unlock()
+	if ix.closed || ix.warming.stop != nil || !ix.scorch() {
+		return
+	}
 	ix.warming.stop, ix.warming.done = make(chan struct{}), make(chan struct{})
 	go ix.warmLoop()
 }
@@ -55,13 +65,15 @@ func (ix *Index) warmLoop() {
 	tick := time.NewTicker(warmEvery)
 	defer tick.Stop()
 	stop := ix.warming.stop
-	for {
-		select {
-		case <-stop:
-			return
-		case now := <-tick.C:
-			if !ix.warming.quiet(now) {
-				continue
+	for first := true; ; first = false {
+		if !first {
+			select {
+			case <-stop:
+				return
+			case now := <-tick.C:
+				if !ix.warming.quiet(now) {
+					continue
+				}
 			}
 		}
 		if err := ix.warm(stop); err != nil {

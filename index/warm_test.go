@@ -24,8 +24,12 @@ func TestWarmBuildsTheCaches(t *testing.T) {
 	if err := ix.Compact(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	if ix.warming.stop != nil {
+		t.Fatal("an index warms before KeepWarm")
+	}
+	ix.KeepWarm()
 	if ix.warming.stop == nil {
-		t.Fatal("an on-disk index is not warming")
+		t.Fatal("an on-disk index is not warming after KeepWarm")
 	}
 	if err := ix.warm(make(chan struct{})); err != nil {
 		t.Fatal(err)
@@ -61,6 +65,7 @@ func TestWarmBuildsTheCaches(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer mem.Close()
+	mem.KeepWarm()
 	if mem.warming.stop != nil {
 		t.Error("an in-memory index is warming")
 	}

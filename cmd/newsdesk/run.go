@@ -440,6 +440,7 @@ func cmdConsole(ctx context.Context, g globals, charts string, stdin io.Reader, 
 		fmt.Fprintln(stderr, "newsdesk:", err)
 		return exitError
 	}
+	a.ix.KeepWarm()
 	defer a.Close()
 	a.bot.Digests = a.consoleDigests(stdout)
 	a.bot.Feeds = a.consoleFeeds()

@@ -134,6 +134,7 @@ func searchPool(cfg config.Config) *admit.Pool {
 // until ctx ends or one fails.
 func serve(ctx context.Context, a *app, ln net.Listener) error {
 	cfg, log := a.cfg, a.log
+	a.ix.KeepWarm() // commands should not wait for a segment's caches
 	// Admission control: a bounded pool for command work shared by the
 	// fronts, sized by search.workers and search.queue, and one of its own
 	// for the ingestion API.
