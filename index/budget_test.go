@@ -139,61 +139,57 @@ func testTermCount(t *testing.T, ix *Index) {
 	}
 }
 
-// bleveTerms is q with each termFilter replaced by the term queries it
-// stands for.
-func bleveTerms(q query.Query) query.Query {
+// rewrite is q with each leaf (a query that is no conjunction or
+// disjunction) replaced by leaf(it); q itself is not changed.
+func rewrite(q query.Query, leaf func(query.Query) query.Query) query.Query {
 	switch q := q.(type) {
-	case *termFilter:
-		return q.q
 	case *query.ConjunctionQuery:
 		c := *q
 		c.Conjuncts = make([]query.Query, len(q.Conjuncts))
 		for i, x := range q.Conjuncts {
-			c.Conjuncts[i] = bleveTerms(x)
+			c.Conjuncts[i] = rewrite(x, leaf)
 		}
 		return &c
 	case *query.DisjunctionQuery:
 		d := *q
 		d.Disjuncts = make([]query.Query, len(q.Disjuncts))
 		for i, x := range q.Disjuncts {
-			d.Disjuncts[i] = bleveTerms(x)
+			d.Disjuncts[i] = rewrite(x, leaf)
 		}
 		return &d
 	default:
-		return q
+		return leaf(q)
 	}
+}
+
+// bleveTerms is q with each termFilter replaced by the term queries it
+// stands for.
+func bleveTerms(q query.Query) query.Query {
+	return rewrite(q, func(q query.Query) query.Query {
+		if f, ok := q.(*termFilter); ok {
+			return f.q
+		}
+		return q
+	})
 }
 
 // bleveFuzzy is q with each fuzzyMatch replaced by the Bleve match query
 // it stands for (the same words, field, operator, fuzziness and boost).
 func bleveFuzzy(q query.Query) query.Query {
-	switch q := q.(type) {
-	case *fuzzyMatch:
-		m := query.NewMatchQuery(q.Match)
-		m.SetField(q.FieldVal)
+	return rewrite(q, func(q query.Query) query.Query {
+		f, ok := q.(*fuzzyMatch)
+		if !ok {
+			return q
+		}
+		m := query.NewMatchQuery(f.Match)
+		m.SetField(f.FieldVal)
 		m.SetOperator(query.MatchQueryOperatorAnd)
-		m.SetFuzziness(q.Fuzziness)
-		if q.BoostVal != nil {
-			m.SetBoost(q.Boost())
+		m.SetFuzziness(f.Fuzziness)
+		if f.BoostVal != nil {
+			m.SetBoost(f.Boost())
 		}
 		return m
-	case *query.ConjunctionQuery:
-		c := *q
-		c.Conjuncts = make([]query.Query, len(q.Conjuncts))
-		for i, x := range q.Conjuncts {
-			c.Conjuncts[i] = bleveFuzzy(x)
-		}
-		return &c
-	case *query.DisjunctionQuery:
-		d := *q
-		d.Disjuncts = make([]query.Query, len(q.Disjuncts))
-		for i, x := range q.Disjuncts {
-			d.Disjuncts[i] = bleveFuzzy(x)
-		}
-		return &d
-	default:
-		return q
-	}
+	})
 }
 
 // TestFuzzyMatchIsBlevesFuzzy: a search with fuzzy words finds what it
