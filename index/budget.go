@@ -299,6 +299,8 @@ func (c *termCounter) add(q query.Query) error {
 			return err
 		}
 		return c.budget.add(len(tokens), "", "")
+	case *phraseMatch:
+		return c.add(q.bleve())
 	case *fuzzyMatch:
 		if c.r == nil {
 			return nil

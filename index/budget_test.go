@@ -123,16 +123,22 @@ func testTermCount(t *testing.T, ix *Index) {
 			// Bleve's counter, over the request as Search builds it and
 			// over the same with Bleve's own fuzzy match queries.
 			for _, q := range []query.Query{bleveTerms(q), bleveFuzzy(bleveTerms(q))} {
-				bleveRuns := func(limit int) error {
-					ctx := context.WithValue(context.Background(), search.MaxTermSearchersKey, limit)
-					_, err := ix.idx.SearchInContext(ctx, p.request(q))
-					return err
-				}
-				if err := bleveRuns(n); err != nil {
-					t.Errorf("count %d, and Bleve refuses it at that limit: %v", n, err)
-				}
-				if err := bleveRuns(n - 1); err == nil {
-					t.Errorf("count %d, but Bleve runs it with a limit of %d", n, n-1)
+				// with locations, and without them (where a phraseMatch
+				// has its own searcher)
+				for _, locations := range []bool{true, false} {
+					bleveRuns := func(limit int) error {
+						ctx := context.WithValue(context.Background(), search.MaxTermSearchersKey, limit)
+						req := p.request(q)
+						req.IncludeLocations = locations
+						_, err := ix.idx.SearchInContext(ctx, req)
+						return err
+					}
+					if err := bleveRuns(n); err != nil {
+						t.Errorf("locations %v: count %d, and Bleve refuses it at that limit: %v", locations, n, err)
+					}
+					if err := bleveRuns(n - 1); err == nil {
+						t.Errorf("locations %v: count %d, but Bleve runs it with a limit of %d", locations, n, n-1)
+					}
 				}
 			}
 		})

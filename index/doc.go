@@ -64,8 +64,12 @@
 //
 // Search never builds a query-string, regexp, wildcard or prefix query from
 // user text: free words become match queries (optionally fuzziness 1) and
-// quoted phrases match_phrase queries; a fuzzy word is a fuzzyMatch, which
-// builds the searchers Bleve's fuzzy match query builds. The term
+// quoted phrases phraseMatch queries (Bleve's match_phrase, matched by a
+// searcher that checks positions without Bleve's per-candidate location
+// maps and scores as Bleve's phrase searcher does; a request for
+// locations, the second step of a page, gets Bleve's); a fuzzy word is a
+// fuzzyMatch, which builds the searchers Bleve's fuzzy match query
+// builds. The term
 // searchers of a search are counted against the index's limit (the words,
 // phrases and filter terms before it runs, a fuzzy word's dictionary terms
 // within its edit distance as its searcher walks the dictionary), and a

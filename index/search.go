@@ -111,11 +111,12 @@ func appendHits(out *news.Results, res *bleve.SearchResult, p *plan) error {
 }
 
 // runPage runs a request for a page of hits. A request for match
-// locations, with no phrase, runs in two steps (a phrase is matched by its
-// locations, which its searcher reads anyway). The first finds the page, its order and
-// scores, reading no location and no stored field: a term searcher that
-// reads its locations decodes them for every match, where the page needs
-// them for its own few. The second runs the same query restricted to the
+// locations runs in two steps, unless it holds one of Bleve's phrase
+// queries (a phraseMatch, which compile builds, is two-step: see
+// phraseMatch). The first finds the page, its order and scores, reading
+// no location and no stored field: a term searcher that reads its
+// locations decodes them for every match, where the page needs them for
+// its own few. The second runs the same query restricted to the
 // page's documents for their locations and stored fields, which join the
 // first step's hits. A hit whose document is gone by the second step (put
 // again with fewer statements in between) leaves the page.
@@ -173,7 +174,8 @@ func (ix *Index) recoverInto(what string, err *error) {
 	}
 }
 
-// hasPhrase reports whether q holds a phrase query.
+// hasPhrase reports whether q holds one of Bleve's phrase queries, whose
+// searchers read every candidate's locations.
 func hasPhrase(q query.Query) bool {
 	switch q := q.(type) {
 	case *query.MatchPhraseQuery, *query.PhraseQuery, *query.MultiPhraseQuery:
@@ -322,9 +324,7 @@ func compile(q news.Query, tg *tagger, l layout) (*plan, error) {
 	}
 	for _, p := range phrases {
 		must = append(must, disjunction(textFields, func(f string) query.Query {
-			m := bleve.NewMatchPhraseQuery(p)
-			m.SetField(f)
-			return m
+			return newPhrase(p, f)
 		}))
 	}
 	ownClauses := len(must) // over statements' own fields only (when typ is statement)
@@ -372,9 +372,7 @@ func compile(q news.Query, tg *tagger, l layout) (*plan, error) {
 				continue
 			}
 			ts = append(ts, term(fTargets, t))
-			p := bleve.NewMatchPhraseQuery(t)
-			p.SetField(fTargetsText)
-			ts = append(ts, p)
+			ts = append(ts, newPhrase(t, fTargetsText))
 		}
 		if len(ts) > 0 {
 			filters = append(filters, bleve.NewDisjunctionQuery(ts...))
@@ -577,8 +575,7 @@ func mentionQuery(names []string, fields []weighted) query.Query {
 	qs := []query.Query{term(fActors, names[0])}
 	for _, n := range mentionNames(names) {
 		for _, f := range fields {
-			p := bleve.NewMatchPhraseQuery(n)
-			p.SetField(f.field)
+			p := newPhrase(n, f.field)
 			if f.boost != 1 {
 				p.SetBoost(f.boost)
 			}

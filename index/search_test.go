@@ -381,7 +381,7 @@ func TestNoPatternQueries(t *testing.T) {
 			}
 		case *termFilter:
 			walk(t, q.q)
-		case *query.MatchQuery, *query.MatchPhraseQuery, *query.TermQuery, *fuzzyMatch,
+		case *query.MatchQuery, *query.MatchPhraseQuery, *query.TermQuery, *fuzzyMatch, *phraseMatch,
 			*query.DateRangeQuery, *query.NumericRangeQuery, *query.MatchAllQuery:
 		default:
 			t.Errorf("query type %T built from user text", q)

@@ -163,8 +163,9 @@ func TestRunPageIsOneRequest(t *testing.T) {
 		{"fuzzy", news.Query{FuzzyTerms: []news.FuzzyTerm{{Word: "ransomwear", Distance: 1}}, Size: 15}},
 		{"words by date", news.Query{Text: "officials", SortBy: "date", Since: start.AddDate(0, 2, 0), Size: 25}},
 		{"articles", news.Query{Type: news.TypeArticle, Text: "espionage report", Size: 30}},
-		// one step: a phrase; and a long page without locations
 		{"phrase", news.Query{Text: `"critical infrastructure"`, Size: 20}},
+		{"phrase and words", news.Query{Text: `"critical infrastructure" hackers`, Size: 10, From: 5}},
+		// one step: a long page without locations
 		{"by seq", news.Query{SortBy: "seq", Kinds: []news.Kind{news.Allegation, news.Response}, Size: 500}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
