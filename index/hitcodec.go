@@ -20,8 +20,14 @@ import (
 // a uvarint length and the bytes, string lists as a uvarint count and the
 // strings, unsigned numbers as uvarints, Offset as a varint, Probability
 // as the 8 bytes of its IEEE 754 bits, Published as time.MarshalBinary's
-// bytes behind their uvarint length.
-const hitFormat = 1
+// bytes behind their uvarint length. Format 2 adds, last, Tagged as a
+// byte (0 or 1) and Names as a uvarint count of names, each an actor
+// string and a uvarint count of ranges, each range its start and length
+// as uvarints. Format 1 (hitFormatUntagged) ends before them.
+const (
+	hitFormat         = 2
+	hitFormatUntagged = 1
+)
 
 func encodeHit(h storedHit) ([]byte, error) {
 	pub, err := h.Published.MarshalBinary()
@@ -60,6 +66,23 @@ func encodeHit(h storedHit) ([]byte, error) {
 	b = binary.AppendVarint(b, int64(st.Offset))
 	b = binary.BigEndian.AppendUint64(b, math.Float64bits(st.Probability))
 	b = binary.AppendUvarint(b, st.Seq)
+	tagged := byte(0)
+	if h.Tagged {
+		tagged = 1
+	}
+	b = append(b, tagged)
+	b = binary.AppendUvarint(b, uint64(len(h.Names)))
+	for _, n := range h.Names {
+		str(n.Actor)
+		b = binary.AppendUvarint(b, uint64(len(n.Marks)))
+		for _, m := range n.Marks {
+			if m[0] < 0 || m[1] < m[0] {
+				return nil, fmt.Errorf("encode the marks of %s: range %v", n.Actor, m)
+			}
+			b = binary.AppendUvarint(b, uint64(m[0]))
+			b = binary.AppendUvarint(b, uint64(m[1]-m[0]))
+		}
+	}
 	return b, nil
 }
 
@@ -71,7 +94,7 @@ func decodeHit(raw []byte) (storedHit, error) {
 		err := json.Unmarshal(raw, &h)
 		return h, err
 	}
-	if len(raw) == 0 || raw[0] != hitFormat {
+	if len(raw) == 0 || raw[0] != hitFormat && raw[0] != hitFormatUntagged {
 		return h, fmt.Errorf("stored hit: unknown format %q", raw[:min(len(raw), 1)])
 	}
 	d := hitDecoder{b: raw[1:]}
@@ -98,6 +121,16 @@ func decodeHit(raw []byte) (storedHit, error) {
 	st.Offset = int(d.varint())
 	st.Probability = math.Float64frombits(d.uint64())
 	st.Seq = d.uvarint()
+	if raw[0] == hitFormat {
+		switch d.byte() {
+		case 0:
+		case 1:
+			h.Tagged = true
+		default:
+			d.fail(errors.New("tagged is neither 0 nor 1"))
+		}
+		h.Names = d.names(len(st.Sentence))
+	}
 	if d.err == nil && len(d.b) > 0 {
 		d.err = fmt.Errorf("%d bytes after the last field", len(d.b))
 	}
@@ -181,6 +214,59 @@ func (d *hitDecoder) list() []string {
 	out := make([]string, n)
 	for i := range out {
 		out[i] = d.str()
+	}
+	return out
+}
+
+func (d *hitDecoder) byte() byte {
+	if d.err != nil {
+		return 0
+	}
+	if len(d.b) == 0 {
+		d.err = errShortHit
+		return 0
+	}
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+func (d *hitDecoder) fail(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+}
+
+// names reads the stored names of a sentence textLen bytes long; a range
+// outside it is an error.
+func (d *hitDecoder) names(textLen int) []nameMarks {
+	n := d.uvarint()
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	if n > uint64(len(d.b)) { // each name takes two bytes at least
+		d.err = errShortHit
+		return nil
+	}
+	out := make([]nameMarks, n)
+	for i := range out {
+		out[i].Actor = d.str()
+		k := d.uvarint()
+		if d.err != nil {
+			return nil
+		}
+		if k > uint64(len(d.b)) {
+			d.err = errShortHit
+			return nil
+		}
+		out[i].Marks = make([][2]int, k)
+		for j := range out[i].Marks {
+			start, length := d.uvarint(), d.uvarint()
+			if d.err == nil && (start > uint64(textLen) || length > uint64(textLen)-start) {
+				d.fail(fmt.Errorf("the marks of %s: %d+%d outside a sentence of %d bytes", out[i].Actor, start, length, textLen))
+			}
+			out[i].Marks[j] = [2]int{int(start), int(start + length)}
+		}
 	}
 	return out
 }

@@ -22,6 +22,8 @@ func fullHit() storedHit {
 			Targets: []string{"Electoral Commission", ""}, Confidence: "almost certainly", EventDate: "2021-10",
 			Sentence: "The UK said APT31 was “almost certainly” behind it.", Offset: -1, Probability: 0.875, Seq: 7,
 		},
+		Tagged: true,
+		Names:  []nameMarks{{Actor: "apt31", Marks: [][2]int{{12, 17}}}, {Actor: "gb", Marks: [][2]int{{4, 6}, {0, 3}}}},
 	}
 }
 
@@ -59,8 +61,22 @@ func TestHitCodecRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err = decodeHit(js)
-	if err != nil || !got.Published.Equal(h.Published) || !reflect.DeepEqual(got.Statement, h.Statement) {
+	if err != nil || !got.Published.Equal(h.Published) || !reflect.DeepEqual(got.Statement, h.Statement) || got.Tagged || got.Names != nil {
 		t.Errorf("decode(JSON) = %+v, %v", got, err)
+	}
+	// format 1, which ends before the names: the same hit, untagged
+	h.Tagged, h.Names = false, nil
+	raw, err = encodeHit(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tail := raw[len(raw)-2:]; !reflect.DeepEqual(tail, []byte{0, 0}) {
+		t.Fatalf("an untagged hit ends %v, want untagged and no names", tail)
+	}
+	old := append([]byte{hitFormatUntagged}, raw[1:len(raw)-2]...)
+	got, err = decodeHit(old)
+	if err != nil || !reflect.DeepEqual(got, h) {
+		t.Errorf("decode(format 1) = %+v, %v\nwant %+v", got, err, h)
 	}
 }
 
@@ -77,11 +93,13 @@ func TestHitCodecDamage(t *testing.T) {
 		}
 	}
 	for name, b := range map[string][]byte{
-		"trailing bytes":  append(append([]byte(nil), raw...), 0),
-		"unknown format":  append([]byte{9}, raw[1:]...),
-		"huge length":     {hitFormat, 0xff, 0xff, 0xff, 0xff, 0x0f},
-		"huge list count": hugeListCount(t),
-		"broken JSON":     []byte(`{"article_id":`),
+		"trailing bytes":           append(append([]byte(nil), raw...), 0),
+		"unknown format":           append([]byte{9}, raw[1:]...),
+		"huge length":              {hitFormat, 0xff, 0xff, 0xff, 0xff, 0x0f},
+		"huge list count":          hugeListCount(t),
+		"broken JSON":              []byte(`{"article_id":`),
+		"tagged is 2":              append(append([]byte(nil), raw[:len(raw)-tailLen(t)]...), 2, 0),
+		"a mark past the sentence": markPast(t),
 	} {
 		if _, err := decodeHit(b); err == nil {
 			t.Errorf("%s: decoded without an error", name)
@@ -129,4 +147,32 @@ func hugeListCount(t *testing.T) []byte {
 		t.Fatalf("the prefix does not decode to the list: %v", err)
 	}
 	return b
+}
+
+// tailLen is the length of fullHit's encoded Tagged and Names.
+func tailLen(t *testing.T) int {
+	t.Helper()
+	h := fullHit()
+	with, err := encodeHit(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Tagged, h.Names = false, nil
+	without, err := encodeHit(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(with) - len(without) + 2
+}
+
+// markPast is fullHit with a name marked past the end of its sentence.
+func markPast(t *testing.T) []byte {
+	t.Helper()
+	h := fullHit()
+	h.Names = []nameMarks{{Actor: "apt31", Marks: [][2]int{{len(h.Statement.Sentence) - 2, len(h.Statement.Sentence) + 1}}}}
+	raw, err := encodeHit(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }

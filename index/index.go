@@ -478,6 +478,20 @@ type storedHit struct {
 	Source    news.Source    `json:"source"`
 	Seq       uint64         `json:"seq"`
 	Statement news.Statement `json:"statement"`
+
+	// Tagged says the statement was tagged when it was written, and
+	// Names holds, per actor its sentence names, the byte ranges of the
+	// name's terms (tagger.named): what a search by tag marks, read
+	// rather than found again. Hits of earlier indexes have neither.
+	Tagged bool        `json:"-"`
+	Names  []nameMarks `json:"-"`
+}
+
+// nameMarks is the byte ranges, in a sentence, of the terms of an
+// actor's names.
+type nameMarks struct {
+	Actor string
+	Marks [][2]int
 }
 
 // documents turns an article into its Bleve documents; tg (when not nil)
@@ -527,9 +541,16 @@ func documents(a news.Article, tg *tagger, headline string) ([]document, error) 
 		if s.Seq != 0 {
 			seq = s.Seq
 		}
+		var mentions []string
+		var names []nameMarks
+		if tg != nil {
+			names = tg.named(s.Sentence)
+			mentions = tg.mentions(names, s.Accused)
+		}
 		h, err := encodeHit(storedHit{
 			ArticleID: a.ID, Title: a.Title, Published: a.Published,
 			Source: a.Source, Seq: seq, Statement: s,
+			Tagged: tg != nil, Names: names,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("encode statement %d: %w", n, err)
@@ -556,7 +577,7 @@ func documents(a news.Article, tg *tagger, headline string) ([]document, error) 
 			st[fPublished] = clampTime(a.Published)
 		}
 		if tg != nil {
-			st[fMentions] = tg.mentions(s.Sentence, s.Accused)
+			st[fMentions] = mentions
 			st[fTitleMentions] = titleTags
 		}
 		docs = append(docs, document{id: statementID(a.ID, n), fields: st})

@@ -252,10 +252,14 @@ func (ps positions) matchAt(pos int, slots [][]string, toks *[]*analysis.Token) 
 }
 
 // mentions is a statement's mentions tags: the actors its sentence names
-// and those it accuses (extraction's accused, which the actors field
-// holds), so that a tag query needs no field that articles share.
-func (t *tagger) mentions(sentence string, accused []string) []string {
-	out := t.tags(sentence)
+// (names, from tagger.named) and those it accuses (extraction's accused,
+// which the actors field holds), so that a tag query needs no field that
+// articles share.
+func (t *tagger) mentions(names []nameMarks, accused []string) []string {
+	out := make([]string, 0, len(names)+len(accused))
+	for _, n := range names {
+		out = append(out, n.Actor)
+	}
 	for _, a := range accused {
 		if a = strings.ToLower(strings.TrimSpace(a)); a != "" && !slices.Contains(out, a) {
 			out = append(out, a)
@@ -288,4 +292,37 @@ func (t *tagger) marks(text string, actors map[string]bool) [][2]int {
 		}
 	})
 	return out
+}
+
+// named is, for every actor text names, in the order first named, the
+// byte ranges of its names' terms: the distinct actors of tags and the
+// marks of marks, from one analysis of the text.
+func (t *tagger) named(text string) []nameMarks {
+	var out []nameMarks
+	t.match(text, nil, func(actor string, toks []*analysis.Token) {
+		i := slices.IndexFunc(out, func(n nameMarks) bool { return n.Actor == actor })
+		if i < 0 {
+			i = len(out)
+			out = append(out, nameMarks{Actor: actor})
+		}
+		for _, tk := range toks {
+			out[i].Marks = append(out[i].Marks, [2]int{tk.Start, tk.End})
+		}
+	})
+	return out
+}
+
+// storedMarks is what marks finds in a stored hit's sentence, read from
+// the names stored with it; ok is false when the hit has none stored (an
+// earlier index).
+func storedMarks(h storedHit, actors map[string]bool) (out [][2]int, ok bool) {
+	if !h.Tagged {
+		return nil, false
+	}
+	for _, n := range h.Names {
+		if actors[n.Actor] {
+			out = append(out, n.Marks...)
+		}
+	}
+	return out, true
 }

@@ -162,6 +162,49 @@ func TestTagsFindWhatPhrasesFind(t *testing.T) {
 	}
 }
 
+// TestStoredNamesMarkAsFound: the names stored with a statement (named,
+// read back by storedMarks) mark what finding them again in its sentence
+// marks (marks, which hits of earlier indexes get), for each actor the
+// sentence names and for all of them at once; a hit stored untagged has
+// none to read.
+func TestStoredNamesMarkAsFound(t *testing.T) {
+	ix, err := OpenMem(WithActors(tagTestActors()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	arts := tagTestArticles()
+	if texts, err := corpusgen.Load(""); err == nil {
+		arts = append(arts, texts.Generate(corpusgen.Options{Seed: 5, Statements: 500})...)
+	}
+	named := 0
+	for _, a := range arts {
+		for _, s := range a.Statements {
+			names := ix.tags.named(s.Sentence)
+			h := storedHit{Tagged: true, Names: names}
+			all := map[string]bool{}
+			for _, n := range names {
+				all[n.Actor] = true
+				got, _ := storedMarks(h, map[string]bool{n.Actor: true})
+				if want := ix.tags.marks(s.Sentence, map[string]bool{n.Actor: true}); !slices.Equal(mergeMarks(got), mergeMarks(want)) {
+					t.Errorf("%q, %s: stored %v, found %v", s.Sentence, n.Actor, got, want)
+				}
+				named++
+			}
+			got, ok := storedMarks(h, all)
+			if want := ix.tags.marks(s.Sentence, all); !ok || !slices.Equal(mergeMarks(got), mergeMarks(want)) {
+				t.Errorf("%q, all: stored %v (%v), found %v", s.Sentence, got, ok, want)
+			}
+			if _, ok := storedMarks(storedHit{Names: names}, all); ok {
+				t.Errorf("an untagged hit gave stored marks")
+			}
+		}
+	}
+	if named < 10 {
+		t.Fatalf("%d names found: it tests little", named)
+	}
+}
+
 // TestTagsEdges pins what the edge names of tagTestActors match.
 func TestTagsEdges(t *testing.T) {
 	ix, err := OpenMem(WithActors(tagTestActors()))

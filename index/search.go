@@ -96,14 +96,20 @@ func (ix *Index) searchOne(ctx context.Context, p *plan, req *bleve.SearchReques
 
 func appendHits(out *news.Results, res *bleve.SearchResult, p *plan) error {
 	for _, dm := range res.Hits {
-		h, err := toHit(dm, p.typ)
+		h, sh, err := toHit(dm, p.typ)
 		if err != nil {
 			return fmt.Errorf("hit %s: %w", dm.ID, err)
 		}
 		if len(p.tagged) > 0 && h.Statement != nil {
 			// a mention searched by tag has no locations: mark its
-			// names in the sentence as its phrases would have
-			h.Marks = mergeMarks(append(h.Marks, p.tags.marks(h.Statement.Sentence, p.tagged)...))
+			// names in the sentence as its phrases would have, from
+			// the names stored with the hit or, in an index written
+			// before they were, by finding them again
+			ms, ok := storedMarks(sh, p.tagged)
+			if !ok {
+				ms = p.tags.marks(h.Statement.Sentence, p.tagged)
+			}
+			h.Marks = mergeMarks(append(h.Marks, ms...))
 		}
 		out.Hits = append(out.Hits, h)
 	}
@@ -651,29 +657,30 @@ func dateRange(since, until time.Time, sinceIncl, untilIncl *bool) query.Query {
 }
 
 // toHit turns a Bleve hit into a news.Hit, with Marks as byte ranges of the
-// sentence (statements) or of the snippet (articles).
-func toHit(dm *search.DocumentMatch, typ news.DocType) (news.Hit, error) {
+// sentence (statements) or of the snippet (articles), and gives a
+// statement's stored hit.
+func toHit(dm *search.DocumentMatch, typ news.DocType) (news.Hit, storedHit, error) {
 	h := news.Hit{ID: dm.ID, Score: dm.Score}
 	if typ == news.TypeArticle {
 		raw, _ := dm.Fields[fDoc].(string)
 		var a news.Article
 		if err := json.Unmarshal([]byte(raw), &a); err != nil {
-			return h, fmt.Errorf("decode stored article: %w", err)
+			return h, storedHit{}, fmt.Errorf("decode stored article: %w", err)
 		}
 		h.ArticleID, h.Title, h.Published, h.Source, h.Seq = a.ID, a.Title, a.Published, a.Source, a.Seq
 		h.Snippet, h.Marks = snippet(a.Body, marks(dm.Locations, fBody, len(a.Body)))
-		return h, nil
+		return h, storedHit{}, nil
 	}
 	raw, _ := dm.Fields[fHit].(string)
 	sh, err := decodeHit([]byte(raw))
 	if err != nil {
-		return h, fmt.Errorf("decode stored statement: %w", err)
+		return h, sh, fmt.Errorf("decode stored statement: %w", err)
 	}
 	h.ArticleID, h.Title, h.Published, h.Source, h.Seq = sh.ArticleID, sh.Title, sh.Published, sh.Source, sh.Seq
 	st := sh.Statement
 	h.Statement = &st
 	h.Marks = marks(dm.Locations, fSentence, len(st.Sentence))
-	return h, nil
+	return h, sh, nil
 }
 
 // marks collects the matched byte ranges of one field, sorted and merged.
