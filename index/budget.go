@@ -138,6 +138,11 @@ func (q *fuzzyMatch) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	for i, t := range tokens {
 		qs[i] = &fuzzyToken{term: t, field: field, fuzziness: q.Fuzziness, boost: q.BoostVal.Value(), expanded: &q.expanded}
 	}
+	if len(qs) == 1 {
+		// Bleve's conjunction of one searcher scores, weighs and counts
+		// as the searcher does
+		return qs[0].Searcher(ctx, r, m, options)
+	}
 	c := query.NewConjunctionQuery(qs)
 	c.SetBoost(q.BoostVal.Value())
 	return c.Searcher(ctx, r, m, options)
@@ -190,6 +195,12 @@ func (q *fuzzyToken) Searcher(ctx context.Context, r bleveindex.IndexReader, _ m
 			}
 		}
 		return searcher.NewTermSearcher(ctx, r, q.term, q.field, q.boost, options)
+	}
+	if len(terms) == 1 {
+		// Bleve's disjunction of one term searcher scores (its sum times
+		// a coordination of 1), weighs and counts as the term searcher,
+		// which has the boost Bleve's fuzzy searcher gives the term
+		return searcher.NewTermSearcher(ctx, r, terms[0], q.field, q.boost*(1/float64(dists[0]+1)), options)
 	}
 	return searcher.NewMultiTermSearcherBoosted(ctx, r, terms, q.field, q.boost, dists, options, true)
 }
