@@ -202,21 +202,16 @@ var lightVerbs = set(`imposed imposing impose imposes slapped levied placed brou
 	expanded signed authorizing authorized approved offered offering unsealed unsealing responded retaliated adopted adopt adopts levelled leveled
 	lodged lodge lodges lodging made make makes`)
 
-// leftSubject finds the noun phrase before cue c. Noun cues ("sanctions",
-// "charges") have a subject only after a light verb ("imposed sanctions").
-// Co-speakers in a parenthetical ("Treasury — in partnership with the EU —
-// sanctioned") are returned too.
-func (s *sent) leftSubject(c cueSpan) (int, span) {
-	kind, sp, _ := s.leftSubjectCo(c)
-	return kind, sp
-}
-
 var partnerLead = set("with alongside partnership together along joined coordination conjunction")
 
 // negWords are skipped between a subject and its verb ("we do not believe");
 // the cue carries the negation itself (cueSpan.negated).
 var negWords = set("not 't never")
 
+// leftSubjectCo finds the noun phrase before cue c. Noun cues
+// ("sanctions", "charges") have a subject only after a light verb
+// ("imposed sanctions"). Co-speakers in a parenthetical ("Treasury — in
+// partnership with the EU — sanctioned") are returned too.
 func (s *sent) leftSubjectCo(c cueSpan) (int, span, []span) {
 	var co []span
 	j := c.t0 - 1

@@ -30,16 +30,6 @@ func poster(t *testing.T) (*discordfake.Fake, *Adapter) {
 	return f, a
 }
 
-func messagePosts(f *discordfake.Fake, ch string) []discordfake.Request {
-	var out []discordfake.Request
-	for _, r := range f.Requests() {
-		if r.Method == http.MethodPost && r.Path == "/channels/"+ch+"/messages" {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func digestReply() bot.Reply {
 	r := seedResults()
 	r.Kind = bot.KindDigest
