@@ -674,8 +674,9 @@ type buildRecord struct {
 }
 
 // ndFormat names what newsdesk's index holds beyond the corpus: its
-// mapping version and whether statements carry mention tags.
-const ndFormat = "mapping 3, tagger 2, binary hits, compacted"
+// mapping version, whether statements carry mention tags, and the format
+// of their stored hits (format 2 holds the names' marks).
+const ndFormat = "mapping 3, tagger 2, binary hits 2, compacted"
 
 func writeBuild(dir string, cfg Config, b Build) error {
 	raw, err := json.Marshal(buildRecord{Statements: cfg.Statements, Seed: cfg.Seed, ND: b.ND, FTS: b.FTS, NDFormat: ndFormat})
