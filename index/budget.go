@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -352,9 +353,9 @@ func (c *termCounter) addAll(qs []query.Query) error {
 	return nil
 }
 
-// analyse gives the terms Bleve's match queries search for text in field
-// (the mapping's default field when empty), and the field.
-func analyse(m mapping.IndexMapping, field, text string) ([]string, string, error) {
+// fieldTokens is text analysed by the analyzer of field (the mapping's
+// default field when empty), and the field.
+func fieldTokens(m mapping.IndexMapping, field, text string) (analysis.TokenStream, string, error) {
 	if field == "" {
 		field = m.DefaultSearchField()
 	}
@@ -363,7 +364,16 @@ func analyse(m mapping.IndexMapping, field, text string) ([]string, string, erro
 	if a == nil {
 		return nil, field, fmt.Errorf("no analyzer %q for field %s", name, field)
 	}
-	tokens := a.Analyze([]byte(text))
+	return a.Analyze([]byte(text)), field, nil
+}
+
+// analyse gives the terms Bleve's match queries search for text in field
+// (the mapping's default field when empty), and the field.
+func analyse(m mapping.IndexMapping, field, text string) ([]string, string, error) {
+	tokens, field, err := fieldTokens(m, field, text)
+	if err != nil {
+		return nil, field, err
+	}
 	out := make([]string, len(tokens))
 	for i, t := range tokens {
 		out[i] = string(t.Term)

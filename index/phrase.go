@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -74,29 +73,20 @@ func scoringModel(ctx context.Context) string {
 // stop word was removed. It is nil when the text has no term or two
 // terms at one position, which only Bleve's phrase searcher takes.
 func phraseTerms(m mapping.IndexMapping, field, text string) ([]string, string, error) {
-	if field == "" {
-		field = m.DefaultSearchField()
+	tokens, field, err := fieldTokens(m, field, text)
+	if err != nil || len(tokens) == 0 {
+		return nil, field, err
 	}
-	name := m.AnalyzerNameForPath(field)
-	a := m.AnalyzerNamed(name)
-	if a == nil {
-		return nil, field, fmt.Errorf("no analyzer %q for field %s", name, field)
-	}
-	tokens := a.Analyze([]byte(text))
-	if len(tokens) == 0 {
-		return nil, field, nil
-	}
-	first, last := tokens[0].Position, tokens[0].Position
-	for _, t := range tokens {
-		first, last = min(first, t.Position), max(last, t.Position)
-	}
-	terms := make([]string, last-first+1)
-	for _, t := range tokens {
-		i := t.Position - first
-		if terms[i] != "" {
+	slots := phraseSlots(tokens)
+	terms := make([]string, len(slots))
+	for i, s := range slots {
+		switch len(s) {
+		case 0:
+		case 1:
+			terms[i] = s[0]
+		default:
 			return nil, field, nil
 		}
-		terms[i] = string(t.Term)
 	}
 	return terms, field, nil
 }
