@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
-
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -77,10 +75,12 @@ func TestForeignSortKeysFallBack(t *testing.T) {
 			t.Errorf("%+v:\n got %d %v\nwant %d %v", q, got.Total, answerIDs(got), want.Total, answerIDs(want))
 		}
 	}
-	adv, _ := ix.idx.Advanced()
-	r, _ := adv.Reader()
-	defer r.Close()
-	for _, s := range r.(*scorch.IndexSnapshot).Segments() {
+	snap, release, err := ix.snapshot()
+	if err != nil || snap == nil {
+		t.Fatalf("snapshot %v: %v", snap, err)
+	}
+	defer release()
+	for _, s := range snap.Segments() {
 		if _, err := buildDateColumn(s.Segment()); err == nil {
 			t.Error("a segment with a foreign key has a date column: the case tests nothing")
 		}

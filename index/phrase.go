@@ -11,18 +11,14 @@ import (
 
 // phraseMatch is Bleve's match_phrase query on one field (the text
 // analysed by the field's analyzer, its terms in order, the gaps of
-// removed stop words kept) with its matches found from the postings: per
-// segment, the documents holding every term, then the terms' positions in
-// those, with no document match made per candidate. Bleve's phrase
-// searcher builds a map of locations for every document that holds all
-// the terms, which was most of a phrase search's time.
+// removed stop words kept), searched by a phraseSearcher: the documents
+// all its terms hold, then the terms' positions in each, with no location
+// map made per candidate. Bleve's phrase searcher builds a map of
+// locations for every document that holds all the terms, which was most
+// of a phrase search's time. The phraseSearcher scores as Bleve's does.
 //
-// Its scored searcher is the conjunction of the phrase's term searchers
-// with the bitmap of its matches, which scores as Bleve's phrase searcher
-// does: that is the conjunction of the same term searchers, and the bitmap
-// adds nothing to a score or a weight. Unscored, the bitmap is the
-// searcher. A request for locations gets Bleve's phrase searcher, which
-// reads them anyway, as do a reader that is no scorch snapshot and a
+// A request for locations (or an explanation, or BM25 scores) gets
+// Bleve's phrase searcher, which reads the locations anyway, as does a
 // phrase with two terms at one position.
 type phraseMatch struct {
 	MatchPhrase string

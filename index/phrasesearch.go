@@ -32,14 +32,7 @@ type phraseSearcher struct {
 	target  bleveindex.IndexInternalID
 	started bool
 	done    bool
-	locs    [][]phrasePos
 	tfd     bleveindex.TermFieldDoc // what a scorer is given: no vectors
-}
-
-// phrasePos is a term's position in one value of a field.
-type phrasePos struct {
-	pos uint64
-	ap  []uint64
 }
 
 // newPhraseSearcher searches field for terms, a term per position ("" for
@@ -126,7 +119,6 @@ func newPhraseSearcher(ctx context.Context, r bleveindex.IndexReader, terms []st
 	}
 	s.tfds = make([]bleveindex.TermFieldDoc, len(s.readers))
 	s.cur = make([]*bleveindex.TermFieldDoc, len(s.readers))
-	s.locs = make([][]phrasePos, len(s.readers))
 	return s, nil
 }
 
@@ -236,20 +228,14 @@ func (s *phraseSearcher) holds() bool {
 	if len(s.at) == 1 {
 		return true
 	}
-	for k, d := range s.cur {
-		s.locs[k] = s.locs[k][:0]
-		for _, v := range d.Vectors {
-			s.locs[k] = append(s.locs[k], phrasePos{v.Pos, v.ArrayPositions})
-		}
-	}
-	for _, first := range s.locs[s.at[0]] {
+	for _, first := range s.cur[s.at[0]].Vectors {
 		ok := true
 		for i := 1; i < len(s.at) && ok; i++ {
 			if s.at[i] < 0 {
 				continue
 			}
-			ok = slices.ContainsFunc(s.locs[s.at[i]], func(l phrasePos) bool {
-				return l.pos == first.pos+uint64(i) && slices.Equal(l.ap, first.ap)
+			ok = slices.ContainsFunc(s.cur[s.at[i]].Vectors, func(v *bleveindex.TermFieldVector) bool {
+				return v.Pos == first.Pos+uint64(i) && slices.Equal(v.ArrayPositions, first.ArrayPositions)
 			})
 		}
 		if ok {

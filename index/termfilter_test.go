@@ -60,14 +60,7 @@ func TestTermFilterIsBlevesTerms(t *testing.T) {
 			if tc.name != "nothing" && want.Total == 0 {
 				t.Fatal("no match: it tests nothing")
 			}
-			if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
-				t.Fatalf("total %d (%d hits), want %d (%d)", got.Total, len(got.Hits), want.Total, len(want.Hits))
-			}
-			for i := range want.Hits {
-				if g, w := got.Hits[i], want.Hits[i]; g.ID != w.ID || g.Score != w.Score {
-					t.Fatalf("hit %d: %s %v, want %s %v", i, g.ID, g.Score, w.ID, w.Score)
-				}
-			}
+			sameHits(t, got, want, false)
 		})
 	}
 }
@@ -188,15 +181,7 @@ func TestRunPageIsOneRequest(t *testing.T) {
 			if len(want.Hits) == 0 {
 				t.Fatal("no hit: it tests nothing")
 			}
-			if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
-				t.Fatalf("total %d (%d hits), want %d (%d)", got.Total, len(got.Hits), want.Total, len(want.Hits))
-			}
-			for i, w := range want.Hits {
-				g := got.Hits[i]
-				if g.ID != w.ID || g.Score != w.Score || !reflect.DeepEqual(g.Locations, w.Locations) || !reflect.DeepEqual(g.Fields, w.Fields) {
-					t.Fatalf("hit %d: %s %v %v, want %s %v %v", i, g.ID, g.Score, g.Locations, w.ID, w.Score, w.Locations)
-				}
-			}
+			sameHits(t, got, want, true)
 		})
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"context"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/newsdesk/newsdesk/news"
 	"strings"
@@ -104,16 +103,12 @@ func TestRecoverIntoTurnsAPanicIntoAnError(t *testing.T) {
 // again.
 func TestSegmentCacheBuildsOnce(t *testing.T) {
 	ix, _ := segmentedIndex(t)
-	adv, err := ix.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
+	snap, done, err := ix.snapshot()
+	if err != nil || snap == nil {
+		t.Fatalf("snapshot %v: %v", snap, err)
 	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	seg := r.(*scorch.IndexSnapshot).Segments()[0]
+	defer done()
+	seg := snap.Segments()[0]
 	var c segmentCache[int]
 	var builds atomic.Int32
 	release := make(chan struct{})
