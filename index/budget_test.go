@@ -163,17 +163,25 @@ func rewrite(q query.Query, leaf func(query.Query) query.Query) query.Query {
 			d.Disjuncts[i] = rewrite(x, leaf)
 		}
 		return &d
+	case *filteredQuery:
+		f := *q
+		f.q = rewrite(q.q, leaf)
+		return leaf(&f)
 	default:
 		return leaf(q)
 	}
 }
 
 // bleveTerms is q with each termFilter replaced by the term queries it
-// stands for.
+// stands for, and each filteredQuery by the conjunction of the query it
+// filters and those term queries.
 func bleveTerms(q query.Query) query.Query {
 	return rewrite(q, func(q query.Query) query.Query {
-		if f, ok := q.(*termFilter); ok {
+		switch f := q.(type) {
+		case *termFilter:
 			return f.q
+		case *filteredQuery:
+			return query.NewConjunctionQuery([]query.Query{f.q, f.filter.q})
 		}
 		return q
 	})

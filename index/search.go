@@ -449,7 +449,8 @@ func (p *plan) fields() []string {
 // (a date window). Filters and extra get boost 0, so that they select
 // without changing a score.
 //
-// The filters made of terms alone are searched as one termFilter.
+// The filters made of terms alone filter the scored queries' postings
+// (filteredQuery), or are one termFilter when nothing is scored.
 func (p *plan) query(extra ...query.Query) query.Query { return p.queryWithout(nil, extra...) }
 
 // queryWithout is query without the filter skip (nil: none).
@@ -470,7 +471,13 @@ func (p *plan) queryWithout(skip query.Query, extra ...query.Query) query.Query 
 		cs = append(cs, f)
 	}
 	if len(terms) > 0 {
-		cs = append(cs, &termFilter{q: bleve.NewConjunctionQuery(terms...)})
+		tf := newTermFilter(bleve.NewConjunctionQuery(terms...))
+		if len(p.must) == 0 {
+			cs = append(cs, tf)
+		}
+		for i := range len(p.must) {
+			cs[i] = &filteredQuery{q: cs[i], filter: tf.bms}
+		}
 	}
 	if len(cs) == 1 {
 		return cs[0] // a conjunction of one costs a searcher more per match

@@ -381,6 +381,9 @@ func TestNoPatternQueries(t *testing.T) {
 			}
 		case *termFilter:
 			walk(t, q.q)
+		case *filteredQuery:
+			walk(t, q.q)
+			walk(t, q.filter.q)
 		case *query.MatchQuery, *query.MatchPhraseQuery, *query.TermQuery, *fuzzyMatch, *phraseMatch,
 			*query.DateRangeQuery, *query.NumericRangeQuery, *query.MatchAllQuery:
 		default:

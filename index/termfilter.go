@@ -23,7 +23,13 @@ import (
 // Bleve joins the postings of its term searchers as bitmaps itself, and
 // with a date range too, which a termFilter would prevent.
 type termFilter struct {
-	q query.Query
+	q   query.Query
+	bms *filterBitmaps // the filter's bitmaps, shared with the filteredQuery clauses beside it
+}
+
+// newTermFilter is the termFilter of q, a query made of terms alone.
+func newTermFilter(q query.Query) *termFilter {
+	return &termFilter{q: q, bms: &filterBitmaps{q: q}}
 }
 
 // termsOnly reports whether q is made of term queries alone, joined by
@@ -54,17 +60,15 @@ func (f *termFilter) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	if !ok {
 		return f.q.Searcher(ctx, r, m, options) // not scorch: Bleve's searchers
 	}
-	segs := newSegmentMap(snap)
-	s := &bitmapSearcher{offsets: segs.offsets, bms: make([]*roaring.Bitmap, len(segs.segs)), last: -1}
-	for i, seg := range segs.segs {
-		bm, ok, err := segmentMatches(seg, m, f.q)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return f.q.Searcher(ctx, r, m, options)
-		}
-		s.bms[i] = bm
+	bms, ok, err := f.bms.on(snap, m)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return f.q.Searcher(ctx, r, m, options)
+	}
+	s := &bitmapSearcher{offsets: newSegmentMap(snap).offsets, bms: bms, last: -1}
+	for _, bm := range bms {
 		s.count += bm.GetCardinality()
 	}
 	s.reset()

@@ -32,6 +32,8 @@ func TestTermFilterIsBlevesTerms(t *testing.T) {
 		{"words and selective filters", news.Query{Text: "espionage", By: []string{"NZ"}, Actors: []string{"KP"}}},
 		{"broad filter, rare word", news.Query{Text: "hospitals", Kinds: []news.Kind{news.Allegation, news.Sanction, news.Indictment}}},
 		{"phrase and filters", news.Query{Text: `"critical infrastructure"`, By: []string{"US", "GB"}}},
+		{"words, phrase, a name and filters", news.Query{Text: `hackers "critical infrastructure"`, Mentions: [][]string{{"APT28", "Fancy Bear"}}, Kinds: []news.Kind{news.Allegation, news.Indictment}, By: []string{"US"}}},
+		{"fuzzy words and a filter", news.Query{Text: "hakers infrastucture", Fuzzy: true, Kinds: []news.Kind{news.Allegation}}},
 		{"words, filters and dates", news.Query{Text: "hackers", Kinds: []news.Kind{news.Sanction}, Since: start.AddDate(0, 3, 0), Until: start.AddDate(1, 0, 0)}},
 		{"words and filters, by date", news.Query{Text: "officials", By: []string{"JP"}, SortBy: "date", Size: 50, From: 30}},
 		{"articles", news.Query{Type: news.TypeArticle, Text: "espionage", Actors: []string{"RU"}}},
@@ -67,7 +69,7 @@ func TestTermFilterIsBlevesTerms(t *testing.T) {
 
 func hasTermFilter(q query.Query) bool {
 	switch q := q.(type) {
-	case *termFilter:
+	case *termFilter, *filteredQuery:
 		return true
 	case *query.ConjunctionQuery:
 		for _, c := range q.Conjuncts {
