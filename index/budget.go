@@ -279,12 +279,10 @@ func (c *termCounter) add(q query.Query) error {
 		return nil
 	case *recordedQuery:
 		return c.add(q.q)
-	case *termFilter:
-		return c.add(q.q)
 	case *filteredQuery:
 		// its filter's terms are read as postings, or (an index that
 		// is not scorch) searched beside q
-		return c.addAll([]query.Query{q.q, q.filter.q})
+		return c.addAll(append([]query.Query{q.q}, q.filter.queries()...))
 	case *heldQuery:
 		return c.add(q.q)
 	case *query.ConjunctionQuery:

@@ -65,8 +65,8 @@ func TestTooBroadIsTyped(t *testing.T) {
 // passes the query at that limit and refuses it one below), so the typed
 // refusal and Bleve's agree: on disk (scorch, which has a Levenshtein
 // automaton) and in memory (which has not). Its term filters count as the
-// term queries they are made of: on disk a termFilter searches them as
-// one bitmap, which Bleve's counter does not see, so the count is higher
+// term queries they are made of: on disk a filteredQuery reads them as
+// postings, which Bleve's counter does not see, so the count is higher
 // than Bleve's there by design, and Bleve is given the term queries.
 func TestTermCountIsBleves(t *testing.T) {
 	disk, _ := openDisk(t)
@@ -172,16 +172,14 @@ func rewrite(q query.Query, leaf func(query.Query) query.Query) query.Query {
 	}
 }
 
-// bleveTerms is q with each termFilter replaced by the term queries it
-// stands for, and each filteredQuery by the conjunction of the query it
-// filters and those term queries.
+// bleveTerms is q with each filteredQuery replaced by the conjunction it
+// stands for: the query it filters, the filter's term queries and its
+// date range.
 func bleveTerms(q query.Query) query.Query {
 	return rewrite(q, func(q query.Query) query.Query {
 		switch f := q.(type) {
-		case *termFilter:
-			return f.q
 		case *filteredQuery:
-			return query.NewConjunctionQuery([]query.Query{f.q, f.filter.q})
+			return query.NewConjunctionQuery(append([]query.Query{f.q}, f.filter.queries()...))
 		}
 		return q
 	})

@@ -35,9 +35,11 @@
 // Article documents are searched with the phrases.
 //
 // A search costs what its page costs, not what its matches do. Filters
-// are conjuncts of the query (boost 0, so scores stay those of the
-// words); in a relevance search the term filters are one termFilter, a
-// bitmap per segment of their postings. A relevance search sorts by score
+// select without scoring (boost 0, so scores stay those of the words). In
+// a scored search the term filters (a bitmap per segment of their
+// postings) and the date range (against the segments' date columns)
+// narrow the postings of the scored terms as they are read
+// (filteredQuery); other filters are conjuncts. A relevance search sorts by score
 // inside Bleve, reading no location or stored field, and breaks the ties
 // of its best matches by their segments' date columns (sort_date keys
 // parsed once per segment); the page's locations and stored hits are then

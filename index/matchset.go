@@ -152,10 +152,8 @@ func segmentMatches(s *scorch.SegmentSnapshot, im mapping.IndexMapping, q query.
 			return all(ts, false)
 		}
 		return nil, false, nil
-	case *termFilter:
-		return segmentMatches(s, im, q.q)
 	case *filteredQuery:
-		return all([]query.Query{q.q, q.filter.q}, true)
+		return all(append([]query.Query{q.q}, q.filter.queries()...), true)
 	case *query.ConjunctionQuery:
 		return all(q.Conjuncts, true)
 	case *query.DisjunctionQuery:

@@ -16,73 +16,118 @@ import (
 )
 
 // filteredQuery is a scored query whose term readers hold only the
-// documents a term filter selects: each term's postings are narrowed to
-// the filter's bitmap in every segment before its searcher walks them, as
+// documents its filter selects: its terms' postings are narrowed to the
+// filter's bitmap in every segment before its searcher walks them, as
 // Bleve narrows the postings of a conjunction's terms to the documents
-// they all hold. The scored searchers then never stop on a document the
-// filter would reject, where under a conjunction with the filter each
+// they all hold, and a posting outside the filter's date range is passed
+// over as it is read. The scored searchers then never stop on a document
+// the filter would reject, where under a conjunction with the filter each
 // such stop decodes frequencies, norms and locations and moves the
-// searcher tree once more. It matches the documents of q that the filter
-// holds, with q's scores: a term's frequency, norm, locations and count
-// (its document frequency, which weighs it) are those of its whole
-// postings. It stands for the conjunction of q and the filter's terms
-// (with boost 0): where it cannot narrow the postings (an index that is
-// not scorch), that is the searcher it builds.
+// searcher tree once more (and a date range is a disjunction of many
+// terms). It matches the documents of q that the filter holds, with q's
+// scores: a term's frequency, norm, locations and count (its document
+// frequency, which weighs it) are those of its whole postings. It stands
+// for the conjunction of q and the filter's queries (with boost 0): where
+// it cannot narrow the postings (an index that is not scorch, a segment
+// without a date column), that is the searcher it builds.
 type filteredQuery struct {
 	q      query.Query
 	filter *filterBitmaps
 }
 
-// filterBitmaps is a term filter's matches on one snapshot, one bitmap
-// per segment, built once for the queries that share it.
+// filterBitmaps is a scored query's filter (its terms, its date range) on
+// one snapshot: the terms' matches as one bitmap per segment and each
+// segment's date column, built once for the queries that share it.
 type filterBitmaps struct {
-	q query.Query // made of terms alone (see termsOnly)
+	q     query.Query // the terms (see termsOnly); nil: none
+	dates *dateFilter // nil: no date range
 
 	mu   sync.Mutex
 	snap *scorch.IndexSnapshot
-	bms  []*roaring.Bitmap
+	segs []segmentFilter
 	ok   bool
 }
 
-// on is the filter's bitmaps on snap; ok is false when a segment cannot
-// give them.
-func (f *filterBitmaps) on(snap *scorch.IndexSnapshot, m mapping.IndexMapping) ([]*roaring.Bitmap, bool, error) {
+// dateFilter is a query's date range: q, Bleve's range on the published
+// field, and the same range as bounds on a date column's prefixes (see
+// dateBounds).
+type dateFilter struct {
+	q       query.Query
+	lo, hi  uint64
+	columns *segmentCache[dateColumn]
+}
+
+// segmentFilter is a filter in one segment.
+type segmentFilter struct {
+	keep *roaring.Bitmap // the terms' matches; nil: no terms
+	col  *dateColumn     // nil: no date range
+	lo   uint64
+	hi   uint64
+}
+
+// queries is the filter as Bleve queries.
+func (f *filterBitmaps) queries() []query.Query {
+	var qs []query.Query
+	if f.q != nil {
+		qs = append(qs, f.q)
+	}
+	if f.dates != nil {
+		qs = append(qs, f.dates.q)
+	}
+	return qs
+}
+
+// on is the filter on snap; ok is false when a segment cannot give it.
+func (f *filterBitmaps) on(snap *scorch.IndexSnapshot, m mapping.IndexMapping) ([]segmentFilter, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.snap == snap {
-		return f.bms, f.ok, nil
+		return f.segs, f.ok, nil
 	}
 	segs := snap.Segments()
-	bms := make([]*roaring.Bitmap, len(segs))
+	out := make([]segmentFilter, len(segs))
 	ok := true
 	for i, s := range segs {
-		bm, segOK, err := segmentMatches(s, m, f.q)
-		if err != nil {
-			return nil, false, err
+		if f.q != nil {
+			bm, segOK, err := segmentMatches(s, m, f.q)
+			if err != nil {
+				return nil, false, err
+			}
+			if !segOK {
+				ok = false
+				break
+			}
+			out[i].keep = bm
 		}
-		if !segOK {
-			ok = false
-			break
+		if d := f.dates; d != nil {
+			col, err := d.columns.get(s, fSortDate, func() (dateColumn, error) { return buildDateColumn(s.Segment()) })
+			if err != nil {
+				ok = false // a key of another form, or unreadable doc values: Bleve's range
+				break
+			}
+			out[i].col, out[i].lo, out[i].hi = &col, d.lo, d.hi
 		}
-		bms[i] = bm
 	}
-	f.snap, f.bms, f.ok = snap, bms, ok
-	return bms, ok, nil
+	f.snap, f.segs, f.ok = snap, out, ok
+	return out, ok, nil
 }
 
 func (q *filteredQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	bleveOnly := func() (search.Searcher, error) {
+		return query.NewConjunctionQuery(append([]query.Query{q.q}, q.filter.queries()...)).Searcher(ctx, r, m, options)
+	}
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		return query.NewConjunctionQuery([]query.Query{q.q, q.filter.q}).Searcher(ctx, r, m, options)
+		return bleveOnly()
 	}
-	bms, ok, err := q.filter.on(snap, m)
+	segs, ok, err := q.filter.on(snap, m)
 	if err != nil {
 		return nil, fmt.Errorf("filter bitmaps: %w", err)
 	}
 	if !ok {
-		return query.NewConjunctionQuery([]query.Query{q.q, q.filter.q}).Searcher(ctx, r, m, options)
+		return bleveOnly()
 	}
-	return q.q.Searcher(ctx, &filteredReader{IndexSnapshot: snap, segmentMap: newSegmentMap(snap), filter: bms}, m, options)
+	return q.q.Searcher(ctx, &filteredReader{IndexSnapshot: snap, segmentMap: newSegmentMap(snap), filter: segs}, m, options)
 }
 
 // filteredReader is a snapshot whose term readers are filtered (see
@@ -90,7 +135,7 @@ func (q *filteredQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, 
 type filteredReader struct {
 	*scorch.IndexSnapshot
 	segmentMap
-	filter []*roaring.Bitmap // per segment
+	filter []segmentFilter // per segment
 }
 
 func (r *filteredReader) TermFieldReader(ctx context.Context, term []byte, field string, includeFreq, includeNorm, includeTermVectors bool) (bleveindex.TermFieldReader, error) {
@@ -139,31 +184,54 @@ func (t *filteredTermReader) open() error {
 	return nil
 }
 
-// narrow restricts it to the documents of keep: its bitmap of documents
-// is replaced by the two's intersection where it has one, and otherwise
-// (one document, no postings) its documents are checked one by one.
-func narrow(it segment.PostingsIterator, keep *roaring.Bitmap) segment.PostingsIterator {
-	if o, ok := it.(segment.OptimizablePostingsIterator); ok {
+// narrow restricts it to the documents of f: its bitmap of documents is
+// replaced by its intersection with f's where it has one, and otherwise
+// (one document, no postings) its documents are checked one by one, as
+// they are against f's date range.
+func narrow(it segment.PostingsIterator, f segmentFilter) segment.PostingsIterator {
+	keep := f.keep
+	if o, ok := it.(segment.OptimizablePostingsIterator); ok && keep != nil {
 		if _, one := o.DocNum1Hit(); !one {
 			if a := o.ActualBitmap(); a != nil {
 				o.ReplaceActual(roaring.And(a, keep))
-				return it
+				keep = nil // held by the postings
 			}
 		}
 	}
-	return &checkedIterator{PostingsIterator: it, keep: keep}
+	if keep == nil && f.col == nil {
+		return it
+	}
+	return &checkedIterator{PostingsIterator: it, keep: keep, col: f.col, lo: f.lo, hi: f.hi}
 }
 
-// checkedIterator skips the postings whose document keep does not hold.
+// checkedIterator skips the postings whose document keep does not hold
+// (nil: any) or whose date prefix in col is outside [lo, hi] (nil col:
+// any).
 type checkedIterator struct {
 	segment.PostingsIterator
-	keep *roaring.Bitmap
+	keep   *roaring.Bitmap
+	col    *dateColumn
+	lo, hi uint64
+}
+
+func (c *checkedIterator) holds(doc uint64) bool {
+	if c.keep != nil && !c.keep.Contains(uint32(doc)) {
+		return false
+	}
+	if c.col != nil {
+		if doc >= uint64(len(c.col.prefixes)) {
+			return false
+		}
+		d := c.col.prefixes[doc].date
+		return d >= c.lo && d <= c.hi
+	}
+	return true
 }
 
 func (c *checkedIterator) Next() (segment.Posting, error) {
 	for {
 		p, err := c.PostingsIterator.Next()
-		if p == nil || err != nil || c.keep.Contains(uint32(p.Number())) {
+		if p == nil || err != nil || c.holds(p.Number()) {
 			return p, err
 		}
 	}
@@ -171,11 +239,30 @@ func (c *checkedIterator) Next() (segment.Posting, error) {
 
 func (c *checkedIterator) Advance(doc uint64) (segment.Posting, error) {
 	p, err := c.PostingsIterator.Advance(doc)
-	if p == nil || err != nil || c.keep.Contains(uint32(p.Number())) {
+	if p == nil || err != nil || c.holds(p.Number()) {
 		return p, err
 	}
 	return c.Next()
 }
+
+// ActualBitmap, ReplaceActual and DocNum1Hit make a checked iterator
+// whose postings hold the filter's bitmap (only the date range is
+// checked) take part in a conjunction's narrowing (filteredConjunction):
+// its bitmap is the postings' own.
+func (c *checkedIterator) ActualBitmap() *roaring.Bitmap {
+	if o, ok := c.PostingsIterator.(segment.OptimizablePostingsIterator); ok && c.keep == nil {
+		return o.ActualBitmap()
+	}
+	return nil
+}
+
+func (c *checkedIterator) ReplaceActual(bm *roaring.Bitmap) {
+	if o, ok := c.PostingsIterator.(segment.OptimizablePostingsIterator); ok && c.keep == nil {
+		o.ReplaceActual(bm)
+	}
+}
+
+func (c *checkedIterator) DocNum1Hit() (uint64, bool) { return 0, false }
 
 func (t *filteredTermReader) Next(pre *bleveindex.TermFieldDoc) (*bleveindex.TermFieldDoc, error) {
 	for ; t.seg < len(t.its); t.seg++ {
@@ -332,4 +419,6 @@ var (
 	_ bleveindex.TermFieldReader    = (*filteredTermReader)(nil)
 	_ bleveindex.Optimizable        = (*filteredTermReader)(nil)
 	_ bleveindex.OptimizableContext = (*filteredConjunction)(nil)
+
+	_ segment.OptimizablePostingsIterator = (*checkedIterator)(nil)
 )

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -286,4 +287,91 @@ func TestFilteredConjunction(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFilteredQueryIsBlevesConjunction: a scored query whose filters
+// (terms, a date range) narrow its postings finds what it finds as
+// Bleve's conjunction of the query and its filters: the same total, hits,
+// order and scores, relevance-sorted and date-sorted, on an index of
+// several segments with deleted documents. (An unscored query keeps
+// Bleve's term queries, which Bleve joins as bitmaps itself.)
+func TestFilteredQueryIsBlevesConjunction(t *testing.T) {
+	ctx := context.Background()
+	ix, start := segmentedIndex(t)
+	for _, tc := range []struct {
+		name string
+		q    news.Query
+	}{
+		{"words and kind", news.Query{Text: "hackers", Kinds: []news.Kind{news.Allegation}}},
+		{"words and selective filters", news.Query{Text: "espionage", By: []string{"NZ"}, Actors: []string{"KP"}}},
+		{"broad filter, rare word", news.Query{Text: "hospitals", Kinds: []news.Kind{news.Allegation, news.Sanction, news.Indictment}}},
+		{"phrase and filters", news.Query{Text: `"critical infrastructure"`, By: []string{"US", "GB"}}},
+		{"words, phrase, a name and filters", news.Query{Text: `hackers "critical infrastructure"`, Mentions: [][]string{{"APT28", "Fancy Bear"}}, Kinds: []news.Kind{news.Allegation, news.Indictment}, By: []string{"US"}}},
+		{"fuzzy words and a filter", news.Query{Text: "hakers infrastucture", Fuzzy: true, Kinds: []news.Kind{news.Allegation}}},
+		{"words, filters and dates", news.Query{Text: "hackers", Kinds: []news.Kind{news.Sanction}, Since: start.AddDate(0, 3, 0), Until: start.AddDate(1, 0, 0)}},
+		{"words and a date range", news.Query{Text: "espionage", Since: start.AddDate(0, 2, 0), Until: start.AddDate(0, 9, 0)}},
+		// every statement's speaker is "officials"; articles 60 and 120
+		// are published at the range's bounds, the first in it, the
+		// second not
+		{"a date range's bounds", news.Query{Text: "officials", Since: start.Add(60 * 36 * time.Hour), Until: start.Add(120 * 36 * time.Hour), Size: 1000}},
+		{"a phrase since a date", news.Query{Text: `"critical infrastructure"`, Since: start.AddDate(0, 5, 0)}},
+		{"fuzzy words until a date, and a filter", news.Query{Text: "hakers", Fuzzy: true, By: []string{"GB"}, Until: start.AddDate(0, 4, 0)}},
+		{"words and filters, by date", news.Query{Text: "officials", By: []string{"JP"}, SortBy: "date", Size: 50, From: 30}},
+		{"articles", news.Query{Type: news.TypeArticle, Text: "espionage", Actors: []string{"RU"}}},
+		{"nothing", news.Query{Text: "hackers", Actors: []string{"nobody"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := ix.compile(tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := p.query()
+			if !hasFilteredQuery(q) {
+				t.Fatalf("%+v compiles to no filteredQuery: it tests nothing", tc.q)
+			}
+			run := func(q query.Query) *bleve.SearchResult {
+				req := p.request(q)
+				req.Size = 1000
+				req.From = 0
+				res, err := ix.run(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			got, want := run(q), run(bleveTerms(q))
+			if tc.name != "nothing" && want.Total == 0 {
+				t.Fatal("no match: it tests nothing")
+			}
+			sameHits(t, got, want, false)
+			// and the postings were narrowed, not searched beside the
+			// filter (which would find the same)
+			ranged := !tc.q.Since.IsZero() || !tc.q.Until.IsZero()
+			rewrite(q, func(q query.Query) query.Query {
+				if f, ok := q.(*filteredQuery); ok {
+					if f.filter.snap == nil || !f.filter.ok {
+						t.Errorf("the filter was not applied to the postings")
+					}
+					if ranged != (f.filter.dates != nil) {
+						t.Errorf("date range %v, in the filter %v", ranged, f.filter.dates != nil)
+					}
+				}
+				return q
+			})
+		})
+	}
+}
+
+func hasFilteredQuery(q query.Query) bool {
+	switch q := q.(type) {
+	case *filteredQuery:
+		return true
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			if hasFilteredQuery(c) {
+				return true
+			}
+		}
+	}
+	return false
 }

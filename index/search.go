@@ -265,6 +265,10 @@ type plan struct {
 	// names appendHits marks with tags.
 	tagged map[string]bool
 	tags   *tagger
+	// columns, when not nil, is the index's cache of date columns: a
+	// scored query's date range is then checked against them as its
+	// postings are read (see filteredQuery), not searched beside it.
+	columns *segmentCache[dateColumn]
 }
 
 // statementTextFields are the fields a statement's words are searched in,
@@ -285,7 +289,11 @@ func (ix *Index) compile(q news.Query) (*plan, error) {
 	if ix.tagsComplete {
 		tg = ix.tags
 	}
-	return compile(q, tg, ix.layout)
+	p, err := compile(q, tg, ix.layout)
+	if p != nil {
+		p.columns = &ix.dates
+	}
+	return p, err
 }
 
 // compile turns a news.Query into a plan. It never builds a query-string,
@@ -449,14 +457,15 @@ func (p *plan) fields() []string {
 // (a date window). Filters and extra get boost 0, so that they select
 // without changing a score.
 //
-// The filters made of terms alone filter the scored queries' postings
-// (filteredQuery), or are one termFilter when nothing is scored.
+// In a scored query the filters made of terms alone, and the date range,
+// narrow the scored queries' postings (filteredQuery).
 func (p *plan) query(extra ...query.Query) query.Query { return p.queryWithout(nil, extra...) }
 
 // queryWithout is query without the filter skip (nil: none).
 func (p *plan) queryWithout(skip query.Query, extra ...query.Query) query.Query {
 	cs := slices.Clone(p.must)
 	var terms []query.Query
+	var dates *dateFilter
 	for _, f := range append(slices.Clone(p.filters), extra...) {
 		if skip != nil && f == skip {
 			continue
@@ -468,15 +477,20 @@ func (p *plan) queryWithout(skip query.Query, extra ...query.Query) query.Query 
 			terms = append(terms, f)
 			continue
 		}
+		if p.scored() && f == p.dates && p.columns != nil {
+			lo, hi := dateBounds(p.since, p.until, true)
+			dates = &dateFilter{q: f, lo: lo, hi: hi, columns: p.columns}
+			continue
+		}
 		cs = append(cs, f)
 	}
-	if len(terms) > 0 {
-		tf := newTermFilter(bleve.NewConjunctionQuery(terms...))
-		if len(p.must) == 0 {
-			cs = append(cs, tf)
+	if p.scored() && (len(terms) > 0 || dates != nil) {
+		f := &filterBitmaps{dates: dates}
+		if len(terms) > 0 {
+			f.q = bleve.NewConjunctionQuery(terms...)
 		}
 		for i := range len(p.must) {
-			cs[i] = &filteredQuery{q: cs[i], filter: tf.bms}
+			cs[i] = &filteredQuery{q: cs[i], filter: f}
 		}
 	}
 	if len(cs) == 1 {

@@ -379,11 +379,11 @@ func TestNoPatternQueries(t *testing.T) {
 			for _, c := range q.Disjuncts {
 				walk(t, c)
 			}
-		case *termFilter:
-			walk(t, q.q)
 		case *filteredQuery:
 			walk(t, q.q)
-			walk(t, q.filter.q)
+			for _, f := range q.filter.queries() {
+				walk(t, f)
+			}
 		case *query.MatchQuery, *query.MatchPhraseQuery, *query.TermQuery, *fuzzyMatch, *phraseMatch,
 			*query.DateRangeQuery, *query.NumericRangeQuery, *query.MatchAllQuery:
 		default:
