@@ -163,6 +163,9 @@ type fuzzyToken struct {
 func (q *fuzzyToken) Searcher(ctx context.Context, r bleveindex.IndexReader, _ mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	b := budgetFrom(ctx)
 	k := expansionKey{r: r, field: q.field, term: q.term, fuzziness: q.fuzziness}
+	if fr, ok := r.(*filteredReader); ok {
+		k.r = fr.IndexSnapshot // a filter changes the postings, not the dictionary
+	}
 	x, known := expansion{}, false
 	if q.expanded != nil {
 		x, known = q.expanded.get(k)

@@ -375,3 +375,36 @@ func hasFilteredQuery(q query.Query) bool {
 	}
 	return false
 }
+
+// TestFilteredFuzzyExpandsOnce: a fuzzy word under a filter walks the
+// term dictionary once per field for a request's two steps (runPage), as
+// it does unfiltered: the expansions are kept by snapshot, which a filter
+// does not change.
+func TestFilteredFuzzyExpandsOnce(t *testing.T) {
+	ix, _ := segmentedIndex(t)
+	p, err := ix.compile(news.Query{Text: "hakers", Fuzzy: true, Kinds: []news.Kind{news.Allegation}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := p.query()
+	if !hasFilteredQuery(q) {
+		t.Fatal("no filteredQuery: it tests nothing")
+	}
+	res, err := ix.runPage(context.Background(), p.request(q))
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatalf("%d hits, %v: it tests nothing", len(res.Hits), err)
+	}
+	fuzzies := 0
+	rewrite(q, func(q query.Query) query.Query {
+		if z, ok := q.(*fuzzyMatch); ok {
+			fuzzies++
+			if n := len(z.expanded.m); n != 1 {
+				t.Errorf("%s: %d expansions of one word kept: the dictionary was walked %d times", z.FieldVal, n, n)
+			}
+		}
+		return q
+	})
+	if fuzzies == 0 {
+		t.Fatal("no fuzzyMatch: it tests nothing")
+	}
+}
