@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -36,6 +37,10 @@ import (
 // that newsdesk is busy and how many were deferred to response_url, the
 // CPU time per command and the resident set after the burst (both of the
 // whole test process: serve, the Slack fake and the load generator).
+// With NEWSDESK_BENCH_PROCESS=1, serve runs in a process of its own (the
+// binary built from this package), and its CPU time per command and
+// resident set are reported apart (serve_cpu_ms/cmd, serve_rss_MB), the
+// test process's then being the load generator's and the fake's.
 // Bounded: run it with -benchtime=Nx. Issue 10's load, 200/s for 60 s:
 //
 //	NEWSDESK_BENCH_SECONDS=60 NEWSDESK_BENCH_STATEMENTS=100000 NEWSDESK_BENCH_DATA=/tmp/nd100k \
@@ -53,7 +58,15 @@ import (
 //	  go test -run '^$' -bench ServeSlashCommands -benchtime 3x ./cmd/newsdesk
 func BenchmarkServeSlashCommands(b *testing.B) {
 	fake, cfgFile := slackEnv(b, "log_level: error\n")
-	base := startServeIn(b, cfgFile, benchData(b)).base + "/slack/commands"
+	data := benchData(b)
+	var base string
+	pid := 0 // serve's process, when it has its own
+	if os.Getenv("NEWSDESK_BENCH_PROCESS") != "" {
+		base, pid = startServeProcess(b, data)
+	} else {
+		base = startServeIn(b, cfgFile, data).base
+	}
+	base += "/slack/commands"
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1000}, Timeout: 10 * time.Second}
 	queries := []string{"search APT31", "search sanctions by:US", "latest 10 kind:sanction", "actor Sandworm", "search \"malicious slander\"", "search Violet Typhoon"}
 
@@ -70,13 +83,13 @@ func BenchmarkServeSlashCommands(b *testing.B) {
 	sequence := 0
 	for _, load := range []struct{ rate, commands int }{{200, 200 * secs}, {400, 400}, {2000, 1000}} {
 		b.Run("rate="+strconv.Itoa(load.rate), func(b *testing.B) {
-			benchBurst(b, fake, client, base, queries, &sequence, load.rate, load.commands)
+			benchBurst(b, fake, client, base, pid, queries, &sequence, load.rate, load.commands)
 		})
 	}
 }
 
 // benchBurst is one sub-benchmark of BenchmarkServeSlashCommands.
-func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base string, queries []string, sequence *int, rate, commands int) {
+func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base string, pid int, queries []string, sequence *int, rate, commands int) {
 	before := len(fake.Responses())
 	sent := 0
 	var (
@@ -130,6 +143,13 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 		}
 	}
 	cpu0 := procstat.CPU()
+	var serveCPU0 time.Duration
+	if pid > 0 {
+		var err error
+		if serveCPU0, err = procstat.ProcessCPU(pid); err != nil {
+			b.Fatal(err)
+		}
+	}
 	b.ResetTimer()
 	for b.Loop() {
 		var wg sync.WaitGroup
@@ -146,6 +166,14 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 	}
 	b.StopTimer()
 	cpu := procstat.CPU() - cpu0
+	var serveCPU time.Duration
+	if pid > 0 {
+		c, err := procstat.ProcessCPU(pid)
+		if err != nil {
+			b.Fatal(err)
+		}
+		serveCPU = c - serveCPU0
+	}
 	for _, w := range why {
 		b.Logf("a command failed: %s", w)
 	}
@@ -182,6 +210,55 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 	if rss := procstat.Resident(); rss > 0 {
 		b.ReportMetric(float64(rss)/(1<<20), "rss_MB")
 	}
+	if pid > 0 {
+		b.ReportMetric(float64(serveCPU.Microseconds())/1000/total, "serve_cpu_ms/cmd")
+		if rss, err := procstat.ProcessResident(pid); err == nil {
+			b.ReportMetric(float64(rss)/(1<<20), "serve_rss_MB")
+		}
+	}
+}
+
+// startServeProcess builds newsdesk and runs `serve` on data in a process
+// of its own, configured by the environment slackEnv set, and returns its
+// base URL and pid once it is healthy; it is interrupted at the end.
+func startServeProcess(b *testing.B, data string) (string, int) {
+	b.Helper()
+	dir := b.TempDir()
+	bin := filepath.Join(dir, "newsdesk")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	logf, err := os.Create(filepath.Join(dir, "serve.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := freeAddr(b)
+	cmd := exec.Command(bin, "--data", data, "serve", "--listen", addr)
+	cmd.Env = os.Environ()
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				b.Errorf("serve: %v (log: %s)", err, logf.Name())
+			}
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			b.Errorf("serve did not stop within 30 s of an interrupt (log: %s)", logf.Name())
+		}
+		logf.Close()
+	})
+	base := "http://" + addr
+	if err := waitHealthy(base, 5*time.Minute); err != nil {
+		b.Fatalf("%v (log: %s)", err, logf.Name())
+	}
+	return base, cmd.Process.Pid
 }
 
 // benchData is the data directory BenchmarkServeSlashCommands serves: a
