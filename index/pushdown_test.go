@@ -315,6 +315,7 @@ func TestFilteredQueryIsBlevesConjunction(t *testing.T) {
 		// second not
 		{"a date range's bounds", news.Query{Text: "officials", Since: start.Add(60 * 36 * time.Hour), Until: start.Add(120 * 36 * time.Hour), Size: 1000}},
 		{"a phrase since a date", news.Query{Text: `"critical infrastructure"`, Since: start.AddDate(0, 5, 0)}},
+		{"words, a filter and dates, by date", news.Query{Text: "officials", Kinds: []news.Kind{news.Response}, Since: start.AddDate(0, 1, 0), Until: start.AddDate(0, 11, 0), SortBy: "date", Size: 50, From: 10}},
 		{"fuzzy words until a date, and a filter", news.Query{Text: "hakers", Fuzzy: true, By: []string{"GB"}, Until: start.AddDate(0, 4, 0)}},
 		{"words and filters, by date", news.Query{Text: "officials", By: []string{"JP"}, SortBy: "date", Size: 50, From: 30}},
 		{"articles", news.Query{Type: news.TypeArticle, Text: "espionage", Actors: []string{"RU"}}},
