@@ -291,9 +291,11 @@ func safeURL(raw string) string {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 		return ""
 	}
-	s := u.String()
-	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E").Replace(s)
+	return urlEscaper.Replace(u.String())
 }
+
+// urlEscaper escapes what would end a markdown link's URL or open a tag.
+var urlEscaper = strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E")
 
 // emphasise escapes text (one line) with the marked byte ranges in bold,
 // within max characters (cutting with "…" when needed).
@@ -384,9 +386,12 @@ func noPing(s string) string {
 	if !strings.Contains(s, "<") {
 		return chat.DefuseAt(s, "\u200b", "everyone", "here")
 	}
-	s = strings.NewReplacer("<@", "<@\u200b", "<#", "<#\u200b").Replace(s)
+	s = mentionBreaker.Replace(s)
 	return chat.DefuseAt(s, "\u200b", "everyone", "here")
 }
+
+// mentionBreaker puts a zero-width space inside <@ and <# (see noPing).
+var mentionBreaker = strings.NewReplacer("<@", "<@\u200b", "<#", "<#\u200b")
 
 // fit escapes s and cuts it (before escaping, so no escape is split) to at
 // most max characters, ending in "…" when cut.

@@ -73,9 +73,13 @@ func plain(s string) string {
 		}
 		return r
 	}, s)), " ")
-	s = strings.NewReplacer("<!", "\u2039!", "<@", "\u2039@", "<#", "\u2039#").Replace(s)
+	s = mentionOpeners.Replace(s)
 	return defuseAt(s)
 }
+
+// mentionOpeners turns the opening bracket of a mention or channel link
+// into a look-alike (see plain).
+var mentionOpeners = strings.NewReplacer("<!", "\u2039!", "<@", "\u2039@", "<#", "\u2039#")
 
 // oneLine turns newlines and tabs into spaces without changing byte offsets.
 func oneLine(s string) string {
@@ -131,9 +135,12 @@ func link(u, label string) string {
 	if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
 		return label
 	}
-	safe := strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C", " ", "%20").Replace(pu.String())
-	return "<" + safe + "|" + label + ">"
+	return "<" + urlEscaper.Replace(pu.String()) + "|" + label + ">"
 }
+
+// urlEscaper makes a parsed URL safe inside <url|label>: what would end
+// the link or break the entity is escaped.
+var urlEscaper = strings.NewReplacer("&", "&amp;", "<", "%3C", ">", "%3E", "|", "%7C", " ", "%20")
 
 var icons = chat.Icons{Article: ":newspaper:", Allegation: ":mega:", Indictment: ":scales:", Sanction: ":no_entry:",
 	Response: ":speech_balloon:", Other: ":memo:"}
