@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -48,6 +49,30 @@ func readAll(t *testing.T, r bleveindex.TermFieldReader) []posting {
 	}
 }
 
+// segmentedSnapshot is segmentedIndex and its current snapshot, held
+// until the test ends.
+func segmentedSnapshot(t *testing.T) (*Index, *scorch.IndexSnapshot) {
+	t.Helper()
+	ix, _ := segmentedIndex(t)
+	snap, release, err := ix.snapshot()
+	if err != nil || snap == nil {
+		t.Fatalf("snapshot: %v", err)
+	}
+	t.Cleanup(release)
+	return ix, snap
+}
+
+// filteredOn is snap read through the filter q (terms alone).
+func filteredOn(t *testing.T, ix *Index, snap *scorch.IndexSnapshot, q query.Query) *filteredReader {
+	t.Helper()
+	f := &filterBitmaps{q: q}
+	segs, ok, err := f.on(snap, ix.idx.Mapping())
+	if err != nil || !ok {
+		t.Fatalf("filter: %v %v", ok, err)
+	}
+	return &filteredReader{IndexSnapshot: snap, segmentMap: newSegmentMap(snap), filter: segs}
+}
+
 // TestFilteredTermReader: a filtered reader gives, for each term, the
 // postings Bleve's snapshot reader gives for the documents the filter
 // holds (found here from Bleve's readers of the filter's terms), with the
@@ -57,12 +82,7 @@ func readAll(t *testing.T, r bleveindex.TermFieldReader) []posting {
 // deleted documents, and terms held by one document of a segment.
 func TestFilteredTermReader(t *testing.T) {
 	ctx := context.Background()
-	ix, _ := segmentedIndex(t)
-	snap, release, err := ix.snapshot()
-	if err != nil || snap == nil {
-		t.Fatalf("snapshot: %v", err)
-	}
-	defer release()
+	ix, snap := segmentedSnapshot(t)
 	m := ix.idx.Mapping()
 	filterTerms := [][2]string{{fKind, string(news.Allegation)}, {fKind, string(news.Sanction)}, {fType, string(news.TypeArticle)}}
 	var fq []query.Query
@@ -78,12 +98,7 @@ func TestFilteredTermReader(t *testing.T) {
 		}
 		_ = r.Close()
 	}
-	f := &filterBitmaps{q: bleve.NewDisjunctionQuery(fq...)}
-	bms, ok, err := f.on(snap, m)
-	if err != nil || !ok {
-		t.Fatalf("filter bitmaps: %v %v", ok, err)
-	}
-	fr := &filteredReader{IndexSnapshot: snap, segmentMap: newSegmentMap(snap), filter: bms}
+	fr := filteredOn(t, ix, snap, bleve.NewDisjunctionQuery(fq...))
 
 	// Bleve stores the postings of a term one document holds, without
 	// locations, as a single hit: each sort key is one, searched here for
@@ -225,18 +240,8 @@ func TestFilteredTermReader(t *testing.T) {
 // (a match of two words) walk only the documents both hold.
 func TestFilteredConjunction(t *testing.T) {
 	ctx := context.Background()
-	ix, _ := segmentedIndex(t)
-	snap, release, err := ix.snapshot()
-	if err != nil || snap == nil {
-		t.Fatalf("snapshot: %v", err)
-	}
-	defer release()
-	f := &filterBitmaps{q: term(fKind, string(news.Allegation))}
-	bms, ok, err := f.on(snap, ix.idx.Mapping())
-	if err != nil || !ok {
-		t.Fatalf("filter bitmaps: %v %v", ok, err)
-	}
-	fr := &filteredReader{IndexSnapshot: snap, segmentMap: newSegmentMap(snap), filter: bms}
+	ix, snap := segmentedSnapshot(t)
+	fr := filteredOn(t, ix, snap, term(fKind, string(news.Allegation)))
 	docs := func(r bleveindex.TermFieldReader) map[uint64]bool {
 		out := map[uint64]bool{}
 		for _, p := range readAll(t, r) {
