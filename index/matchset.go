@@ -165,16 +165,26 @@ func segmentMatches(s *scorch.SegmentSnapshot, im mapping.IndexMapping, q query.
 	return nil, false, nil
 }
 
-// livePostings is the live documents of s holding term in field. The
-// bitmap may share the segment's memory: it is read, never changed.
-func livePostings(s *scorch.SegmentSnapshot, field, term string) (*roaring.Bitmap, error) {
+// livePostingsList is the postings list of term in field of s, without
+// its deleted documents.
+func livePostingsList(s *scorch.SegmentSnapshot, field string, term []byte) (segment.PostingsList, error) {
 	dict, err := s.Segment().Dictionary(field)
 	if err != nil {
 		return nil, fmt.Errorf("dictionary of %s: %w", field, err)
 	}
-	pl, err := dict.PostingsList([]byte(term), s.Deleted(), nil)
+	pl, err := dict.PostingsList(term, s.Deleted(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("postings of %s:%s: %w", field, term, err)
+	}
+	return pl, nil
+}
+
+// livePostings is the live documents of s holding term in field. The
+// bitmap may share the segment's memory: it is read, never changed.
+func livePostings(s *scorch.SegmentSnapshot, field, term string) (*roaring.Bitmap, error) {
+	pl, err := livePostingsList(s, field, []byte(term))
+	if err != nil {
+		return nil, err
 	}
 	it := pl.Iterator(false, false, false, nil)
 	if o, ok := it.(segment.OptimizablePostingsIterator); ok {

@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"fmt"
-	"sort"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -32,13 +31,13 @@ import (
 // without a date column), that is the searcher it builds.
 type filteredQuery struct {
 	q      query.Query
-	filter *filterBitmaps
+	filter *postingsFilter
 }
 
-// filterBitmaps is a scored query's filter (its terms, its date range) on
+// postingsFilter is a scored query's filter (its terms, its date range) on
 // one snapshot: the terms' matches as one bitmap per segment and each
 // segment's date column, built once for the queries that share it.
-type filterBitmaps struct {
+type postingsFilter struct {
 	q     query.Query // the terms (see termsOnly); nil: none
 	dates *dateFilter // nil: no date range
 
@@ -66,7 +65,7 @@ type segmentFilter struct {
 }
 
 // queries is the filter as Bleve queries.
-func (f *filterBitmaps) queries() []query.Query {
+func (f *postingsFilter) queries() []query.Query {
 	var qs []query.Query
 	if f.q != nil {
 		qs = append(qs, f.q)
@@ -78,7 +77,7 @@ func (f *filterBitmaps) queries() []query.Query {
 }
 
 // on is the filter on snap; ok is false when a segment cannot give it.
-func (f *filterBitmaps) on(snap *scorch.IndexSnapshot, m mapping.IndexMapping) ([]segmentFilter, bool, error) {
+func (f *postingsFilter) on(snap *scorch.IndexSnapshot, m mapping.IndexMapping) ([]segmentFilter, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.snap == snap {
@@ -122,7 +121,7 @@ func (q *filteredQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, 
 	}
 	segs, ok, err := q.filter.on(snap, m)
 	if err != nil {
-		return nil, fmt.Errorf("filter bitmaps: %w", err)
+		return nil, fmt.Errorf("filter of the postings: %w", err)
 	}
 	if !ok {
 		return bleveOnly()
@@ -169,13 +168,9 @@ func (t *filteredTermReader) open() error {
 	t.postings = make([]segment.PostingsList, len(segs))
 	t.its = make([]segment.PostingsIterator, len(segs))
 	for i, s := range segs {
-		dict, err := s.Segment().Dictionary(t.field)
+		pl, err := livePostingsList(s, t.field, t.term)
 		if err != nil {
-			return fmt.Errorf("dictionary of %s: %w", t.field, err)
-		}
-		pl, err := dict.PostingsList(t.term, s.Deleted(), nil)
-		if err != nil {
-			return fmt.Errorf("postings of %s:%s: %w", t.field, t.term, err)
+			return err
 		}
 		t.postings[i] = pl
 		t.its[i] = narrow(pl.Iterator(t.freq, t.norm, t.vectors, nil), t.r.filter[i])
@@ -286,13 +281,12 @@ func (t *filteredTermReader) Advance(id bleveindex.IndexInternalID, pre *blevein
 			return nil, err
 		}
 	}
-	doc := id.Value()
-	seg := sort.Search(len(t.r.offsets), func(i int) bool { return t.r.offsets[i] > doc }) - 1
-	if seg < 0 || seg >= len(t.its) {
-		return nil, fmt.Errorf("advance %s:%s to document %d: no segment holds it", t.field, t.term, doc)
+	seg, local, err := t.r.locate(id.Value())
+	if err != nil {
+		return nil, fmt.Errorf("advance %s:%s: %w", t.field, t.term, err)
 	}
 	t.seg = seg
-	p, err := t.its[seg].Advance(doc - t.r.offsets[seg])
+	p, err := t.its[seg].Advance(local)
 	if err != nil {
 		return nil, fmt.Errorf("postings of %s:%s: %w", t.field, t.term, err)
 	}

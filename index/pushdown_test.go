@@ -65,7 +65,7 @@ func segmentedSnapshot(t *testing.T) (*Index, *scorch.IndexSnapshot) {
 // filteredOn is snap read through the filter q (terms alone).
 func filteredOn(t *testing.T, ix *Index, snap *scorch.IndexSnapshot, q query.Query) *filteredReader {
 	t.Helper()
-	f := &filterBitmaps{q: q}
+	f := &postingsFilter{q: q}
 	segs, ok, err := f.on(snap, ix.idx.Mapping())
 	if err != nil || !ok {
 		t.Fatalf("filter: %v %v", ok, err)

@@ -485,7 +485,7 @@ func (p *plan) queryWithout(skip query.Query, extra ...query.Query) query.Query 
 		cs = append(cs, f)
 	}
 	if p.scored() && (len(terms) > 0 || dates != nil) {
-		f := &filterBitmaps{dates: dates}
+		f := &postingsFilter{dates: dates}
 		if len(terms) > 0 {
 			f.q = bleve.NewConjunctionQuery(terms...)
 		}

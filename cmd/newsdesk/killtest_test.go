@@ -49,11 +49,7 @@ func TestKillNine(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "newsdesk")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildNewsdesk(t, dir)
 	data := filepath.Join(dir, "data")
 	logf, err := os.Create(filepath.Join(dir, "serve.log"))
 	if err != nil {
@@ -169,6 +165,17 @@ func TestKillNine(t *testing.T) {
 	if rounds >= 5 && len(acked) == 0 {
 		t.Error("nothing was acknowledged: the campaign tested nothing")
 	}
+}
+
+// buildNewsdesk builds this package's binary into dir and returns its
+// path.
+func buildNewsdesk(tb testing.TB, dir string) string {
+	tb.Helper()
+	bin := filepath.Join(dir, "newsdesk")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 func freeAddr(t testing.TB) string {

@@ -224,10 +224,7 @@ func benchBurst(b *testing.B, fake *slackfake.Server, client *http.Client, base 
 func startServeProcess(b *testing.B, data string) (string, int) {
 	b.Helper()
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "newsdesk")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildNewsdesk(b, dir)
 	logf, err := os.Create(filepath.Join(dir, "serve.log"))
 	if err != nil {
 		b.Fatal(err)

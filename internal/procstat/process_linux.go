@@ -41,17 +41,6 @@ func ProcessCPU(pid int) (time.Duration, error) {
 
 // ProcessResident is process pid's resident set now, in bytes.
 func ProcessResident(pid int) (uint64, error) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid))
-	if err != nil {
-		return 0, err
-	}
-	f := strings.Fields(string(raw))
-	if len(f) < 2 {
-		return 0, fmt.Errorf("/proc/%d/statm: %q", pid, raw)
-	}
-	pages, err := strconv.ParseUint(f[1], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("/proc/%d/statm: %w", pid, err)
-	}
-	return pages * uint64(os.Getpagesize()), nil
+	resident, _, err := statm(fmt.Sprintf("/proc/%d/statm", pid))
+	return resident, err
 }

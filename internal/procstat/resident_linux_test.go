@@ -6,6 +6,20 @@ import (
 	"testing"
 )
 
+// touchAnon maps size bytes of fresh anonymous pages (not pages the Go
+// heap already holds) and touches each, until the test ends.
+func touchAnon(t *testing.T, size int) {
+	t.Helper()
+	buf, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Skipf("mmap: %v", err)
+	}
+	t.Cleanup(func() { _ = syscall.Munmap(buf) })
+	for i := 0; i < len(buf); i += 4096 {
+		buf[i] = 1
+	}
+}
+
 // TestResidentGrows: touching 64 MiB of fresh anonymous pages (mapped
 // here, so not pages the Go heap already holds) raises the resident set
 // by most of it.
@@ -14,15 +28,7 @@ func TestResidentGrows(t *testing.T) {
 	if before == 0 {
 		t.Fatal("no resident set read")
 	}
-	const size = 64 << 20
-	buf, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Skipf("mmap: %v", err)
-	}
-	defer syscall.Munmap(buf)
-	for i := 0; i < len(buf); i += 4096 {
-		buf[i] = 1
-	}
+	touchAnon(t, 64<<20)
 	if after := Resident(); after < before+48<<20 {
 		t.Errorf("resident set %d then %d bytes after touching 64 MiB", before, after)
 	}
@@ -46,14 +52,7 @@ func TestResidentFileGrows(t *testing.T) {
 	if before == 0 {
 		t.Fatal("no file-backed resident set read (the program's text is one)")
 	}
-	anon, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
-	if err != nil {
-		t.Skipf("mmap: %v", err)
-	}
-	defer syscall.Munmap(anon)
-	for i := 0; i < len(anon); i += 4096 {
-		anon[i] = 1
-	}
+	touchAnon(t, size)
 	if after := ResidentFile(); after > before+4<<20 {
 		t.Errorf("file-backed resident set %d then %d bytes after touching anonymous pages", before, after)
 	}
