@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"fmt"
 	"math"
@@ -220,16 +221,50 @@ func (c dateColumn) newest(bm *roaring.Bitmap, lo, hi uint64, keep func(datePref
 		}
 		return n, hits, nil
 	}
-	// few matches: all of them in the range, by rank
+	// few matches: the first need of them in the range by rank, kept in
+	// a heap whose top is the last of those
+	top := &rankHeap{docs: make([]uint32, 0, min(uint64(need), n)), rank: c.rank}
 	it := bm.Iterator()
 	for it.HasNext() {
-		if d := it.Next(); inRange(d) {
-			hits = append(hits, dateHit{local: d, prefix: c.prefixes[d]})
+		d := it.Next()
+		switch {
+		case !inRange(d):
+		case len(top.docs) < need:
+			top.docs = append(top.docs, d)
+			if len(top.docs) == need {
+				heap.Init(top)
+			}
+		case c.rank[d] < c.rank[top.docs[0]]:
+			top.docs[0] = d
+			heap.Fix(top, 0)
 		}
 	}
-	slices.SortFunc(hits, func(a, b dateHit) int { return cmp.Compare(c.rank[a.local], c.rank[b.local]) })
-	return n, hits[:min(need, len(hits))], nil
+	slices.SortFunc(top.docs, func(a, b uint32) int { return cmp.Compare(c.rank[a], c.rank[b]) })
+	hits = make([]dateHit, len(top.docs))
+	for i, d := range top.docs {
+		hits[i] = dateHit{local: d, prefix: c.prefixes[d]}
+	}
+	return n, hits, nil
 }
+
+// rankHeap is documents of a segment with the latest by rank (date
+// order) on top.
+type rankHeap struct {
+	docs []uint32
+	rank []uint32 // by document
+}
+
+func (h *rankHeap) Len() int           { return len(h.docs) }
+func (h *rankHeap) Less(i, j int) bool { return h.rank[h.docs[i]] > h.rank[h.docs[j]] }
+func (h *rankHeap) Swap(i, j int)      { h.docs[i], h.docs[j] = h.docs[j], h.docs[i] }
+func (h *rankHeap) Push(x any)         { h.docs = append(h.docs, x.(uint32)) }
+func (h *rankHeap) Pop() any {
+	d := h.docs[len(h.docs)-1]
+	h.docs = h.docs[:len(h.docs)-1]
+	return d
+}
+
+var _ heap.Interface = (*rankHeap)(nil)
 
 // sortDateHits orders hits of several segments as their sort_date keys:
 // by prefix, then, for a shared prefix, by the whole key.
