@@ -45,7 +45,6 @@ const (
 	fDoc            = "doc"       // article JSON, stored only (article documents)
 	fHit            = "hit"       // hit JSON, stored only (statement documents)
 	fNStmt          = "nstmt"     // number of statement documents, stored only (article documents)
-	fID             = "_id"       // Bleve's own field of document ids
 )
 
 // keywordAnalyzer turns a whole value into one lower-cased token, so that

@@ -80,8 +80,8 @@ func (m *matchSet) total() uint64 {
 }
 
 // evaluate fills m with q's matches on snap without a search, when q is
-// built only of term queries, match queries without fuzziness, document
-// ids, and conjunctions and disjunctions of those: each is then a bitmap per
+// built only of term queries, match queries without fuzziness, and
+// conjunctions and disjunctions of those: each is then a bitmap per
 // segment, the postings of its terms with deleted documents removed,
 // combined by and and or. ok is false, and m is left as it was, for any
 // other query: a phrase, a fuzzy word or a range needs Bleve's searcher.
@@ -154,17 +154,6 @@ func segmentMatches(s *scorch.SegmentSnapshot, im mapping.IndexMapping, q query.
 		return nil, false, nil
 	case *filteredQuery:
 		return all(append([]query.Query{q.q}, q.filter.queries()...), true)
-	case *query.DocIDQuery:
-		ids := make([]query.Query, len(q.IDs))
-		for i, id := range q.IDs {
-			t := query.NewTermQuery(id)
-			t.SetField(fID)
-			ids[i] = t
-		}
-		if len(ids) == 0 {
-			return roaring.New(), true, nil
-		}
-		return all(ids, false)
 	case *query.ConjunctionQuery:
 		return all(q.Conjuncts, true)
 	case *query.DisjunctionQuery:

@@ -28,8 +28,7 @@ import (
 // frequency, which weighs it) are those of its whole postings. It stands
 // for the conjunction of q and the filter's queries (with boost 0): where
 // it cannot narrow the postings (an index that is not scorch, a segment
-// without a date column), that is the searcher it builds. A filteredQuery
-// inside another is searched with both filters together.
+// without a date column), that is the searcher it builds.
 type filteredQuery struct {
 	q      query.Query
 	filter *postingsFilter
@@ -117,10 +116,6 @@ func (q *filteredQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, 
 		return query.NewConjunctionQuery(append([]query.Query{q.q}, q.filter.queries()...)).Searcher(ctx, r, m, options)
 	}
 	snap, ok := r.(*scorch.IndexSnapshot)
-	outer, nested := r.(*filteredReader)
-	if nested {
-		snap, ok = outer.IndexSnapshot, true
-	}
 	if !ok {
 		return bleveOnly()
 	}
@@ -128,40 +123,10 @@ func (q *filteredQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, 
 	if err != nil {
 		return nil, fmt.Errorf("filter of the postings: %w", err)
 	}
-	if ok && nested {
-		segs, ok = outer.and(segs)
-	}
 	if !ok {
 		return bleveOnly()
 	}
 	return q.q.Searcher(ctx, &filteredReader{IndexSnapshot: snap, segmentMap: newSegmentMap(snap), filter: segs}, m, options)
-}
-
-// and is r's filter and segs (a filter on r's snapshot) together: in each
-// segment the documents both keep, in the one date range either has. It
-// is false when both have a date range.
-func (r *filteredReader) and(segs []segmentFilter) ([]segmentFilter, bool) {
-	out := make([]segmentFilter, len(segs))
-	for i, b := range segs {
-		a := r.filter[i]
-		switch {
-		case a.keep == nil:
-			out[i].keep = b.keep
-		case b.keep == nil:
-			out[i].keep = a.keep
-		default:
-			out[i].keep = roaring.And(a.keep, b.keep)
-		}
-		switch {
-		case a.col != nil && b.col != nil:
-			return nil, false
-		case a.col != nil:
-			out[i].col, out[i].lo, out[i].hi = a.col, a.lo, a.hi
-		default:
-			out[i].col, out[i].lo, out[i].hi = b.col, b.lo, b.hi
-		}
-	}
-	return out, true
 }
 
 // filteredReader is a snapshot whose term readers are filtered (see

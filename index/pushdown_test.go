@@ -4,14 +4,11 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
-	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -353,38 +350,6 @@ func TestFilteredQueryIsBlevesConjunction(t *testing.T) {
 				t.Fatal("no match: it tests nothing")
 			}
 			sameHits(t, got, want, false)
-			// within some documents (a page's second step: the documents
-			// filter the postings, the query's own filter with them):
-			// the hits and locations of the query beside their ids
-			if len(want.Hits) > 0 {
-				var ids []string
-				for i := 0; i < len(want.Hits) && len(ids) < 6; i += 3 {
-					ids = append(ids, want.Hits[i].ID)
-				}
-				ids = append(ids, "no-such-document")
-				page := &postingsFilter{q: query.NewDocIDQuery(ids)}
-				located := func(q query.Query) *bleve.SearchResult {
-					req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
-					req.IncludeLocations = true
-					req.SortByCustom(search.SortOrder{&search.SortDocID{}})
-					res, err := ix.run(ctx, req)
-					if err != nil {
-						t.Fatal(err)
-					}
-					return res
-				}
-				got := located(&filteredQuery{q: q, filter: page})
-				only := query.NewDocIDQuery(ids)
-				only.SetBoost(0) // as the second step had it
-				want := located(query.NewConjunctionQuery([]query.Query{q, only}))
-				if want.Total != uint64(len(ids)-1) {
-					t.Fatalf("%d of the %d documents match: the case tests less than it says", want.Total, len(ids)-1)
-				}
-				sameHits(t, got, want, true)
-				if page.snap == nil || !page.ok {
-					t.Errorf("the documents did not filter the postings")
-				}
-			}
 			// and the postings were narrowed, not searched beside the
 			// filter (which would find the same)
 			ranged := !tc.q.Since.IsZero() || !tc.q.Until.IsZero()
@@ -447,45 +412,5 @@ func TestFilteredFuzzyExpandsOnce(t *testing.T) {
 	})
 	if fuzzies == 0 {
 		t.Fatal("no fuzzyMatch: it tests nothing")
-	}
-}
-
-// TestFiltersTogether: a filter on a filtered reader keeps the documents
-// both keep, with the date range either has; two date ranges are not
-// joined (the inner query then gets Bleve's conjunction on the reader).
-func TestFiltersTogether(t *testing.T) {
-	a, b := roaring.BitmapOf(1, 2, 3, 9), roaring.BitmapOf(2, 3, 4)
-	col := &dateColumn{}
-	for _, tc := range []struct {
-		name         string
-		outer, inner segmentFilter
-		keep         []uint32 // nil: no bitmap
-		dated        bool
-		ok           bool
-	}{
-		{"both keep", segmentFilter{keep: a}, segmentFilter{keep: b}, []uint32{2, 3}, false, true},
-		{"the inner keeps", segmentFilter{}, segmentFilter{keep: b}, []uint32{2, 3, 4}, false, true},
-		{"the outer keeps", segmentFilter{keep: a}, segmentFilter{}, []uint32{1, 2, 3, 9}, false, true},
-		{"a range inside", segmentFilter{keep: a}, segmentFilter{col: col, lo: 5, hi: 7}, []uint32{1, 2, 3, 9}, true, true},
-		{"a range outside", segmentFilter{col: col, lo: 5, hi: 7}, segmentFilter{keep: b}, []uint32{2, 3, 4}, true, true},
-		{"two ranges", segmentFilter{col: col, lo: 5, hi: 7}, segmentFilter{col: col, lo: 6, hi: 8}, nil, false, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := &filteredReader{filter: []segmentFilter{tc.outer}}
-			got, ok := r.and([]segmentFilter{tc.inner})
-			if ok != tc.ok {
-				t.Fatalf("ok %v, want %v", ok, tc.ok)
-			}
-			if !ok {
-				return
-			}
-			f := got[0]
-			if (f.keep == nil) != (tc.keep == nil) || (f.keep != nil && !slices.Equal(f.keep.ToArray(), tc.keep)) {
-				t.Errorf("keeps %v, want %v", f.keep, tc.keep)
-			}
-			if dated := f.col != nil; dated != tc.dated || (dated && (f.lo != 5 || f.hi != 7)) {
-				t.Errorf("date column %v [%d, %d], want one: %v, [5, 7]", f.col != nil, f.lo, f.hi, tc.dated)
-			}
-		})
 	}
 }

@@ -140,12 +140,9 @@ func (ix *Index) runPage(ctx context.Context, req *bleve.SearchRequest) (*bleve.
 	for i, h := range res.Hits {
 		ids[i] = h.ID
 	}
-	// the page's documents filter the postings: the second step's term
-	// readers hold those documents alone, where a searcher beside them
-	// (a conjunction with their ids) walks each field's postings on to
-	// its next match after every one of them
-	only := &filteredQuery{q: req.Query, filter: &postingsFilter{q: bleve.NewDocIDQuery(ids)}}
-	second := bleve.NewSearchRequestOptions(only, len(ids), 0, false)
+	only := bleve.NewDocIDQuery(ids)
+	only.SetBoost(0)
+	second := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(req.Query, only), len(ids), 0, false)
 	second.IncludeLocations, second.Fields = true, req.Fields
 	second.SortByCustom(search.SortOrder{&search.SortDocID{}})
 	// the first step's handler (dateTiebreak) ordered the page; the
