@@ -28,13 +28,25 @@ import (
 // FileName is the store's file in the data directory.
 const FileName = "articles.db"
 
+// The articles are kept by seq, so that a batch of new articles is
+// written at the end of the file: a store keyed by article id (a hash)
+// has each batch's writes land on pages all over it, and bbolt maps in
+// every page it rewrites, so the resident set grew with the store.
 var (
-	bucketArticles = []byte("articles") // id -> article JSON
-	bucketBySeq    = []byte("by_seq")   // seq (big-endian) -> id
+	bucketDocs = []byte("docs") // seq (big-endian) ++ id -> article JSON
+	bucketIDs  = []byte("ids")  // id -> seq (big-endian)
 	// ids stored but not yet confirmed in the index (see Indexed); an
 	// update that keeps its seq is found here, not by seq
 	bucketUnindexed = []byte("unindexed")
+
+	// the first layout, moved into docs and ids by Open (see upgrade)
+	bucketArticles = []byte("articles") // id -> article JSON
+	bucketBySeq    = []byte("by_seq")   // seq (big-endian) -> id
 )
+
+// upgradeBatch is how many articles of the first layout one transaction
+// moves.
+var upgradeBatch = 512
 
 // ErrLocked is matched by the error Open returns when another process holds
 // the file.
@@ -80,18 +92,106 @@ func Open(path string, lock time.Duration) (*Store, error) {
 		return nil, fmt.Errorf("open article store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketArticles, bucketBySeq, bucketUnindexed} {
+		for _, b := range [][]byte{bucketDocs, bucketIDs, bucketUnindexed} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	if err == nil {
+		err = upgrade(db, path)
+	}
 	if err != nil {
 		db.Close()
+		var de *DamagedError
+		if errors.As(err, &de) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("open article store %s: %w", path, err)
 	}
 	return &Store{db: db, path: path}, nil
+}
+
+// upgrade moves the articles of the first layout (by id) into docs and
+// ids, upgradeBatch to a transaction, so that a store of any size moves
+// in bounded memory and a move cut short goes on at the next Open; every
+// article is in one layout or the other at each commit. Then it drops the
+// first layout's buckets. An article it cannot read is refused as damage,
+// and stays where it was.
+func upgrade(db *bolt.DB, path string) error {
+	for {
+		done, err := upgradeStep(db, path)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// upgradeStep moves up to upgradeBatch articles, or drops the emptied
+// buckets of the first layout; done is true when nothing is left to do.
+func upgradeStep(db *bolt.DB, path string) (done bool, err error) {
+	err = db.Update(func(tx *bolt.Tx) error {
+		old := tx.Bucket(bucketArticles)
+		if old == nil {
+			done = true
+			return nil
+		}
+		docs, ids := tx.Bucket(bucketDocs), tx.Bucket(bucketIDs)
+		var moved [][]byte
+		c := old.Cursor()
+		for k, v := c.First(); k != nil && len(moved) < upgradeBatch; k, v = c.Next() {
+			var a news.Article
+			if err := json.Unmarshal(v, &a); err != nil {
+				return &DamagedError{Path: path, Reason: fmt.Sprintf("article %q is not readable (%v)", k, err)}
+			}
+			if err := putDoc(docs, ids, string(k), a.Seq, v); err != nil {
+				return err
+			}
+			moved = append(moved, append([]byte(nil), k...))
+		}
+		for _, k := range moved {
+			if err := old.Delete(k); err != nil {
+				return err
+			}
+		}
+		if len(moved) > 0 {
+			return nil
+		}
+		if err := tx.DeleteBucket(bucketArticles); err != nil {
+			return err
+		}
+		if tx.Bucket(bucketBySeq) != nil {
+			return tx.DeleteBucket(bucketBySeq)
+		}
+		return nil
+	})
+	return done, err
+}
+
+// docKey is an article's key in docs: its seq, then its id, so that two
+// articles sharing a seq never share a key.
+func docKey(seq uint64, id string) []byte {
+	return append(seqKey(seq), id...)
+}
+
+// putDoc stores raw as the article id at seq, removing its copy under
+// another seq.
+func putDoc(docs, ids *bolt.Bucket, id string, seq uint64, raw []byte) error {
+	if old := ids.Get([]byte(id)); old != nil {
+		if len(old) != 8 {
+			return fmt.Errorf("article %s: its seq is %d bytes, not 8", id, len(old))
+		}
+		if prev := binary.BigEndian.Uint64(old); prev != seq {
+			if err := docs.Delete(docKey(prev, id)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := docs.Put(docKey(seq, id), raw); err != nil {
+		return err
+	}
+	return ids.Put([]byte(id), seqKey(seq))
 }
 
 // Path is the store's file.
@@ -114,27 +214,17 @@ func (s *Store) Put(ctx context.Context, arts []news.Article) error {
 		return err
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		ab, sb, ub := tx.Bucket(bucketArticles), tx.Bucket(bucketBySeq), tx.Bucket(bucketUnindexed)
+		docs, ids, ub := tx.Bucket(bucketDocs), tx.Bucket(bucketIDs), tx.Bucket(bucketUnindexed)
+		docs.FillPercent = 0.9 // written mostly at its end
 		for _, a := range arts {
 			if a.ID == "" {
 				return fmt.Errorf("an article without an id")
-			}
-			if old := ab.Get([]byte(a.ID)); old != nil {
-				var o news.Article
-				if err := json.Unmarshal(old, &o); err == nil && o.Seq != a.Seq {
-					if err := sb.Delete(seqKey(o.Seq)); err != nil {
-						return err
-					}
-				}
 			}
 			b, err := json.Marshal(a)
 			if err != nil {
 				return fmt.Errorf("encode article %s: %w", a.ID, err)
 			}
-			if err := ab.Put([]byte(a.ID), b); err != nil {
-				return err
-			}
-			if err := sb.Put(seqKey(a.Seq), []byte(a.ID)); err != nil {
+			if err := putDoc(docs, ids, a.ID, a.Seq, b); err != nil {
 				return err
 			}
 			if err := ub.Put([]byte(a.ID), nil); err != nil {
@@ -192,9 +282,16 @@ func (s *Store) Unindexed(ctx context.Context) ([]string, error) {
 func (s *Store) Article(ctx context.Context, id string) (news.Article, error) {
 	var a news.Article
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketArticles).Get([]byte(id))
-		if b == nil {
+		seq := tx.Bucket(bucketIDs).Get([]byte(id))
+		if seq == nil {
 			return fmt.Errorf("article %s: %w", id, news.ErrNotFound)
+		}
+		if len(seq) != 8 {
+			return fmt.Errorf("article %s: its seq is %d bytes, not 8", id, len(seq))
+		}
+		b := tx.Bucket(bucketDocs).Get(docKey(binary.BigEndian.Uint64(seq), id))
+		if b == nil {
+			return fmt.Errorf("article %s: listed at seq %d, not stored there", id, binary.BigEndian.Uint64(seq))
 		}
 		return json.Unmarshal(b, &a)
 	})
@@ -205,7 +302,7 @@ func (s *Store) Article(ctx context.Context, id string) (news.Article, error) {
 func (s *Store) MaxSeq(ctx context.Context) (uint64, error) {
 	var seq uint64
 	err := s.db.View(func(tx *bolt.Tx) error {
-		if k, _ := tx.Bucket(bucketBySeq).Cursor().Last(); k != nil {
+		if k, _ := tx.Bucket(bucketDocs).Cursor().Last(); len(k) >= 8 {
 			seq = binary.BigEndian.Uint64(k)
 		}
 		return nil
@@ -217,7 +314,7 @@ func (s *Store) MaxSeq(ctx context.Context) (uint64, error) {
 func (s *Store) Len(ctx context.Context) (int, error) {
 	n := 0
 	err := s.db.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketArticles).Stats().KeyN
+		n = tx.Bucket(bucketIDs).Stats().KeyN
 		return nil
 	})
 	return n, err
@@ -228,27 +325,23 @@ func (s *Store) Len(ctx context.Context) (int, error) {
 // read transaction open; it stops at fn's first error.
 func (s *Store) Each(ctx context.Context, after uint64, fn func(news.Article) error) error {
 	const batch = 256
-	next := after + 1
 	if after == ^uint64(0) {
 		return nil
 	}
+	from := seqKey(after + 1)
 	for {
 		var arts []news.Article
 		err := s.db.View(func(tx *bolt.Tx) error {
-			ab := tx.Bucket(bucketArticles)
-			c := tx.Bucket(bucketBySeq).Cursor()
-			for k, id := c.Seek(seqKey(next)); k != nil && len(arts) < batch; k, id = c.Next() {
-				next = binary.BigEndian.Uint64(k) + 1
-				b := ab.Get(id)
-				if b == nil {
-					continue // superseded
-				}
+			c := tx.Bucket(bucketDocs).Cursor()
+			for k, v := c.Seek(from); k != nil && len(arts) < batch; k, v = c.Next() {
+				// the next batch starts at the first key after this one
+				from = append(append(from[:0], k...), 0)
 				var a news.Article
-				if err := json.Unmarshal(b, &a); err != nil {
-					return fmt.Errorf("article %s: %w", id, err)
+				if err := json.Unmarshal(v, &a); err != nil {
+					return fmt.Errorf("article %q: %w", k[min(len(k), 8):], err)
 				}
-				if a.Seq != binary.BigEndian.Uint64(k) {
-					continue // an older seq of an updated article
+				if len(k) < 8 || a.Seq != binary.BigEndian.Uint64(k) {
+					return fmt.Errorf("article %s is stored under another seq than its own (%d)", a.ID, a.Seq)
 				}
 				arts = append(arts, a)
 			}
