@@ -69,8 +69,9 @@ func (e *DamagedError) Is(target error) bool { return target == ErrDamaged }
 
 // Store is the article store. It is safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	path string
+	db    *bolt.DB
+	path  string
+	moved int // articles Open moved from the first layout
 }
 
 // Open opens (or creates) the store at path, waiting up to lock for another
@@ -99,8 +100,9 @@ func Open(path string, lock time.Duration) (*Store, error) {
 		}
 		return nil
 	})
+	moved := 0
 	if err == nil {
-		err = upgrade(db, path)
+		moved, err = upgrade(db, path)
 	}
 	if err != nil {
 		db.Close()
@@ -110,8 +112,12 @@ func Open(path string, lock time.Duration) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open article store %s: %w", path, err)
 	}
-	return &Store{db: db, path: path}, nil
+	return &Store{db: db, path: path, moved: moved}, nil
 }
+
+// Moved is how many articles Open moved from the store's first layout
+// (kept by id); 0 once a store has been opened by this version.
+func (s *Store) Moved() int { return s.moved }
 
 // upgrade moves the articles of the first layout (by id) into docs and
 // ids, upgradeBatch to a transaction, so that a store of any size moves
@@ -119,18 +125,21 @@ func Open(path string, lock time.Duration) (*Store, error) {
 // article is in one layout or the other at each commit. Then it drops the
 // first layout's buckets. An article it cannot read is refused as damage,
 // and stays where it was.
-func upgrade(db *bolt.DB, path string) error {
+func upgrade(db *bolt.DB, path string) (int, error) {
+	total := 0
 	for {
-		done, err := upgradeStep(db, path)
+		n, done, err := upgradeStep(db, path)
+		total += n
 		if err != nil || done {
-			return err
+			return total, err
 		}
 	}
 }
 
-// upgradeStep moves up to upgradeBatch articles, or drops the emptied
-// buckets of the first layout; done is true when nothing is left to do.
-func upgradeStep(db *bolt.DB, path string) (done bool, err error) {
+// upgradeStep moves up to upgradeBatch articles (n of them), or drops the
+// emptied buckets of the first layout; done is true when nothing is left
+// to do.
+func upgradeStep(db *bolt.DB, path string) (n int, done bool, err error) {
 	err = db.Update(func(tx *bolt.Tx) error {
 		old := tx.Bucket(bucketArticles)
 		if old == nil {
@@ -155,7 +164,7 @@ func upgradeStep(db *bolt.DB, path string) (done bool, err error) {
 				return err
 			}
 		}
-		if len(moved) > 0 {
+		if n = len(moved); n > 0 {
 			return nil
 		}
 		if err := tx.DeleteBucket(bucketArticles); err != nil {
@@ -166,7 +175,10 @@ func upgradeStep(db *bolt.DB, path string) (done bool, err error) {
 		}
 		return nil
 	})
-	return done, err
+	if err != nil {
+		n = 0 // the transaction moved nothing
+	}
+	return n, done, err
 }
 
 // docKey is an article's key in docs: its seq, then its id, so that two

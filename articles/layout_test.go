@@ -123,6 +123,9 @@ func TestOpenMovesTheFirstLayout(t *testing.T) {
 	arts := layoutArticles()
 	firstLayout(t, path, arts, nil, []string{"d4", "c3"})
 	s := open(t, path)
+	if s.Moved() != len(arts) {
+		t.Errorf("Moved = %d, want %d", s.Moved(), len(arts))
+	}
 	holds(t, s, arts)
 	if ids, err := s.Unindexed(context.Background()); err != nil || !equal(ids, []string{"c3", "d4"}) {
 		t.Errorf("Unindexed = %v, %v; want [c3 d4]", ids, err)
@@ -142,6 +145,9 @@ func TestOpenMovesTheFirstLayout(t *testing.T) {
 	}
 	s = open(t, path)
 	defer s.Close()
+	if s.Moved() != 0 {
+		t.Errorf("Moved = %d at the second Open, want 0", s.Moved())
+	}
 	holds(t, s, arts)
 }
 
@@ -167,8 +173,8 @@ func TestMoveCutShortGoesOn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if done, err := upgradeStep(db, path); err != nil || done {
-		t.Fatalf("first step: done %v, %v", done, err)
+	if n, done, err := upgradeStep(db, path); err != nil || done || n != 2 {
+		t.Fatalf("first step: %d moved, done %v, %v; want 2, not done", n, done, err)
 	}
 	moved := 0
 	db.View(func(tx *bolt.Tx) error { moved = tx.Bucket(bucketIDs).Stats().KeyN; return nil })
@@ -180,6 +186,9 @@ func TestMoveCutShortGoesOn(t *testing.T) {
 	}
 	s := open(t, path)
 	defer s.Close()
+	if s.Moved() != len(arts)-2 {
+		t.Errorf("Moved = %d, want the %d left", s.Moved(), len(arts)-2)
+	}
 	holds(t, s, arts)
 }
 

@@ -391,6 +391,9 @@ func open(ctx context.Context, g globals, stderr io.Writer, quiet bool) (*app, e
 	if err != nil {
 		return nil, err
 	}
+	if n := rs.Moved(); n > 0 {
+		log.Info("article store: moved to its layout by seq", "articles", n, "path", rs.Path())
+	}
 	gaz := actors.Default()
 	ix, err := index.Open(filepath.Join(cfg.Data, "index"), index.WithActors(gaz.All()))
 	if err != nil {

@@ -240,6 +240,9 @@ func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	defer rs.Close()
+	if n := rs.Moved(); n > 0 {
+		log.Info("article store: moved to its layout by seq", "articles", n, "path", rs.Path())
+	}
 	n, err := rs.Len(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
