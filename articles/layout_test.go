@@ -216,9 +216,10 @@ func TestUnreadableArticleOfTheFirstLayoutRefused(t *testing.T) {
 }
 
 // TestWritesStayAtTheEnd: storing articles whose ids come in no order,
-// batch after batch, maps in a small part of the store's file, not the
-// whole of it: the resident set of the store follows the batch, not the
-// store.
+// batch after batch as ingestion stores them, maps in a small part of the
+// store's file, not the whole of it: the resident set of the store follows
+// the batch, not the store. (The kernel maps in neighbours of every page
+// read, so a batch maps in more than the pages it rewrites.)
 func TestWritesStayAtTheEnd(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), FileName)
@@ -230,9 +231,9 @@ func TestWritesStayAtTheEnd(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	body := strings.Repeat("a sentence of an article body, ", 64) // 2 KB
 	seq := uint64(0)
-	for range 40 {
+	for range 8 {
 		var arts []news.Article
-		for range 50 {
+		for range 500 {
 			seq++
 			arts = append(arts, news.Article{ID: fmt.Sprintf("%016x", r.Uint64()), Title: "T", Body: body, Seq: seq})
 		}
@@ -246,7 +247,7 @@ func TestWritesStayAtTheEnd(t *testing.T) {
 	}
 	stored := int64(seq) * int64(len(body))
 	t.Logf("%d bytes of the store's map are resident, for %d bytes of bodies stored", rss, stored)
-	if rss > stored/2 {
+	if rss > stored/5 {
 		t.Errorf("%d bytes of the store's map are resident, for %d bytes of bodies: writes land all over it", rss, stored)
 	}
 }
