@@ -92,16 +92,18 @@ func Open(path string, lock time.Duration) (*Store, error) {
 	case err != nil:
 		return nil, fmt.Errorf("open article store %s: %w", path, err)
 	}
+	firstLayout := false
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketDocs, bucketIDs, bucketUnindexed} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
 		}
+		firstLayout = tx.Bucket(bucketArticles) != nil
 		return nil
 	})
 	moved := 0
-	if err == nil {
+	if err == nil && firstLayout {
 		moved, err = upgrade(db, path)
 	}
 	if err != nil {
@@ -187,14 +189,23 @@ func docKey(seq uint64, id string) []byte {
 	return append(seqKey(seq), id...)
 }
 
+// decodeSeq is article id's seq as the ids bucket holds it.
+func decodeSeq(id string, b []byte) (uint64, error) {
+	if len(b) != 8 {
+		return 0, fmt.Errorf("article %s: its seq is %d bytes, not 8", id, len(b))
+	}
+	return binary.BigEndian.Uint64(b), nil
+}
+
 // putDoc stores raw as the article id at seq, removing its copy under
 // another seq.
 func putDoc(docs, ids *bolt.Bucket, id string, seq uint64, raw []byte) error {
 	if old := ids.Get([]byte(id)); old != nil {
-		if len(old) != 8 {
-			return fmt.Errorf("article %s: its seq is %d bytes, not 8", id, len(old))
+		prev, err := decodeSeq(id, old)
+		if err != nil {
+			return err
 		}
-		if prev := binary.BigEndian.Uint64(old); prev != seq {
+		if prev != seq {
 			if err := docs.Delete(docKey(prev, id)); err != nil {
 				return err
 			}
@@ -227,7 +238,6 @@ func (s *Store) Put(ctx context.Context, arts []news.Article) error {
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		docs, ids, ub := tx.Bucket(bucketDocs), tx.Bucket(bucketIDs), tx.Bucket(bucketUnindexed)
-		docs.FillPercent = 0.9 // written mostly at its end
 		for _, a := range arts {
 			if a.ID == "" {
 				return fmt.Errorf("an article without an id")
@@ -294,16 +304,17 @@ func (s *Store) Unindexed(ctx context.Context) ([]string, error) {
 func (s *Store) Article(ctx context.Context, id string) (news.Article, error) {
 	var a news.Article
 	err := s.db.View(func(tx *bolt.Tx) error {
-		seq := tx.Bucket(bucketIDs).Get([]byte(id))
-		if seq == nil {
+		raw := tx.Bucket(bucketIDs).Get([]byte(id))
+		if raw == nil {
 			return fmt.Errorf("article %s: %w", id, news.ErrNotFound)
 		}
-		if len(seq) != 8 {
-			return fmt.Errorf("article %s: its seq is %d bytes, not 8", id, len(seq))
+		seq, err := decodeSeq(id, raw)
+		if err != nil {
+			return err
 		}
-		b := tx.Bucket(bucketDocs).Get(docKey(binary.BigEndian.Uint64(seq), id))
+		b := tx.Bucket(bucketDocs).Get(docKey(seq, id))
 		if b == nil {
-			return fmt.Errorf("article %s: listed at seq %d, not stored there", id, binary.BigEndian.Uint64(seq))
+			return fmt.Errorf("article %s: listed at seq %d, not stored there", id, seq)
 		}
 		return json.Unmarshal(b, &a)
 	})

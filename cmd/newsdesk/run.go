@@ -347,6 +347,19 @@ func loadConfig(g globals) (config.Config, error) {
 	return cfg, nil
 }
 
+// openArticles opens the article store of the data directory, logging
+// how many articles it moved from the store's first layout.
+func openArticles(data string, log *slog.Logger) (*articles.Store, error) {
+	rs, err := articles.Open(filepath.Join(data, articles.FileName), 0)
+	if err != nil {
+		return nil, err
+	}
+	if n := rs.Moved(); n > 0 {
+		log.Info("article store: moved to its layout by seq", "articles", n, "path", rs.Path())
+	}
+	return rs, nil
+}
+
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
 	_ = l.UnmarshalText([]byte(level))
@@ -387,12 +400,9 @@ func open(ctx context.Context, g globals, stderr io.Writer, quiet bool) (*app, e
 	if err := os.MkdirAll(cfg.Data, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory %s: %w (set --data or NEWSDESK_DATA)", cfg.Data, err)
 	}
-	rs, err := articles.Open(filepath.Join(cfg.Data, articles.FileName), 0)
+	rs, err := openArticles(cfg.Data, log)
 	if err != nil {
 		return nil, err
-	}
-	if n := rs.Moved(); n > 0 {
-		log.Info("article store: moved to its layout by seq", "articles", n, "path", rs.Path())
 	}
 	gaz := actors.Default()
 	ix, err := index.Open(filepath.Join(cfg.Data, "index"), index.WithActors(gaz.All()))

@@ -13,7 +13,6 @@ import (
 
 	"github.com/newsdesk/newsdesk/actors"
 	"github.com/newsdesk/newsdesk/adapters/console"
-	"github.com/newsdesk/newsdesk/articles"
 	"github.com/newsdesk/newsdesk/bot"
 	"github.com/newsdesk/newsdesk/bot/digest"
 	"github.com/newsdesk/newsdesk/chat"
@@ -234,15 +233,12 @@ func cmdReindex(ctx context.Context, g globals, stdout, stderr io.Writer) int {
 	gaz := actors.Default()
 	ex := extract.New(gaz)
 	ixPath := filepath.Join(cfg.Data, "index")
-	rs, err := articles.Open(filepath.Join(cfg.Data, articles.FileName), 0)
+	rs, err := openArticles(cfg.Data, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
 		return exitError
 	}
 	defer rs.Close()
-	if n := rs.Moved(); n > 0 {
-		log.Info("article store: moved to its layout by seq", "articles", n, "path", rs.Path())
-	}
 	n, err := rs.Len(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsdesk: reindex:", err)
