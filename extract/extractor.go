@@ -115,17 +115,20 @@ feed:
 // Document returns the statements of one document.
 func (e *Extractor) Document(doc news.Document) ([]news.Statement, error) {
 	var out []news.Statement
-	err := e.walk(doc, func(a *analysis, feats []string, st *docState) {
-		if s, ok := e.decide(a, feats, st); ok {
+	sc := e.m.Scorer()
+	w := &featureWriter{emit: sc.Add}
+	err := e.walk(doc, func(a *analysis, st *docState) {
+		sc.Reset()
+		e.features(st, a, w)
+		if s, ok := e.decide(a, sc.Probabilities(), st); ok {
 			out = append(out, s)
 		}
 	})
 	return out, err
 }
 
-// decide asks the model about one sentence.
-func (e *Extractor) decide(a *analysis, feats []string, st *docState) (news.Statement, bool) {
-	p := e.m.Probabilities(feats)
+// decide is the model's answer p for one sentence as a statement, if any.
+func (e *Extractor) decide(a *analysis, p []float64, st *docState) (news.Statement, bool) {
 	best := 1
 	for c := 2; c < len(p); c++ {
 		if p[c] > p[best] {
@@ -151,8 +154,8 @@ type Sentence struct {
 // trainer learns from and what --explain shows.
 func (e *Extractor) Featurize(doc news.Document) ([]Sentence, error) {
 	var out []Sentence
-	err := e.walk(doc, func(a *analysis, feats []string, _ *docState) {
-		out = append(out, Sentence{Text: a.cleanedText, Offset: a.off, Features: feats})
+	err := e.walk(doc, func(a *analysis, st *docState) {
+		out = append(out, Sentence{Text: a.cleanedText, Offset: a.off, Features: e.featureNames(st, a)})
 	})
 	return out, err
 }
@@ -170,7 +173,8 @@ type Explanation struct {
 // the n features that weighed most.
 func (e *Extractor) Explain(doc news.Document, n int) ([]Explanation, error) {
 	var out []Explanation
-	err := e.walk(doc, func(a *analysis, feats []string, st *docState) {
+	err := e.walk(doc, func(a *analysis, st *docState) {
+		feats := e.featureNames(st, a)
 		p := e.m.Probabilities(feats)
 		ex := Explanation{Sentence: Sentence{Text: a.cleanedText, Offset: a.off, Features: feats}, Probabilities: map[string]float64{}}
 		best, alt := 0, 1
@@ -184,11 +188,11 @@ func (e *Extractor) Explain(doc news.Document, n int) ([]Explanation, error) {
 			}
 		}
 		ex.Kind = Classes[best]
-		if s, ok := e.decide(a, feats, st); ok {
+		if s, ok := e.decide(a, p, st); ok {
 			ex.Kind = string(s.Kind)
 		}
 		if ex.Kind != "none" {
-			s, _ := e.decide(a, feats, st)
+			s, _ := e.decide(a, p, st)
 			ex.Statement = &s
 			alt = slices.Index(Classes, ex.Kind)
 		}
@@ -199,8 +203,9 @@ func (e *Extractor) Explain(doc news.Document, n int) ([]Explanation, error) {
 }
 
 // walk analyses every sentence of doc in order (title first) and calls fn
-// with its analysis, features and the document state before it is noted.
-func (e *Extractor) walk(doc news.Document, fn func(*analysis, []string, *docState)) error {
+// with its analysis and the document state before it is noted (what the
+// sentence's features are computed from).
+func (e *Extractor) walk(doc news.Document, fn func(*analysis, *docState)) error {
 	if len(doc.Body) > MaxBody {
 		return fmt.Errorf("%w: body is %d bytes, the limit is %d (MaxBody); split the article", ErrTooLarge, len(doc.Body), MaxBody)
 	}
@@ -224,8 +229,7 @@ func (e *Extractor) walk(doc news.Document, fn func(*analysis, []string, *docSta
 	one := func(text string, off int, para paraInfo) {
 		a := e.sentence(st, text, off)
 		a.para = para
-		feats := e.features(st, a)
-		fn(a, feats, st)
+		fn(a, st)
 		st.noteSpeaker(a)
 		if a.ruleKind == "" && a.perp && len(a.accused) > 0 {
 			// who did it, whatever was decided: for "they", "the officers",

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -64,66 +65,91 @@ var cueTag = map[cclass]string{
 	cRespond: "respond", cDecline: "decline", cAccord: "according", cPred: "responsible", cAct: "act",
 }
 
-// features returns the feature names of an analysed sentence in st's
-// document: words, word pairs, name classes, cues, the rules' findings and
-// the context. The order is fixed; duplicates are allowed.
-func (e *Extractor) features(st *docState, a *analysis) []string {
+// A featureWriter builds each feature name of a sentence in one buffer
+// and hands it to emit, which must not keep it: the model looks names up
+// without a string made for each (see model.Scorer).
+type featureWriter struct {
+	buf  []byte
+	emit func(name []byte)
+}
+
+// add emits the name made of parts.
+func (w *featureWriter) add(parts ...string) {
+	w.buf = w.buf[:0]
+	for _, p := range parts {
+		w.buf = append(w.buf, p...)
+	}
+	w.emit(w.buf)
+}
+
+// featureNames returns the feature names of an analysed sentence in st's
+// document (see features).
+func (e *Extractor) featureNames(st *docState, a *analysis) []string {
+	out := make([]string, 0, 4*len(a.s.toks)+32)
+	e.features(st, a, &featureWriter{emit: func(name []byte) { out = append(out, string(name)) }})
+	return out
+}
+
+// features writes the feature names of an analysed sentence in st's
+// document to w: words, word pairs, name classes, cues, the rules'
+// findings and the context. The order is fixed; duplicates are allowed.
+func (e *Extractor) features(st *docState, a *analysis, w *featureWriter) {
 	s := a.s
-	out := make([]string, 0, 4*len(s.toks)+32)
 	// the word stream with names replaced by their class
 	actorAt := a.actorTok
 	prev := "<s>"
-	seenClass := map[string]bool{}
+	var seenClass []string // the name classes written, a handful at most
 	for i := 0; i < len(s.toks); i++ {
 		t := s.toks[i]
-		var w string
+		var wd string
 		switch {
 		case s.entAt[i] >= 0:
 			es := s.ents[s.entAt[i]]
-			w = classTag[es.ent.class]
+			wd = classTag[es.ent.class]
 			i = es.t1 - 1
 		case actorAt[i]:
-			w = "ACTOR"
+			wd = "ACTOR"
 		case t.word:
-			w = stem(t.lower)
+			wd = stem(t.lower)
 		case isQuote(t.lower):
-			w = "QUOTE"
+			wd = "QUOTE"
 		case t.lower == ":" || t.lower == "," || t.lower == "(" || t.lower == ")":
-			w = t.lower
+			wd = t.lower
 		default:
 			continue
 		}
-		if w == "" {
+		if wd == "" {
 			continue
 		}
-		if isUpperTag(w) {
-			if !seenClass[w] {
-				out = append(out, "e:"+w)
-				seenClass[w] = true
+		if isUpperTag(wd) {
+			if !slices.Contains(seenClass, wd) {
+				w.add("e:", wd)
+				seenClass = append(seenClass, wd)
 			}
-		} else if w != "," && w != "(" && w != ")" && w != ":" {
-			out = append(out, "w:"+w)
+		} else if wd != "," && wd != "(" && wd != ")" && wd != ":" {
+			w.add("w:", wd)
 		}
 		// pairs of plain words overfit the style of the training text;
 		// pairs with a name class, a quotation mark or a colon carry the
 		// structure ("COUNTRY_accus", "QUOTE_said", "said_:")
-		if isUpperTag(w) || isUpperTag(prev) || w == "QUOTE" || prev == "QUOTE" || w == ":" || prev == ":" {
-			out = append(out, "b:"+prev+"_"+w)
+		if isUpperTag(wd) || isUpperTag(prev) || wd == "QUOTE" || prev == "QUOTE" || wd == ":" || prev == ":" {
+			w.add("b:", prev, "_", wd)
 		}
-		prev = w
+		prev = wd
 	}
-	out = append(out, "b:"+prev+"_</s>")
+	w.add("b:", prev, "_</s>")
 	for _, c := range s.cues {
-		f := "cue:" + cueTag[c.class]
-		if c.negated {
-			f += ":neg"
-		} else if c.hypo {
-			f += ":hypo"
+		switch {
+		case c.negated:
+			w.add("cue:", cueTag[c.class], ":neg")
+		case c.hypo:
+			w.add("cue:", cueTag[c.class], ":hypo")
+		default:
+			w.add("cue:", cueTag[c.class])
 		}
-		out = append(out, f)
 	}
 	if a.ruleKind != "" {
-		out = append(out, "rule:kind="+string(a.ruleKind))
+		w.add("rule:kind=", string(a.ruleKind))
 	}
 	// conjunctions: who speaks, with what cue, about whom
 	who := "x:speaker-none"
@@ -134,51 +160,51 @@ func (e *Extractor) features(st *docState, a *analysis) []string {
 		who = "x:speaker-medium"
 	}
 	if len(s.cues) == 0 {
-		out = append(out, who+"&no-cue")
+		w.add(who, "&no-cue")
 	}
 	for _, c := range s.cues {
 		if !c.negated {
-			out = append(out, who+"&cue:"+cueTag[c.class])
+			w.add(who, "&cue:", cueTag[c.class])
 		}
 	}
 	if len(a.accused) > 0 {
-		out = append(out, who+"&accused")
+		w.add(who, "&accused")
 	} else {
-		out = append(out, who+"&no-accused")
+		w.add(who, "&no-accused")
 	}
 	if a.cyber {
-		out = append(out, who+"&cyber")
+		w.add(who, "&cyber")
 	}
 	for _, rf := range ruleFeatures {
 		if rf.on(a) {
-			out = append(out, rf.name)
+			w.add(rf.name)
 		}
 	}
 	// context: the story's subject and sides
 	if st.titleCyber {
-		out = append(out, "p:cyber-story")
+		w.add("p:cyber-story")
 	}
 	if len(st.publisher) > 0 {
-		out = append(out, "p:official-publisher")
+		w.add("p:official-publisher")
 		if a.s.firstPerson() {
-			out = append(out, "p:first-person-official")
+			w.add("p:first-person-official")
 		}
 	} else if a.s.firstPerson() {
-		out = append(out, "p:first-person")
+		w.add("p:first-person")
 	}
 	if st.n-st.cyberAt <= 1 && st.cyberAt > 0 {
-		out = append(out, "p:after-cyber-sentence")
+		w.add("p:after-cyber-sentence")
 	}
 	for _, c := range a.countries {
 		if st.accusedCount[c] > 0 {
-			out = append(out, "p:speaker-is-accused-side")
+			w.add("p:speaker-is-accused-side")
 			break
 		}
 	}
 	if st.lastSpeaker != nil && st.n-st.spokeAt <= 1 {
-		out = append(out, "p:after-statement", "p:after-"+string(st.lastSpeaker.Kind))
+		w.add("p:after-statement")
+		w.add("p:after-", string(st.lastSpeaker.Kind))
 	}
-	return out
 }
 
 func isUpperTag(w string) bool {

@@ -40,6 +40,9 @@ type sent struct {
 	mentions      []news.Mention
 	mentionsFound bool
 
+	// whether the sentence speaks of cyber matters, decided once (cyber)
+	isCyber, cyberKnown bool
+
 	authority uint8 // designationSanction: 0 unknown, 1 a sanctioning authority is named, 2 none
 }
 
@@ -1669,6 +1672,13 @@ var ambiguousAttack = set("attack attacks attacked")
 // cyber: the sentence speaks of cyber operations. "Attack" alone counts
 // unless the sentence is about a kinetic one.
 func (s *sent) cyber() bool {
+	if !s.cyberKnown {
+		s.isCyber, s.cyberKnown = s.findCyber(), true
+	}
+	return s.isCyber
+}
+
+func (s *sent) findCyber() bool {
 	amb, kin := false, false
 	for _, t := range s.toks {
 		if !t.word {

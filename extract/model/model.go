@@ -36,25 +36,74 @@ func (m *Model) Features() int { return len(m.names) }
 // Probabilities returns P(class | feats) for every class, in Classes order.
 // Unknown features are ignored; a feature listed twice counts once.
 func (m *Model) Probabilities(feats []string) []float64 {
-	k := len(m.classes)
-	z := make([]float64, k)
-	for c := range k {
-		z[c] = float64(m.bias[c])
-	}
-	seen := make(map[int32]bool, len(feats))
+	sc := m.Scorer()
 	for _, f := range feats {
-		r, ok := m.index[f]
-		if !ok || seen[r] {
-			continue
-		}
-		seen[r] = true
-		row := m.w[int(r)*k : int(r)*k+k]
-		for c := range k {
-			z[c] += float64(row[c])
-		}
+		sc.AddString(f)
 	}
-	return softmax(z)
+	return sc.Probabilities()
 }
+
+// A Scorer sums the weights of one list of features at a time, given a
+// feature at a time, without building the list; Probabilities is then the
+// model's answer for it. It keeps its memory from one list to the next, so
+// one Scorer serves every sentence of a document. It is not safe for
+// concurrent use.
+type Scorer struct {
+	m       *Model
+	z       []float64 // bias plus the weights of the features added
+	seen    []uint64  // a bit per feature row: added to this list
+	touched []int32   // the rows added, to clear seen
+}
+
+// Scorer returns a Scorer for an empty list.
+func (m *Model) Scorer() *Scorer {
+	sc := &Scorer{m: m, z: make([]float64, len(m.classes)), seen: make([]uint64, (len(m.names)+63)/64)}
+	sc.Reset()
+	return sc
+}
+
+// Reset starts a new list.
+func (sc *Scorer) Reset() {
+	for c := range sc.z {
+		sc.z[c] = float64(sc.m.bias[c])
+	}
+	for _, r := range sc.touched {
+		sc.seen[r/64] = 0
+	}
+	sc.touched = sc.touched[:0]
+}
+
+// Add adds the feature named name to the list (name is not kept). Unknown
+// features are ignored; a feature added twice counts once.
+func (sc *Scorer) Add(name []byte) {
+	if r, ok := sc.m.index[string(name)]; ok {
+		sc.add(r)
+	}
+}
+
+// AddString is Add for a name held as a string.
+func (sc *Scorer) AddString(name string) {
+	if r, ok := sc.m.index[name]; ok {
+		sc.add(r)
+	}
+}
+
+func (sc *Scorer) add(r int32) {
+	if sc.seen[r/64]&(1<<(r%64)) != 0 {
+		return
+	}
+	sc.seen[r/64] |= 1 << (r % 64)
+	sc.touched = append(sc.touched, r)
+	k := len(sc.z)
+	row := sc.m.w[int(r)*k : int(r)*k+k]
+	for c := range k {
+		sc.z[c] += float64(row[c])
+	}
+}
+
+// Probabilities returns P(class | the features added) for every class, in
+// Classes order.
+func (sc *Scorer) Probabilities() []float64 { return softmax(sc.z) }
 
 // Contribution is how much one feature moved the score of a class against
 // the negative class.

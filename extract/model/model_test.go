@@ -3,7 +3,10 @@ package model
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -119,4 +122,80 @@ func BenchmarkLoad(b *testing.B) {
 	}
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "heap-MB")
 	b.ReportMetric(float64(m.Features()), "features")
+}
+
+// reference is softmax(bias + the weights of each known feature of feats,
+// once, in the order of first mention), written out plainly.
+func reference(m *Model, feats []string) []float64 {
+	k := len(m.classes)
+	z := make([]float64, k)
+	for c := range k {
+		z[c] = float64(m.bias[c])
+	}
+	seen := map[string]bool{}
+	for _, f := range feats {
+		r, ok := m.index[f]
+		if !ok || seen[f] {
+			continue
+		}
+		seen[f] = true
+		for c := range k {
+			z[c] += float64(m.w[int(r)*k+c])
+		}
+	}
+	mx := math.Inf(-1)
+	for _, v := range z {
+		mx = math.Max(mx, v)
+	}
+	p, sum := make([]float64, k), 0.0
+	for c, v := range z {
+		p[c] = math.Exp(v - mx)
+		sum += p[c]
+	}
+	for c := range p {
+		p[c] /= sum
+	}
+	return p
+}
+
+// TestScorerIsProbabilities: a Scorer fed a list a feature at a time, and
+// reused from list to list, gives what Probabilities gives for the list,
+// to the bit: the same weights summed in the same order, each feature once,
+// unknown ones ignored.
+func TestScorerIsProbabilities(t *testing.T) {
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := m.names
+	lists := [][]string{
+		{known[0], known[1], "w:no-such-feature", known[2]},
+		{known[3], known[3], known[4], known[3]}, // repeats count once
+		{known[0], known[1]},                     // the rows of the first list again: Reset forgets them
+		{"w:no-such-feature"},
+		{},
+		{known[len(known)-1], known[64], known[65], known[127], known[128]}, // rows sharing a word of the seen bits
+		{known[64], known[128]},
+		{known[200], known[1000], known[200], known[1000]}, // repeats past the first word of seen bits
+	}
+	sc := m.Scorer()
+	for i, feats := range lists {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			sc.Reset()
+			for k, f := range feats {
+				if k%2 == 0 {
+					sc.Add([]byte(f))
+				} else {
+					sc.AddString(f)
+				}
+			}
+			got, want := sc.Probabilities(), m.Probabilities(feats)
+			if !slices.Equal(got, want) {
+				t.Errorf("Scorer: %v, Probabilities: %v", got, want)
+			}
+			if ref := reference(m, feats); !slices.Equal(want, ref) {
+				t.Errorf("Probabilities: %v, the model's formula: %v", want, ref)
+			}
+		})
+	}
 }
