@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -107,13 +108,15 @@ func BenchmarkIngest(b *testing.B) {
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				var ms runtime.MemStats
+				// runtime/metrics, unlike ReadMemStats, reads without
+				// stopping the world: sampling must not slow the ingest
+				heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/unused:bytes"}}
 				t := time.NewTicker(5 * time.Millisecond)
 				defer t.Stop()
 				for {
-					runtime.ReadMemStats(&ms)
-					if ms.HeapInuse > peakHeap.Load() {
-						peakHeap.Store(ms.HeapInuse)
+					metrics.Read(heap)
+					if inuse := heap[0].Value.Uint64() + heap[1].Value.Uint64(); inuse > peakHeap.Load() {
+						peakHeap.Store(inuse)
 					}
 					r, file := procstat.Resident(), procstat.ResidentFile()
 					if r > peakRSS.Load() {
