@@ -56,7 +56,12 @@ type term struct {
 
 type terms []term
 
-func compareTerms(a, b term) int { return cmp.Or(cmp.Compare(a.h, b.h), strings.Compare(a.w, b.w)) }
+func compareTerms(a, b term) int {
+	if a.h != b.h { // the text is compared only when the hashes tie
+		return cmp.Compare(a.h, b.h)
+	}
+	return strings.Compare(a.w, b.w)
+}
 
 // set sorts and deduplicates ts.
 func (ts terms) set() terms {
@@ -84,16 +89,23 @@ func common(a, b terms) int {
 
 // Of fingerprints a statement's sentence.
 func Of(st news.Statement) Print {
-	var p Print
+	// about one word in six bytes: the words' slice is made once
+	p := Print{words: make(terms, 0, len(st.Sentence)/6+1)}
 	inQuote := false
 	var word []byte
-	flush := func() {
+	start := 0 // where the word began in the sentence
+	flush := func(end int) {
 		class := classes[string(word)] // word is lower case already
 		if len(word) == 0 || class == frameWord {
 			word = word[:0]
 			return
 		}
-		w := string(word)
+		// a word written as its print holds it (lower case, a straight
+		// apostrophe) is the sentence's own bytes: no copy
+		w := st.Sentence[start:end]
+		if w != string(word) {
+			w = string(word)
+		}
 		word = word[:0]
 		t := term{h: hash(w), w: w}
 		if inQuote {
@@ -106,10 +118,13 @@ func Of(st news.Statement) Print {
 			p.numbers = append(p.numbers, w)
 		}
 	}
-	for _, r := range st.Sentence {
+	for i, r := range st.Sentence {
+		if len(word) == 0 {
+			start = i
+		}
 		switch {
 		case r == '"' || r == '“' || r == '”' || r == '«' || r == '»':
-			flush()
+			flush(i)
 			inQuote = !inQuote
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-':
 			word = utf8.AppendRune(word, unicode.ToLower(r)) // as strings.ToLower does
@@ -117,10 +132,10 @@ func Of(st news.Statement) Print {
 			// a possessive or contraction stays in the word
 			word = append(word, '\'')
 		default:
-			flush()
+			flush(i)
 		}
 	}
-	flush()
+	flush(len(st.Sentence))
 	p.words = p.words.set()
 	if p.quote = p.quote.set(); len(p.quote) < MinQuoteWords {
 		p.quote = nil
@@ -311,10 +326,16 @@ func (g *Grouper) id(w string) int32 {
 func Group(sts []news.Statement, articles []string) []int {
 	var g Grouper
 	prints := printsOf(sts)
-	g.ids = make(map[string]int32, 4*len(sts))
+	// sized for what the statements hold, so that the maps do not grow
+	// (and rehash) as they fill: every word, for a page of hits; for a
+	// long list, where words repeat, four to a statement
+	words := 0
+	for _, p := range prints {
+		words += len(p.words) + len(p.quote)
+	}
+	g.ids = make(map[string]int32, min(words, 4*len(sts)+1024))
+	g.parties = make(map[string]int32, 2*len(sts))
 	g.prepare(prints)
-	// sized for what a statement files, so that the maps do not grow
-	// (and rehash) as they fill
 	g.byPrefix, g.byQuote, g.byQuoteHead = make(map[key][]int, 8*len(sts)), make(map[key][]int, len(sts)), make(map[key][]int, len(sts))
 	out := make([]int, len(sts))
 	for i, st := range sts {

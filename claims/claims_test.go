@@ -243,6 +243,16 @@ func BenchmarkGrouperCorpus10k(b *testing.B) {
 			Group(plain, arts)
 		}
 	})
+	// what one chat page groups: 15 hits (5 shown, fetched three times
+	// over), for 666 pages in turn
+	b.Run("group-page", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for lo := 0; lo+15 <= len(plain); lo += 15 {
+				Group(plain[lo:lo+15], arts[lo:lo+15])
+			}
+		}
+	})
 }
 
 // TestGroupIsPrepareThenAdd: Group numbers a generated corpus's
@@ -362,5 +372,35 @@ func TestPrintsOfIsOf(t *testing.T) {
 		if want := Of(st); !reflect.DeepEqual(got[i], want) {
 			t.Fatalf("statement %d %q: print %+v, want %+v", i, st.Sentence, got[i], want)
 		}
+	}
+}
+
+// TestOfFoldsTheWording: a print's words are lower case with straight
+// apostrophes, whether the sentence wrote them so or not, so that outlets
+// that capitalise or typeset a claim differently still carry one claim.
+func TestOfFoldsTheWording(t *testing.T) {
+	for _, tt := range []struct {
+		name, a, b string
+	}{
+		{"case", `The Ministry said Beijing's hackers "stole the data of 40 million voters" in 2021`, `the ministry said beijing's HACKERS "Stole The Data Of 40 Million Voters" in 2021`},
+		{"apostrophe", `China's "state-sponsored actors breached the Electoral Commission's systems"`, `China’s "state-sponsored actors breached the Electoral Commission’s systems"`},
+		{"accented", `Élysée officials said the "opération visait les ministères français" again`, `élysée OFFICIALS said the "OPÉRATION visait les MINISTÈRES français" again`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := Of(news.Statement{Sentence: tt.a}), Of(news.Statement{Sentence: tt.b})
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("prints differ:\n%+v\n%+v", a, b)
+			}
+			for _, ts := range []terms{a.words, a.quote} {
+				for _, w := range ts {
+					if w.w != strings.ToLower(w.w) || strings.Contains(w.w, "’") {
+						t.Errorf("word %q is not folded", w.w)
+					}
+				}
+			}
+			if len(a.quote) == 0 {
+				t.Error("no quotation in the print")
+			}
+		})
 	}
 }
