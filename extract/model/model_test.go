@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -125,7 +124,7 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 // reference is softmax(bias + the weights of each known feature of feats,
-// once, in the order of first mention), written out plainly.
+// once, in the order of first mention), the sum written out plainly.
 func reference(m *Model, feats []string) []float64 {
 	k := len(m.classes)
 	z := make([]float64, k)
@@ -143,19 +142,7 @@ func reference(m *Model, feats []string) []float64 {
 			z[c] += float64(m.w[int(r)*k+c])
 		}
 	}
-	mx := math.Inf(-1)
-	for _, v := range z {
-		mx = math.Max(mx, v)
-	}
-	p, sum := make([]float64, k), 0.0
-	for c, v := range z {
-		p[c] = math.Exp(v - mx)
-		sum += p[c]
-	}
-	for c := range p {
-		p[c] /= sum
-	}
-	return p
+	return softmax(z)
 }
 
 // TestScorerIsProbabilities: a Scorer fed a list a feature at a time, and
