@@ -328,7 +328,8 @@ func Group(sts []news.Statement, articles []string) []int {
 	prints := printsOf(sts)
 	// sized for what the statements hold, so that the maps do not grow
 	// (and rehash) as they fill: every word, for a page of hits; for a
-	// long list, where words repeat, four to a statement
+	// long list, where words repeat, four to a statement. A statement
+	// files under two parties or more (its countries, its speaker).
 	words := 0
 	for _, p := range prints {
 		words += len(p.words) + len(p.quote)
