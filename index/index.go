@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"iter"
 	"log/slog"
 	"os"
 	"runtime"
@@ -25,9 +26,46 @@ import (
 	"github.com/newsdesk/newsdesk/news"
 )
 
-// BatchSize is the number of articles written in one Bleve batch. Each
-// article adds one document per statement to its batch.
-const BatchSize = 500
+// BatchSize and BatchBytes bound one Bleve batch: at most BatchSize
+// articles (each adds one document per statement) and BatchBytes of
+// title and body, whichever comes first (see Batches). Bleve analyses a
+// whole batch before it builds the batch's segment, and the analysed
+// tokens take tens of times the text, so the bytes bound the memory a
+// write takes: a megabyte of text is about 500 articles of 2 KB.
+const (
+	BatchSize  = 500
+	BatchBytes = 1 << 20
+)
+
+// Batches cuts arts, in order, into batches of at most BatchSize articles
+// and BatchBytes of title and body; an article larger than BatchBytes is
+// a batch of its own.
+func Batches(arts []news.Article) iter.Seq[[]news.Article] {
+	return func(yield func([]news.Article) bool) {
+		for len(arts) > 0 {
+			n, size := 0, 0
+			for n < len(arts) && Fits(n, size, arts[n]) {
+				size += TextBytes(arts[n])
+				n++
+			}
+			if !yield(arts[:n:n]) {
+				return
+			}
+			arts = arts[n:]
+		}
+	}
+}
+
+// Fits reports whether a batch of n articles holding size bytes of text
+// (TextBytes) takes a in as well: the rule of Batches, for those who
+// gather a batch as articles come.
+func Fits(n, size int, a news.Article) bool {
+	return n < BatchSize && (n == 0 || size+TextBytes(a) <= BatchBytes)
+}
+
+// TextBytes is what an article counts against BatchBytes: its title and
+// body.
+func TextBytes(a news.Article) int { return len(a.Title) + len(a.Body) }
 
 // lockTimeout is how long Open waits for another process's lock on the
 // index before it gives up with a clear error.
@@ -302,8 +340,8 @@ func (ix *Index) Close() error {
 
 // Put indexes articles: for each, the article document and one document
 // per statement. Putting an article again replaces it and deletes the
-// statement documents it no longer has. Articles are written in batches of
-// BatchSize; when Put returns nil every batch is durable. On error, batches
+// statement documents it no longer has. Articles are written in Batches;
+// when Put returns nil every batch is durable. On error, batches
 // already written stay written (re-putting them is harmless).
 func (ix *Index) Put(ctx context.Context, arts []news.Article) error {
 	for i := range arts {
@@ -321,14 +359,15 @@ func (ix *Index) Put(ctx context.Context, arts []news.Article) error {
 		}
 		ix.tagsStored = false
 	}
-	for start := 0; start < len(arts); start += BatchSize {
+	start := 0
+	for chunk := range Batches(arts) {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("put articles: %w", err)
 		}
-		chunk := arts[start:min(start+BatchSize, len(arts))]
 		if err := ix.putBatch(chunk); err != nil {
 			return fmt.Errorf("put articles %d-%d: %w", start, start+len(chunk)-1, err)
 		}
+		start += len(chunk)
 	}
 	ix.warming.wrote(time.Now())
 	return nil

@@ -538,3 +538,95 @@ func TestPutInParts(t *testing.T) {
 		}
 	}
 }
+
+// TestPutCutsBatchesByBytes: a Put of large articles is written in Bleve
+// batches of at most BatchBytes of text each (what bounds the memory a
+// batch's analysis takes), not in one batch of up to BatchSize articles,
+// and every article is indexed.
+func TestPutCutsBatchesByBytes(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index")) // scorch, which counts its batches
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	seed := fixture(t, "seed-apt31")
+	body := strings.Repeat(seed.Body+"\n\n", 100<<10/(len(seed.Body)+2)+1) // about 100 KB
+	n := 3*BatchBytes/len(body) + 1
+	arts := make([]news.Article, n)
+	for i := range arts {
+		a := seed
+		a.ID = "big-" + strconv.Itoa(i)
+		a.Seq = uint64(i + 1)
+		a.Body = body
+		a.Summarize()
+		arts[i] = a
+	}
+	batches := func() uint64 {
+		st, _ := ix.idx.StatsMap()["index"].(map[string]any)
+		b, _ := st["TotBatches"].(uint64)
+		return b
+	}
+	before := batches()
+	if err := ix.Put(context.Background(), arts); err != nil {
+		t.Fatal(err)
+	}
+	if got := batches() - before; got < 4 {
+		t.Errorf("%d articles of %d bytes (%d MB) went in %d Bleve batches, want at least 4 (BatchBytes %d)", n, len(body), n*len(body)>>20, got, BatchBytes)
+	}
+	if got, _ := ix.Count(context.Background()); got != uint64(n) {
+		t.Errorf("Count = %d, want %d", got, n)
+	}
+}
+
+// TestBatches: Batches cuts at BatchSize articles or BatchBytes of title
+// and body, whichever comes first, keeps the order, and gives an article
+// larger than BatchBytes a batch of its own.
+func TestBatches(t *testing.T) {
+	arts := func(sizes ...int) []news.Article {
+		out := make([]news.Article, len(sizes))
+		for i, n := range sizes {
+			out[i] = news.Article{ID: "a" + strconv.Itoa(i), Title: "t", Body: strings.Repeat("x", n-1)}
+		}
+		return out
+	}
+	repeat := func(n, size int) []int { return slices.Repeat([]int{size}, n) }
+	for _, tt := range []struct {
+		name  string
+		sizes []int
+		want  []int // articles per batch
+	}{
+		{"none", nil, nil},
+		{"small ones, cut by count", repeat(2*BatchSize+200, 100), []int{BatchSize, BatchSize, 200}},
+		{"large ones, cut by bytes", repeat(5, 400<<10), []int{2, 2, 1}},
+		{"exactly full", repeat(4, BatchBytes/4), []int{4}},
+		{"one byte over", append(repeat(4, BatchBytes/4), 1), []int{4, 1}},
+		{"one larger than a batch", []int{100, 3 * BatchBytes, 100}, []int{1, 1, 1}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := arts(tt.sizes...)
+			var got []int
+			var ids []string
+			for b := range Batches(in) {
+				got = append(got, len(b))
+				size := 0
+				for _, a := range b {
+					ids = append(ids, a.ID)
+					size += TextBytes(a)
+				}
+				if len(b) > 1 && size > BatchBytes {
+					t.Errorf("a batch of %d articles holds %d bytes, more than BatchBytes", len(b), size)
+				}
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("batches of %v articles, want %v", got, tt.want)
+			}
+			var want []string
+			for _, a := range in {
+				want = append(want, a.ID)
+			}
+			if !slices.Equal(ids, want) {
+				t.Errorf("the batches hold %v, want %v in order", ids, want)
+			}
+		})
+	}
+}

@@ -70,8 +70,9 @@ type RebuildInfo struct {
 // newsdesk makes it fail after about a second). Rebuild:
 //
 //  1. opens the index at path read-only, without the version check;
-//  2. reads every article document's stored article JSON, BatchSize at a
-//     time, in document order (no search, so no result-window limit);
+//  2. reads every article document's stored article JSON, a batch
+//     (Batches) at a time, in document order (no search, so no
+//     result-window limit);
 //  3. passes each article to transform (nil: unchanged) and writes the
 //     result into a new index with the current mapping at
 //     path+".rebuild". Each article keeps its stored ID, Seq and
@@ -263,6 +264,7 @@ type copier struct {
 	dst         *Index
 	transform   func(news.Article) (news.Article, error)
 	batch       []news.Article
+	size        int // the batch's TextBytes
 	arts, stmts int
 }
 
@@ -280,10 +282,13 @@ func (w *copier) add(a news.Article) error {
 		a.Seq, a.IngestedAt = orig.Seq, orig.IngestedAt
 		a.Summarize()
 	}
-	w.batch = append(w.batch, a)
-	if len(w.batch) == BatchSize {
-		return w.flush()
+	if !Fits(len(w.batch), w.size, a) {
+		if err := w.flush(); err != nil {
+			return err
+		}
 	}
+	w.batch = append(w.batch, a)
+	w.size += TextBytes(a)
 	return nil
 }
 
@@ -298,7 +303,7 @@ func (w *copier) flush() error {
 	for _, a := range w.batch {
 		w.stmts += len(a.Statements)
 	}
-	w.batch = w.batch[:0]
+	w.batch, w.size = w.batch[:0], 0
 	return nil
 }
 

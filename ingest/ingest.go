@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"iter"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/newsdesk/newsdesk/index"
 	"github.com/newsdesk/newsdesk/news"
 )
 
@@ -62,8 +62,15 @@ type noMetrics struct{}
 func (noMetrics) Ingested(string, string, int) {}
 func (noMetrics) Indexed(int, int)             {}
 
-// BatchSize is how many articles go into one index batch.
-const BatchSize = 500
+// BatchSize and BatchBytes bound one batch: at most BatchSize articles
+// and BatchBytes of title and body, whichever comes first, so that memory
+// stays flat whatever the input. They are the index's bounds
+// (index.Batches): a batch is extracted, stored and acknowledged as one,
+// and indexed as one Bleve batch.
+const (
+	BatchSize  = index.BatchSize
+	BatchBytes = index.BatchBytes
+)
 
 // Ingester extracts, numbers and stores articles. It is safe for concurrent
 // use: sequence numbers are assigned and made durable in one critical
@@ -238,11 +245,6 @@ func (r Result) String() string {
 	return fmt.Sprintf("%d added, %d updated, %d unchanged, %d refused", len(r.Added), len(r.Updated), len(r.Unchanged), len(r.Errors))
 }
 
-// BatchBytes bounds the text of one batch: a batch is cut at BatchSize
-// articles or BatchBytes of title and body, whichever comes first, so that
-// memory stays flat whatever the input.
-const BatchBytes = 4 << 20
-
 // Measure makes the ingester report to m. Call it before the ingester is
 // shared.
 func (in *Ingester) Measure(m Metrics) {
@@ -274,7 +276,7 @@ func (in *Ingester) IngestAs(ctx context.Context, kind, source string, arts []ne
 	var res Result // merged on the pipeline's goroutine, read after finish
 	pl := in.pipeline(ctx)
 	var err error
-	for chunk := range batches(lastCopies(arts)) {
+	for chunk := range index.Batches(lastCopies(arts)) {
 		if err = pl.push(source, chunk, func(r Result, _ error) { res.Merge(r) }); err != nil {
 			break
 		}
@@ -310,24 +312,6 @@ func lastCopies(arts []news.Article) []news.Article {
 		}
 	}
 	return todo
-}
-
-// batches cuts arts into batches of at most BatchSize articles and
-// BatchBytes of title and body (a batch holds at least one article).
-func batches(arts []news.Article) iter.Seq[[]news.Article] {
-	return func(yield func([]news.Article) bool) {
-		for len(arts) > 0 {
-			n, size := 0, 0
-			for n < len(arts) && n < BatchSize && (n == 0 || size+len(arts[n].Title)+len(arts[n].Body) <= BatchBytes) {
-				size += len(arts[n].Title) + len(arts[n].Body)
-				n++
-			}
-			if !yield(arts[:n:n]) {
-				return
-			}
-			arts = arts[n:]
-		}
-	}
 }
 
 // A pipeline extracts batches and stores them in the order they are
@@ -749,7 +733,7 @@ func (in *Ingester) PathsProgress(ctx context.Context, report func(Progress), pa
 		todo, bytes, files := lastCopies(pending), read, done
 		pending, size, from, read, done = nil, 0, nil, 0, 0
 		left := bytes
-		for chunk := range batches(todo) {
+		for chunk := range index.Batches(todo) {
 			share := bytes * int64(len(chunk)) / int64(len(todo))
 			last := &chunk[len(chunk)-1] == &todo[len(todo)-1]
 			if last {
@@ -775,13 +759,18 @@ func (in *Ingester) PathsProgress(ctx context.Context, report func(Progress), pa
 		return nil
 	}
 	add := func(path string, a news.Article) error {
+		if !index.Fits(len(pending), size, a) {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
 		if len(from) == 0 || from[len(from)-1] != path {
 			from = append(from, path)
 		}
 		pending = append(pending, a)
-		size += len(a.Title) + len(a.Body)
-		if len(pending) >= BatchSize || size >= BatchBytes {
-			return flush()
+		size += index.TextBytes(a)
+		if len(pending) == BatchSize || size >= BatchBytes {
+			return flush() // full: stored without waiting for more input
 		}
 		return nil
 	}

@@ -29,7 +29,7 @@ func ReindexProgress(ctx context.Context, records Records, path string, ex Extra
 		log = slog.Default()
 	}
 	var pending []news.Article
-	redone := 0
+	size, redone := 0, 0 // size: pending's TextBytes
 	flush := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -38,7 +38,7 @@ func ReindexProgress(ctx context.Context, records Records, path string, ex Extra
 			return fmt.Errorf("store re-extracted articles: %w", err)
 		}
 		redone += len(pending)
-		pending = pending[:0]
+		pending, size = pending[:0], 0
 		return nil
 	}
 	var transform func(news.Article) (news.Article, error)
@@ -52,12 +52,13 @@ func ReindexProgress(ctx context.Context, records Records, path string, ex Extra
 				log.Warn("reindex: extraction refused a stored article; keeping its old statements", "id", a.ID, "err", err)
 				return a, nil
 			}
-			pending = append(pending, b)
-			if len(pending) == BatchSize {
+			if !index.Fits(len(pending), size, b) {
 				if err := flush(); err != nil {
 					return a, err
 				}
 			}
+			pending = append(pending, b)
+			size += index.TextBytes(b)
 			return b, nil
 		}
 	}
