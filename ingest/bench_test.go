@@ -43,9 +43,9 @@ func benchTexts(b *testing.B) []string {
 	return paras
 }
 
-// writeCorpus writes n articles of about size bytes (distinct paragraphs of the
-// real texts, in a rotating mix) as JSON Lines and, when txt is set, as a
-// directory of .txt files.
+// writeCorpus writes n articles of about size bytes (distinct paragraphs
+// of the real texts, in a rotating mix) as JSON Lines and, when txt is
+// set, as a directory of .txt files.
 func writeCorpus(b *testing.B, dir string, n, size int, paras []string, txt bool) (jsonl, txtDir string) {
 	jsonl = filepath.Join(dir, "articles.jsonl")
 	txtDir = filepath.Join(dir, "txt")
@@ -80,8 +80,9 @@ func writeCorpus(b *testing.B, dir string, n, size int, paras []string, txt bool
 // store and on-disk index: 2,000 of about 2 KB from JSON Lines and from a
 // directory of text files, and two JSON Lines files of 50 MB, of 25,000
 // articles of 2 KB and of 6,250 of 8 KB (batches are bounded by bytes as
-// well as articles: larger articles must not take more memory). It reports articles/s, CPU per article (steadier than wall
-// time on a shared machine), and the peak heap and resident set sampled
+// well as articles: larger articles must not take more memory). It
+// reports articles/s, CPU per article (steadier than wall time on a
+// shared machine), and the peak heap and resident set sampled
 // while ingesting (the resident set on Linux only): the whole set, and
 // its anonymous part alone (the process's own memory, without the pages
 // of mapped files such as the index's segments, which the kernel can drop

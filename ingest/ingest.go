@@ -730,33 +730,19 @@ func (in *Ingester) PathsProgress(ctx context.Context, report func(Progress), pa
 		if len(from) > 1 {
 			src = fmt.Sprintf("%s and %d more files", from[0], len(from)-1)
 		}
+		// pending was gathered by index.Fits: one batch
 		todo, bytes, files := lastCopies(pending), read, done
 		pending, size, from, read, done = nil, 0, nil, 0, 0
-		left := bytes
-		for chunk := range index.Batches(todo) {
-			share := bytes * int64(len(chunk)) / int64(len(todo))
-			last := &chunk[len(chunk)-1] == &todo[len(todo)-1]
-			if last {
-				share = left
-			}
-			left -= share
-			err := pl.push(src, chunk, func(r Result, err error) {
-				in.count(FromFile, len(chunk), r, err)
-				mu.Lock()
-				defer mu.Unlock()
-				res.Merge(r)
-				p.Articles += len(r.Added) + len(r.Updated) + len(r.Unchanged)
-				p.Bytes += share
-				if last {
-					p.Files += files
-				}
-				report(p)
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+		return pl.push(src, todo, func(r Result, err error) {
+			in.count(FromFile, len(todo), r, err)
+			mu.Lock()
+			defer mu.Unlock()
+			res.Merge(r)
+			p.Articles += len(r.Added) + len(r.Updated) + len(r.Unchanged)
+			p.Bytes += bytes
+			p.Files += files
+			report(p)
+		})
 	}
 	add := func(path string, a news.Article) error {
 		if !index.Fits(len(pending), size, a) {
